@@ -1,0 +1,2 @@
+//! polyclust
+pub fn placeholder() {}
