@@ -1,0 +1,29 @@
+//! The `polyclust` command line: a thin layer over the library. Every error
+//! becomes one sentence on stderr and exit code 2.
+
+mod args;
+mod commands;
+
+pub use args::Cli;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+/// Parse the process arguments, run the command, map errors to exit code 2.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match commands::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let mut msg = String::new();
+            for (i, cause) in e.chain().enumerate() {
+                if i > 0 {
+                    msg.push_str(": ");
+                }
+                msg.push_str(&cause.to_string());
+            }
+            eprintln!("error: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,726 @@
+//! Data loading and the paper's preprocessing (MPC paper §4).
+//!
+//! A CSV file with a header row becomes a [`Dataset`]:
+//! 1. the label column (default `label`) and any `--drop` columns are kept out
+//!    of the features;
+//! 2. rows with a missing cell (empty, `NA`, `?`) are dropped and counted;
+//! 3. each remaining column is numeric when every value parses as a finite
+//!    number, otherwise categorical and one-hot encoded as `col=value`;
+//!    `NaN`/`inf` cells are errors naming the row and column;
+//! 4. every feature is min-max scaled to \[0, 1\]; the [`FeatureMap`] keeps the
+//!    inverse so rules can be shown in original units.
+
+mod registry;
+mod synthetic;
+
+pub use registry::{InstanceInfo, Registry, INSTANCES_ENV};
+pub use synthetic::{gaussian_blobs, quadrants, SyntheticInstance};
+
+use ndarray::Array2;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use thiserror::Error;
+
+/// Errors raised while reading or preparing data. Each message is one sentence
+/// naming the file and, where it applies, the row and column.
+#[derive(Debug, Error)]
+pub enum DataError {
+    /// The file could not be opened or read.
+    #[error("cannot read data file {path}: {reason}")]
+    Io {
+        /// File path.
+        path: PathBuf,
+        /// Operating-system reason.
+        reason: String,
+    },
+    /// The file has no header row.
+    #[error("data file {path} is empty: a header row and at least one data row are needed")]
+    Empty {
+        /// File path.
+        path: PathBuf,
+    },
+    /// The file has a header but no data rows (or none left after dropping missing cells).
+    #[error("data file {path} has no usable data rows{detail}")]
+    NoRows {
+        /// File path.
+        path: PathBuf,
+        /// Extra explanation, such as how many rows were dropped.
+        detail: String,
+    },
+    /// A row has a different number of fields than the header.
+    #[error("data file {path}, row {row} (line {line}): {found} fields where the header has {expected}")]
+    Ragged {
+        /// File path.
+        path: PathBuf,
+        /// 1-based data row.
+        row: usize,
+        /// 1-based line in the file.
+        line: usize,
+        /// Fields in this row.
+        found: usize,
+        /// Fields in the header.
+        expected: usize,
+    },
+    /// A numeric cell is NaN or infinite.
+    #[error("data file {path}, row {row} (line {line}), column '{column}': value '{value}' is not a finite number")]
+    NotFinite {
+        /// File path.
+        path: PathBuf,
+        /// 1-based data row.
+        row: usize,
+        /// 1-based line in the file.
+        line: usize,
+        /// Column name.
+        column: String,
+        /// The offending text.
+        value: String,
+    },
+    /// A named column is not in the header.
+    #[error("data file {path} has no column '{column}' (columns: {available})")]
+    MissingColumn {
+        /// File path.
+        path: PathBuf,
+        /// The requested column.
+        column: String,
+        /// The header, comma separated.
+        available: String,
+    },
+    /// No feature column is left.
+    #[error("data file {path} has no feature columns once the label and dropped columns are removed")]
+    NoFeatures {
+        /// File path.
+        path: PathBuf,
+    },
+    /// The header repeats a column name.
+    #[error("data file {path}: column '{column}' appears twice in the header")]
+    DuplicateColumn {
+        /// File path.
+        path: PathBuf,
+        /// The repeated name.
+        column: String,
+    },
+    /// The CSV parser failed.
+    #[error("data file {path}, line {line}: {reason}")]
+    Csv {
+        /// File path.
+        path: PathBuf,
+        /// 1-based line.
+        line: usize,
+        /// Parser message.
+        reason: String,
+    },
+    /// The instance registry is missing or malformed, or the instance is unknown.
+    #[error("{0}")]
+    Registry(String),
+    /// A row to predict has a value the model cannot encode.
+    #[error("data file {path}, row {row}, column '{column}': {reason}")]
+    Encode {
+        /// File path.
+        path: PathBuf,
+        /// 1-based data row.
+        row: usize,
+        /// Column name.
+        column: String,
+        /// Why the value cannot be encoded.
+        reason: String,
+    },
+}
+
+/// How to read a CSV into a dataset.
+#[derive(Debug, Clone)]
+pub struct LoadOptions {
+    /// Column holding the ground truth, kept out of the features (`None`: no label).
+    pub label_column: Option<String>,
+    /// Columns to ignore entirely (ids).
+    pub drop: Vec<String>,
+    /// Columns to treat as categorical even when their values are numeric.
+    pub categorical: Vec<String>,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        Self {
+            label_column: Some("label".into()),
+            drop: Vec::new(),
+            categorical: Vec::new(),
+        }
+    }
+}
+
+/// One column of the clustering space and how it maps back to the input file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum FeatureColumn {
+    /// A numeric input column scaled by `(v - min) / (max - min)`.
+    Numeric {
+        /// Input column name.
+        source: String,
+        /// Minimum in the input data.
+        min: f64,
+        /// Maximum in the input data (equal to `min` for a constant column, which maps to 0).
+        max: f64,
+    },
+    /// The indicator of one category of a categorical input column.
+    OneHot {
+        /// Input column name.
+        source: String,
+        /// Category.
+        value: String,
+    },
+}
+
+impl FeatureColumn {
+    /// Name of the feature: the column name, or `col=value` for a one-hot column.
+    pub fn name(&self) -> String {
+        match self {
+            FeatureColumn::Numeric { source, .. } => source.clone(),
+            FeatureColumn::OneHot { source, value } => format!("{source}={value}"),
+        }
+    }
+
+    /// Scaled value in \[0, 1\] from the original one.
+    pub fn scale(&self, original: f64) -> f64 {
+        match self {
+            FeatureColumn::Numeric { min, max, .. } => {
+                if max > min {
+                    (original - min) / (max - min)
+                } else {
+                    0.0
+                }
+            }
+            FeatureColumn::OneHot { .. } => original,
+        }
+    }
+
+    /// Original value from a scaled one (inverse of [`FeatureColumn::scale`]).
+    pub fn unscale(&self, scaled: f64) -> f64 {
+        match self {
+            FeatureColumn::Numeric { min, max, .. } => min + scaled * (max - min),
+            FeatureColumn::OneHot { .. } => scaled,
+        }
+    }
+}
+
+/// The preprocessing map: which input columns become which features and how
+/// they are scaled. Stored with a fitted model so new rows are encoded the same way.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FeatureMap {
+    /// Features in order.
+    pub columns: Vec<FeatureColumn>,
+    /// Input columns that were categorical.
+    pub categorical_sources: Vec<String>,
+}
+
+impl FeatureMap {
+    /// Feature names in order.
+    pub fn names(&self) -> Vec<String> {
+        self.columns.iter().map(FeatureColumn::name).collect()
+    }
+
+    /// Input column names the map reads (each once, in order).
+    pub fn sources(&self) -> Vec<String> {
+        let mut seen = Vec::<String>::new();
+        for c in &self.columns {
+            let s = match c {
+                FeatureColumn::Numeric { source, .. } | FeatureColumn::OneHot { source, .. } => {
+                    source
+                }
+            };
+            if !seen.contains(s) {
+                seen.push(s.clone());
+            }
+        }
+        seen
+    }
+}
+
+/// A prepared dataset: scaled features, optional labels, and the map back to the file.
+#[derive(Debug, Clone)]
+pub struct Dataset {
+    /// Display name (instance name or file stem).
+    pub name: String,
+    /// Features scaled to \[0, 1\], one row per kept data row.
+    pub x: Array2<f64>,
+    /// How features map to input columns.
+    pub map: FeatureMap,
+    /// Ground-truth labels as text, when a label column was read.
+    pub labels: Option<Vec<String>>,
+    /// For each kept row, its 0-based index among the file's data rows.
+    pub row_index: Vec<usize>,
+    /// Rows dropped because of a missing cell.
+    pub dropped_rows: usize,
+    /// Features that were constant (kept at 0).
+    pub constant_features: Vec<String>,
+}
+
+impl Dataset {
+    /// Number of rows.
+    pub fn n(&self) -> usize {
+        self.x.nrows()
+    }
+
+    /// Number of features.
+    pub fn d(&self) -> usize {
+        self.x.ncols()
+    }
+
+    /// Feature names.
+    pub fn feature_names(&self) -> Vec<String> {
+        self.map.names()
+    }
+
+    /// Labels encoded as 0..L in order of first appearance, with the label texts.
+    pub fn label_ids(&self) -> Option<(Vec<usize>, Vec<String>)> {
+        self.labels.as_ref().map(|l| encode_labels(l))
+    }
+}
+
+/// Encode text labels as 0..L in order of first appearance.
+pub fn encode_labels(labels: &[String]) -> (Vec<usize>, Vec<String>) {
+    let mut names: Vec<String> = Vec::new();
+    let mut index: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut ids = Vec::with_capacity(labels.len());
+    for l in labels {
+        let id = *index.entry(l.as_str()).or_insert_with(|| {
+            names.push(l.clone());
+            names.len() - 1
+        });
+        ids.push(id);
+    }
+    (ids, names)
+}
+
+/// True when a cell counts as missing: empty, `NA` or `?` (after trimming).
+pub fn is_missing(cell: &str) -> bool {
+    matches!(cell.trim(), "" | "NA" | "?")
+}
+
+/// Parse a cell as a number. `Ok(None)` means "not a number" (a category);
+/// `Err(())` means a number that is not finite (NaN, inf).
+fn parse_number(cell: &str) -> Result<Option<f64>, ()> {
+    let t = cell.trim();
+    match t.parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(Some(v)),
+        Ok(_) => Err(()),
+        Err(_) => {
+            let lower = t.to_ascii_lowercase();
+            if matches!(
+                lower.as_str(),
+                "nan" | "inf" | "-inf" | "+inf" | "infinity" | "-infinity"
+            ) {
+                Err(())
+            } else {
+                Ok(None)
+            }
+        }
+    }
+}
+
+/// The raw text table of a CSV file.
+#[derive(Debug, Clone)]
+pub struct RawTable {
+    /// File the table came from.
+    pub path: PathBuf,
+    /// Header names.
+    pub header: Vec<String>,
+    /// Rows of cells.
+    pub rows: Vec<Vec<String>>,
+}
+
+impl RawTable {
+    /// Read a CSV with a header row; ragged rows are errors naming the row.
+    pub fn read(path: &Path) -> Result<Self, DataError> {
+        let file = std::fs::File::open(path).map_err(|e| DataError::Io {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        })?;
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(std::io::BufReader::new(file));
+        let mut records = reader.records();
+        let header: Vec<String> = match records.next() {
+            None => {
+                return Err(DataError::Empty {
+                    path: path.to_path_buf(),
+                })
+            }
+            Some(r) => r
+                .map_err(|e| csv_error(path, &e))?
+                .iter()
+                .map(|s| s.trim().to_string())
+                .collect(),
+        };
+        if header.iter().all(|h| h.is_empty()) {
+            return Err(DataError::Empty {
+                path: path.to_path_buf(),
+            });
+        }
+        for (i, h) in header.iter().enumerate() {
+            if header[..i].contains(h) {
+                return Err(DataError::DuplicateColumn {
+                    path: path.to_path_buf(),
+                    column: h.clone(),
+                });
+            }
+        }
+        let mut rows = Vec::new();
+        for (r, record) in records.enumerate() {
+            let record = record.map_err(|e| csv_error(path, &e))?;
+            // A blank line is not a data row.
+            if record.len() == 1 && record[0].trim().is_empty() && header.len() > 1 {
+                continue;
+            }
+            if record.len() != header.len() {
+                let line = record
+                    .position()
+                    .map(|p| p.line() as usize)
+                    .unwrap_or(r + 2);
+                return Err(DataError::Ragged {
+                    path: path.to_path_buf(),
+                    row: rows.len() + 1,
+                    line,
+                    found: record.len(),
+                    expected: header.len(),
+                });
+            }
+            rows.push(record.iter().map(str::to_string).collect());
+        }
+        Ok(Self {
+            path: path.to_path_buf(),
+            header,
+            rows,
+        })
+    }
+
+    fn column_index(&self, name: &str) -> Result<usize, DataError> {
+        self.header
+            .iter()
+            .position(|h| h == name)
+            .ok_or_else(|| DataError::MissingColumn {
+                path: self.path.clone(),
+                column: name.to_string(),
+                available: self.header.join(", "),
+            })
+    }
+}
+
+fn csv_error(path: &Path, e: &csv::Error) -> DataError {
+    let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
+    DataError::Csv {
+        path: path.to_path_buf(),
+        line,
+        reason: e.to_string(),
+    }
+}
+
+/// Load and prepare a CSV file (see the module doc for the steps).
+pub fn load_csv(path: &Path, options: &LoadOptions) -> Result<Dataset, DataError> {
+    let table = RawTable::read(path)?;
+    prepare(&table, options, None)
+}
+
+/// Prepare a raw table. With `map = Some(..)` the rows are encoded with an
+/// existing feature map (for prediction) instead of fitting a new one.
+pub fn prepare(
+    table: &RawTable,
+    options: &LoadOptions,
+    map: Option<&FeatureMap>,
+) -> Result<Dataset, DataError> {
+    let path = &table.path;
+    let label_idx = match &options.label_column {
+        Some(l) if map.is_none() => Some(table.column_index(l)?),
+        // For prediction, a label column is used only when present.
+        Some(l) => table.header.iter().position(|h| h == l),
+        None => None,
+    };
+    let mut skip = vec![false; table.header.len()];
+    if let Some(i) = label_idx {
+        skip[i] = true;
+    }
+    for d in &options.drop {
+        skip[table.column_index(d)?] = true;
+    }
+    let feature_cols: Vec<usize> = match map {
+        None => (0..table.header.len()).filter(|&i| !skip[i]).collect(),
+        Some(m) => m
+            .sources()
+            .iter()
+            .map(|s| table.column_index(s))
+            .collect::<Result<_, _>>()?,
+    };
+    if feature_cols.is_empty() {
+        return Err(DataError::NoFeatures { path: path.clone() });
+    }
+
+    // Rows with a missing feature or label cell are dropped.
+    let mut kept: Vec<usize> = Vec::new();
+    for (r, row) in table.rows.iter().enumerate() {
+        let missing = feature_cols.iter().any(|&c| is_missing(&row[c]))
+            || label_idx.is_some_and(|c| is_missing(&row[c]));
+        if !missing {
+            kept.push(r);
+        }
+    }
+    let dropped_rows = table.rows.len() - kept.len();
+    if kept.is_empty() {
+        let detail = if table.rows.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " ({} rows, all with a missing cell)",
+                table.rows.len()
+            )
+        };
+        return Err(DataError::NoRows {
+            path: path.clone(),
+            detail,
+        });
+    }
+
+    // Column types: numeric unless a kept value is not a number.
+    let forced_categorical = |name: &str| options.categorical.iter().any(|c| c == name);
+    let mut parsed: Vec<Option<Vec<f64>>> = Vec::with_capacity(feature_cols.len());
+    for &c in &feature_cols {
+        let name = &table.header[c];
+        let categorical_in_map = map.is_some_and(|m| m.categorical_sources.contains(name));
+        if forced_categorical(name) || categorical_in_map {
+            parsed.push(None);
+            continue;
+        }
+        let mut values = Vec::with_capacity(kept.len());
+        let mut numeric = true;
+        for &r in &kept {
+            match parse_number(&table.rows[r][c]) {
+                Ok(Some(v)) => values.push(v),
+                Ok(None) => {
+                    numeric = false;
+                    break;
+                }
+                Err(()) => {
+                    return Err(DataError::NotFinite {
+                        path: path.clone(),
+                        row: r + 1,
+                        line: r + 2,
+                        column: name.clone(),
+                        value: table.rows[r][c].trim().to_string(),
+                    })
+                }
+            }
+        }
+        if !numeric && map.is_some() {
+            // The model saw this column as numeric: name the first bad cell.
+            let r = kept
+                .iter()
+                .copied()
+                .find(|&r| matches!(parse_number(&table.rows[r][c]), Ok(None)))
+                .unwrap_or(kept[0]);
+            return Err(DataError::Encode {
+                path: path.clone(),
+                row: r + 1,
+                column: name.clone(),
+                reason: format!(
+                    "value '{}' is not a number but the model reads this column as numeric",
+                    table.rows[r][c].trim()
+                ),
+            });
+        }
+        parsed.push(if numeric { Some(values) } else { None });
+    }
+
+    let fitted_map = match map {
+        Some(m) => m.clone(),
+        None => {
+            let mut columns = Vec::new();
+            let mut categorical_sources = Vec::new();
+            for (slot, &c) in feature_cols.iter().enumerate() {
+                let name = table.header[c].clone();
+                match &parsed[slot] {
+                    Some(values) => {
+                        let (min, max) = values
+                            .iter()
+                            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
+                                (a.min(v), b.max(v))
+                            });
+                        columns.push(FeatureColumn::Numeric {
+                            source: name,
+                            min,
+                            max,
+                        });
+                    }
+                    None => {
+                        let mut cats: Vec<String> = kept
+                            .iter()
+                            .map(|&r| table.rows[r][c].trim().to_string())
+                            .collect();
+                        cats.sort();
+                        cats.dedup();
+                        for value in cats {
+                            columns.push(FeatureColumn::OneHot {
+                                source: name.clone(),
+                                value,
+                            });
+                        }
+                        categorical_sources.push(name);
+                    }
+                }
+            }
+            FeatureMap {
+                columns,
+                categorical_sources,
+            }
+        }
+    };
+
+    // Encode.
+    let d = fitted_map.columns.len();
+    let mut x = Array2::<f64>::zeros((kept.len(), d));
+    let source_slot = |source: &str| {
+        feature_cols
+            .iter()
+            .position(|&c| table.header[c] == source)
+            .expect("feature map sources are looked up above")
+    };
+    for (j, col) in fitted_map.columns.iter().enumerate() {
+        match col {
+            FeatureColumn::Numeric { source, .. } => {
+                let slot = source_slot(source);
+                let values = parsed[slot]
+                    .as_ref()
+                    .expect("numeric columns were parsed");
+                for (i, v) in values.iter().enumerate() {
+                    x[[i, j]] = col.scale(*v);
+                }
+            }
+            FeatureColumn::OneHot { source, value } => {
+                let c = feature_cols[source_slot(source)];
+                for (i, &r) in kept.iter().enumerate() {
+                    x[[i, j]] = f64::from(u8::from(table.rows[r][c].trim() == value));
+                }
+            }
+        }
+    }
+    if let Some(m) = map {
+        // Unknown categories cannot be encoded faithfully.
+        for source in &m.categorical_sources {
+            let c = table.column_index(source)?;
+            for &r in &kept {
+                let v = table.rows[r][c].trim();
+                let known = m.columns.iter().any(|col| {
+                    matches!(col, FeatureColumn::OneHot { source: s, value } if s == source && value == v)
+                });
+                if !known {
+                    return Err(DataError::Encode {
+                        path: path.clone(),
+                        row: r + 1,
+                        column: source.clone(),
+                        reason: format!("category '{v}' was not seen when the model was fitted"),
+                    });
+                }
+            }
+        }
+    }
+
+    let constant_features = fitted_map
+        .columns
+        .iter()
+        .filter(|c| matches!(c, FeatureColumn::Numeric { min, max, .. } if max <= min))
+        .map(FeatureColumn::name)
+        .collect();
+    let labels = label_idx.map(|c| {
+        kept.iter()
+            .map(|&r| table.rows[r][c].trim().to_string())
+            .collect()
+    });
+    let name = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Ok(Dataset {
+        name,
+        x,
+        map: fitted_map,
+        labels,
+        row_index: kept,
+        dropped_rows,
+        constant_features,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn write(text: &str) -> tempfile::NamedTempFile {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        f.write_all(text.as_bytes()).unwrap();
+        f
+    }
+
+    #[test]
+    fn one_hot_scaling_and_missing_rows() {
+        let f = write("a,job,label\n1,x,0\n3,y,1\n,x,0\n2,?,1\n5,x,1\n");
+        let ds = load_csv(f.path(), &LoadOptions::default()).unwrap();
+        assert_eq!(ds.n(), 3);
+        assert_eq!(ds.dropped_rows, 2);
+        assert_eq!(ds.feature_names(), vec!["a", "job=x", "job=y"]);
+        assert_eq!(ds.row_index, vec![0, 1, 4]);
+        assert!((ds.x[[1, 0]] - 0.5).abs() < 1e-12);
+        assert_eq!(ds.x[[1, 2]], 1.0);
+        let col = &ds.map.columns[0];
+        assert!((col.unscale(col.scale(3.0)) - 3.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn nan_cell_names_row_and_column() {
+        let f = write("a,b\n1,2\n3,NaN\n");
+        let opts = LoadOptions {
+            label_column: None,
+            ..Default::default()
+        };
+        let err = load_csv(f.path(), &opts).unwrap_err().to_string();
+        assert!(err.contains("row 2") && err.contains("'b'"), "{err}");
+    }
+
+    #[test]
+    fn ragged_row_is_an_error() {
+        let f = write("a,b\n1,2\n3\n");
+        let opts = LoadOptions {
+            label_column: None,
+            ..Default::default()
+        };
+        let err = load_csv(f.path(), &opts).unwrap_err();
+        assert!(matches!(err, DataError::Ragged { row: 2, .. }), "{err}");
+    }
+
+    #[test]
+    fn constant_column_is_zero_and_reported() {
+        let f = write("a,b\n1,7\n3,7\n");
+        let opts = LoadOptions {
+            label_column: None,
+            ..Default::default()
+        };
+        let ds = load_csv(f.path(), &opts).unwrap();
+        assert_eq!(ds.constant_features, vec!["b"]);
+        assert_eq!(ds.x[[1, 1]], 0.0);
+    }
+
+    #[test]
+    fn encoding_with_a_fitted_map_matches() {
+        let f = write("a,c\n1,u\n3,v\n2,u\n");
+        let opts = LoadOptions {
+            label_column: None,
+            ..Default::default()
+        };
+        let ds = load_csv(f.path(), &opts).unwrap();
+        let table = RawTable::read(f.path()).unwrap();
+        let again = prepare(&table, &opts, Some(&ds.map)).unwrap();
+        assert_eq!(again.x, ds.x);
+        let g = write("a,c\n1,w\n");
+        let table = RawTable::read(g.path()).unwrap();
+        let err = prepare(&table, &opts, Some(&ds.map)).unwrap_err();
+        assert!(err.to_string().contains("'w'"));
+    }
+}

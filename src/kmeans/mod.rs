@@ -1,0 +1,322 @@
+//! k-means: k-means++ seeding (Arthur and Vassilvitskii 2007, greedy variant
+//! with 2 + ⌊ln k⌋ local trials as scikit-learn) and Lloyd iterations, with
+//! several restarts keeping the lowest inertia. MPC Algorithm 1, line 2.
+//!
+//! Objective: Σ_t ‖x_t − c_{z(t)}‖². Each Lloyd iteration costs O(n·k·d).
+//! Restarts run in parallel; restart r draws from its own generator seeded by
+//! (seed, r), and ties are broken by restart index, so the result does not
+//! depend on the number of threads.
+
+use crate::metrics::{inertia, squared_euclidean};
+use crate::params::{check_k, ParamsError};
+use ndarray::{Array2, ArrayView2};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
+
+/// k-means settings; call [`KMeansParams::check`] to validate against the data.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KMeansParams {
+    /// Number of clusters.
+    pub k: usize,
+    /// Independent restarts (best inertia kept). Default 10.
+    pub restarts: usize,
+    /// Lloyd iteration cap per restart. Default 300.
+    pub max_iter: usize,
+    /// Stop when the centres move less than `tol` × mean feature variance. Default 1e-4.
+    pub tol: f64,
+    /// Seed of the random generator. Default 0.
+    pub seed: u64,
+}
+
+impl KMeansParams {
+    /// Defaults for `k` clusters.
+    pub fn new(k: usize) -> Self {
+        Self {
+            k,
+            restarts: 10,
+            max_iter: 300,
+            tol: 1e-4,
+            seed: 0,
+        }
+    }
+
+    /// Set the number of restarts.
+    pub fn restarts(mut self, r: usize) -> Self {
+        self.restarts = r;
+        self
+    }
+
+    /// Set the seed.
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// Set the iteration cap.
+    pub fn max_iter(mut self, m: usize) -> Self {
+        self.max_iter = m;
+        self
+    }
+
+    /// Validate against the data `x`.
+    pub fn check(self, x: ArrayView2<f64>) -> Result<ValidKMeansParams, ParamsError> {
+        check_k(self.k, x)?;
+        if self.restarts == 0 {
+            return Err(ParamsError::new("restarts", "at least one restart is needed"));
+        }
+        if self.max_iter == 0 {
+            return Err(ParamsError::new("max_iter", "at least one iteration is needed"));
+        }
+        if !(self.tol >= 0.0 && self.tol.is_finite()) {
+            return Err(ParamsError::new("tol", "tolerance must be a finite number ≥ 0"));
+        }
+        Ok(ValidKMeansParams(self))
+    }
+}
+
+/// Validated k-means settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidKMeansParams(KMeansParams);
+
+impl std::ops::Deref for ValidKMeansParams {
+    type Target = KMeansParams;
+    fn deref(&self) -> &KMeansParams {
+        &self.0
+    }
+}
+
+/// A fitted k-means clustering.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KMeansResult {
+    /// Cluster centres, k × d.
+    pub centroids: Array2<f64>,
+    /// Cluster of each point, in 0..k.
+    pub labels: Vec<usize>,
+    /// Sum of squared distances to the assigned centres.
+    pub inertia: f64,
+    /// Lloyd iterations of the kept restart.
+    pub iterations: usize,
+    /// Restart that was kept.
+    pub restart: usize,
+}
+
+/// Seed of restart `r` derived from the master seed.
+fn restart_seed(seed: u64, r: usize) -> u64 {
+    seed.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        .wrapping_add((r as u64).wrapping_mul(0xD1B5_4A32_D192_ED03))
+        ^ 0x5851_F42D_4C95_7F2D
+}
+
+/// Fit k-means with restarts; see the module doc.
+pub fn fit(x: ArrayView2<f64>, params: &ValidKMeansParams) -> KMeansResult {
+    let x = x.as_standard_layout();
+    let x = x.view();
+    (0..params.restarts)
+        .into_par_iter()
+        .map(|r| {
+            let mut rng = ChaCha8Rng::seed_from_u64(restart_seed(params.seed, r));
+            let seeds = plus_plus(x, params.k, &mut rng);
+            let mut result = lloyd(x, seeds, params.max_iter, params.tol);
+            result.restart = r;
+            result
+        })
+        .reduce_with(|a, b| {
+            if b.inertia < a.inertia || (b.inertia == a.inertia && b.restart < a.restart) {
+                b
+            } else {
+                a
+            }
+        })
+        .expect("at least one restart")
+}
+
+/// Greedy k-means++ seeding: each new centre is the best of 2 + ⌊ln k⌋
+/// candidates drawn with probability proportional to D(x)².
+pub fn plus_plus(x: ArrayView2<f64>, k: usize, rng: &mut ChaCha8Rng) -> Array2<f64> {
+    let n = x.nrows();
+    let d = x.ncols();
+    let flat = x.as_slice().expect("standard layout");
+    let row = |i: usize| &flat[i * d..(i + 1) * d];
+    let trials = 2 + (k as f64).ln().floor() as usize;
+    let mut centres = Array2::zeros((k, d));
+    let first = rng.random_range(0..n);
+    centres.row_mut(0).assign(&x.row(first));
+    let mut closest: Vec<f64> = (0..n)
+        .map(|i| squared_euclidean(row(i), row(first)))
+        .collect();
+    for c in 1..k {
+        let total: f64 = closest.iter().sum();
+        let mut best: Option<(f64, usize, Vec<f64>)> = None;
+        for _ in 0..trials {
+            let candidate = if total > 0.0 {
+                let target = rng.random::<f64>() * total;
+                let mut acc = 0.0;
+                let mut pick = n - 1;
+                for (i, &w) in closest.iter().enumerate() {
+                    acc += w;
+                    if acc > target {
+                        pick = i;
+                        break;
+                    }
+                }
+                pick
+            } else {
+                rng.random_range(0..n)
+            };
+            let updated: Vec<f64> = (0..n)
+                .map(|i| closest[i].min(squared_euclidean(row(i), row(candidate))))
+                .collect();
+            let pot: f64 = updated.iter().sum();
+            if best.as_ref().is_none_or(|(b, _, _)| pot < *b) {
+                best = Some((pot, candidate, updated));
+            }
+        }
+        let (_, pick, updated) = best.expect("at least one trial");
+        centres.row_mut(c).assign(&x.row(pick));
+        closest = updated;
+    }
+    centres
+}
+
+/// Nearest centre of every point (ties to the lowest index), in parallel.
+pub fn assign_nearest(x: ArrayView2<f64>, centroids: ArrayView2<f64>) -> Vec<usize> {
+    let d = x.ncols();
+    let flat = x.as_slice().expect("standard layout");
+    let centroids = centroids.as_standard_layout();
+    let cflat = centroids.as_slice().expect("standard layout");
+    let k = centroids.nrows();
+    flat.par_chunks(d)
+        .map(|p| {
+            let mut best = (f64::INFINITY, 0);
+            for c in 0..k {
+                let dist = squared_euclidean(p, &cflat[c * d..(c + 1) * d]);
+                if dist < best.0 {
+                    best = (dist, c);
+                }
+            }
+            best.1
+        })
+        .collect()
+}
+
+/// Means of the clusters; an empty cluster takes the point farthest from its
+/// centre (so every cluster stays non-empty).
+pub fn update_centroids(x: ArrayView2<f64>, labels: &mut [usize], k: usize) -> Array2<f64> {
+    let d = x.ncols();
+    loop {
+        let mut sums = Array2::<f64>::zeros((k, d));
+        let mut counts = vec![0usize; k];
+        for (row, &l) in x.rows().into_iter().zip(labels.iter()) {
+            sums.row_mut(l).scaled_add(1.0, &row);
+            counts[l] += 1;
+        }
+        let empty = counts.iter().position(|&c| c == 0);
+        for (c, &m) in counts.iter().enumerate() {
+            if m > 0 {
+                sums.row_mut(c).mapv_inplace(|v| v / m as f64);
+            }
+        }
+        match empty {
+            None => return sums,
+            Some(e) => {
+                // Farthest point from its centre among clusters with ≥ 2 points.
+                let far = (0..x.nrows())
+                    .filter(|&i| counts[labels[i]] > 1)
+                    .map(|i| {
+                        let dist = squared_euclidean(
+                            x.row(i).as_slice().expect("standard layout"),
+                            sums.row(labels[i]).as_slice().expect("standard layout"),
+                        );
+                        (dist, i)
+                    })
+                    .fold((f64::NEG_INFINITY, 0), |a, b| if b.0 > a.0 { b } else { a });
+                labels[far.1] = e;
+            }
+        }
+    }
+}
+
+/// Lloyd iterations from the given centres.
+pub fn lloyd(x: ArrayView2<f64>, seeds: Array2<f64>, max_iter: usize, tol: f64) -> KMeansResult {
+    let k = seeds.nrows();
+    let n = x.nrows() as f64;
+    let mean_var = x
+        .columns()
+        .into_iter()
+        .map(|c| {
+            let m = c.sum() / n;
+            c.iter().map(|v| (v - m) * (v - m)).sum::<f64>() / n
+        })
+        .sum::<f64>()
+        / x.ncols() as f64;
+    let threshold = tol * mean_var;
+    let mut centroids = seeds;
+    let mut labels = assign_nearest(x, centroids.view());
+    let mut iterations = 0;
+    for it in 1..=max_iter {
+        iterations = it;
+        let updated = update_centroids(x, &mut labels, k);
+        let shift: f64 = (&updated - &centroids).mapv(|v| v * v).sum();
+        centroids = updated;
+        let next = assign_nearest(x, centroids.view());
+        let changed = next != labels;
+        labels = next;
+        if !changed || shift <= threshold {
+            break;
+        }
+    }
+    // Keep centres consistent with the final labels.
+    centroids = update_centroids(x, &mut labels, k);
+    let inertia = inertia(x, &labels, centroids.view());
+    KMeansResult {
+        centroids,
+        labels,
+        inertia,
+        iterations,
+        restart: 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::gaussian_blobs;
+    use crate::metrics::adjusted_rand_index;
+
+    #[test]
+    fn recovers_separated_blobs() {
+        let inst = gaussian_blobs(300, 2, 3, 0.2, 11);
+        let params = KMeansParams::new(3).seed(1).check(inst.x.view()).unwrap();
+        let fit = fit(inst.x.view(), &params);
+        assert!((adjusted_rand_index(&fit.labels, &inst.labels) - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn same_seed_same_result_on_any_thread_count() {
+        let inst = gaussian_blobs(400, 3, 5, 1.5, 2);
+        let params = KMeansParams::new(5).seed(9).check(inst.x.view()).unwrap();
+        let run = |threads| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap()
+                .install(|| fit(inst.x.view(), &params))
+        };
+        assert_eq!(run(1), run(2));
+        assert_eq!(run(1), run(4));
+    }
+
+    #[test]
+    fn rejects_bad_k() {
+        let x = ndarray::array![[0.0], [1.0], [2.0]];
+        assert_eq!(KMeansParams::new(1).check(x.view()).unwrap_err().field, "k");
+        assert_eq!(KMeansParams::new(4).check(x.view()).unwrap_err().field, "k");
+        let same = ndarray::array![[1.0], [1.0], [1.0]];
+        assert!(KMeansParams::new(2).check(same.view()).is_err());
+        assert_eq!(
+            KMeansParams::new(2).restarts(0).check(x.view()).unwrap_err().field,
+            "restarts"
+        );
+    }
+}

@@ -1,0 +1,254 @@
+//! Incremental silhouette (DESIGN.md "Silhouette fast"): keep
+//! `S[t][k] = Σ_{u∈C_k} d(t,u)` for every point and cluster. The silhouette is
+//! then O(n·K) from S, and moving one point updates S in O(n) with a
+//! precomputed distance matrix (O(n·d) without one).
+
+use super::{euclidean, point_silhouette};
+use ndarray::{Array2, ArrayView2};
+use rayon::prelude::*;
+
+/// Pairwise Euclidean distances: a precomputed matrix when it fits the memory
+/// budget, otherwise computed from the data on demand.
+#[derive(Debug, Clone)]
+pub struct Distances {
+    x: Array2<f64>,
+    matrix: Option<Vec<f64>>,
+}
+
+impl Distances {
+    /// Largest matrix kept in memory, in bytes (n² · 8): 512 MiB, n ≈ 8190.
+    pub const MATRIX_BUDGET: usize = 512 << 20;
+
+    /// Prepare distances for the rows of `x`; the full matrix is built (in
+    /// parallel) when n² f64 values fit [`Self::MATRIX_BUDGET`].
+    pub fn new(x: ArrayView2<f64>) -> Self {
+        let n = x.nrows();
+        let x = x.as_standard_layout().to_owned();
+        let matrix = (n * n * 8 <= Self::MATRIX_BUDGET).then(|| {
+            let d = x.ncols();
+            let flat = x.as_slice().expect("standard layout");
+            let mut m = vec![0.0; n * n];
+            m.par_chunks_mut(n).enumerate().for_each(|(t, row)| {
+                let a = &flat[t * d..(t + 1) * d];
+                for (u, cell) in row.iter_mut().enumerate() {
+                    *cell = euclidean(a, &flat[u * d..(u + 1) * d]);
+                }
+            });
+            m
+        });
+        Self { x, matrix }
+    }
+
+    /// Number of points.
+    pub fn n(&self) -> usize {
+        self.x.nrows()
+    }
+
+    /// The points.
+    pub fn points(&self) -> ArrayView2<'_, f64> {
+        self.x.view()
+    }
+
+    /// Distances from point `u` to every point, written into `out`.
+    pub fn row_into(&self, u: usize, out: &mut [f64]) {
+        match &self.matrix {
+            Some(m) => {
+                let n = self.n();
+                out.copy_from_slice(&m[u * n..(u + 1) * n]);
+            }
+            None => {
+                let d = self.x.ncols();
+                let flat = self.x.as_slice().expect("standard layout");
+                let a = &flat[u * d..(u + 1) * d];
+                for (t, o) in out.iter_mut().enumerate() {
+                    *o = euclidean(a, &flat[t * d..(t + 1) * d]);
+                }
+            }
+        }
+    }
+
+    /// Distance between points `t` and `u`.
+    pub fn get(&self, t: usize, u: usize) -> f64 {
+        match &self.matrix {
+            Some(m) => m[t * self.n() + u],
+            None => {
+                let d = self.x.ncols();
+                let flat = self.x.as_slice().expect("standard layout");
+                euclidean(&flat[t * d..(t + 1) * d], &flat[u * d..(u + 1) * d])
+            }
+        }
+    }
+}
+
+/// Per-point, per-cluster distance sums with cluster sizes, for O(n) moves.
+///
+/// Cluster slots are `0..k`; a slot may be empty (then it is ignored, as if the
+/// cluster did not exist), so splits and merges keep their slot numbers.
+#[derive(Debug, Clone)]
+pub struct SilhouetteState {
+    labels: Vec<usize>,
+    sizes: Vec<usize>,
+    /// Row-major n × k.
+    sums: Vec<f64>,
+    k: usize,
+    scratch: Vec<f64>,
+}
+
+impl SilhouetteState {
+    /// Build the state for `labels` (each in `0..k`) in O(n²) (parallel).
+    pub fn new(distances: &Distances, labels: &[usize], k: usize) -> Self {
+        let n = distances.n();
+        assert_eq!(labels.len(), n, "one label per point");
+        assert!(labels.iter().all(|&l| l < k), "labels must be below k");
+        let mut sizes = vec![0; k];
+        for &l in labels {
+            sizes[l] += 1;
+        }
+        let mut sums = vec![0.0; n * k];
+        sums.par_chunks_mut(k)
+            .enumerate()
+            .for_each_init(
+                || vec![0.0; n],
+                |row, (t, out)| {
+                    distances.row_into(t, row);
+                    for (&dist, &l) in row.iter().zip(labels) {
+                        out[l] += dist;
+                    }
+                },
+            );
+        Self {
+            labels: labels.to_vec(),
+            sizes,
+            sums,
+            k,
+            scratch: vec![0.0; n],
+        }
+    }
+
+    /// Current labels.
+    pub fn labels(&self) -> &[usize] {
+        &self.labels
+    }
+
+    /// Cluster sizes by slot.
+    pub fn sizes(&self) -> &[usize] {
+        &self.sizes
+    }
+
+    /// Number of cluster slots.
+    pub fn slots(&self) -> usize {
+        self.k
+    }
+
+    /// Number of non-empty clusters.
+    pub fn clusters(&self) -> usize {
+        self.sizes.iter().filter(|&&s| s > 0).count()
+    }
+
+    /// `Σ_{u∈C_c} d(t,u)`.
+    pub fn sum(&self, t: usize, c: usize) -> f64 {
+        self.sums[t * self.k + c]
+    }
+
+    /// Add an empty cluster slot and return its index. O(n·k).
+    pub fn add_slot(&mut self) -> usize {
+        let n = self.labels.len();
+        let k = self.k + 1;
+        let mut sums = vec![0.0; n * k];
+        for t in 0..n {
+            sums[t * k..t * k + self.k].copy_from_slice(&self.sums[t * self.k..(t + 1) * self.k]);
+        }
+        self.sums = sums;
+        self.sizes.push(0);
+        self.k = k;
+        k - 1
+    }
+
+    /// Move point `u` to cluster `to`: O(n) with a distance matrix.
+    pub fn move_point(&mut self, distances: &Distances, u: usize, to: usize) {
+        let from = self.labels[u];
+        if from == to {
+            return;
+        }
+        let mut row = std::mem::take(&mut self.scratch);
+        distances.row_into(u, &mut row);
+        let k = self.k;
+        for (t, &dist) in row.iter().enumerate() {
+            self.sums[t * k + from] -= dist;
+            self.sums[t * k + to] += dist;
+        }
+        self.scratch = row;
+        self.sizes[from] -= 1;
+        self.sizes[to] += 1;
+        self.labels[u] = to;
+    }
+
+    /// Silhouette of point `t` under the current state.
+    pub fn point(&self, t: usize) -> f64 {
+        point_silhouette(
+            &self.sums[t * self.k..(t + 1) * self.k],
+            &self.sizes,
+            self.labels[t],
+        )
+    }
+
+    /// Mean silhouette in O(n·k). With fewer than two non-empty clusters the
+    /// value is 0 (every point would score 0 by the singleton convention).
+    pub fn silhouette(&self) -> f64 {
+        let n = self.labels.len();
+        if self.clusters() < 2 {
+            return 0.0;
+        }
+        (0..n).map(|t| self.point(t)).sum::<f64>() / n as f64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::silhouette;
+    use rand::{Rng, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+
+    #[test]
+    fn incremental_matches_exact_after_random_moves() {
+        let mut rng = ChaCha8Rng::seed_from_u64(3);
+        let n = 120;
+        let x = Array2::from_shape_fn((n, 3), |_| rng.random::<f64>());
+        let k = 4;
+        let labels: Vec<usize> = (0..n).map(|i| i % k).collect();
+        for budget in [Distances::MATRIX_BUDGET, 0] {
+            let mut dist = Distances::new(x.view());
+            if budget == 0 {
+                dist.matrix = None;
+            }
+            let mut state = SilhouetteState::new(&dist, &labels, k);
+            for step in 0..300 {
+                let u = rng.random_range(0..n);
+                let to = rng.random_range(0..k);
+                if state.sizes()[state.labels()[u]] > 1 {
+                    state.move_point(&dist, u, to);
+                }
+                if step % 50 == 0 {
+                    let exact = silhouette(x.view(), state.labels()).unwrap();
+                    assert!((state.silhouette() - exact).abs() < 1e-9);
+                }
+            }
+            let exact = silhouette(x.view(), state.labels()).unwrap();
+            assert!((state.silhouette() - exact).abs() < 1e-9);
+        }
+    }
+
+    #[test]
+    fn empty_slots_are_ignored() {
+        let x = ndarray::array![[0.0], [1.0], [10.0], [11.0]];
+        let dist = Distances::new(x.view());
+        let mut state = SilhouetteState::new(&dist, &[0, 0, 2, 2], 3);
+        let exact = silhouette(x.view(), &[0, 0, 2, 2]).unwrap();
+        assert!((state.silhouette() - exact).abs() < 1e-12);
+        let s = state.add_slot();
+        state.move_point(&dist, 3, s);
+        let exact = silhouette(x.view(), &[0, 0, 2, 3]).unwrap();
+        assert!((state.silhouette() - exact).abs() < 1e-12);
+    }
+}

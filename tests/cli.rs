@@ -1,0 +1,175 @@
+//! The command line: readable output, JSON output, and one clear sentence with
+//! exit code 2 on bad input.
+
+mod common;
+
+use common::{json_stdout, polyclust};
+use std::path::Path;
+
+/// Assert a failed run: exit code 2, one line on stderr that mentions every
+/// `needle`, and no panic.
+fn assert_clear_error(out: &std::process::Output, needles: &[&str]) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "stderr: {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "one sentence: {stderr}");
+    for n in needles {
+        assert!(stderr.contains(n), "'{n}' missing from: {stderr}");
+    }
+    assert!(out.stdout.is_empty(), "nothing printed on stdout on error");
+}
+
+fn write(dir: &Path, name: &str, text: &str) {
+    std::fs::write(dir.join(name), text).unwrap();
+}
+
+#[test]
+fn help_lists_the_subcommands() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = polyclust(&["--help"], dir.path());
+    let text = String::from_utf8_lossy(&out.stdout);
+    for sub in ["instances", "score", "kmeans"] {
+        assert!(text.contains(sub), "{text}");
+    }
+}
+
+#[test]
+fn missing_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = polyclust(&["kmeans", "--data", "nope.csv", "--k", "2"], dir.path());
+    assert_clear_error(&out, &["nope.csv"]);
+}
+
+#[test]
+fn empty_file() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "empty.csv", "");
+    let out = polyclust(&["kmeans", "--data", "empty.csv", "--k", "2"], dir.path());
+    assert_clear_error(&out, &["empty.csv", "empty"]);
+}
+
+#[test]
+fn ragged_row() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "ragged.csv", "a,b,label\n1,2,0\n3,4\n5,6,1\n");
+    let out = polyclust(&["kmeans", "--data", "ragged.csv", "--k", "2"], dir.path());
+    assert_clear_error(&out, &["ragged.csv", "row 2", "line 3"]);
+}
+
+#[test]
+fn nan_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "nan.csv", "a,b,label\n1,2,0\n3,NaN,1\n5,6,1\n");
+    let out = polyclust(&["kmeans", "--data", "nan.csv", "--k", "2"], dir.path());
+    assert_clear_error(&out, &["nan.csv", "row 2", "'b'", "NaN"]);
+}
+
+#[test]
+fn all_rows_identical() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "same.csv", "a,b\n1,2\n1,2\n1,2\n");
+    let out = polyclust(
+        &["kmeans", "--data", "same.csv", "--no-label", "--k", "2"],
+        dir.path(),
+    );
+    assert_clear_error(&out, &["identical"]);
+}
+
+#[test]
+fn k_below_two_and_above_n() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "small.csv", "a,b\n1,2\n3,4\n5,7\n");
+    let out = polyclust(
+        &["kmeans", "--data", "small.csv", "--no-label", "--k", "1"],
+        dir.path(),
+    );
+    assert_clear_error(&out, &["k = 1"]);
+    let out = polyclust(
+        &["kmeans", "--data", "small.csv", "--no-label", "--k", "4"],
+        dir.path(),
+    );
+    assert_clear_error(&out, &["k = 4", "n = 3"]);
+}
+
+#[test]
+fn missing_label_column_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "nolabel.csv", "a,b\n1,2\n3,4\n5,7\n");
+    let out = polyclust(&["score", "--data", "nolabel.csv"], dir.path());
+    assert_clear_error(&out, &["nolabel.csv", "'label'"]);
+}
+
+#[test]
+fn score_fixture_matches_sklearn() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = common::fixture("blobs60.csv");
+    let out = polyclust(&["score", "--data", file.to_str().unwrap(), "--json"], dir.path());
+    let v = json_stdout(&out);
+    let s = v["silhouette"].as_f64().unwrap();
+    assert!((s - common::sklearn_reference("blobs60")).abs() < 1e-9);
+    assert_eq!(v["n"], 60);
+    assert_eq!(v["k"], 4);
+}
+
+#[test]
+fn score_other_column_reports_ari() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "two.csv",
+        "a,guess,label\n0,x,0\n0.1,x,0\n5,y,1\n5.1,y,1\n5.2,x,1\n",
+    );
+    let out = polyclust(
+        &["score", "--data", "two.csv", "--labels-from", "guess", "--json"],
+        dir.path(),
+    );
+    let v = json_stdout(&out);
+    assert_eq!(v["d"], 1, "neither label column is a feature");
+    assert!(v["ari"].as_f64().unwrap() < 1.0);
+}
+
+#[test]
+fn kmeans_on_generated_blobs() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = polyclust(
+        &["kmeans", "--generate", "blobs", "--k", "5", "--json"],
+        dir.path(),
+    );
+    let v = json_stdout(&out);
+    assert_eq!(v["n"], 600);
+    assert!(v["silhouette"].as_f64().unwrap() > 0.5);
+    assert!(v["ari"].as_f64().unwrap() > 0.9);
+}
+
+#[test]
+fn instance_commands() {
+    let Some(instances) = common::instances_dir() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_polyclust"))
+            .args(args)
+            .env("POLYCLUST_INSTANCES", &instances)
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        json_stdout(&out)
+    };
+    let list = run(&["instances", "list", "--json"]);
+    assert_eq!(list["instances"].as_array().unwrap().len(), 17);
+    for name in ["hepta", "iris", "spam"] {
+        let v = run(&["score", "--instance", name, "--json"]);
+        let s = v["silhouette"].as_f64().unwrap();
+        assert!((s - common::sklearn_reference(name)).abs() < 1e-9, "{name}");
+    }
+    let v = run(&["kmeans", "--instance", "hepta", "--k", "7", "--restarts", "10", "--json"]);
+    assert!(v["silhouette"].as_f64().unwrap() >= 0.70);
+    assert_eq!(v["k"], 7);
+    let unknown = std::process::Command::new(env!("CARGO_BIN_EXE_polyclust"))
+        .args(["score", "--instance", "nosuch"])
+        .env("POLYCLUST_INSTANCES", &instances)
+        .output()
+        .unwrap();
+    assert_clear_error(&unknown, &["nosuch"]);
+}
