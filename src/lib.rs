@@ -16,6 +16,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod assign;
 pub mod cli;
 pub mod data;
 pub mod kmeans;

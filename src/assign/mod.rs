@@ -1,0 +1,228 @@
+//! Representation-aware assignment, MPC paper (31)–(32) with (14)–(15).
+//!
+//! Given centres `c_k` and a penalty `P[t][k]` (λ times the representation
+//! errors ξ of point t if it were in cluster k, (29)–(30)), assign every point
+//! to minimise `Σ_t ‖x_t − c_{z(t)}‖² + P[t][z(t)]`.
+//! - Without cardinality bounds the problem separates per point: an argmin,
+//!   O(n·k·d).
+//! - With `N_min ≤ |C_k| ≤ N_max` (15) it is a transportation problem. Its
+//!   constraint matrix is totally unimodular, so the LP relaxation solved by
+//!   HiGHS has an integral optimal vertex; the solution is checked for
+//!   integrality and the MILP with binary `z` is solved when the check fails.
+//!   Every cluster is used (`u_k = 1` in (15)).
+
+use good_lp::{constraint, variable, Expression, ProblemVariables, Solution, SolverModel, Variable};
+use ndarray::ArrayView2;
+use thiserror::Error;
+
+/// Cardinality bounds (15).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CardinalityBounds {
+    /// Smallest cluster size.
+    pub n_min: usize,
+    /// Largest cluster size.
+    pub n_max: usize,
+}
+
+/// The assignment problem could not be solved.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum AssignError {
+    /// The bounds admit no assignment.
+    #[error("cardinality bounds cannot be met: {k} clusters of between {n_min} and {n_max} points cannot hold {n} points")]
+    Infeasible {
+        /// Clusters.
+        k: usize,
+        /// Points.
+        n: usize,
+        /// Smallest size.
+        n_min: usize,
+        /// Largest size.
+        n_max: usize,
+    },
+    /// HiGHS failed.
+    #[error("the assignment LP failed: {0}")]
+    Solver(String),
+}
+
+/// Cost matrix `cost[t*k + c] = ‖x_t − c_c‖² + penalty[t*k + c]`.
+pub fn cost_matrix(x: ArrayView2<f64>, centroids: ArrayView2<f64>, penalty: Option<&[f64]>) -> Vec<f64> {
+    let k = centroids.nrows();
+    let mut cost = Vec::with_capacity(x.nrows() * k);
+    for (t, row) in x.rows().into_iter().enumerate() {
+        for c in 0..k {
+            let mut d2: f64 = row
+                .iter()
+                .zip(centroids.row(c))
+                .map(|(a, b)| (a - b) * (a - b))
+                .sum();
+            if let Some(p) = penalty {
+                d2 += p[t * k + c];
+            }
+            cost.push(d2);
+        }
+    }
+    cost
+}
+
+/// Total cost of an assignment.
+pub fn assignment_cost(cost: &[f64], k: usize, labels: &[usize]) -> f64 {
+    labels.iter().enumerate().map(|(t, &l)| cost[t * k + l]).sum()
+}
+
+/// Per-point argmin (ties to the lowest cluster index).
+pub fn assign_unbounded(cost: &[f64], k: usize) -> Vec<usize> {
+    cost.chunks(k)
+        .map(|row| {
+            let mut best = 0;
+            for c in 1..k {
+                if row[c] < row[best] {
+                    best = c;
+                }
+            }
+            best
+        })
+        .collect()
+}
+
+/// Optimal assignment under cardinality bounds (transportation LP on HiGHS,
+/// MILP fallback if the vertex is not integral).
+pub fn assign_bounded(cost: &[f64], k: usize, bounds: CardinalityBounds) -> Result<Vec<usize>, AssignError> {
+    let n = cost.len() / k;
+    if bounds.n_min * k > n || bounds.n_max * k < n || bounds.n_min > bounds.n_max {
+        return Err(AssignError::Infeasible {
+            k,
+            n,
+            n_min: bounds.n_min,
+            n_max: bounds.n_max,
+        });
+    }
+    // Already feasible argmin is optimal (the bounds are not binding).
+    let free = assign_unbounded(cost, k);
+    let mut sizes = vec![0usize; k];
+    for &l in &free {
+        sizes[l] += 1;
+    }
+    if sizes.iter().all(|&s| s >= bounds.n_min && s <= bounds.n_max) {
+        return Ok(free);
+    }
+    match solve_transport(cost, k, bounds, false)? {
+        Some(labels) => Ok(labels),
+        None => Ok(solve_transport(cost, k, bounds, true)?.expect("a MILP solution is integral")),
+    }
+}
+
+/// Solve the transportation model; `None` when the LP vertex is fractional.
+fn solve_transport(
+    cost: &[f64],
+    k: usize,
+    bounds: CardinalityBounds,
+    integer: bool,
+) -> Result<Option<Vec<usize>>, AssignError> {
+    let n = cost.len() / k;
+    let mut vars = ProblemVariables::new();
+    let z: Vec<Variable> = (0..n * k)
+        .map(|_| {
+            if integer {
+                vars.add(variable().binary())
+            } else {
+                vars.add(variable().min(0.0).max(1.0))
+            }
+        })
+        .collect();
+    let objective: Expression = z.iter().zip(cost).map(|(&v, &c)| c * v).sum();
+    let mut model = vars
+        .minimise(objective)
+        .using(good_lp::solvers::highs::highs);
+    model.set_verbose(false);
+    for t in 0..n {
+        let row: Expression = z[t * k..(t + 1) * k].iter().copied().sum();
+        model = model.with(constraint!(row == 1.0));
+    }
+    for c in 0..k {
+        let size: Expression = (0..n).map(|t| z[t * k + c]).sum();
+        model = model.with(constraint!(size.clone() >= bounds.n_min as f64));
+        model = model.with(constraint!(size <= bounds.n_max as f64));
+    }
+    let solution = model
+        .solve()
+        .map_err(|e| AssignError::Solver(e.to_string()))?;
+    let mut labels = Vec::with_capacity(n);
+    for t in 0..n {
+        let values: Vec<f64> = (0..k).map(|c| solution.value(z[t * k + c])).collect();
+        let (best, &v) = values
+            .iter()
+            .enumerate()
+            .max_by(|a, b| a.1.total_cmp(b.1))
+            .expect("k ≥ 1");
+        if (v - 1.0).abs() > 1e-6 {
+            return Ok(None);
+        }
+        labels.push(best);
+    }
+    Ok(Some(labels))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::{Rng, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+
+    /// Every assignment of n points to k clusters within the bounds.
+    fn brute_force(cost: &[f64], k: usize, bounds: CardinalityBounds) -> f64 {
+        let n = cost.len() / k;
+        let mut best = f64::INFINITY;
+        let total = k.pow(n as u32);
+        for code in 0..total {
+            let mut c = code;
+            let labels: Vec<usize> = (0..n)
+                .map(|_| {
+                    let l = c % k;
+                    c /= k;
+                    l
+                })
+                .collect();
+            let mut sizes = vec![0; k];
+            labels.iter().for_each(|&l| sizes[l] += 1);
+            if sizes.iter().all(|&s| s >= bounds.n_min && s <= bounds.n_max) {
+                best = best.min(assignment_cost(cost, k, &labels));
+            }
+        }
+        best
+    }
+
+    #[test]
+    fn bounded_assignment_equals_brute_force() {
+        let mut rng = ChaCha8Rng::seed_from_u64(4);
+        for case in 0..30 {
+            let n = 4 + case % 4;
+            let k = 2 + case % 2;
+            let cost: Vec<f64> = (0..n * k).map(|_| rng.random_range(0.0..5.0)).collect();
+            let n_min = if (1 + case % 2) * k <= n { 1 + case % 2 } else { 1 };
+            let bounds = CardinalityBounds {
+                n_min,
+                n_max: (n / k + 1).max(n_min),
+            };
+            let labels = assign_bounded(&cost, k, bounds).unwrap();
+            let mut sizes = vec![0; k];
+            labels.iter().for_each(|&l| sizes[l] += 1);
+            assert!(sizes.iter().all(|&s| s >= bounds.n_min && s <= bounds.n_max));
+            let got = assignment_cost(&cost, k, &labels);
+            let want = brute_force(&cost, k, bounds);
+            assert!((got - want).abs() < 1e-9, "case {case}: {got} vs {want}");
+        }
+    }
+
+    #[test]
+    fn unbounded_is_argmin() {
+        let cost = vec![1.0, 0.5, 0.2, 3.0];
+        assert_eq!(assign_unbounded(&cost, 2), vec![1, 0]);
+    }
+
+    #[test]
+    fn infeasible_bounds_are_an_error() {
+        let cost = vec![0.0; 10];
+        let err = assign_bounded(&cost, 2, CardinalityBounds { n_min: 3, n_max: 5 }).unwrap_err();
+        assert!(matches!(err, AssignError::Infeasible { .. }));
+    }
+}
