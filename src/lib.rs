@@ -19,6 +19,12 @@
 pub mod assign;
 pub mod cli;
 pub mod data;
+pub mod hyperplane;
 pub mod kmeans;
 pub mod metrics;
 pub mod params;
+
+pub use hyperplane::{
+    objective, solve, write_lp, write_mps, Backend, Coefficients, Hyperplane, HyperplaneParams,
+    HyperplaneProblem, SolveOptions, SolveOutcome, SolveStatus,
+};

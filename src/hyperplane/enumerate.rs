@@ -1,0 +1,362 @@
+//! Exact solver by enumeration of integer directions (no MILP).
+//!
+//! For a fixed direction `w`, let `p_t = w·x_t` and define the breakpoints
+//! `z_t = −p_t` for `t ∈ Ci` and `z_t = −p_t − ε` for `t ∈ Cj`. The objective
+//! (1) with (2)–(3) becomes a convex piecewise-linear function of `b`:
+//!
+//! ```text
+//! f(b) = Σ_{t∈Ci} max(0, z_t − b) + Σ_{t∈Cj} max(0, b − z_t)
+//! ```
+//!
+//! whose right derivative is `#{t : z_t ≤ b} − |Ci|`. It is therefore minimal
+//! on `[z_(k), z_(k+1)]` with `k = |Ci|` (the `k`-th and `k+1`-th smallest
+//! breakpoints, 1-indexed), and the minimum value is
+//!
+//! ```text
+//! f* = Σ_{t∈Ci} z_t − (sum of the |Ci| smallest breakpoints)
+//! ```
+//!
+//! which one selection (`select_nth_unstable`, expected `O(n)`) gives.
+//! The integer directions with at most `β` non-zeros and `|w_d| ≤ M` are
+//! finite: `Σ_{s=1..β} C(d, s)·(2M)^s` of them ([`direction_count`]), so the
+//! enumeration is exact in `O(directions · n)` time and `O(d·n)` memory.
+//! Directions are never merged by scaling: because of `ε` and the hinge
+//! scale, `w` and `2w` have different optima.
+//!
+//! Ties are broken deterministically (smallest objective, then smaller
+//! support, then support in lexicographic order, then coefficients in the
+//! order `1, −1, 2, −2, …` per coordinate), so the result does not depend on
+//! the number of threads.
+
+use rayon::prelude::*;
+
+use super::params::{Coefficients, ValidHyperplaneParams};
+use super::{Backend, HyperplaneProblem, SolveError};
+
+/// Enumeration refuses to visit more directions than this.
+pub(crate) const MAX_DIRECTIONS: u128 = 100_000_000;
+
+/// Below this many `directions × points`, enumeration runs on the calling thread.
+const SEQUENTIAL_WORK: u128 = 200_000;
+
+/// Number of integer directions `Σ_{s=1..β} C(d, s)·(2M)^s` that
+/// enumeration visits for `d` features (saturating at `u128::MAX`).
+///
+/// ```
+/// use polyclust::hyperplane::direction_count;
+/// assert_eq!(direction_count(3, 1, 1), 6);
+/// assert_eq!(direction_count(57, 3, 2), 57 * 6 + 1596 * 36);
+/// ```
+pub fn direction_count(d: usize, m: u32, beta: usize) -> u128 {
+    let per_coord = 2 * m as u128;
+    let mut total: u128 = 0;
+    let mut binom: u128 = 1; // C(d, s)
+    let mut power: u128 = 1; // (2M)^s
+    for s in 1..=beta.min(d) {
+        binom = binom.saturating_mul((d - s + 1) as u128) / s as u128;
+        power = power.saturating_mul(per_coord);
+        total = total.saturating_add(binom.saturating_mul(power));
+    }
+    total
+}
+
+/// The best direction found and its objective.
+#[derive(Clone, Debug)]
+pub(crate) struct Best {
+    /// Dense coefficients.
+    pub w: Vec<f64>,
+    /// Objective at the optimal intercept.
+    pub objective: f64,
+}
+
+/// Exact enumeration for integer mode (see the module doc).
+pub(crate) fn enumerate(
+    problem: &HyperplaneProblem,
+    params: &ValidHyperplaneParams,
+) -> Result<Best, SolveError> {
+    if params.coefficients() == Coefficients::General {
+        return Err(SolveError::Unsupported {
+            backend: Backend::Enumerate,
+            reason: "general coefficients need a MILP backend (the direction set is infinite)",
+        });
+    }
+    let count = direction_count(problem.dim(), params.m(), params.beta());
+    if count > MAX_DIRECTIONS {
+        return Err(SolveError::TooManyDirections {
+            directions: count,
+            limit: MAX_DIRECTIONS,
+        });
+    }
+    Ok(enumerate_directions(
+        problem,
+        params.m(),
+        params.beta(),
+        params.epsilon(),
+    ))
+}
+
+/// The rows of `Ci` then `Cj`, stored column by column.
+struct Columns {
+    n_i: usize,
+    n: usize,
+    data: Vec<f64>,
+}
+
+impl Columns {
+    fn new(problem: &HyperplaneProblem) -> Self {
+        let n = problem.len();
+        let d = problem.dim();
+        let mut data = vec![0.0; n * d];
+        for (t, &row) in problem.ci.iter().chain(problem.cj).enumerate() {
+            for (c, v) in problem.x.row(row).iter().enumerate() {
+                data[c * n + t] = *v;
+            }
+        }
+        Self {
+            n_i: problem.ci.len(),
+            n,
+            data,
+        }
+    }
+
+    fn col(&self, c: usize) -> &[f64] {
+        &self.data[c * self.n..(c + 1) * self.n]
+    }
+}
+
+/// Candidate coefficient values in tie-breaking order: `1, −1, 2, −2, …, M, −M`.
+fn coefficient_values(m: u32) -> Vec<f64> {
+    (1..=m)
+        .flat_map(|v| [f64::from(v), -f64::from(v)])
+        .collect()
+}
+
+/// All supports of size `1..=beta`, smaller first, each in lexicographic order.
+fn supports(d: usize, beta: usize) -> Vec<Vec<usize>> {
+    let mut out = Vec::new();
+    for s in 1..=beta.min(d) {
+        let mut comb: Vec<usize> = (0..s).collect();
+        loop {
+            out.push(comb.clone());
+            // next combination in lexicographic order
+            let mut i = s;
+            while i > 0 && comb[i - 1] == d - s + i - 1 {
+                i -= 1;
+            }
+            if i == 0 {
+                break;
+            }
+            comb[i - 1] += 1;
+            for j in i..s {
+                comb[j] = comb[j - 1] + 1;
+            }
+        }
+    }
+    out
+}
+
+/// Ordering key of a candidate: objective, then position in the fixed order.
+#[derive(Clone, Copy, Debug)]
+struct Key {
+    objective: f64,
+    support: usize,
+    coef: usize,
+}
+
+impl Key {
+    const WORST: Key = Key {
+        objective: f64::INFINITY,
+        support: usize::MAX,
+        coef: usize::MAX,
+    };
+
+    fn min(self, other: Key) -> Key {
+        let ord = self
+            .objective
+            .total_cmp(&other.objective)
+            .then(self.support.cmp(&other.support))
+            .then(self.coef.cmp(&other.coef));
+        if ord.is_le() {
+            self
+        } else {
+            other
+        }
+    }
+}
+
+/// Decodes coefficient index `idx` (base `2M`, first coordinate most significant).
+fn decode(mut idx: usize, values: &[f64], out: &mut [f64]) {
+    let base = values.len();
+    for slot in out.iter_mut().rev() {
+        *slot = values[idx % base];
+        idx /= base;
+    }
+}
+
+/// Minimum over `b` of the objective for direction `coefs` on `support`:
+/// fills `z` with breakpoints, then `f* = Σ_{Ci} z − (sum of |Ci| smallest z)`.
+fn direction_objective(
+    cols: &Columns,
+    support: &[usize],
+    coefs: &[f64],
+    epsilon: f64,
+    z: &mut [f64],
+) -> f64 {
+    let (n_i, n) = (cols.n_i, cols.n);
+    let z = &mut z[..n];
+    match support.len() {
+        1 => {
+            let (c0, x0) = (coefs[0], cols.col(support[0]));
+            for (zt, x) in z.iter_mut().zip(x0) {
+                *zt = -c0 * x;
+            }
+        }
+        2 => {
+            let (c0, x0) = (coefs[0], cols.col(support[0]));
+            let (c1, x1) = (coefs[1], cols.col(support[1]));
+            for ((zt, a), b) in z.iter_mut().zip(x0).zip(x1) {
+                *zt = -(c0 * a + c1 * b);
+            }
+        }
+        _ => {
+            z.fill(0.0);
+            for (&c, &col) in coefs.iter().zip(support) {
+                for (zt, x) in z.iter_mut().zip(cols.col(col)) {
+                    *zt -= c * x;
+                }
+            }
+        }
+    }
+    for zt in &mut z[n_i..] {
+        *zt -= epsilon;
+    }
+    let sum_ci: f64 = z[..n_i].iter().sum();
+    let (left, pivot, _) = z.select_nth_unstable_by(n_i - 1, f64::total_cmp);
+    let smallest: f64 = left.iter().sum::<f64>() + *pivot;
+    (sum_ci - smallest).max(0.0)
+}
+
+/// Exhaustive search over directions with `|w_d| ≤ m` and at most `beta`
+/// non-zeros; `O(direction_count · n)`.
+pub(crate) fn enumerate_directions(
+    problem: &HyperplaneProblem,
+    m: u32,
+    beta: usize,
+    epsilon: f64,
+) -> Best {
+    let cols = Columns::new(problem);
+    let values = coefficient_values(m);
+    let supports = supports(problem.dim(), beta);
+    let n = cols.n;
+
+    let best_in_support = |z: &mut Vec<f64>, (si, support): (usize, &Vec<usize>)| -> Key {
+        let s = support.len();
+        let mut coefs = [0.0; 8];
+        let mut coefs_big = Vec::new();
+        let coefs: &mut [f64] = if s <= coefs.len() {
+            &mut coefs[..s]
+        } else {
+            coefs_big.resize(s, 0.0);
+            &mut coefs_big
+        };
+        let count = values.len().pow(s as u32);
+        let mut best = Key::WORST;
+        for ci in 0..count {
+            decode(ci, &values, coefs);
+            let objective = direction_objective(&cols, support, coefs, epsilon, z);
+            best = best.min(Key {
+                objective,
+                support: si,
+                coef: ci,
+            });
+        }
+        best
+    };
+
+    let work = direction_count(problem.dim(), m, beta).saturating_mul(n as u128);
+    let best = if work <= SEQUENTIAL_WORK {
+        let mut z = vec![0.0; n];
+        supports
+            .iter()
+            .enumerate()
+            .map(|item| best_in_support(&mut z, item))
+            .fold(Key::WORST, Key::min)
+    } else {
+        supports
+            .par_iter()
+            .enumerate()
+            .map_init(|| vec![0.0; n], best_in_support)
+            .reduce(|| Key::WORST, Key::min)
+    };
+
+    let support = &supports[best.support];
+    let mut coefs = vec![0.0; support.len()];
+    decode(best.coef, &values, &mut coefs);
+    let mut w = vec![0.0; problem.dim()];
+    for (&c, &v) in support.iter().zip(&coefs) {
+        w[c] = v;
+    }
+    Best {
+        w,
+        objective: best.objective,
+    }
+}
+
+/// The optimal intercept for a fixed `w`: the midpoint of the interval
+/// `[z_(|Ci|), z_(|Ci|+1)]` of minimisers (see the module doc), which keeps
+/// the largest margin among all optimal intercepts. `O(n log n)`.
+pub(crate) fn optimal_intercept(problem: &HyperplaneProblem, w: &[f64], epsilon: f64) -> f64 {
+    let project = |t: usize| -> f64 {
+        w.iter()
+            .zip(problem.x.row(t))
+            .filter(|(w, _)| **w != 0.0)
+            .map(|(w, x)| w * x)
+            .sum()
+    };
+    let mut z: Vec<f64> = problem
+        .ci
+        .iter()
+        .map(|&t| -project(t))
+        .chain(problem.cj.iter().map(|&t| -project(t) - epsilon))
+        .collect();
+    z.sort_unstable_by(f64::total_cmp);
+    let k = problem.ci.len();
+    0.5 * (z[k - 1] + z[k])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn supports_are_all_combinations_in_order() {
+        let s = supports(4, 2);
+        assert_eq!(s.len(), 4 + 6);
+        assert_eq!(s[0], vec![0]);
+        assert_eq!(s[4], vec![0, 1]);
+        assert_eq!(s[9], vec![2, 3]);
+        assert_eq!(supports(3, 3).last().unwrap(), &vec![0, 1, 2]);
+    }
+
+    #[test]
+    fn direction_count_matches_enumeration() {
+        for (d, m, beta) in [(3, 1, 1), (4, 2, 2), (5, 3, 3), (2, 3, 2)] {
+            let by_hand: u128 = supports(d, beta)
+                .iter()
+                .map(|s| (2 * m as u128).pow(s.len() as u32))
+                .sum();
+            assert_eq!(direction_count(d, m, beta), by_hand);
+        }
+    }
+
+    #[test]
+    fn decode_walks_values_in_order() {
+        let values = coefficient_values(2);
+        assert_eq!(values, vec![1.0, -1.0, 2.0, -2.0]);
+        let mut out = [0.0; 2];
+        decode(0, &values, &mut out);
+        assert_eq!(out, [1.0, 1.0]);
+        decode(6, &values, &mut out);
+        assert_eq!(out, [-1.0, 2.0]);
+    }
+}

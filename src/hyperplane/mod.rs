@@ -1,0 +1,493 @@
+//! Interpretable separating hyperplanes between two clusters (MPC paper §2.1,
+//! equations (1)–(12)).
+//!
+//! Given an explanation matrix `X` (`n × d`, features typically scaled to
+//! `[0, 1]`) and two disjoint sets of rows `Ci`, `Cj`, find coefficients `w`
+//! (at most `β` non-zeros, `‖w‖₁ ≥ 1`; integers with `|w_d| ≤ M`, or reals
+//! in `[−1, 1]`) and an intercept `b` minimising the hinge error
+//!
+//! ```text
+//! f(w, b) = Σ_{t ∈ Ci} max(0, −(w·x_t + b)) + Σ_{t ∈ Cj} max(0, w·x_t + b + ε)
+//! ```
+//!
+//! Points of `Ci` should satisfy `w·x + b ≥ 0`, points of `Cj`
+//! `w·x + b ≤ −ε`. (Algorithm 1, lines 14–15 of the paper print the
+//! error terms with a sign typo; [`Hyperplane::xi_plus`] and
+//! [`Hyperplane::xi_minus`] use the form above.)
+//!
+//! Three interchangeable [`Backend`]s solve it and must agree on the optimal
+//! objective:
+//! - [`Backend::Highs`] and [`Backend::Microlp`]: the MILP (1)–(12), built once
+//!   from one formulation (also exported by [`write_lp`] and [`write_mps`]);
+//! - [`Backend::Enumerate`]: exact enumeration of the finite set of integer
+//!   directions with, for each, the exact optimal intercept (a selection).
+//!
+//! # Example
+//!
+//! ```
+//! use ndarray::array;
+//! use polyclust::hyperplane::{
+//!     solve, Backend, HyperplaneParams, HyperplaneProblem, SolveOptions, SolveStatus,
+//! };
+//!
+//! let x = array![[0.1, 0.9], [0.2, 0.8], [0.8, 0.1], [0.9, 0.3]];
+//! let (ci, cj) = ([0, 1], [2, 3]);
+//! let problem = HyperplaneProblem::new(x.view(), &ci, &cj).unwrap();
+//! let params = HyperplaneParams::new().m(3).beta(2).check().unwrap();
+//! let options = SolveOptions { backend: Backend::Enumerate, ..Default::default() };
+//! let outcome = solve(&problem, &params, &options).unwrap();
+//! assert_eq!(outcome.objective, 0.0);
+//! assert_eq!(outcome.misclassified, 0);
+//! assert_eq!(outcome.status, SolveStatus::Optimal);
+//! assert!(outcome.hyperplane.score(x.row(0)) >= 0.0);
+//! assert!(outcome.hyperplane.score(x.row(2)) <= -params.epsilon());
+//! ```
+
+mod enumerate;
+mod export;
+mod milp;
+mod params;
+
+use std::fmt;
+use std::str::FromStr;
+use std::time::Instant;
+
+use ndarray::{ArrayView1, ArrayView2};
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+pub use enumerate::direction_count;
+pub use export::{write_lp, write_mps, ExportError, MpsFormat};
+pub use params::{
+    Coefficients, HyperplaneError, HyperplaneParams, ValidHyperplaneParams, DEFAULT_EPSILON,
+};
+
+/// Tolerance above which an error term `ξ_t` counts as a misclassification.
+pub const MISCLASSIFIED_TOLERANCE: f64 = 1e-9;
+
+/// One separating-hyperplane problem: the data and the two clusters.
+#[derive(Clone, Copy, Debug)]
+pub struct HyperplaneProblem<'a> {
+    /// Explanation matrix, one row per point.
+    pub x: ArrayView2<'a, f64>,
+    /// Rows of cluster `i` (the side `w·x + b ≥ 0`).
+    pub ci: &'a [usize],
+    /// Rows of cluster `j` (the side `w·x + b ≤ −ε`).
+    pub cj: &'a [usize],
+}
+
+impl<'a> HyperplaneProblem<'a> {
+    /// Builds and validates a problem (see [`HyperplaneProblem::validate`]).
+    pub fn new(
+        x: ArrayView2<'a, f64>,
+        ci: &'a [usize],
+        cj: &'a [usize],
+    ) -> Result<Self, HyperplaneError> {
+        let problem = Self { x, ci, cj };
+        problem.validate()?;
+        Ok(problem)
+    }
+
+    /// Checks that `X` has at least one column, `Ci` and `Cj` are non-empty,
+    /// their rows exist, appear once in `Ci ∪ Cj`, and hold finite values.
+    /// `O(n·d)`.
+    pub fn validate(&self) -> Result<(), HyperplaneError> {
+        if self.x.ncols() == 0 {
+            return Err(HyperplaneError::NoFeatures);
+        }
+        if self.ci.is_empty() {
+            return Err(HyperplaneError::EmptyCi);
+        }
+        if self.cj.is_empty() {
+            return Err(HyperplaneError::EmptyCj);
+        }
+        let rows = self.x.nrows();
+        let mut seen = vec![false; rows];
+        for &t in self.ci.iter().chain(self.cj) {
+            if t >= rows {
+                return Err(HyperplaneError::RowOutOfRange { index: t, rows });
+            }
+            if std::mem::replace(&mut seen[t], true) {
+                return Err(HyperplaneError::DuplicateRow(t));
+            }
+            if let Some(col) = self.x.row(t).iter().position(|v| !v.is_finite()) {
+                return Err(HyperplaneError::NonFinite { row: t, col });
+            }
+        }
+        Ok(())
+    }
+
+    /// Number of features `d`.
+    pub fn dim(&self) -> usize {
+        self.x.ncols()
+    }
+
+    /// Number of points `|Ci| + |Cj|`.
+    pub fn len(&self) -> usize {
+        self.ci.len() + self.cj.len()
+    }
+
+    /// True when both clusters are empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Which side of a hyperplane a point lies on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Side {
+    /// `w·x + b ≥ 0`: the side of cluster `i`.
+    I,
+    /// `w·x + b < 0`: the side of cluster `j`.
+    J,
+}
+
+/// A hyperplane `w·x + b = 0`; cluster `i` lies on the side `w·x + b ≥ 0`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Hyperplane {
+    /// Coefficients, one per feature (integers stored as `f64` in integer mode).
+    pub w: Vec<f64>,
+    /// Intercept.
+    pub b: f64,
+}
+
+impl Hyperplane {
+    /// `w·x + b` for one row `x`. `O(d)`.
+    pub fn score(&self, x_row: ArrayView1<f64>) -> f64 {
+        debug_assert_eq!(x_row.len(), self.w.len());
+        let mut s = self.b;
+        for (w, x) in self.w.iter().zip(x_row.iter()) {
+            if *w != 0.0 {
+                s += w * x;
+            }
+        }
+        s
+    }
+
+    /// [`Side::I`] when `w·x + b ≥ 0`, else [`Side::J`].
+    pub fn side(&self, x_row: ArrayView1<f64>) -> Side {
+        if self.score(x_row) >= 0.0 {
+            Side::I
+        } else {
+            Side::J
+        }
+    }
+
+    /// Error of the row if it were put in cluster `i`:
+    /// `ξ⁺ = max(0, −(w·x + b))` (Algorithm 1 line 14, sign corrected).
+    pub fn xi_plus(&self, x_row: ArrayView1<f64>) -> f64 {
+        (-self.score(x_row)).max(0.0)
+    }
+
+    /// Error of the row if it were put in cluster `j`:
+    /// `ξ⁻ = max(0, w·x + b + ε)` (Algorithm 1 line 15).
+    pub fn xi_minus(&self, x_row: ArrayView1<f64>, epsilon: f64) -> f64 {
+        (self.score(x_row) + epsilon).max(0.0)
+    }
+
+    /// `(ξ⁺_t, ξ⁻_t)` for every row `t` of `x` (Algorithm 1 lines 14–15). `O(n·d)`.
+    pub fn xi_all(&self, x: ArrayView2<f64>, epsilon: f64) -> (Vec<f64>, Vec<f64>) {
+        x.rows()
+            .into_iter()
+            .map(|row| {
+                let s = self.score(row);
+                ((-s).max(0.0), (s + epsilon).max(0.0))
+            })
+            .unzip()
+    }
+
+    /// Number of non-zero coefficients.
+    pub fn nonzeros(&self) -> usize {
+        self.w.iter().filter(|w| **w != 0.0).count()
+    }
+}
+
+/// The objective `f(w, b)` of equation (1) with the error terms (2)–(3),
+/// evaluated by a plain loop, independent of every backend. `O((|Ci| + |Cj|)·d)`.
+pub fn objective(problem: &HyperplaneProblem, hyperplane: &Hyperplane, epsilon: f64) -> f64 {
+    let ci: f64 = problem
+        .ci
+        .iter()
+        .map(|&t| hyperplane.xi_plus(problem.x.row(t)))
+        .sum();
+    let cj: f64 = problem
+        .cj
+        .iter()
+        .map(|&t| hyperplane.xi_minus(problem.x.row(t), epsilon))
+        .sum();
+    ci + cj
+}
+
+/// Number of points with a positive error term (above [`MISCLASSIFIED_TOLERANCE`]):
+/// points of `Ci` with `w·x + b < 0` and points of `Cj` with `w·x + b > −ε`.
+pub fn misclassified(problem: &HyperplaneProblem, hyperplane: &Hyperplane, epsilon: f64) -> usize {
+    let ci = problem
+        .ci
+        .iter()
+        .filter(|&&t| hyperplane.xi_plus(problem.x.row(t)) > MISCLASSIFIED_TOLERANCE)
+        .count();
+    let cj = problem
+        .cj
+        .iter()
+        .filter(|&&t| hyperplane.xi_minus(problem.x.row(t), epsilon) > MISCLASSIFIED_TOLERANCE)
+        .count();
+    ci + cj
+}
+
+/// A solver backend, chosen at run time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Backend {
+    /// The MILP (1)–(12) on HiGHS (time limit and MIP gap supported).
+    Highs,
+    /// The MILP (1)–(12) on microlp, a pure-Rust branch and bound (slow
+    /// beyond a few dozen points; honours the time limit through good_lp).
+    Microlp,
+    /// Exact enumeration of integer directions (integer mode only).
+    #[default]
+    Enumerate,
+}
+
+impl Backend {
+    /// Every backend, in a fixed order.
+    pub const ALL: [Backend; 3] = [Backend::Highs, Backend::Microlp, Backend::Enumerate];
+
+    /// The backend's name: `"highs"`, `"microlp"` or `"enumerate"`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Highs => "highs",
+            Backend::Microlp => "microlp",
+            Backend::Enumerate => "enumerate",
+        }
+    }
+}
+
+impl fmt::Display for Backend {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// An unknown backend name.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("unknown backend {0:?}; expected one of highs, microlp, enumerate")]
+pub struct UnknownBackend(pub String);
+
+impl FromStr for Backend {
+    type Err = UnknownBackend;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Backend::ALL
+            .into_iter()
+            .find(|b| b.name().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| UnknownBackend(s.to_string()))
+    }
+}
+
+/// How to solve: backend, time limit and relative MIP gap.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, Default)]
+pub struct SolveOptions {
+    /// The backend.
+    pub backend: Backend,
+    /// Time limit in seconds for the MILP backends (`None`: no limit).
+    /// Enumeration is exact and ignores it.
+    pub time_limit: Option<f64>,
+    /// Relative MIP gap at which the MILP backends may stop (`None`: prove
+    /// optimality, i.e. gap 0 and an absolute gap of 1e-9).
+    pub mip_gap: Option<f64>,
+}
+
+/// How a solve ended. A status is not an error: every status comes with a
+/// feasible hyperplane.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub enum SolveStatus {
+    /// Proven optimal (enumeration is always exact).
+    Optimal,
+    /// Stopped within the requested relative MIP gap.
+    GapLimit {
+        /// Relative gap between the incumbent and the best bound.
+        gap: f64,
+    },
+    /// Stopped by the time limit with an incumbent.
+    TimeLimit {
+        /// Relative gap between the incumbent and the best bound, when known.
+        gap: Option<f64>,
+    },
+}
+
+impl SolveStatus {
+    /// True for [`SolveStatus::Optimal`].
+    pub fn is_optimal(&self) -> bool {
+        matches!(self, SolveStatus::Optimal)
+    }
+}
+
+/// The result of [`solve`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SolveOutcome {
+    /// The hyperplane found. Its intercept is the midpoint of the interval
+    /// of optimal intercepts for its `w` (all backends polish `b` the same way).
+    pub hyperplane: Hyperplane,
+    /// `f(w, b)` of the returned hyperplane, evaluated exactly by [`objective`].
+    pub objective: f64,
+    /// How the solve ended.
+    pub status: SolveStatus,
+    /// Points with a positive error term (see [`misclassified`]).
+    pub misclassified: usize,
+    /// Wall-clock seconds spent in the backend.
+    pub seconds: f64,
+    /// The backend used.
+    pub backend: Backend,
+}
+
+/// A solve that could not produce a hyperplane.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum SolveError {
+    /// Invalid parameters or data.
+    #[error(transparent)]
+    Invalid(#[from] HyperplaneError),
+    /// The backend cannot solve this kind of problem.
+    #[error("backend {backend} does not support this problem: {reason}")]
+    Unsupported {
+        /// The backend.
+        backend: Backend,
+        /// Why.
+        reason: &'static str,
+    },
+    /// Enumeration would visit too many directions.
+    #[error("enumeration would visit {directions} directions (limit {limit}); use a MILP backend or smaller M, beta")]
+    TooManyDirections {
+        /// Directions to visit.
+        directions: u128,
+        /// The limit.
+        limit: u128,
+    },
+    /// The MILP solver failed.
+    #[error("{backend} failed: {message}")]
+    Solver {
+        /// The backend.
+        backend: Backend,
+        /// The solver's message.
+        message: String,
+    },
+}
+
+/// Solves the separating-hyperplane problem (1)–(12) with the chosen backend.
+///
+/// Validates the problem and `β ≤ d`, then dispatches:
+/// - [`Backend::Enumerate`]: exact, `O(D_dir · n)` with
+///   `D_dir = Σ_{s=1..β} C(d, s)·(2M)^s` directions ([`direction_count`]),
+///   parallel over supports with rayon; integer mode only (general mode answers
+///   [`SolveError::Unsupported`]: its direction set is infinite);
+/// - [`Backend::Highs`], [`Backend::Microlp`]: the MILP (1)–(12) with
+///   `2d + 2d` integer/binary columns, `1 + n` continuous columns and
+///   `n + 3d + 2` rows; worst case exponential. A time limit returns the
+///   incumbent with [`SolveStatus::TimeLimit`].
+///
+/// Whatever the backend, `b` is then re-optimised exactly for the returned
+/// `w` and the objective is re-evaluated by [`objective`].
+///
+/// Thread-safe: callers may solve many pairs concurrently (enumeration uses
+/// rayon, nested pools are fine).
+pub fn solve(
+    problem: &HyperplaneProblem,
+    params: &ValidHyperplaneParams,
+    options: &SolveOptions,
+) -> Result<SolveOutcome, SolveError> {
+    problem.validate()?;
+    let d = problem.dim();
+    if params.beta() > d {
+        return Err(HyperplaneError::BetaExceedsDimension {
+            beta: params.beta(),
+            d,
+        }
+        .into());
+    }
+    let start = Instant::now();
+    let mut enumerated = None;
+    let (w, status) = match options.backend {
+        Backend::Enumerate => {
+            let best = enumerate::enumerate(problem, params)?;
+            enumerated = Some(best.objective);
+            (best.w, SolveStatus::Optimal)
+        }
+        Backend::Highs => milp::solve_highs(problem, params, options)?,
+        Backend::Microlp => milp::solve_microlp(problem, params, options)?,
+    };
+    let b = enumerate::optimal_intercept(problem, &w, params.epsilon());
+    let seconds = start.elapsed().as_secs_f64();
+    let hyperplane = Hyperplane { w, b };
+    let value = objective(problem, &hyperplane, params.epsilon());
+    if let Some(fast) = enumerated {
+        // the selection formula and the plain loop evaluate the same optimum
+        debug_assert!((fast - value).abs() <= 1e-7 * value.max(1.0), "{fast} vs {value}");
+    }
+    Ok(SolveOutcome {
+        objective: value,
+        misclassified: misclassified(problem, &hyperplane, params.epsilon()),
+        hyperplane,
+        status,
+        seconds,
+        backend: options.backend,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::array;
+
+    #[test]
+    fn backend_names_round_trip() {
+        for b in Backend::ALL {
+            assert_eq!(b.name().parse::<Backend>().unwrap(), b);
+            assert_eq!(b.to_string(), b.name());
+            let json = serde_json::to_string(&b).unwrap();
+            assert_eq!(json, format!("\"{}\"", b.name()));
+        }
+        assert!("cplex".parse::<Backend>().is_err());
+    }
+
+    #[test]
+    fn xi_terms_follow_the_corrected_signs() {
+        let h = Hyperplane {
+            w: vec![2.0, -1.0],
+            b: -0.5,
+        };
+        let x = array![[1.0, 0.0], [0.0, 1.0]];
+        // score(row 0) = 1.5, score(row 1) = -1.5
+        assert_eq!(h.xi_plus(x.row(0)), 0.0);
+        assert_eq!(h.xi_minus(x.row(0), 0.1), 1.6);
+        assert_eq!(h.xi_plus(x.row(1)), 1.5);
+        assert_eq!(h.xi_minus(x.row(1), 0.1), 0.0);
+        assert_eq!(h.side(x.row(0)), Side::I);
+        assert_eq!(h.side(x.row(1)), Side::J);
+        let (plus, minus) = h.xi_all(x.view(), 0.1);
+        assert_eq!(plus, vec![0.0, 1.5]);
+        assert_eq!(minus, vec![1.6, 0.0]);
+    }
+
+    #[test]
+    fn problem_validation_rejects_bad_rows() {
+        let x = array![[0.0], [1.0], [f64::NAN]];
+        assert_eq!(
+            HyperplaneProblem::new(x.view(), &[], &[1]).unwrap_err(),
+            HyperplaneError::EmptyCi
+        );
+        assert_eq!(
+            HyperplaneProblem::new(x.view(), &[0], &[]).unwrap_err(),
+            HyperplaneError::EmptyCj
+        );
+        assert_eq!(
+            HyperplaneProblem::new(x.view(), &[0], &[0]).unwrap_err(),
+            HyperplaneError::DuplicateRow(0)
+        );
+        assert!(matches!(
+            HyperplaneProblem::new(x.view(), &[0], &[7]).unwrap_err(),
+            HyperplaneError::RowOutOfRange { index: 7, rows: 3 }
+        ));
+        assert!(matches!(
+            HyperplaneProblem::new(x.view(), &[0], &[2]).unwrap_err(),
+            HyperplaneError::NonFinite { row: 2, col: 0 }
+        ));
+    }
+}
