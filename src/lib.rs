@@ -19,9 +19,11 @@
 pub mod assign;
 pub mod cli;
 pub mod data;
+pub mod explain;
 pub mod hyperplane;
 pub mod kmeans;
 pub mod metrics;
+pub mod mpc;
 pub mod params;
 
 pub use hyperplane::{

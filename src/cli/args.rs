@@ -25,6 +25,125 @@ pub enum Command {
     Score(ScoreArgs),
     /// k-means++ with Lloyd iterations and restarts.
     Kmeans(KmeansArgs),
+    /// Multi-Polytope Clustering: clusters explained by polytopes.
+    Cluster(Box<ClusterArgs>),
+    /// Assign new rows with a saved model (prints `row,cluster` CSV).
+    Predict(PredictArgs),
+    /// Print a saved model's rules as text, JSON or SQL.
+    Explain(ExplainArgs),
+}
+
+/// Output format of `explain`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RuleFormat {
+    /// Readable rules.
+    Text,
+    /// Rules as JSON.
+    Json,
+    /// One SQL CASE WHEN … END expression.
+    Sql,
+}
+
+/// `cluster` arguments.
+#[derive(Debug, Args)]
+pub struct ClusterArgs {
+    /// Data.
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Number of clusters.
+    #[arg(long)]
+    pub k: usize,
+    /// Largest absolute integer coefficient M.
+    #[arg(long, default_value_t = 3)]
+    pub m: u32,
+    /// Largest number of non-zero coefficients per hyperplane.
+    #[arg(long, default_value_t = 2)]
+    pub beta: usize,
+    /// Axis-parallel hyperplanes (M = beta = 1).
+    #[arg(long, conflicts_with_all = ["m", "beta", "general"])]
+    pub axis_parallel: bool,
+    /// Real coefficients in [-1, 1] (needs --backend highs).
+    #[arg(long)]
+    pub general: bool,
+    /// Weight of the representation error.
+    #[arg(long, default_value_t = 1.0, allow_negative_numbers = true)]
+    pub lambda: f64,
+    /// Smallest cluster size.
+    #[arg(long)]
+    pub n_min: Option<usize>,
+    /// Largest cluster size.
+    #[arg(long)]
+    pub n_max: Option<usize>,
+    /// Hyperplane solver.
+    #[arg(long, default_value = "enumerate")]
+    pub backend: BackendArg,
+    /// Time limit per hyperplane MILP, seconds.
+    #[arg(long, default_value_t = 60.0)]
+    pub solver_time_limit: f64,
+    /// Seed.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// k-means restarts of the initial clustering.
+    #[arg(long, default_value_t = 10)]
+    pub kmeans_restarts: usize,
+    /// Add `x ≥ q-quantile` indicators (q = 1/Q … (Q−1)/Q) to the explanation space.
+    #[arg(long, value_name = "Q")]
+    pub binarize: Option<usize>,
+    /// Write assignments.csv, model.json, rules.txt and rules.sql here.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Draw the clusters and polytope boundaries of 2-D data as SVG.
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<PathBuf>,
+    /// Two columns to plot when the data have more than two.
+    #[arg(long, value_name = "A,B", value_delimiter = ',')]
+    pub plot_columns: Option<Vec<String>>,
+    /// Print one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Hyperplane backend names on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BackendArg {
+    /// The MILP on HiGHS.
+    Highs,
+    /// The MILP on microlp (pure Rust).
+    Microlp,
+    /// Exact enumeration of integer directions.
+    Enumerate,
+}
+
+impl From<BackendArg> for crate::hyperplane::Backend {
+    fn from(b: BackendArg) -> Self {
+        match b {
+            BackendArg::Highs => Self::Highs,
+            BackendArg::Microlp => Self::Microlp,
+            BackendArg::Enumerate => Self::Enumerate,
+        }
+    }
+}
+
+/// `predict` arguments.
+#[derive(Debug, Args)]
+pub struct PredictArgs {
+    /// A model.json written by `cluster --out`.
+    #[arg(long, value_name = "FILE")]
+    pub model: PathBuf,
+    /// CSV with the model's input columns.
+    #[arg(long, value_name = "FILE")]
+    pub data: PathBuf,
+}
+
+/// `explain` arguments.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// A model.json written by `cluster --out`.
+    #[arg(long, value_name = "FILE")]
+    pub model: PathBuf,
+    /// Output format.
+    #[arg(long, default_value = "text")]
+    pub format: RuleFormat,
 }
 
 /// `instances` actions.

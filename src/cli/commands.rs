@@ -15,6 +15,9 @@ pub fn run(cli: Cli) -> Result<()> {
         } => instances_list(json),
         Command::Score(args) => score(&args),
         Command::Kmeans(args) => kmeans_cmd(&args),
+        Command::Cluster(args) => super::cluster::cluster(&args),
+        Command::Predict(args) => super::cluster::predict(&args),
+        Command::Explain(args) => super::cluster::explain_cmd(&args),
     }
 }
 

@@ -2,7 +2,9 @@
 //! becomes one sentence on stderr and exit code 2.
 
 mod args;
+mod cluster;
 mod commands;
+mod plot;
 
 pub use args::Cli;
 

@@ -1,0 +1,215 @@
+//! `cluster`, `predict` and `explain`.
+
+use super::args::{ClusterArgs, ExplainArgs, PredictArgs, RuleFormat};
+use super::commands::load;
+use crate::data::{self, LoadOptions, RawTable};
+use crate::explain;
+use crate::hyperplane::Coefficients;
+use crate::mpc::{self, ExplanationSpace, MpcParams, Observer, PolytopeModel, Progress};
+use anyhow::{bail, Context, Result};
+use indicatif::{ProgressBar, ProgressStyle};
+use serde_json::json;
+use std::io::Write;
+use std::path::Path;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// A spinner on stderr that appears only once a run has lasted a second.
+pub(crate) struct Spinner {
+    start: Instant,
+    bar: Mutex<Option<ProgressBar>>,
+}
+
+impl Spinner {
+    pub(crate) fn new() -> Self {
+        Self {
+            start: Instant::now(),
+            bar: Mutex::new(None),
+        }
+    }
+
+    pub(crate) fn finish(&self) {
+        if let Some(bar) = self.bar.lock().expect("progress lock").take() {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+impl Observer for Spinner {
+    fn progress(&self, p: Progress) {
+        if self.start.elapsed() < Duration::from_secs(1) {
+            return;
+        }
+        let mut guard = self.bar.lock().expect("progress lock");
+        let bar = guard.get_or_insert_with(|| {
+            let bar = ProgressBar::new_spinner();
+            bar.set_style(
+                ProgressStyle::with_template("{spinner} [{elapsed_precise}] {msg}")
+                    .expect("valid template"),
+            );
+            bar.enable_steady_tick(Duration::from_millis(120));
+            bar
+        });
+        bar.set_message(format!(
+            "{}: iteration {}, loss {:.6}",
+            p.stage, p.iteration, p.loss
+        ));
+    }
+}
+
+pub(crate) fn cluster(args: &ClusterArgs) -> Result<()> {
+    let loaded = load(&args.data, None)?;
+    let ds = &loaded.dataset;
+    let (m, beta) = if args.axis_parallel {
+        (1, 1)
+    } else {
+        (args.m, args.beta)
+    };
+    let mut space = ExplanationSpace::identity(ds.d());
+    if let Some(q) = args.binarize {
+        if q < 2 {
+            bail!("invalid binarize: Q = {q}; at least 2 quantile bins are needed");
+        }
+        space.add_quantile_thresholds(ds.x.view(), q);
+    }
+    let mut params = MpcParams::new(args.k)
+        .m(m)
+        .beta(beta)
+        .lambda(args.lambda)
+        .seed(args.seed)
+        .backend(args.backend.into())
+        .bounds(args.n_min, args.n_max)
+        .coefficients(if args.general {
+            Coefficients::General
+        } else {
+            Coefficients::Integer
+        });
+    params.kmeans_restarts = args.kmeans_restarts;
+    params.solver_time_limit = Some(args.solver_time_limit);
+    let params = params.check(ds.x.view(), space.dim())?;
+    let spinner = Spinner::new();
+    let fit = mpc::fit(ds.x.view(), &ds.map, space, &params, &spinner);
+    spinner.finish();
+    let fit = fit?;
+    let model = &fit.model;
+    if let Some(dir) = &args.out {
+        write_outputs(dir, ds, &fit)?;
+    }
+    if let Some(svg) = &args.plot {
+        super::plot::plot_clusters(svg, ds, model, &fit.labels, args.plot_columns.as_deref())?;
+    }
+    let ari = loaded
+        .truth
+        .as_ref()
+        .map(|t| crate::metrics::adjusted_rand_index(&fit.labels, t));
+    if args.json {
+        let mut out = json!({
+            "instance": ds.name, "n": ds.n(), "d": ds.d(), "k": model.k(),
+            "silhouette": fit.silhouette, "fidelity": fit.fidelity,
+            "uncovered": fit.uncovered,
+            "hyperplanes": model.hyperplanes.len(),
+            "halfspaces": model.halfspace_count(),
+            "seconds": fit.seconds, "backend": params.backend.name(),
+            "status": fit.init_status.name(),
+            "solves": fit.solves.solved, "solves_optimal": fit.solves.optimal,
+            "m": m, "beta": beta, "seed": args.seed,
+        });
+        if let Some(a) = ari {
+            out["ari"] = json!(a);
+        }
+        println!("{out}");
+    } else {
+        println!(
+            "{}: n = {}, d = {}, k = {} clusters, M = {m}, beta = {beta}, backend {}",
+            ds.name,
+            ds.n(),
+            ds.d(),
+            model.k(),
+            params.backend
+        );
+        match fit.silhouette {
+            Some(s) => println!("  silhouette = {s:.6}"),
+            None => println!("  silhouette undefined (one cluster)"),
+        }
+        println!(
+            "  fidelity = {:.4} ({} rows outside every polytope)",
+            fit.fidelity, fit.uncovered
+        );
+        if let Some(a) = ari {
+            println!("  ARI vs ground truth = {a:.6}");
+        }
+        println!(
+            "  {} hyperplanes, {} half-spaces after redundancy removal; {} of {} solves proven optimal",
+            model.hyperplanes.len(),
+            model.halfspace_count(),
+            fit.solves.optimal,
+            fit.solves.solved
+        );
+        println!("  status {}, {:.3} s", fit.init_status.name(), fit.seconds);
+        if let Some(dir) = &args.out {
+            println!("  wrote {}/{{assignments.csv, model.json, rules.txt, rules.sql}}", dir.display());
+        }
+        println!();
+        print!("{}", explain::rules_text(model));
+    }
+    Ok(())
+}
+
+fn write_outputs(dir: &Path, ds: &data::Dataset, fit: &mpc::MpcFit) -> Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create output directory {}", dir.display()))?;
+    let write = |name: &str, text: &str| -> Result<()> {
+        let path = dir.join(name);
+        std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))
+    };
+    let mut csv = String::from("row,cluster\n");
+    for (row, cluster) in ds.row_index.iter().zip(&fit.labels) {
+        csv.push_str(&format!("{row},{cluster}\n"));
+    }
+    write("assignments.csv", &csv)?;
+    write("model.json", &fit.model.to_json())?;
+    write("rules.txt", &explain::rules_text(&fit.model))?;
+    write("rules.sql", &format!("{}\n", explain::rules_sql(&fit.model)))?;
+    Ok(())
+}
+
+fn read_model(path: &Path) -> Result<PolytopeModel> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read model file {}", path.display()))?;
+    PolytopeModel::from_json(&text).map_err(|e| anyhow::anyhow!("model file {}: {e}", path.display()))
+}
+
+pub(crate) fn predict(args: &PredictArgs) -> Result<()> {
+    let model = read_model(&args.model)?;
+    let table = RawTable::read(&args.data)?;
+    let options = LoadOptions {
+        label_column: None,
+        drop: Vec::new(),
+        categorical: Vec::new(),
+    };
+    let ds = data::prepare(&table, &options, Some(&model.map))?;
+    let (labels, _) = model.assign(ds.x.view());
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    writeln!(out, "row,cluster")?;
+    for (row, cluster) in ds.row_index.iter().zip(&labels) {
+        writeln!(out, "{row},{cluster}")?;
+    }
+    out.flush()?;
+    if ds.dropped_rows > 0 {
+        eprintln!(
+            "{} rows with a missing cell were not assigned",
+            ds.dropped_rows
+        );
+    }
+    Ok(())
+}
+
+pub(crate) fn explain_cmd(args: &ExplainArgs) -> Result<()> {
+    let model = read_model(&args.model)?;
+    match args.format {
+        RuleFormat::Text => print!("{}", explain::rules_text(&model)),
+        RuleFormat::Json => println!("{}", serde_json::to_string_pretty(&explain::rules_json(&model))?),
+        RuleFormat::Sql => println!("{}", explain::rules_sql(&model)),
+    }
+    Ok(())
+}

@@ -1,0 +1,105 @@
+//! Redundant half-space removal: a half-space is dropped when the remaining
+//! ones imply it inside the data's bounding box, checked by one LP on HiGHS
+//! per half-space (minimise, or maximise, its score over the others).
+
+use super::PolytopeModel;
+use crate::hyperplane::Side;
+use good_lp::{constraint, variable, Expression, ProblemVariables, Solution, SolverModel, Variable};
+use ndarray::ArrayView2;
+
+/// Slack within which the LP optimum counts as "implied" (LP feasibility
+/// tolerances are about 1e-7). Data rows keep margins far larger than this
+/// because hyperplanes are centred in their gaps, and the caller verifies that
+/// the reduced polytopes still assign every training row as before.
+const IMPLIED_TOLERANCE: f64 = 1e-9;
+
+/// Remove redundant half-spaces from every polytope of `model`, one at a time
+/// against the ones kept so far. `z` is the explanation matrix of the training
+/// rows, whose bounding box bounds the LPs.
+pub fn remove_redundant(model: &mut PolytopeModel, z: ArrayView2<f64>) {
+    let dz = z.ncols();
+    let lo: Vec<f64> = (0..dz)
+        .map(|j| z.column(j).iter().copied().fold(f64::INFINITY, f64::min))
+        .collect();
+    let hi: Vec<f64> = (0..dz)
+        .map(|j| z.column(j).iter().copied().fold(f64::NEG_INFINITY, f64::max))
+        .collect();
+    let hyperplanes = model.hyperplanes.clone();
+    for polytope in &mut model.polytopes {
+        let mut kept = polytope.halfspaces.clone();
+        let mut idx = 0;
+        while idx < kept.len() {
+            let others: Vec<_> = kept
+                .iter()
+                .enumerate()
+                .filter(|(o, _)| *o != idx)
+                .map(|(_, h)| *h)
+                .collect();
+            let target = kept[idx];
+            if implied(&hyperplanes, &others, target, &lo, &hi) {
+                kept.remove(idx);
+            } else {
+                idx += 1;
+            }
+        }
+        polytope.halfspaces = kept;
+    }
+}
+
+fn implied(
+    hyperplanes: &[crate::mpc::PairHyperplane],
+    others: &[crate::mpc::HalfSpace],
+    target: crate::mpc::HalfSpace,
+    lo: &[f64],
+    hi: &[f64],
+) -> bool {
+    let dz = lo.len();
+    // Only coordinates that some half-space uses matter.
+    let mut used = vec![false; dz];
+    for h in others.iter().chain(std::iter::once(&target)) {
+        for (j, w) in hyperplanes[h.hyperplane].hyperplane.w.iter().enumerate() {
+            used[j] |= *w != 0.0;
+        }
+    }
+    let mut vars = ProblemVariables::new();
+    let zvar: Vec<Option<Variable>> = (0..dz)
+        .map(|j| used[j].then(|| vars.add(variable().min(lo[j]).max(hi[j]))))
+        .collect();
+    let expr = |h: &crate::hyperplane::Hyperplane| -> Expression {
+        let mut e = Expression::from(h.b);
+        for (j, w) in h.w.iter().enumerate() {
+            if *w != 0.0 {
+                e += *w * zvar[j].expect("used coordinate");
+            }
+        }
+        e
+    };
+    let target_h = &hyperplanes[target.hyperplane].hyperplane;
+    let objective = expr(target_h);
+    let mut problem = match target.side {
+        // s ≥ 0 is implied when min s ≥ 0.
+        Side::I => vars.minimise(objective.clone()),
+        // s < 0 is implied when max s ≤ 0.
+        Side::J => vars.maximise(objective.clone()),
+    }
+    .using(good_lp::solvers::highs::highs);
+    problem.set_verbose(false);
+    for h in others {
+        let e = expr(&hyperplanes[h.hyperplane].hyperplane);
+        problem = match h.side {
+            Side::I => problem.with(constraint!(e >= 0.0)),
+            Side::J => problem.with(constraint!(e <= 0.0)),
+        };
+    }
+    match problem.solve() {
+        Ok(solution) => {
+            let value = solution.eval(&objective);
+            match target.side {
+                Side::I => value >= -IMPLIED_TOLERANCE,
+                Side::J => value <= IMPLIED_TOLERANCE,
+            }
+        }
+        // Infeasible within the box: keep the half-space (nothing to simplify safely).
+        Err(_) => false,
+    }
+}

@@ -1,0 +1,277 @@
+//! Algorithm 1 of the MPC paper: initialisation by alternating minimisation.
+//!
+//! Starting from k-means++ (line 2), each outer iteration
+//! 1. alternates the representation-aware assignment (31)–(32) with the
+//!    centre update until the assignment is stable (lines 4–8);
+//! 2. solves the separating-hyperplane problem (1)–(12) for every pair of
+//!    clusters, pairs in parallel (lines 10–17);
+//! 3. updates the representation errors ξ (lines 14–15, sign corrected:
+//!    ξ⁺ = max(0, −(w·z + b)), ξ⁻ = max(0, w·z + b + ε)).
+//!
+//! The objective (31) is recorded after every outer iteration; it is
+//! non-increasing from the second iteration on (Theorem 2) when the
+//! hyperplane problems are solved to optimality, and the loop stops as soon as
+//! it stops decreasing, or at the iteration or time limit (a status, not an
+//! error). Cost per outer iteration: O(inner · n·K·d) for the assignments
+//! plus K(K−1)/2 hyperplane solves.
+
+use super::params::ValidMpcParams;
+use super::{MpcError, Observer, Progress, RunStatus};
+use crate::assign::{self, CardinalityBounds};
+use crate::hyperplane::{self, Hyperplane, HyperplaneProblem, SolveOptions, SolveOutcome};
+use crate::kmeans;
+use ndarray::{Array2, ArrayView2};
+use rayon::prelude::*;
+use std::time::Instant;
+
+/// One separating hyperplane between clusters `i < j`; cluster `i` lies on
+/// the side `w·z + b ≥ 0`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PairHyperplane {
+    /// Cluster on the non-negative side.
+    pub i: usize,
+    /// Cluster on the negative side.
+    pub j: usize,
+    /// The hyperplane.
+    pub hyperplane: Hyperplane,
+}
+
+/// Summary of the hyperplane solves of a run.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct SolveStats {
+    /// Problems solved.
+    pub solved: usize,
+    /// Of which proven optimal.
+    pub optimal: usize,
+    /// Seconds spent in the solver.
+    pub seconds: f64,
+}
+
+impl SolveStats {
+    pub(crate) fn record(&mut self, outcome: &SolveOutcome) {
+        self.solved += 1;
+        self.optimal += usize::from(outcome.status.is_optimal());
+        self.seconds += outcome.seconds;
+    }
+}
+
+/// Result of Algorithm 1.
+#[derive(Debug, Clone)]
+pub struct InitResult {
+    /// Assignment of the last iteration (slots 0..K).
+    pub labels: Vec<usize>,
+    /// Centres in the clustering space, K × d.
+    pub centroids: Array2<f64>,
+    /// Hyperplanes for every pair i < j.
+    pub hyperplanes: Vec<PairHyperplane>,
+    /// Objective (31) after each outer iteration.
+    pub history: Vec<f64>,
+    /// Why the loop stopped.
+    pub status: RunStatus,
+    /// Solver statistics.
+    pub solves: SolveStats,
+}
+
+/// Solve the hyperplane problem for every pair of non-empty clusters, in parallel.
+pub fn solve_pairs(
+    z: ArrayView2<f64>,
+    labels: &[usize],
+    k: usize,
+    params: &ValidMpcParams,
+) -> Result<(Vec<PairHyperplane>, SolveStats), MpcError> {
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); k];
+    for (t, &l) in labels.iter().enumerate() {
+        members[l].push(t);
+    }
+    let pairs: Vec<(usize, usize)> = (0..k)
+        .flat_map(|i| (i + 1..k).map(move |j| (i, j)))
+        .filter(|&(i, j)| !members[i].is_empty() && !members[j].is_empty())
+        .collect();
+    let options = SolveOptions {
+        backend: params.backend,
+        time_limit: params.solver_time_limit,
+        mip_gap: None,
+    };
+    let outcomes: Vec<Result<(PairHyperplane, SolveOutcome), MpcError>> = pairs
+        .par_iter()
+        .map(|&(i, j)| {
+            let problem = HyperplaneProblem::new(z.view(), &members[i], &members[j])
+                .map_err(|e| MpcError::Solve(e.into()))?;
+            let outcome = hyperplane::solve(&problem, &params.hyperplane, &options)?;
+            Ok((
+                PairHyperplane {
+                    i,
+                    j,
+                    hyperplane: outcome.hyperplane.clone(),
+                },
+                outcome,
+            ))
+        })
+        .collect();
+    let mut stats = SolveStats::default();
+    let mut out = Vec::with_capacity(outcomes.len());
+    for r in outcomes {
+        let (pair, outcome) = r?;
+        stats.record(&outcome);
+        out.push(pair);
+    }
+    Ok((out, stats))
+}
+
+/// λ-weighted representation errors: `penalty[t*k + c]` = λ Σ_{j≠c} ξ of
+/// point t against the hyperplane between c and j, were t in cluster c.
+pub fn penalty_matrix(
+    z: ArrayView2<f64>,
+    hyperplanes: &[PairHyperplane],
+    k: usize,
+    lambda: f64,
+    epsilon: f64,
+) -> Vec<f64> {
+    let n = z.nrows();
+    let mut penalty = vec![0.0; n * k];
+    if lambda == 0.0 {
+        return penalty;
+    }
+    penalty
+        .par_chunks_mut(k)
+        .enumerate()
+        .for_each(|(t, row)| {
+            let zrow = z.row(t);
+            for h in hyperplanes {
+                let s = h.hyperplane.score(zrow);
+                row[h.i] += lambda * (-s).max(0.0);
+                row[h.j] += lambda * (s + epsilon).max(0.0);
+            }
+        });
+    penalty
+}
+
+/// Centres of the clusters (slots with no point keep their previous centre).
+fn centres(x: ArrayView2<f64>, labels: &[usize], previous: &Array2<f64>) -> Array2<f64> {
+    let k = previous.nrows();
+    let mut sums = Array2::<f64>::zeros(previous.raw_dim());
+    let mut counts = vec![0usize; k];
+    for (row, &l) in x.rows().into_iter().zip(labels) {
+        sums.row_mut(l).scaled_add(1.0, &row);
+        counts[l] += 1;
+    }
+    for c in 0..k {
+        if counts[c] > 0 {
+            sums.row_mut(c).mapv_inplace(|v| v / counts[c] as f64);
+        } else {
+            sums.row_mut(c).assign(&previous.row(c));
+        }
+    }
+    sums
+}
+
+/// Assignment step (31)–(32): argmin per point, or the transportation LP under
+/// cardinality bounds; without bounds an assignment that empties a cluster is
+/// re-solved with N_min = 1 so every cluster stays in use.
+pub fn assign_step(
+    cost: &[f64],
+    k: usize,
+    bounds: Option<CardinalityBounds>,
+) -> Result<Vec<usize>, MpcError> {
+    let n = cost.len() / k;
+    let labels = match bounds {
+        Some(b) => assign::assign_bounded(cost, k, b)?,
+        None => assign::assign_unbounded(cost, k),
+    };
+    let mut sizes = vec![0usize; k];
+    labels.iter().for_each(|&l| sizes[l] += 1);
+    if sizes.contains(&0) {
+        let b = bounds.unwrap_or(CardinalityBounds { n_min: 0, n_max: n });
+        return Ok(assign::assign_bounded(
+            cost,
+            k,
+            CardinalityBounds {
+                n_min: b.n_min.max(1),
+                n_max: b.n_max,
+            },
+        )?);
+    }
+    Ok(labels)
+}
+
+/// Objective (31) of an assignment.
+pub fn objective(x: ArrayView2<f64>, labels: &[usize], centroids: ArrayView2<f64>, penalty: &[f64]) -> f64 {
+    let k = centroids.nrows();
+    let cost = assign::cost_matrix(x, centroids, Some(penalty));
+    assign::assignment_cost(&cost, k, labels)
+}
+
+/// Run Algorithm 1 on the clustering matrix `x` and explanation matrix `z`.
+pub fn initialize(
+    x: ArrayView2<f64>,
+    z: ArrayView2<f64>,
+    params: &ValidMpcParams,
+    observer: &dyn Observer,
+    start: Instant,
+) -> Result<InitResult, MpcError> {
+    let k = params.k;
+    let kparams = kmeans::KMeansParams::new(k)
+        .restarts(params.kmeans_restarts)
+        .seed(params.seed)
+        .check(x)?;
+    let km = kmeans::fit(x, &kparams);
+    let mut centroids = km.centroids;
+    let mut labels = km.labels;
+    let mut penalty = vec![0.0; x.nrows() * k];
+    let mut history = Vec::new();
+    let mut hyperplanes = Vec::new();
+    let mut solves = SolveStats::default();
+    let mut status = RunStatus::IterationLimit;
+    let out_of_time = || params.time_limit.is_some_and(|t| start.elapsed().as_secs_f64() > t);
+    for outer in 1..=params.max_outer {
+        // Lines 4–8: assignments and centres with ξ fixed.
+        for _ in 0..params.max_inner {
+            let cost = assign::cost_matrix(x, centroids.view(), Some(&penalty));
+            let next = assign_step(&cost, k, params.bounds)?;
+            let changed = next != labels;
+            labels = next;
+            centroids = centres(x, &labels, &centroids);
+            if !changed {
+                break;
+            }
+        }
+        // Lines 10–17: hyperplanes and representation errors.
+        let (h, stats) = solve_pairs(z, &labels, k, params)?;
+        solves.solved += stats.solved;
+        solves.optimal += stats.optimal;
+        solves.seconds += stats.seconds;
+        hyperplanes = h;
+        penalty = penalty_matrix(z, &hyperplanes, k, params.lambda, params.epsilon);
+        let value = objective(x, &labels, centroids.view(), &penalty);
+        observer.progress(Progress {
+            stage: "alternating minimisation",
+            iteration: outer,
+            loss: value,
+        });
+        let previous = history.last().copied();
+        history.push(value);
+        if let Some(p) = previous {
+            if value >= p - 1e-12 * p.abs().max(1.0) {
+                status = RunStatus::Converged;
+                break;
+            }
+        }
+        if params.lambda == 0.0 {
+            // ξ does not enter the assignment: one pass is the fixed point.
+            status = RunStatus::Converged;
+            break;
+        }
+        if out_of_time() {
+            status = RunStatus::TimeLimit;
+            break;
+        }
+    }
+    Ok(InitResult {
+        labels,
+        centroids,
+        hyperplanes,
+        history,
+        status,
+        solves,
+    })
+}

@@ -1,0 +1,270 @@
+//! Multi-Polytope Clustering (MPC paper §3): Algorithm 1 (alternating
+//! minimisation, [`init`]), Algorithm 2 (silhouette coordinate descent), and
+//! the fitted [`PolytopeModel`] whose polytopes explain every cluster.
+
+pub mod init;
+pub mod model;
+pub mod params;
+pub mod space;
+
+pub use init::{PairHyperplane, SolveStats};
+pub use model::{HalfSpace, ModelSettings, Polytope, PolytopeModel, SCHEMA_VERSION};
+pub use params::{MpcParams, ValidMpcParams};
+pub use space::{ExplanationFeature, ExplanationSpace};
+
+use crate::assign::AssignError;
+use crate::data::FeatureMap;
+use crate::hyperplane::{Side, SolveError};
+use crate::metrics;
+use crate::params::ParamsError;
+use ndarray::{Array2, ArrayView2};
+use serde::Serialize;
+use std::time::Instant;
+use thiserror::Error;
+
+/// Why an iterative loop stopped. A status, not an error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RunStatus {
+    /// The objective stopped improving.
+    Converged,
+    /// The iteration cap was reached.
+    IterationLimit,
+    /// The time limit was reached.
+    TimeLimit,
+}
+
+impl RunStatus {
+    /// Name used in output.
+    pub fn name(self) -> &'static str {
+        match self {
+            RunStatus::Converged => "converged",
+            RunStatus::IterationLimit => "iteration_limit",
+            RunStatus::TimeLimit => "time_limit",
+        }
+    }
+}
+
+/// A progress report from a running algorithm.
+#[derive(Debug, Clone, Copy)]
+pub struct Progress {
+    /// Which stage.
+    pub stage: &'static str,
+    /// Iteration within the stage.
+    pub iteration: usize,
+    /// Current loss.
+    pub loss: f64,
+}
+
+/// Receives progress reports (progress bars, logs).
+pub trait Observer: Sync {
+    /// Called after each iteration of a stage.
+    fn progress(&self, _p: Progress) {}
+}
+
+impl Observer for () {}
+
+/// Errors of an MPC run.
+#[derive(Debug, Error)]
+pub enum MpcError {
+    /// Invalid parameters.
+    #[error(transparent)]
+    Params(#[from] ParamsError),
+    /// A hyperplane problem failed.
+    #[error(transparent)]
+    Solve(#[from] SolveError),
+    /// The assignment problem failed.
+    #[error(transparent)]
+    Assign(#[from] AssignError),
+}
+
+/// A fitted MPC clustering.
+#[derive(Debug, Clone)]
+pub struct MpcFit {
+    /// The model.
+    pub model: PolytopeModel,
+    /// Cluster of every row (from the model's decision rule).
+    pub labels: Vec<usize>,
+    /// Rows in no polytope (assigned to the nearest centre).
+    pub uncovered: usize,
+    /// Share of rows inside their own cluster's polytope.
+    pub fidelity: f64,
+    /// Mean silhouette of `labels` (`None` with a single cluster).
+    pub silhouette: Option<f64>,
+    /// How Algorithm 1 stopped.
+    pub init_status: RunStatus,
+    /// Objective (31) after each outer iteration of Algorithm 1.
+    pub init_history: Vec<f64>,
+    /// Hyperplane solver statistics.
+    pub solves: SolveStats,
+    /// Wall-clock seconds.
+    pub seconds: f64,
+}
+
+/// Fit MPC on the scaled clustering matrix `x` with explanation space `space`.
+pub fn fit(
+    x: ArrayView2<f64>,
+    map: &FeatureMap,
+    space: ExplanationSpace,
+    params: &ValidMpcParams,
+    observer: &dyn Observer,
+) -> Result<MpcFit, MpcError> {
+    let start = Instant::now();
+    let x = x.as_standard_layout().to_owned();
+    let z = space.transform(x.view());
+    let init = init::initialize(x.view(), z.view(), params, observer, start)?;
+    let model = finalize(
+        x.view(),
+        z.view(),
+        map,
+        space,
+        init.hyperplanes,
+        &init.centroids,
+        params,
+    );
+    let (labels, inside) = model.assign_with(x.view(), z.view());
+    let uncovered = inside.iter().filter(|i| !**i).count();
+    let fidelity = 1.0 - uncovered as f64 / labels.len() as f64;
+    let silhouette = (model.k() >= 2).then(|| metrics::silhouette(x.view(), &labels).ok()).flatten();
+    Ok(MpcFit {
+        model,
+        labels,
+        uncovered,
+        fidelity,
+        silhouette,
+        init_status: init.status,
+        init_history: init.history,
+        solves: init.solves,
+        seconds: start.elapsed().as_secs_f64(),
+    })
+}
+
+/// Labels by the tournament, uncovered rows to the nearest centre.
+fn tournament_labels(
+    x: ArrayView2<f64>,
+    z: ArrayView2<f64>,
+    hyperplanes: &[PairHyperplane],
+    centroids: &[Vec<f64>],
+) -> (Vec<usize>, Vec<bool>) {
+    let k = centroids.len();
+    x.rows()
+        .into_iter()
+        .zip(z.rows())
+        .map(|(xr, zr)| match model::tournament(hyperplanes, k, zr) {
+            Some(c) => (c, true),
+            None => (model::nearest_centre(centroids, xr), false),
+        })
+        .unzip()
+}
+
+/// Turn hyperplanes and centres into a model: drop clusters the polytopes
+/// leave empty, centre every hyperplane in the widest gap that keeps each
+/// relevant row on its side, and remove redundant half-spaces.
+pub fn finalize(
+    x: ArrayView2<f64>,
+    z: ArrayView2<f64>,
+    map: &FeatureMap,
+    space: ExplanationSpace,
+    mut hyperplanes: Vec<PairHyperplane>,
+    centroids: &Array2<f64>,
+    params: &ValidMpcParams,
+) -> PolytopeModel {
+    let mut centres: Vec<Vec<f64>> = centroids.rows().into_iter().map(|r| r.to_vec()).collect();
+    // Drop empty clusters until every remaining one holds a row.
+    let (labels, inside) = loop {
+        let (labels, inside) = tournament_labels(x, z, &hyperplanes, &centres);
+        let mut sizes = vec![0usize; centres.len()];
+        labels.iter().for_each(|&l| sizes[l] += 1);
+        match sizes.iter().position(|&s| s == 0) {
+            Some(empty) if centres.len() > 1 => {
+                centres.remove(empty);
+                hyperplanes.retain(|h| h.i != empty && h.j != empty);
+                for h in &mut hyperplanes {
+                    h.i -= usize::from(h.i > empty);
+                    h.j -= usize::from(h.j > empty);
+                }
+            }
+            _ => break (labels, inside),
+        }
+    };
+    center_margins(z, &mut hyperplanes, &labels, &inside);
+    let k = centres.len();
+    let mut sizes = vec![0usize; k];
+    labels.iter().for_each(|&l| sizes[l] += 1);
+    let polytopes: Vec<Polytope> = (0..k)
+        .map(|c| Polytope {
+            cluster: c,
+            size: sizes[c],
+            halfspaces: hyperplanes
+                .iter()
+                .enumerate()
+                .filter(|(_, h)| h.i == c || h.j == c)
+                .map(|(idx, h)| HalfSpace {
+                    hyperplane: idx,
+                    side: if h.i == c { Side::I } else { Side::J },
+                })
+                .collect(),
+        })
+        .collect();
+    let mut model = PolytopeModel {
+        schema_version: SCHEMA_VERSION,
+        map: map.clone(),
+        space,
+        centroids: centres,
+        hyperplanes,
+        polytopes,
+        settings: ModelSettings {
+            m: params.m,
+            beta: params.beta,
+            coefficients: params.coefficients,
+            epsilon: params.epsilon,
+            lambda: params.lambda,
+        },
+    };
+    let full = model.polytopes.clone();
+    crate::explain::remove_redundant(&mut model, z);
+    // The reduced polytopes must decide every training row as the tournament did.
+    let (decided, _) = model.assign_with(x, z);
+    if decided != labels {
+        model.polytopes = full;
+    }
+    model
+}
+
+/// Move each hyperplane's intercept to the middle of the gap between the rows
+/// it must keep on either side: the rows of its two clusters and the rows no
+/// polytope covers (whose tournament must not change). `w` is unchanged and no
+/// such row changes side, so the labels are unchanged; the boundary then sits
+/// as far as possible from the data, like a decision tree's midpoint split.
+fn center_margins(z: ArrayView2<f64>, hyperplanes: &mut [PairHyperplane], labels: &[usize], inside: &[bool]) {
+    for h in hyperplanes.iter_mut() {
+        let mut lowest_non_negative = f64::INFINITY;
+        let mut highest_negative = f64::NEG_INFINITY;
+        for (t, zr) in z.rows().into_iter().enumerate() {
+            let relevant = !inside[t] || labels[t] == h.i || labels[t] == h.j;
+            if !relevant {
+                continue;
+            }
+            let s = h.hyperplane.score(zr);
+            if s >= 0.0 {
+                lowest_non_negative = lowest_non_negative.min(s);
+            } else {
+                highest_negative = highest_negative.max(s);
+            }
+        }
+        if lowest_non_negative.is_finite() && highest_negative.is_finite() {
+            let mid = 0.5 * (lowest_non_negative + highest_negative);
+            let candidate = h.hyperplane.b - mid;
+            // Keep the shift only if it provably preserves every side (rounding).
+            let mut shifted = h.hyperplane.clone();
+            shifted.b = candidate;
+            let preserved = z.rows().into_iter().enumerate().all(|(t, zr)| {
+                let relevant = !inside[t] || labels[t] == h.i || labels[t] == h.j;
+                !relevant || ((h.hyperplane.score(zr) >= 0.0) == (shifted.score(zr) >= 0.0))
+            });
+            if preserved {
+                h.hyperplane.b = candidate;
+            }
+        }
+    }
+}

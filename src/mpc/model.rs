@@ -1,0 +1,190 @@
+//! The fitted polytope model: preprocessing map, explanation space,
+//! hyperplanes between clusters, one polytope per cluster, and the decision
+//! rule shared by `predict`, the text rules and the SQL export.
+//!
+//! Decision rule: a row belongs to the first cluster (in id order) whose
+//! polytope contains it; a row in no polytope goes to the nearest cluster
+//! centre (squared Euclidean distance in the scaled clustering space). On the
+//! data's bounding box the polytopes are disjoint (each is the winner region of
+//! the pairwise tournament), so the order matters only outside it.
+
+use super::init::PairHyperplane;
+use super::space::ExplanationSpace;
+use crate::data::FeatureMap;
+use crate::hyperplane::{Coefficients, Side};
+use ndarray::{Array2, ArrayView1, ArrayView2};
+use serde::{Deserialize, Serialize};
+
+/// Version of the model JSON layout; bumped on incompatible changes.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// One side of one hyperplane: `w·z + b ≥ 0` (side I) or `w·z + b < 0` (side J).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HalfSpace {
+    /// Index into the model's hyperplanes.
+    pub hyperplane: usize,
+    /// Which side.
+    pub side: Side,
+}
+
+/// A cluster's polytope: the intersection of its half-spaces (redundant ones removed).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Polytope {
+    /// Cluster id.
+    pub cluster: usize,
+    /// Points of the training data in the cluster.
+    pub size: usize,
+    /// Its half-spaces.
+    pub halfspaces: Vec<HalfSpace>,
+}
+
+/// Settings the model was fitted with (for the record).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelSettings {
+    /// Coefficient bound M.
+    pub m: u32,
+    /// Sparsity bound β.
+    pub beta: usize,
+    /// Integer or general coefficients.
+    pub coefficients: Coefficients,
+    /// Margin ε.
+    pub epsilon: f64,
+    /// Weight λ of the representation error.
+    pub lambda: f64,
+}
+
+/// A fitted MPC model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PolytopeModel {
+    /// Layout version ([`SCHEMA_VERSION`]).
+    pub schema_version: u32,
+    /// How input columns become the scaled clustering features X.
+    pub map: FeatureMap,
+    /// How X becomes the explanation space Z.
+    pub space: ExplanationSpace,
+    /// Cluster centres in the scaled clustering space (fallback rule).
+    pub centroids: Vec<Vec<f64>>,
+    /// Hyperplanes between pairs of clusters.
+    pub hyperplanes: Vec<PairHyperplane>,
+    /// One polytope per cluster, in id order.
+    pub polytopes: Vec<Polytope>,
+    /// Fitting settings.
+    pub settings: ModelSettings,
+}
+
+impl HalfSpace {
+    /// Whether a row of Z satisfies the half-space.
+    #[inline]
+    pub fn contains(&self, hyperplanes: &[PairHyperplane], z: ArrayView1<f64>) -> bool {
+        let s = hyperplanes[self.hyperplane].hyperplane.score(z);
+        match self.side {
+            Side::I => s >= 0.0,
+            Side::J => s < 0.0,
+        }
+    }
+}
+
+/// Winner of the pairwise tournament: the cluster on whose side `z` lies for
+/// every hyperplane it takes part in (at most one exists), or `None`.
+pub fn tournament(hyperplanes: &[PairHyperplane], k: usize, z: ArrayView1<f64>) -> Option<usize> {
+    let mut losses = vec![false; k];
+    for h in hyperplanes {
+        if h.hyperplane.score(z) >= 0.0 {
+            losses[h.j] = true;
+        } else {
+            losses[h.i] = true;
+        }
+    }
+    losses.iter().position(|lost| !lost)
+}
+
+/// Index of the nearest centre (ties to the lowest id).
+pub fn nearest_centre(centroids: &[Vec<f64>], x: ArrayView1<f64>) -> usize {
+    let mut best = (f64::INFINITY, 0);
+    for (c, centre) in centroids.iter().enumerate() {
+        let d: f64 = x.iter().zip(centre).map(|(a, b)| (a - b) * (a - b)).sum();
+        if d < best.0 {
+            best = (d, c);
+        }
+    }
+    best.1
+}
+
+impl PolytopeModel {
+    /// Number of clusters.
+    pub fn k(&self) -> usize {
+        self.polytopes.len()
+    }
+
+    /// Cluster of one row (X and Z given) and whether it lies inside a polytope.
+    pub fn decide(&self, x: ArrayView1<f64>, z: ArrayView1<f64>) -> (usize, bool) {
+        for p in &self.polytopes {
+            if p.halfspaces.iter().all(|h| h.contains(&self.hyperplanes, z)) {
+                return (p.cluster, true);
+            }
+        }
+        (nearest_centre(&self.centroids, x), false)
+    }
+
+    /// Clusters of every row of the scaled clustering matrix X, and for each
+    /// whether it lies inside a polytope.
+    pub fn assign(&self, x: ArrayView2<f64>) -> (Vec<usize>, Vec<bool>) {
+        let z = self.space.transform(x);
+        self.assign_with(x, z.view())
+    }
+
+    /// As [`PolytopeModel::assign`] with Z already computed.
+    pub fn assign_with(&self, x: ArrayView2<f64>, z: ArrayView2<f64>) -> (Vec<usize>, Vec<bool>) {
+        x.rows()
+            .into_iter()
+            .zip(z.rows())
+            .map(|(xr, zr)| self.decide(xr, zr))
+            .unzip()
+    }
+
+    /// Share of rows inside their own cluster's polytope, for given labels.
+    pub fn fidelity(&self, x: ArrayView2<f64>, labels: &[usize]) -> f64 {
+        let z = self.space.transform(x);
+        let inside = z
+            .rows()
+            .into_iter()
+            .zip(labels)
+            .filter(|(zr, &l)| {
+                self.polytopes
+                    .get(l)
+                    .is_some_and(|p| p.halfspaces.iter().all(|h| h.contains(&self.hyperplanes, *zr)))
+            })
+            .count();
+        inside as f64 / labels.len().max(1) as f64
+    }
+
+    /// Total number of half-spaces over all polytopes (after redundancy removal).
+    pub fn halfspace_count(&self) -> usize {
+        self.polytopes.iter().map(|p| p.halfspaces.len()).sum()
+    }
+
+    /// Centres as a matrix.
+    pub fn centroid_matrix(&self) -> Array2<f64> {
+        let d = self.centroids.first().map_or(0, Vec::len);
+        Array2::from_shape_fn((self.centroids.len(), d), |(c, j)| self.centroids[c][j])
+    }
+
+    /// Serialize as pretty JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a model serializes")
+    }
+
+    /// Read a model from JSON, checking the schema version.
+    pub fn from_json(text: &str) -> Result<Self, String> {
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| format!("not a JSON model: {e}"))?;
+        let version = value.get("schema_version").and_then(|v| v.as_u64());
+        if version != Some(u64::from(SCHEMA_VERSION)) {
+            return Err(format!(
+                "model schema version {} is not supported (expected {SCHEMA_VERSION})",
+                version.map_or("missing".to_string(), |v| v.to_string())
+            ));
+        }
+        serde_json::from_value(value).map_err(|e| format!("malformed model: {e}"))
+    }
+}

@@ -1,0 +1,146 @@
+//! The explanation space Z in which hyperplanes separate clusters (MPC paper,
+//! Remark 1): the clustering features themselves, plus optional binarized
+//! thresholds `x_d ≥ q` and products of features `x_a·x_b` screened for
+//! interactions.
+
+use ndarray::{Array2, ArrayView1, ArrayView2};
+use serde::{Deserialize, Serialize};
+
+/// One column of Z, defined from the (scaled) clustering features X.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ExplanationFeature {
+    /// Column `index` of X.
+    Base {
+        /// Column of X.
+        index: usize,
+    },
+    /// Indicator `x_index ≥ threshold` (threshold in scaled units).
+    Threshold {
+        /// Column of X.
+        index: usize,
+        /// Threshold in scaled units.
+        threshold: f64,
+    },
+    /// Product of columns of X.
+    Product {
+        /// Columns of X.
+        indices: Vec<usize>,
+    },
+}
+
+impl ExplanationFeature {
+    /// Value of the feature for one row of X.
+    #[inline]
+    pub fn value(&self, x: ArrayView1<f64>) -> f64 {
+        match self {
+            ExplanationFeature::Base { index } => x[*index],
+            ExplanationFeature::Threshold { index, threshold } => {
+                f64::from(u8::from(x[*index] >= *threshold))
+            }
+            ExplanationFeature::Product { indices } => {
+                indices.iter().fold(1.0, |acc, &i| acc * x[i])
+            }
+        }
+    }
+}
+
+/// The explanation space: a list of features computed from X.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExplanationSpace {
+    /// Columns of Z.
+    pub features: Vec<ExplanationFeature>,
+}
+
+impl ExplanationSpace {
+    /// Z = X.
+    pub fn identity(d: usize) -> Self {
+        Self {
+            features: (0..d).map(|index| ExplanationFeature::Base { index }).collect(),
+        }
+    }
+
+    /// True when Z = X.
+    pub fn is_identity(&self) -> bool {
+        self.features
+            .iter()
+            .enumerate()
+            .all(|(j, f)| matches!(f, ExplanationFeature::Base { index } if *index == j))
+    }
+
+    /// Add `x_d ≥ q`-quantile indicators for `q = 1/bins, …, (bins−1)/bins`
+    /// for every non-binary column of X (distinct thresholds only).
+    pub fn add_quantile_thresholds(&mut self, x: ArrayView2<f64>, bins: usize) {
+        for d in 0..x.ncols() {
+            let mut col: Vec<f64> = x.column(d).to_vec();
+            col.sort_by(f64::total_cmp);
+            let distinct = {
+                let mut c = col.clone();
+                c.dedup();
+                c.len()
+            };
+            if distinct <= 2 {
+                continue; // binary columns are their own indicators
+            }
+            let mut seen: Vec<f64> = Vec::new();
+            for q in 1..bins {
+                let pos = (q as f64 / bins as f64) * (col.len() - 1) as f64;
+                let threshold = col[pos.round() as usize];
+                // An indicator that holds for every row carries no information.
+                if threshold <= col[0] || seen.contains(&threshold) {
+                    continue;
+                }
+                seen.push(threshold);
+                self.features.push(ExplanationFeature::Threshold {
+                    index: d,
+                    threshold,
+                });
+            }
+        }
+    }
+
+    /// Add product features (each a set of X columns).
+    pub fn add_products(&mut self, products: &[Vec<usize>]) {
+        for p in products {
+            let f = ExplanationFeature::Product { indices: p.clone() };
+            if !self.features.contains(&f) {
+                self.features.push(f);
+            }
+        }
+    }
+
+    /// Number of columns of Z.
+    pub fn dim(&self) -> usize {
+        self.features.len()
+    }
+
+    /// Z for every row of X.
+    pub fn transform(&self, x: ArrayView2<f64>) -> Array2<f64> {
+        let mut z = Array2::zeros((x.nrows(), self.dim()));
+        for (mut zrow, xrow) in z.rows_mut().into_iter().zip(x.rows()) {
+            for (j, f) in self.features.iter().enumerate() {
+                zrow[j] = f.value(xrow);
+            }
+        }
+        z
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::array;
+
+    #[test]
+    fn transform_thresholds_and_products() {
+        let x = array![[0.0, 0.5], [0.5, 1.0], [1.0, 0.0], [0.25, 0.75]];
+        let mut space = ExplanationSpace::identity(2);
+        assert!(space.is_identity());
+        space.add_quantile_thresholds(x.view(), 2);
+        space.add_products(&[vec![0, 1]]);
+        let z = space.transform(x.view());
+        assert_eq!(z.ncols(), 2 + 2 + 1);
+        assert_eq!(z[[1, 4]], 0.5);
+        assert!(!space.is_identity());
+    }
+}
