@@ -173,3 +173,51 @@ fn instance_commands() {
         .unwrap();
     assert_clear_error(&unknown, &["nosuch"]);
 }
+
+#[test]
+fn cluster_parameter_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "pts.csv", "a,b\n0,0\n1,0\n0,1\n1,1\n0.5,0.5\n");
+    let base = ["cluster", "--data", "pts.csv", "--no-label"];
+    let run = |extra: &[&str]| {
+        let args: Vec<&str> = base.iter().chain(extra).copied().collect();
+        polyclust(&args, dir.path())
+    };
+    assert_clear_error(&run(&["--k", "2", "--beta", "3"]), &["beta = 3", "d = 2"]);
+    assert_clear_error(&run(&["--k", "2", "--m", "0"]), &["M = 0"]);
+    assert_clear_error(&run(&["--k", "2", "--lambda", "-1"]), &["lambda = -1"]);
+    assert_clear_error(&run(&["--k", "2", "--n-min", "3"]), &["n-min = 3"]);
+    assert_clear_error(&run(&["--k", "6"]), &["k = 6", "n = 5"]);
+}
+
+#[test]
+fn cluster_writes_outputs_and_explains() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = polyclust(
+        &[
+            "cluster", "--generate", "blobs", "--k", "5", "--out", "run", "--plot-columns",
+            "x1,x2", "--plot", "run/plot.svg", "--json",
+        ],
+        dir.path(),
+    );
+    let v = json_stdout(&out);
+    for key in ["n", "d", "k", "silhouette", "fidelity", "hyperplanes", "seconds", "backend", "status"] {
+        assert!(v.get(key).is_some(), "{key} missing from {v}");
+    }
+    for file in ["assignments.csv", "model.json", "rules.txt", "rules.sql", "plot.svg"] {
+        assert!(dir.path().join("run").join(file).is_file(), "{file}");
+    }
+    let svg = std::fs::read_to_string(dir.path().join("run/plot.svg")).unwrap();
+    assert!(svg.contains("<svg") && svg.contains("cluster 0"));
+    let rules = polyclust(&["explain", "--model", "run/model.json", "--format", "text"], dir.path());
+    let text = String::from_utf8_lossy(&rules.stdout);
+    assert!(text.contains("Cluster 0") && text.contains("Pairwise comparisons"), "{text}");
+    let sql = polyclust(&["explain", "--model", "run/model.json", "--format", "sql"], dir.path());
+    let sql = String::from_utf8_lossy(&sql.stdout);
+    assert!(sql.starts_with("CASE") && sql.trim_end().ends_with("END"));
+    let json = polyclust(&["explain", "--model", "run/model.json", "--format", "json"], dir.path());
+    let parsed: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(parsed["clusters"].as_array().unwrap().len(), v["k"].as_u64().unwrap() as usize);
+    let bad = polyclust(&["explain", "--model", "run/rules.txt"], dir.path());
+    assert_clear_error(&bad, &["rules.txt"]);
+}

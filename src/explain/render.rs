@@ -118,7 +118,11 @@ pub fn halfspace_text(model: &PolytopeModel, h: &HalfSpace) -> String {
             }
         }
     }
-    // Linear form in scaled units.
+    // Linear form in scaled units; when every coefficient is negative the
+    // inequality is multiplied by −1 so it reads with positive coefficients.
+    let flip = nonzero.iter().all(|(_, w)| *w < 0.0);
+    let sign_factor = if flip { -1.0 } else { 1.0 };
+    let nonzero: Vec<(usize, f64)> = nonzero.iter().map(|&(j, w)| (j, w * sign_factor)).collect();
     let integer = nonzero.iter().all(|(_, w)| w.fract() == 0.0);
     let mut text = String::new();
     for (pos, (j, w)) in nonzero.iter().enumerate() {
@@ -139,11 +143,13 @@ pub fn halfspace_text(model: &PolytopeModel, h: &HalfSpace) -> String {
         };
         text.push_str(&format!("{sign}{coef}{name}"));
     }
-    let op = match h.side {
-        Side::I => "≥",
-        Side::J => "<",
+    let op = match (h.side, flip) {
+        (Side::I, false) => "≥",
+        (Side::J, false) => "<",
+        (Side::I, true) => "≤",
+        (Side::J, true) => ">",
     };
-    format!("{text} {op} {}", show(-hp.b))
+    format!("{text} {op} {}", show(-hp.b * sign_factor))
 }
 
 /// Scaled-unit definitions for the numeric features a model's linear forms use.
