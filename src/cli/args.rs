@@ -31,6 +31,120 @@ pub enum Command {
     Predict(PredictArgs),
     /// Print a saved model's rules as text, JSON or SQL.
     Explain(ExplainArgs),
+    /// Solve one separating-hyperplane problem (1)–(12) between two labelled clusters.
+    Hyperplane(HyperplaneArgs),
+    /// Write the separating-hyperplane MILP of one pair as an LP or MPS file.
+    ExportModel(ExportModelArgs),
+    /// Benchmarks that write tables.
+    Bench {
+        /// Which benchmark.
+        #[command(subcommand)]
+        which: BenchCommand,
+    },
+}
+
+/// Benchmarks.
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Every pair of clusters solved by every compiled-in backend, side by side.
+    Solvers(BenchSolversArgs),
+}
+
+/// Which pair and which hyperplane family (shared by `hyperplane` and `export-model`).
+#[derive(Debug, Clone, Args)]
+pub struct PairArgs {
+    /// Data.
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Column whose values define the clusters (default: the label column).
+    #[arg(long, value_name = "COL")]
+    pub labels_from: Option<String>,
+    /// Label of cluster i (the side w·x + b ≥ 0).
+    #[arg(long, value_name = "LABEL")]
+    pub i: String,
+    /// Label of cluster j (the side w·x + b ≤ −ε).
+    #[arg(long, value_name = "LABEL")]
+    pub j: String,
+    /// Hyperplane family.
+    #[command(flatten)]
+    pub family: FamilyArgs,
+}
+
+/// M, beta and the coefficient kind.
+#[derive(Debug, Clone, Args)]
+pub struct FamilyArgs {
+    /// Largest absolute integer coefficient M.
+    #[arg(long, default_value_t = 3)]
+    pub m: u32,
+    /// Largest number of non-zero coefficients.
+    #[arg(long, default_value_t = 2)]
+    pub beta: usize,
+    /// Real coefficients in [-1, 1] instead of integers.
+    #[arg(long)]
+    pub general: bool,
+}
+
+/// `hyperplane` arguments.
+#[derive(Debug, Args)]
+pub struct HyperplaneArgs {
+    /// Pair and family.
+    #[command(flatten)]
+    pub pair: PairArgs,
+    /// Solver backend.
+    #[arg(long, default_value = "enumerate")]
+    pub backend: BackendArg,
+    /// Time limit for the MILP backends, seconds.
+    #[arg(long, default_value_t = 60.0)]
+    pub time_limit: f64,
+    /// Print one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Export file format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ModelFormat {
+    /// CPLEX LP format.
+    Lp,
+    /// Free MPS format.
+    Mps,
+}
+
+/// `export-model` arguments.
+#[derive(Debug, Args)]
+pub struct ExportModelArgs {
+    /// Pair and family.
+    #[command(flatten)]
+    pub pair: PairArgs,
+    /// File format.
+    #[arg(long, default_value = "lp")]
+    pub format: ModelFormat,
+    /// Output file.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+}
+
+/// `bench solvers` arguments.
+#[derive(Debug, Args)]
+pub struct BenchSolversArgs {
+    /// Data.
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Column whose values define the clusters (default: the label column).
+    #[arg(long, value_name = "COL")]
+    pub labels_from: Option<String>,
+    /// Hyperplane family.
+    #[command(flatten)]
+    pub family: FamilyArgs,
+    /// Time limit per MILP solve, seconds.
+    #[arg(long, default_value_t = 60.0)]
+    pub time_limit: f64,
+    /// Backends to run (default: every compiled-in one).
+    #[arg(long, value_delimiter = ',')]
+    pub backends: Vec<BackendArg>,
+    /// Print one JSON object.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Output format of `explain`.

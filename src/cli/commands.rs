@@ -18,6 +18,11 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Cluster(args) => super::cluster::cluster(&args),
         Command::Predict(args) => super::cluster::predict(&args),
         Command::Explain(args) => super::cluster::explain_cmd(&args),
+        Command::Hyperplane(args) => super::solvers::hyperplane_cmd(&args),
+        Command::ExportModel(args) => super::solvers::export_model(&args),
+        Command::Bench {
+            which: super::args::BenchCommand::Solvers(args),
+        } => super::solvers::bench_solvers(&args),
     }
 }
 

@@ -1,0 +1,304 @@
+//! `hyperplane`, `export-model` and `bench solvers`.
+
+use super::args::{BenchSolversArgs, ExportModelArgs, FamilyArgs, HyperplaneArgs, ModelFormat, PairArgs};
+use super::commands::{load, Loaded};
+use crate::hyperplane::{
+    self, Backend, Coefficients, HyperplaneParams, HyperplaneProblem, SolveOptions, SolveOutcome,
+    ValidHyperplaneParams,
+};
+use anyhow::{bail, Context, Result};
+use serde_json::json;
+
+/// Hyperplane parameters from the command line, checked against d.
+fn family_params(family: &FamilyArgs, d: usize) -> Result<ValidHyperplaneParams> {
+    let params = HyperplaneParams::new()
+        .m(family.m)
+        .beta(family.beta)
+        .coefficients(if family.general {
+            Coefficients::General
+        } else {
+            Coefficients::Integer
+        })
+        .check()?;
+    if family.beta > d {
+        bail!("invalid beta: beta = {} exceeds the number of features d = {d}", family.beta);
+    }
+    Ok(params)
+}
+
+/// Rows of every label, in order of first appearance.
+fn clusters(loaded: &Loaded) -> Result<(Vec<String>, Vec<Vec<usize>>)> {
+    let (ids, names) = loaded
+        .dataset
+        .label_ids()
+        .context("no cluster labels: name a column with --labels-from")?;
+    let mut members = vec![Vec::new(); names.len()];
+    for (t, id) in ids.into_iter().enumerate() {
+        members[id].push(t);
+    }
+    Ok((names, members))
+}
+
+/// The two row sets named by `--i` and `--j`.
+fn pair_rows(args: &PairArgs) -> Result<(Loaded, Vec<usize>, Vec<usize>)> {
+    let loaded = load(&args.data, args.labels_from.as_deref())?;
+    let (names, members) = clusters(&loaded)?;
+    let find = |label: &str| {
+        names.iter().position(|n| n == label).with_context(|| {
+            format!("no cluster labelled '{label}' (labels: {})", names.join(", "))
+        })
+    };
+    let (i, j) = (find(&args.i)?, find(&args.j)?);
+    if i == j {
+        bail!("--i and --j name the same cluster '{}'", args.i);
+    }
+    Ok((loaded, members[i].clone(), members[j].clone()))
+}
+
+fn status_name(outcome: &SolveOutcome) -> String {
+    match outcome.status {
+        hyperplane::SolveStatus::Optimal => "optimal".into(),
+        hyperplane::SolveStatus::GapLimit { gap } => format!("gap_limit (gap {gap:.2e})"),
+        hyperplane::SolveStatus::TimeLimit { gap: Some(gap) } => format!("time_limit (gap {gap:.2e})"),
+        hyperplane::SolveStatus::TimeLimit { gap: None } => "time_limit".into(),
+    }
+}
+
+fn status_key(outcome: &SolveOutcome) -> &'static str {
+    match outcome.status {
+        hyperplane::SolveStatus::Optimal => "optimal",
+        hyperplane::SolveStatus::GapLimit { .. } => "gap_limit",
+        hyperplane::SolveStatus::TimeLimit { .. } => "time_limit",
+    }
+}
+
+fn gap(outcome: &SolveOutcome) -> Option<f64> {
+    match outcome.status {
+        hyperplane::SolveStatus::Optimal => Some(0.0),
+        hyperplane::SolveStatus::GapLimit { gap } => Some(gap),
+        hyperplane::SolveStatus::TimeLimit { gap } => gap,
+    }
+}
+
+pub(crate) fn hyperplane_cmd(args: &HyperplaneArgs) -> Result<()> {
+    let (loaded, ci, cj) = pair_rows(&args.pair)?;
+    let ds = &loaded.dataset;
+    let params = family_params(&args.pair.family, ds.d())?;
+    let problem = HyperplaneProblem::new(ds.x.view(), &ci, &cj)?;
+    let options = SolveOptions {
+        backend: args.backend.into(),
+        time_limit: Some(args.time_limit),
+        mip_gap: None,
+    };
+    let outcome = hyperplane::solve(&problem, &params, &options)?;
+    let names = ds.feature_names();
+    let w: serde_json::Map<String, serde_json::Value> = outcome
+        .hyperplane
+        .w
+        .iter()
+        .zip(&names)
+        .filter(|(w, _)| **w != 0.0)
+        .map(|(w, n)| (n.clone(), json!(w)))
+        .collect();
+    if args.json {
+        println!(
+            "{}",
+            json!({
+                "instance": ds.name, "i": args.pair.i, "j": args.pair.j,
+                "n_i": ci.len(), "n_j": cj.len(), "d": ds.d(),
+                "m": params.m(), "beta": params.beta(),
+                "w": w, "b": outcome.hyperplane.b,
+                "objective": outcome.objective, "misclassified": outcome.misclassified,
+                "status": status_key(&outcome), "gap": gap(&outcome),
+                "seconds": outcome.seconds, "backend": outcome.backend.name(),
+            })
+        );
+    } else {
+        println!(
+            "{}: clusters '{}' ({} rows) vs '{}' ({} rows), d = {}, M = {}, beta = {}, backend {}",
+            ds.name,
+            args.pair.i,
+            ci.len(),
+            args.pair.j,
+            cj.len(),
+            ds.d(),
+            params.m(),
+            params.beta(),
+            outcome.backend
+        );
+        let terms: Vec<String> = w.iter().map(|(n, v)| format!("{v}·{n}'")).collect();
+        println!("  w·x + b = {} + {:.6}", terms.join(" + "), outcome.hyperplane.b);
+        println!("  objective = {:.6}", outcome.objective);
+        println!("  misclassified = {}", outcome.misclassified);
+        println!("  status = {}", status_name(&outcome));
+        println!("  seconds = {:.4}", outcome.seconds);
+    }
+    Ok(())
+}
+
+pub(crate) fn export_model(args: &ExportModelArgs) -> Result<()> {
+    let (loaded, ci, cj) = pair_rows(&args.pair)?;
+    let ds = &loaded.dataset;
+    let params = family_params(&args.pair.family, ds.d())?;
+    let problem = HyperplaneProblem::new(ds.x.view(), &ci, &cj)?;
+    let file = std::fs::File::create(&args.out)
+        .with_context(|| format!("cannot write {}", args.out.display()))?;
+    let writer = std::io::BufWriter::new(file);
+    match args.format {
+        ModelFormat::Lp => hyperplane::write_lp(&problem, &params, writer)?,
+        ModelFormat::Mps => {
+            hyperplane::write_mps(&problem, &params, hyperplane::MpsFormat::Free, writer)?
+        }
+    }
+    eprintln!(
+        "wrote the MILP (1)-(12) for '{}' vs '{}' of {} ({} + {} rows, d = {}) to {}",
+        args.pair.i,
+        args.pair.j,
+        ds.name,
+        ci.len(),
+        cj.len(),
+        ds.d(),
+        args.out.display()
+    );
+    Ok(())
+}
+
+/// Two objectives agree to 1e-6 relative (absolute near zero).
+pub(crate) fn objectives_agree(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-6 * a.abs().max(b.abs()).max(1.0)
+}
+
+pub(crate) fn bench_solvers(args: &BenchSolversArgs) -> Result<()> {
+    let loaded = load(&args.data, args.labels_from.as_deref())?;
+    let ds = &loaded.dataset;
+    let (names, members) = clusters(&loaded)?;
+    let params = family_params(&args.family, ds.d())?;
+    let backends: Vec<Backend> = if args.backends.is_empty() {
+        Backend::ALL.to_vec()
+    } else {
+        args.backends.iter().map(|&b| b.into()).collect()
+    };
+    let mut rows = Vec::new();
+    let mut all_agree = true;
+    let mut unproven = 0usize;
+    let pairs: Vec<(usize, usize)> = (0..names.len())
+        .flat_map(|i| (i + 1..names.len()).map(move |j| (i, j)))
+        .collect();
+    let bar = indicatif::ProgressBar::new((pairs.len() * backends.len()) as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} solves [{elapsed_precise}] {msg}")
+            .expect("valid template"),
+    );
+    for &(i, j) in &pairs {
+        let problem = HyperplaneProblem::new(ds.x.view(), &members[i], &members[j])?;
+        let mut optimal_objectives = Vec::new();
+        for &backend in &backends {
+            bar.set_message(format!("pair {}-{} {backend}", names[i], names[j]));
+            let options = SolveOptions {
+                backend,
+                time_limit: Some(args.time_limit),
+                mip_gap: None,
+            };
+            let outcome = hyperplane::solve(&problem, &params, &options)?;
+            bar.inc(1);
+            if outcome.status.is_optimal() {
+                optimal_objectives.push(outcome.objective);
+            } else {
+                unproven += 1;
+            }
+            rows.push((format!("{}-{}", names[i], names[j]), outcome));
+        }
+        if optimal_objectives
+            .iter()
+            .any(|&o| !objectives_agree(o, optimal_objectives[0]))
+        {
+            all_agree = false;
+        }
+    }
+    bar.finish_and_clear();
+    if args.json {
+        let rows: Vec<_> = rows
+            .iter()
+            .map(|(pair, o)| {
+                json!({
+                    "pair": pair, "backend": o.backend.name(), "objective": o.objective,
+                    "status": status_key(o), "gap": gap(o), "seconds": o.seconds,
+                    "misclassified": o.misclassified,
+                })
+            })
+            .collect();
+        let mut medians = serde_json::Map::new();
+        for &backend in &backends {
+            medians.insert(backend.name().into(), json!(median(&rows_of(&rows, backend))));
+        }
+        println!(
+            "{}",
+            json!({
+                "instance": ds.name, "n": ds.n(), "d": ds.d(), "m": params.m(), "beta": params.beta(),
+                "rows": rows, "all_agree": all_agree, "unproven": unproven,
+                "median_seconds": medians,
+            })
+        );
+    } else {
+        println!(
+            "{}: {} clusters, n = {}, d = {}, M = {}, beta = {}",
+            ds.name,
+            names.len(),
+            ds.n(),
+            ds.d(),
+            params.m(),
+            params.beta()
+        );
+        println!("{:<12} {:<10} {:>16} {:<24} {:>10}", "pair", "backend", "objective", "status", "seconds");
+        for (pair, o) in &rows {
+            println!(
+                "{:<12} {:<10} {:>16.8} {:<24} {:>10.4}",
+                pair,
+                o.backend.name(),
+                o.objective,
+                status_name(o),
+                o.seconds
+            );
+        }
+        for &backend in &backends {
+            let times = rows
+                .iter()
+                .filter(|(_, o)| o.backend == backend)
+                .map(|(_, o)| o.seconds)
+                .collect::<Vec<_>>();
+            println!("median seconds per pair, {backend}: {:.4}", median(&times));
+        }
+        println!(
+            "all backends agree on every proven optimum: {}{}",
+            if all_agree { "yes" } else { "NO" },
+            if unproven > 0 {
+                format!(" ({unproven} solves stopped before proving optimality)")
+            } else {
+                String::new()
+            }
+        );
+    }
+    Ok(())
+}
+
+fn rows_of(rows: &[serde_json::Value], backend: Backend) -> Vec<f64> {
+    rows.iter()
+        .filter(|r| r["backend"] == backend.name())
+        .filter_map(|r| r["seconds"].as_f64())
+        .collect()
+}
+
+/// Median of a list (0 for an empty one).
+pub(crate) fn median(values: &[f64]) -> f64 {
+    if values.is_empty() {
+        return 0.0;
+    }
+    let mut v = values.to_vec();
+    v.sort_by(f64::total_cmp);
+    let mid = v.len() / 2;
+    if v.len() % 2 == 1 {
+        v[mid]
+    } else {
+        0.5 * (v[mid - 1] + v[mid])
+    }
+}
