@@ -170,14 +170,26 @@ impl SilhouetteState {
         if from == to {
             return;
         }
-        let mut row = std::mem::take(&mut self.scratch);
-        distances.row_into(u, &mut row);
         let k = self.k;
-        for (t, &dist) in row.iter().enumerate() {
-            self.sums[t * k + from] -= dist;
-            self.sums[t * k + to] += dist;
+        let apply = |sums: &mut [f64], row: &[f64]| {
+            for (cell, &dist) in sums.chunks_exact_mut(k).zip(row) {
+                cell[from] -= dist;
+                cell[to] += dist;
+            }
+        };
+        match &distances.matrix {
+            // Read the matrix row in place: this is the hot loop of local search.
+            Some(m) => {
+                let n = distances.n();
+                apply(&mut self.sums, &m[u * n..(u + 1) * n]);
+            }
+            None => {
+                let mut row = std::mem::take(&mut self.scratch);
+                distances.row_into(u, &mut row);
+                apply(&mut self.sums, &row);
+                self.scratch = row;
+            }
         }
-        self.scratch = row;
         self.sizes[from] -= 1;
         self.sizes[to] += 1;
         self.labels[u] = to;

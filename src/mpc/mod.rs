@@ -5,6 +5,7 @@
 pub mod init;
 pub mod model;
 pub mod params;
+pub mod search;
 pub mod space;
 
 pub use init::{PairHyperplane, SolveStats};
@@ -95,6 +96,10 @@ pub struct MpcFit {
     pub init_status: RunStatus,
     /// Objective (31) after each outer iteration of Algorithm 1.
     pub init_history: Vec<f64>,
+    /// How Algorithm 2 stopped (`None` when it did not run).
+    pub search_status: Option<RunStatus>,
+    /// Loss (−silhouette + μ·uncovered share) after each accepted move of Algorithm 2.
+    pub search_history: Vec<f64>,
     /// Hyperplane solver statistics.
     pub solves: SolveStats,
     /// Wall-clock seconds.
@@ -113,13 +118,33 @@ pub fn fit(
     let x = x.as_standard_layout().to_owned();
     let z = space.transform(x.view());
     let init = init::initialize(x.view(), z.view(), params, observer, start)?;
+    let mut solves = init.solves.clone();
+    let (hyperplanes, centroids, search_status, search_history) = if params.local_search {
+        let dist = crate::metrics::Distances::new(x.view());
+        let found = search::search(
+            x.view(),
+            z.view(),
+            &dist,
+            init.hyperplanes,
+            &init.centroids,
+            params,
+            observer,
+            start,
+        )?;
+        solves.solved += found.solves.solved;
+        solves.optimal += found.solves.optimal;
+        solves.seconds += found.solves.seconds;
+        (found.hyperplanes, found.centroids, Some(found.status), found.history)
+    } else {
+        (init.hyperplanes, init.centroids, None, Vec::new())
+    };
     let model = finalize(
         x.view(),
         z.view(),
         map,
         space,
-        init.hyperplanes,
-        &init.centroids,
+        hyperplanes,
+        &centroids,
         params,
     );
     let (labels, inside) = model.assign_with(x.view(), z.view());
@@ -134,7 +159,9 @@ pub fn fit(
         silhouette,
         init_status: init.status,
         init_history: init.history,
-        solves: init.solves,
+        search_status,
+        search_history,
+        solves,
         seconds: start.elapsed().as_secs_f64(),
     })
 }

@@ -1,0 +1,662 @@
+//! Algorithm 2 of the MPC paper: silhouette coordinate descent over the
+//! polytopes.
+//!
+//! The state is a set of pairwise hyperplanes; every row belongs to the
+//! winner of its pairwise tournament, and a row no cluster wins (uncovered)
+//! goes to the nearest centre. The loss is `−silhouette + μ·uncovered/n`
+//! (μ = [`UNCOVERED_WEIGHT`]), so coverage is restored before silhouette is
+//! traded. Moves, tried in queue order, accepted only when the loss drops:
+//! - **boundary shift** of `H_ij`: a new direction within (M, β) and a new
+//!   intercept; only rows that can be won by i or j change label;
+//! - **split** of cluster c (while K < K_max): a new hyperplane inside c, the
+//!   two halves inheriting c's hyperplanes against every other cluster;
+//! - **merge** of clusters a and b: `H_ab` removed, and the merged cluster
+//!   separated from each other cluster m by `H_am` when `H_am = H_bm`,
+//!   otherwise by a new solve of (1)–(12).
+//!
+//! After an accepted move the queue starts over (every hyperplane and cluster
+//! is eligible again); the search ends when a whole pass accepts nothing, or at
+//! the iteration or time limit (a status, not an error).
+//!
+//! Candidates are scored with the incremental silhouette state: sweeping an
+//! intercept moves one row at a time (O(n) per row with the distance matrix)
+//! and a candidate position is scored in O(n·K), never by an O(n²) recomputation.
+
+use super::init::{PairHyperplane, SolveStats};
+use super::params::ValidMpcParams;
+use super::{MpcError, Observer, Progress, RunStatus};
+use crate::hyperplane::{self, Hyperplane, HyperplaneProblem, SolveOptions};
+use crate::metrics::{Distances, SilhouetteState};
+use ndarray::{Array2, ArrayView2};
+use rayon::prelude::*;
+use std::time::Instant;
+
+/// Weight μ of the share of uncovered rows in the loss.
+pub const UNCOVERED_WEIGHT: f64 = 1.0;
+
+/// Candidate intercepts scored per direction on the coarse grid.
+const GRID_POSITIONS: usize = 96;
+
+/// Ranks on either side of the current intercept scored exactly (current direction).
+const LOCAL_POSITIONS: usize = 12;
+
+/// Improvements smaller than this are noise.
+const MIN_GAIN: f64 = 1e-10;
+
+/// Result of Algorithm 2.
+#[derive(Debug, Clone)]
+pub struct SearchResult {
+    /// Hyperplanes between the remaining clusters (slots renumbered 0..K).
+    pub hyperplanes: Vec<PairHyperplane>,
+    /// Fallback centres, K × d.
+    pub centroids: Array2<f64>,
+    /// Loss after the search.
+    pub loss: f64,
+    /// Loss after each accepted move (first entry: the starting loss).
+    pub history: Vec<f64>,
+    /// Accepted moves by kind: boundary shifts, splits, merges.
+    pub accepted: [usize; 3],
+    /// Why the search stopped.
+    pub status: RunStatus,
+    /// Hyperplane solves made by merges.
+    pub solves: SolveStats,
+}
+
+struct Search<'a> {
+    x: ArrayView2<'a, f64>,
+    z: ArrayView2<'a, f64>,
+    dist: &'a Distances,
+    params: &'a ValidMpcParams,
+    hyperplanes: Vec<PairHyperplane>,
+    active: Vec<bool>,
+    centroids: Vec<Vec<f64>>,
+    state: SilhouetteState,
+    covered: Vec<bool>,
+    n: usize,
+}
+
+/// Integer directions with at most β non-zeros in [−M, M], one per ray
+/// (primitive vectors: gcd of |coefficients| = 1), limited as documented on
+/// [`Search::directions`].
+fn gcd(a: u32, b: u32) -> u32 {
+    if b == 0 {
+        a
+    } else {
+        gcd(b, a % b)
+    }
+}
+
+impl<'a> Search<'a> {
+    fn k(&self) -> usize {
+        self.active.len()
+    }
+
+    fn loss(state: &SilhouetteState, uncovered: usize, n: usize) -> f64 {
+        -state.silhouette() + UNCOVERED_WEIGHT * uncovered as f64 / n as f64
+    }
+
+    fn uncovered(&self) -> usize {
+        self.covered.iter().filter(|c| !**c).count()
+    }
+
+    fn current_loss(&self) -> f64 {
+        Self::loss(&self.state, self.uncovered(), self.n)
+    }
+
+    fn nearest(&self, t: usize) -> usize {
+        let row = self.x.row(t);
+        let mut best = (f64::INFINITY, 0);
+        for (c, centre) in self.centroids.iter().enumerate() {
+            if !self.active[c] {
+                continue;
+            }
+            let d: f64 = row.iter().zip(centre).map(|(a, b)| (a - b) * (a - b)).sum();
+            if d < best.0 {
+                best = (d, c);
+            }
+        }
+        best.1
+    }
+
+    /// Tournament winner of row t among active clusters.
+    fn winner(&self, hyperplanes: &[PairHyperplane], t: usize) -> Option<usize> {
+        let k = self.k();
+        let mut lost = vec![false; k];
+        let zr = self.z.row(t);
+        for h in hyperplanes {
+            if h.hyperplane.score(zr) >= 0.0 {
+                lost[h.j] = true;
+            } else {
+                lost[h.i] = true;
+            }
+        }
+        (0..k).find(|&c| self.active[c] && !lost[c])
+    }
+
+    /// Labels and coverage of every row under `hyperplanes`.
+    fn labels_for(&self, hyperplanes: &[PairHyperplane]) -> (Vec<usize>, Vec<bool>) {
+        (0..self.n)
+            .map(|t| match self.winner(hyperplanes, t) {
+                Some(c) => (c, true),
+                None => (self.nearest(t), false),
+            })
+            .unzip()
+    }
+
+    /// Move the state to the given labels (changed rows only).
+    fn apply_labels(&mut self, labels: &[usize], covered: Vec<bool>) {
+        for (t, &l) in labels.iter().enumerate() {
+            if self.state.labels()[t] != l {
+                self.state.move_point(self.dist, t, l);
+            }
+        }
+        self.covered = covered;
+    }
+
+    fn pair_index(&self, i: usize, j: usize) -> Option<usize> {
+        self.hyperplanes.iter().position(|h| h.i == i && h.j == j)
+    }
+
+    /// Whether row t wins every duel of cluster `c` except the one against `except`.
+    fn wins_all_but(&self, t: usize, c: usize, except: usize) -> bool {
+        let zr = self.z.row(t);
+        self.hyperplanes.iter().all(|h| {
+            if h.i == c && h.j != except {
+                h.hyperplane.score(zr) >= 0.0
+            } else if h.j == c && h.i != except {
+                h.hyperplane.score(zr) < 0.0
+            } else {
+                true
+            }
+        })
+    }
+
+    /// Candidate directions for a boundary: the current one, every axis
+    /// direction, and two-feature rays (coefficients within M, primitive):
+    /// all of them when d ≤ 6, those sharing a feature with the current
+    /// direction when d ≤ 16, only the current support beyond.
+    fn directions(&self, current: &[f64]) -> Vec<Vec<f64>> {
+        let d = self.z.ncols();
+        let m = self.params.m;
+        let mut out: Vec<Vec<f64>> = vec![current.to_vec()];
+        let integer = current.iter().all(|w| w.fract() == 0.0);
+        for f in 0..d {
+            for s in [1.0, -1.0] {
+                let mut w = vec![0.0; d];
+                w[f] = s;
+                out.push(w);
+            }
+        }
+        if self.params.beta >= 2 && integer && d >= 2 {
+            let support: Vec<usize> = (0..d).filter(|&f| current[f] != 0.0).collect();
+            let mut pairs: Vec<(usize, usize)> = Vec::new();
+            for a in 0..d {
+                for b in a + 1..d {
+                    let take = if d <= 6 {
+                        true
+                    } else if d <= 16 {
+                        support.contains(&a) || support.contains(&b)
+                    } else {
+                        support.len() == 2 && support.contains(&a) && support.contains(&b)
+                    };
+                    if take {
+                        pairs.push((a, b));
+                    }
+                }
+            }
+            for (a, b) in pairs {
+                for ca in 1..=m {
+                    for cb in 1..=m {
+                        if gcd(ca, cb) != 1 {
+                            continue;
+                        }
+                        for (sa, sb) in [(1.0, 1.0), (1.0, -1.0), (-1.0, 1.0), (-1.0, -1.0)] {
+                            let mut w = vec![0.0; d];
+                            w[a] = sa * f64::from(ca);
+                            w[b] = sb * f64::from(cb);
+                            out.push(w);
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Sweep the threshold of direction `w` for the boundary between `i`
+    /// (side `w·z ≥ θ`) and `j`. `rows` are the rows whose label depends on the
+    /// boundary, with `(can_be_i, can_be_j, fallback)`. Returns the best
+    /// (loss, θ) over the scored positions.
+    #[allow(clippy::too_many_arguments)]
+    fn sweep(
+        &self,
+        start_state: &SilhouetteState,
+        w: &[f64],
+        i: usize,
+        j: usize,
+        rows: &[(usize, bool, bool, usize)],
+        base_uncovered: usize,
+        current_theta: Option<f64>,
+    ) -> Option<(f64, f64)> {
+        if rows.is_empty() {
+            return None;
+        }
+        let mut order: Vec<(f64, usize)> = rows
+            .iter()
+            .enumerate()
+            .map(|(r, &(t, ..))| {
+                let p: f64 = self.z.row(t).iter().zip(w).map(|(z, w)| z * w).sum();
+                (p, r)
+            })
+            .collect();
+        order.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let mut state = start_state.clone();
+        let mut uncovered = base_uncovered;
+        // θ below every projection: every row on i's side.
+        for &(t, can_i, _, fallback) in rows {
+            let label = if can_i { i } else { fallback };
+            uncovered += usize::from(!can_i);
+            if state.labels()[t] != label {
+                state.move_point(self.dist, t, label);
+            }
+        }
+        let len = order.len();
+        let step = (len / GRID_POSITIONS).max(1);
+        let current_rank = current_theta.map(|theta| order.partition_point(|(p, _)| *p < theta));
+        let mut best: Option<(f64, f64)> = None;
+        let mut consider = |state: &SilhouetteState, uncovered: usize, pos: usize| {
+            // Position `pos`: rows 0..pos on j's side. θ between neighbours.
+            let theta = if pos == 0 {
+                order[0].0 - 1.0
+            } else if pos == len {
+                order[len - 1].0 + 1.0
+            } else {
+                0.5 * (order[pos - 1].0 + order[pos].0)
+            };
+            if pos > 0 && pos < len && order[pos - 1].0 == order[pos].0 {
+                return; // not a separable position
+            }
+            if state.clusters() < 2 {
+                return;
+            }
+            let loss = Self::loss(state, uncovered, self.n);
+            if best.is_none_or(|(b, _)| loss < b) {
+                best = Some((loss, theta));
+            }
+        };
+        for pos in 0..=len {
+            let local = current_rank.is_some_and(|r| pos + LOCAL_POSITIONS >= r && pos <= r + LOCAL_POSITIONS);
+            if pos % step == 0 || local || pos == len {
+                consider(&state, uncovered, pos);
+            }
+            if pos < len {
+                let (t, can_i, can_j, fallback) = rows[order[pos].1];
+                let label = if can_j { j } else { fallback };
+                uncovered = uncovered + usize::from(!can_j) - usize::from(!can_i);
+                if state.labels()[t] != label {
+                    state.move_point(self.dist, t, label);
+                }
+            }
+        }
+        best
+    }
+
+    /// Best boundary shift of the hyperplane at index `h`: (loss, new hyperplane).
+    fn best_shift(&self, h: usize) -> Option<(f64, Hyperplane)> {
+        let PairHyperplane { i, j, ref hyperplane } = self.hyperplanes[h];
+        let rows: Vec<(usize, bool, bool, usize)> = (0..self.n)
+            .filter_map(|t| {
+                let can_i = self.wins_all_but(t, i, j);
+                let can_j = self.wins_all_but(t, j, i);
+                (can_i || can_j).then(|| (t, can_i, can_j, self.nearest(t)))
+            })
+            .collect();
+        let in_rows: Vec<bool> = {
+            let mut v = vec![false; self.n];
+            rows.iter().for_each(|r| v[r.0] = true);
+            v
+        };
+        let base_uncovered = (0..self.n).filter(|&t| !in_rows[t] && !self.covered[t]).count();
+        let directions = self.directions(&hyperplane.w);
+        directions
+            .par_iter()
+            .enumerate()
+            .filter_map(|(idx, w)| {
+                let current = (idx == 0).then_some(-hyperplane.b);
+                self.sweep(&self.state, w, i, j, &rows, base_uncovered, current)
+                    .map(|(loss, theta)| (loss, idx, theta))
+            })
+            .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
+            .map(|(loss, idx, theta)| {
+                (
+                    loss,
+                    Hyperplane {
+                        w: directions[idx].clone(),
+                        b: -theta,
+                    },
+                )
+            })
+    }
+
+    /// Best split of cluster c: (loss, hyperplane with c on the ≥ side).
+    fn best_split(&self, c: usize) -> Option<(f64, Hyperplane)> {
+        let members: Vec<usize> = (0..self.n)
+            .filter(|&t| self.covered[t] && self.state.labels()[t] == c)
+            .collect();
+        if members.len() < 2 {
+            return None;
+        }
+        let mut state = self.state.clone();
+        let new_slot = state.add_slot();
+        let rows: Vec<(usize, bool, bool, usize)> = members.iter().map(|&t| (t, true, true, c)).collect();
+        let base_uncovered = self.uncovered();
+        let d = self.z.ncols();
+        let directions = self.directions(&vec![0.0; d]);
+        directions[1..]
+            .par_iter()
+            .enumerate()
+            .filter_map(|(idx, w)| {
+                self.sweep(&state, w, c, new_slot, &rows, base_uncovered, None)
+                    .map(|(loss, theta)| (loss, idx, theta))
+            })
+            .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
+            .map(|(loss, idx, theta)| {
+                (
+                    loss,
+                    Hyperplane {
+                        w: directions[idx + 1].clone(),
+                        b: -theta,
+                    },
+                )
+            })
+    }
+
+    fn accept_labels(&mut self) {
+        let (labels, covered) = self.labels_for(&self.hyperplanes);
+        self.apply_labels(&labels, covered);
+    }
+
+    /// Split cluster c with `split` (c keeps the ≥ side).
+    fn apply_split(&mut self, c: usize, split: Hyperplane) {
+        let s = self.state.add_slot();
+        self.active.push(true);
+        let inherited: Vec<PairHyperplane> = self
+            .hyperplanes
+            .iter()
+            .filter(|h| h.i == c || h.j == c)
+            .map(|h| {
+                let mut copy = h.clone();
+                if h.i == c {
+                    copy.i = s;
+                } else {
+                    copy.j = s;
+                }
+                // Keep i < j: the new slot is the largest index.
+                if copy.i > copy.j {
+                    // Negation is exact in floating point, so the flipped
+                    // hyperplane scores exactly −score (only a row with score
+                    // exactly 0 changes side).
+                    std::mem::swap(&mut copy.i, &mut copy.j);
+                    copy.hyperplane.w.iter_mut().for_each(|w| *w = -*w);
+                    copy.hyperplane.b = -copy.hyperplane.b;
+                }
+                copy
+            })
+            .collect();
+        self.hyperplanes.extend(inherited);
+        self.hyperplanes.push(PairHyperplane {
+            i: c,
+            j: s,
+            hyperplane: split,
+        });
+        let mut centre = vec![0.0; self.x.ncols()];
+        let mut count = 0.0;
+        let zs: Vec<usize> = (0..self.n)
+            .filter(|&t| self.state.labels()[t] == c && self.covered[t])
+            .collect();
+        let split_h = self.hyperplanes.last().expect("just pushed").hyperplane.clone();
+        for &t in &zs {
+            if split_h.score(self.z.row(t)) < 0.0 {
+                for (a, v) in centre.iter_mut().zip(self.x.row(t)) {
+                    *a += v;
+                }
+                count += 1.0;
+            }
+        }
+        if count > 0.0 {
+            centre.iter_mut().for_each(|v| *v /= count);
+        }
+        self.centroids.push(centre);
+        self.accept_labels();
+    }
+
+    /// Merge b into a (a < b): Some((loss, hyperplanes)) when the merged
+    /// clustering improves on `current`.
+    fn try_merge(&self, a: usize, b: usize, current: f64, stats: &mut SolveStats) -> Result<Option<(f64, Vec<PairHyperplane>)>, MpcError> {
+        // Cheap screen: the loss with b's covered rows relabelled a.
+        let mut state = self.state.clone();
+        for t in 0..self.n {
+            if state.labels()[t] == b {
+                state.move_point(self.dist, t, a);
+            }
+        }
+        if state.clusters() < 2 || Self::loss(&state, self.uncovered(), self.n) >= current - MIN_GAIN {
+            return Ok(None);
+        }
+        let merged_rows: Vec<usize> = (0..self.n)
+            .filter(|&t| {
+                let l = self.state.labels()[t];
+                l == a || l == b
+            })
+            .collect();
+        let mut hyperplanes: Vec<PairHyperplane> = self
+            .hyperplanes
+            .iter()
+            .filter(|h| !(h.i == a && h.j == b) && h.i != b && h.j != b)
+            .cloned()
+            .collect();
+        let options = SolveOptions {
+            backend: self.params.backend,
+            time_limit: self.params.solver_time_limit,
+            mip_gap: None,
+        };
+        for h in hyperplanes.iter_mut() {
+            let other = if h.i == a {
+                h.j
+            } else if h.j == a {
+                h.i
+            } else {
+                continue;
+            };
+            // b's hyperplane against `other`, oriented as a's: identical means
+            // the merged cluster is separated from `other` exactly as before.
+            let identical = self
+                .pair_index(b.min(other), b.max(other))
+                .map(|idx| &self.hyperplanes[idx])
+                .is_some_and(|hb| (hb.i == b) == (h.i == a) && hb.hyperplane == h.hyperplane);
+            if identical {
+                continue;
+            }
+            let others: Vec<usize> = (0..self.n).filter(|&t| self.state.labels()[t] == other).collect();
+            if others.is_empty() {
+                continue;
+            }
+            let (ci, cj) = if h.i == a { (&merged_rows, &others) } else { (&others, &merged_rows) };
+            let problem = HyperplaneProblem::new(self.z.view(), ci, cj).map_err(|e| MpcError::Solve(e.into()))?;
+            let outcome = hyperplane::solve(&problem, &self.params.hyperplane, &options)?;
+            stats.record(&outcome);
+            h.hyperplane = outcome.hyperplane;
+        }
+        let mut probe = Search {
+            x: self.x,
+            z: self.z,
+            dist: self.dist,
+            params: self.params,
+            hyperplanes: hyperplanes.clone(),
+            active: self.active.clone(),
+            centroids: self.centroids.clone(),
+            state: self.state.clone(),
+            covered: self.covered.clone(),
+            n: self.n,
+        };
+        probe.active[b] = false;
+        probe.accept_labels();
+        let loss = probe.current_loss();
+        Ok((loss < current - MIN_GAIN && probe.state.clusters() >= 2).then_some((loss, hyperplanes)))
+    }
+}
+
+/// Run Algorithm 2 from the hyperplanes and centres of Algorithm 1.
+#[allow(clippy::too_many_arguments)]
+pub fn search<'a>(
+    x: ArrayView2<'a, f64>,
+    z: ArrayView2<'a, f64>,
+    dist: &'a Distances,
+    hyperplanes: Vec<PairHyperplane>,
+    centroids: &Array2<f64>,
+    params: &'a ValidMpcParams,
+    observer: &dyn Observer,
+    start: Instant,
+) -> Result<SearchResult, MpcError> {
+    let n = x.nrows();
+    let k = centroids.nrows();
+    let k_max = params.k_max.unwrap_or(params.k).max(k);
+    let mut s = Search {
+        x,
+        z,
+        dist,
+        params,
+        hyperplanes,
+        active: vec![true; k],
+        centroids: centroids.rows().into_iter().map(|r| r.to_vec()).collect(),
+        state: SilhouetteState::new(dist, &vec![0; n], k),
+        covered: vec![true; n],
+        n,
+    };
+    s.accept_labels();
+    let mut loss = s.current_loss();
+    let mut history = vec![loss];
+    let mut accepted = [0usize; 3];
+    let mut stats = SolveStats::default();
+    let mut status = RunStatus::Converged;
+    let max_moves = 200;
+    let out_of_time = || params.time_limit.is_some_and(|t| start.elapsed().as_secs_f64() > t);
+    // Queue items: hyperplanes by (i, j), then clusters (split), then merges.
+    let mut since_accept = 0usize;
+    let mut cursor = 0usize;
+    'outer: loop {
+        let mut queue: Vec<(u8, usize, usize)> = s
+            .hyperplanes
+            .iter()
+            .map(|h| (0u8, h.i, h.j))
+            .collect();
+        let active: Vec<usize> = (0..s.k()).filter(|&c| s.active[c]).collect();
+        if active.len() < k_max {
+            queue.extend(active.iter().map(|&c| (1u8, c, c)));
+        }
+        if active.len() > 2 {
+            for (x_, &a) in active.iter().enumerate() {
+                for &b in &active[x_ + 1..] {
+                    queue.push((2u8, a, b));
+                }
+            }
+        }
+        if queue.is_empty() || since_accept >= queue.len() {
+            break;
+        }
+        let item = queue[cursor % queue.len()];
+        cursor += 1;
+        since_accept += 1;
+        if out_of_time() {
+            status = RunStatus::TimeLimit;
+            break;
+        }
+        let improved = match item.0 {
+            0 => {
+                let Some(h) = s.pair_index(item.1, item.2) else { continue };
+                match s.best_shift(h) {
+                    Some((l, hp)) if l < loss - MIN_GAIN => {
+                        s.hyperplanes[h].hyperplane = hp;
+                        s.accept_labels();
+                        accepted[0] += 1;
+                        true
+                    }
+                    _ => false,
+                }
+            }
+            1 => match s.best_split(item.1) {
+                Some((l, hp)) if l < loss - MIN_GAIN => {
+                    s.apply_split(item.1, hp);
+                    accepted[1] += 1;
+                    true
+                }
+                _ => false,
+            },
+            _ => match s.try_merge(item.1, item.2, loss, &mut stats)? {
+                Some((_, hyperplanes)) => {
+                    s.hyperplanes = hyperplanes;
+                    s.active[item.2] = false;
+                    s.accept_labels();
+                    accepted[2] += 1;
+                    true
+                }
+                None => false,
+            },
+        };
+        if improved {
+            let new_loss = s.current_loss();
+            debug_assert!(new_loss <= loss + 1e-9, "accepted move raised the loss");
+            loss = new_loss;
+            history.push(loss);
+            since_accept = 0;
+            observer.progress(Progress {
+                stage: "coordinate descent",
+                iteration: history.len() - 1,
+                loss,
+            });
+            if history.len() > max_moves {
+                status = RunStatus::IterationLimit;
+                break 'outer;
+            }
+        }
+    }
+    // Renumber the active slots 0..K.
+    let map: Vec<Option<usize>> = {
+        let mut next = 0;
+        s.active
+            .iter()
+            .map(|&a| {
+                a.then(|| {
+                    next += 1;
+                    next - 1
+                })
+            })
+            .collect()
+    };
+    let hyperplanes = s
+        .hyperplanes
+        .into_iter()
+        .filter_map(|h| {
+            let (i, j) = (map[h.i]?, map[h.j]?);
+            Some(PairHyperplane { i, j, hyperplane: h.hyperplane })
+        })
+        .collect();
+    let kept: Vec<Vec<f64>> = s
+        .centroids
+        .iter()
+        .zip(&s.active)
+        .filter(|(_, a)| **a)
+        .map(|(c, _)| c.clone())
+        .collect();
+    let d = x.ncols();
+    let centroids = Array2::from_shape_fn((kept.len(), d), |(c, f)| kept[c][f]);
+    Ok(SearchResult {
+        hyperplanes,
+        centroids,
+        loss,
+        history,
+        accepted,
+        status,
+        solves: stats,
+    })
+}
