@@ -36,8 +36,14 @@ fn blob_pair(seed: u64, d: usize, n_i: usize, n_j: usize) -> (Array2<f64>, Vec<u
 
 fn settings() -> [(&'static str, ValidHyperplaneParams); 2] {
     [
-        ("M3b2", HyperplaneParams::new().m(3).beta(2).check().unwrap()),
-        ("M1b1", HyperplaneParams::new().m(1).beta(1).check().unwrap()),
+        (
+            "M3b2",
+            HyperplaneParams::new().m(3).beta(2).check().unwrap(),
+        ),
+        (
+            "M1b1",
+            HyperplaneParams::new().m(1).beta(1).check().unwrap(),
+        ),
     ]
 }
 

@@ -6,5 +6,5 @@ pub mod hyperplane;
 
 pub use hyperplane::{
     objective, solve, write_lp, write_mps, Backend, Coefficients, Hyperplane, HyperplaneParams,
-    HyperplaneProblem, SolveOutcome, SolveOptions, SolveStatus,
+    HyperplaneProblem, SolveOptions, SolveOutcome, SolveStatus,
 };

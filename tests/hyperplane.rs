@@ -284,8 +284,11 @@ fn solves_many_pairs_concurrently() {
     let parallel: Vec<f64> = instances
         .par_iter()
         .flat_map_iter(|inst| {
-            [Backend::Enumerate, Backend::Highs]
-                .map(|b| solve(&inst.problem(), &params, &options(b)).unwrap().objective)
+            [Backend::Enumerate, Backend::Highs].map(|b| {
+                solve(&inst.problem(), &params, &options(b))
+                    .unwrap()
+                    .objective
+            })
         })
         .collect();
     for pair in parallel.chunks(2) {
@@ -423,8 +426,12 @@ fn lp_export_holds_the_whole_model() {
         .collect();
     assert_eq!(rows.len(), n + 3 * d + 2);
     assert_eq!(rows.iter().filter(|r| r.contains(">=")).count(), 3 + 1);
-    assert!(rows.iter().any(|r| r.starts_with(" card:") && r.ends_with("<= 2")));
-    assert!(rows.iter().any(|r| r.starts_with(" norm:") && r.ends_with(">= 1")));
+    assert!(rows
+        .iter()
+        .any(|r| r.starts_with(" card:") && r.ends_with("<= 2")));
+    assert!(rows
+        .iter()
+        .any(|r| r.starts_with(" norm:") && r.ends_with(">= 1")));
     let cj_row = rows
         .iter()
         .find(|r| r.starts_with(&format!(" cj_{}:", inst.cj[0])))
@@ -472,13 +479,7 @@ fn mps_export_free_and_fixed() {
     }
     // fixed MPS cannot hold long names
     let wide = Instance::blobs(2, 101, 2, 2, 0.3);
-    let err = write_mps(
-        &wide.problem(),
-        &params,
-        MpsFormat::Fixed,
-        &mut Vec::new(),
-    )
-    .unwrap_err();
+    let err = write_mps(&wide.problem(), &params, MpsFormat::Fixed, &mut Vec::new()).unwrap_err();
     assert!(matches!(err, ExportError::NameTooLong(_)));
 }
 

@@ -100,6 +100,8 @@ struct Columns {
     n_i: usize,
     n: usize,
     data: Vec<f64>,
+    /// Per feature, the sum of the column over `Ci`.
+    sum_ci: Vec<f64>,
 }
 
 impl Columns {
@@ -112,10 +114,15 @@ impl Columns {
                 data[c * n + t] = *v;
             }
         }
+        let n_i = problem.ci.len();
+        let sum_ci = (0..d)
+            .map(|c| data[c * n..c * n + n_i].iter().sum())
+            .collect();
         Self {
-            n_i: problem.ci.len(),
+            n_i,
             n,
             data,
+            sum_ci,
         }
     }
 
@@ -193,71 +200,95 @@ fn decode(mut idx: usize, values: &[f64], out: &mut [f64]) {
     }
 }
 
+/// Order-preserving map from `f64` to `i64` (the order of `f64::total_cmp`),
+/// so that the selection compares plain integers.
+#[inline]
+fn key(v: f64) -> i64 {
+    let b = v.to_bits() as i64;
+    b ^ ((((b >> 63) as u64) >> 1) as i64)
+}
+
+/// Inverse of [`key`] (the map is an involution on the bits).
+#[inline]
+fn unkey(k: i64) -> f64 {
+    f64::from_bits((k ^ ((((k >> 63) as u64) >> 1) as i64)) as u64)
+}
+
 /// Minimum over `b` of the objective for direction `coefs` on `support`:
-/// fills `z` with breakpoints, then `f* = Σ_{Ci} z − (sum of |Ci| smallest z)`.
+/// `f* = Σ_{Ci} z − (sum of the |Ci| smallest z)`. `Σ_{Ci} z` comes from the
+/// per-feature column sums over `Ci`; the breakpoints are written to `keys`
+/// as ordered integers and selected there. `O(n)` expected.
 fn direction_objective(
     cols: &Columns,
     support: &[usize],
     coefs: &[f64],
     epsilon: f64,
-    z: &mut [f64],
+    keys: &mut [i64],
 ) -> f64 {
     let (n_i, n) = (cols.n_i, cols.n);
-    let z = &mut z[..n];
+    let keys = &mut keys[..n];
+    let sum_ci: f64 = -support
+        .iter()
+        .zip(coefs)
+        .map(|(&f, &c)| c * cols.sum_ci[f])
+        .sum::<f64>();
+    let (ki, kj) = keys.split_at_mut(n_i);
     match support.len() {
         1 => {
             let (c0, x0) = (coefs[0], cols.col(support[0]));
-            for (zt, x) in z.iter_mut().zip(x0) {
-                *zt = -c0 * x;
+            let (ai, aj) = x0.split_at(n_i);
+            for (k, a) in ki.iter_mut().zip(ai) {
+                *k = key(-c0 * a);
+            }
+            for (k, a) in kj.iter_mut().zip(aj) {
+                *k = key(-c0 * a - epsilon);
             }
         }
         2 => {
             let (c0, x0) = (coefs[0], cols.col(support[0]));
             let (c1, x1) = (coefs[1], cols.col(support[1]));
-            for ((zt, a), b) in z.iter_mut().zip(x0).zip(x1) {
-                *zt = -(c0 * a + c1 * b);
+            let (ai, aj) = x0.split_at(n_i);
+            let (bi, bj) = x1.split_at(n_i);
+            for ((k, a), b) in ki.iter_mut().zip(ai).zip(bi) {
+                *k = key(-(c0 * a + c1 * b));
+            }
+            for ((k, a), b) in kj.iter_mut().zip(aj).zip(bj) {
+                *k = key(-(c0 * a + c1 * b) - epsilon);
             }
         }
         _ => {
-            z.fill(0.0);
-            for (&c, &col) in coefs.iter().zip(support) {
-                for (zt, x) in z.iter_mut().zip(cols.col(col)) {
-                    *zt -= c * x;
-                }
+            for (t, k) in keys.iter_mut().enumerate() {
+                let p: f64 = support
+                    .iter()
+                    .zip(coefs)
+                    .map(|(&f, &c)| c * cols.col(f)[t])
+                    .sum();
+                *k = key(if t < n_i { -p } else { -p - epsilon });
             }
         }
     }
-    for zt in &mut z[n_i..] {
-        *zt -= epsilon;
-    }
-    let sum_ci = sum(&z[..n_i]);
-    (sum_ci - sum_smallest(z, n_i)).max(0.0)
+    (sum_ci - sum_smallest(keys, n_i)).max(0.0)
 }
 
-/// Sum of the `k` smallest values of `z` (`1 ≤ k ≤ z.len()`); reorders `z`.
-/// One selection (`select_nth_unstable`, expected `O(n)`), then a sum.
+/// Sum of the `k` smallest values among `keys` (`1 ≤ k ≤ keys.len()`,
+/// values encoded by [`key`]); reorders `keys`. One selection
+/// (`select_nth_unstable`, expected `O(n)`), then a sum with four
+/// accumulators in a fixed order (deterministic, no add latency chain).
 ///
 /// (A sample-bracketing variant that selects only inside a bucket around the
 /// `k`-th value measured twice as slow as this on 4600-point inputs.)
-fn sum_smallest(z: &mut [f64], k: usize) -> f64 {
-    debug_assert!((1..=z.len()).contains(&k));
-    let (left, pivot, _) = z.select_nth_unstable_by(k - 1, f64::total_cmp);
-    sum(left) + *pivot
-}
-
-/// Sum with four independent accumulators (fixed order, so deterministic);
-/// breaks the add latency chain of a plain fold.
-fn sum(v: &[f64]) -> f64 {
+fn sum_smallest(keys: &mut [i64], k: usize) -> f64 {
+    debug_assert!((1..=keys.len()).contains(&k));
+    let (left, pivot, _) = keys.select_nth_unstable(k - 1);
     let mut acc = [0.0; 4];
-    let chunks = v.chunks_exact(4);
-    let tail: f64 = chunks.remainder().iter().sum();
+    let chunks = left.chunks_exact(4);
+    let tail: f64 = chunks.remainder().iter().map(|&k| unkey(k)).sum();
     for c in chunks {
-        acc[0] += c[0];
-        acc[1] += c[1];
-        acc[2] += c[2];
-        acc[3] += c[3];
+        for (a, &k) in acc.iter_mut().zip(c) {
+            *a += unkey(k);
+        }
     }
-    (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail
+    (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail + unkey(*pivot)
 }
 
 /// Exhaustive search over directions with `|w_d| ≤ m` and at most `beta`
@@ -273,7 +304,7 @@ pub(crate) fn enumerate_directions(
     let supports = supports(problem.dim(), beta);
     let n = cols.n;
 
-    let best_in_support = |z: &mut Vec<f64>, (si, support): (usize, &Vec<usize>)| -> Key {
+    let best_in_support = |z: &mut Vec<i64>, (si, support): (usize, &Vec<usize>)| -> Key {
         let s = support.len();
         let mut coefs = [0.0; 8];
         let mut coefs_big = Vec::new();
@@ -299,7 +330,7 @@ pub(crate) fn enumerate_directions(
 
     let work = direction_count(problem.dim(), m, beta).saturating_mul(n as u128);
     let best = if work <= SEQUENTIAL_WORK {
-        let mut z = vec![0.0; n];
+        let mut z = vec![0i64; n];
         supports
             .iter()
             .enumerate()
@@ -309,7 +340,7 @@ pub(crate) fn enumerate_directions(
         supports
             .par_iter()
             .enumerate()
-            .map_init(|| vec![0.0; n], best_in_support)
+            .map_init(|| vec![0i64; n], best_in_support)
             .reduce(|| Key::WORST, Key::min)
     };
 
@@ -396,10 +427,22 @@ mod tests {
                 sorted.sort_by(f64::total_cmp);
                 for k in [1, n / 3 + 1, n / 2 + 1, n] {
                     let expected: f64 = sorted[..k].iter().sum();
-                    let got = sum_smallest(&mut z.clone(), k);
+                    let mut keys: Vec<i64> = z.iter().map(|&v| key(v)).collect();
+                    let got = sum_smallest(&mut keys, k);
                     assert!((got - expected).abs() <= 1e-9 * n as f64, "{n} {k}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn keys_preserve_order_and_round_trip() {
+        let v = [-f64::MAX, -1.5, -1e-300, -0.0, 0.0, 1e-300, 2.0, f64::MAX];
+        for w in v.windows(2) {
+            assert!(key(w[0]) < key(w[1]));
+        }
+        for x in v {
+            assert_eq!(unkey(key(x)).to_bits(), x.to_bits());
         }
     }
 

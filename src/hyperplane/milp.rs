@@ -490,8 +490,8 @@ mod tests {
         let f = Formulation::new(&problem, &params);
         let (w, b) = warm_start(&problem, &params);
         let v = f.point(&problem, &w, b, params.epsilon());
-        for c in 0..f.columns.len() {
-            assert!(v[c] >= f.columns[c].lower - 1e-12 && v[c] <= f.columns[c].upper + 1e-12);
+        for (value, c) in v.iter().zip(&f.columns) {
+            assert!(*value >= c.lower - 1e-12 && *value <= c.upper + 1e-12);
         }
         for row in &f.rows {
             let lhs: f64 = row.terms.iter().map(|&(j, a)| a * v[j]).sum();

@@ -419,7 +419,10 @@ pub fn solve(
     let value = objective(problem, &hyperplane, params.epsilon());
     if let Some(fast) = enumerated {
         // the selection formula and the plain loop evaluate the same optimum
-        debug_assert!((fast - value).abs() <= 1e-7 * value.max(1.0), "{fast} vs {value}");
+        debug_assert!(
+            (fast - value).abs() <= 1e-7 * value.max(1.0),
+            "{fast} vs {value}"
+        );
     }
     Ok(SolveOutcome {
         objective: value,
