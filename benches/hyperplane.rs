@@ -65,9 +65,17 @@ fn bench_group(
                 ..Default::default()
             };
             let outcome = solve(&problem, &params, &options).unwrap();
+            let support: Vec<(usize, f64)> = outcome
+                .hyperplane
+                .w
+                .iter()
+                .enumerate()
+                .filter(|(_, w)| **w != 0.0)
+                .map(|(f, w)| (f, *w))
+                .collect();
             eprintln!(
-                "{name}/{label}/{backend}: objective {:.6}, misclassified {}, w {:?}",
-                outcome.objective, outcome.misclassified, outcome.hyperplane.w
+                "{name}/{label}/{backend}: objective {:.6}, misclassified {}, w {support:?}, b {:.4}",
+                outcome.objective, outcome.misclassified, outcome.hyperplane.b
             );
             group.bench_with_input(
                 BenchmarkId::new(label, backend),
