@@ -297,32 +297,62 @@ fn solves_many_pairs_concurrently() {
 }
 
 #[test]
-fn highs_time_limit_is_a_status_not_an_error() {
-    let inst = Instance::blobs(5, 12, 300, 300, 0.45);
+fn milp_time_limit_is_a_status_not_an_error() {
     let params = HyperplaneParams::new().m(3).beta(2).check().unwrap();
-    for limit in [1e-3, 0.05] {
-        let o = solve(
-            &inst.problem(),
-            &params,
-            &SolveOptions {
-                backend: Backend::Highs,
-                time_limit: Some(limit),
-                mip_gap: None,
-            },
-        )
-        .unwrap();
-        assert!(matches!(
-            o.status,
-            SolveStatus::Optimal | SolveStatus::TimeLimit { .. }
-        ));
-        if let SolveStatus::TimeLimit { gap: Some(gap) } = o.status {
-            assert!(gap >= 0.0);
+    let cases = [
+        (Backend::Highs, Instance::blobs(5, 12, 300, 300, 0.45)),
+        (Backend::Microlp, Instance::blobs(6, 6, 100, 100, 0.45)),
+    ];
+    for (backend, inst) in &cases {
+        for limit in [1e-3, 0.05] {
+            let o = solve(
+                &inst.problem(),
+                &params,
+                &SolveOptions {
+                    backend: *backend,
+                    time_limit: Some(limit),
+                    mip_gap: None,
+                },
+            )
+            .unwrap();
+            assert!(matches!(
+                o.status,
+                SolveStatus::Optimal | SolveStatus::TimeLimit { .. }
+            ));
+            if let SolveStatus::TimeLimit { gap: Some(gap) } = o.status {
+                assert!(gap >= 0.0);
+            }
+            assert_feasible(&o.hyperplane, 3, 2, Coefficients::Integer);
+            assert!(close(
+                o.objective,
+                objective(&inst.problem(), &o.hyperplane, params.epsilon())
+            ));
         }
-        assert_feasible(&o.hyperplane, 3, 2, Coefficients::Integer);
-        assert!(close(
-            o.objective,
-            objective(&inst.problem(), &o.hyperplane, params.epsilon())
-        ));
+    }
+}
+
+#[test]
+fn highs_gap_limit_is_reported() {
+    let inst = Instance::blobs(8, 6, 80, 80, 0.45);
+    let params = HyperplaneParams::new().m(3).beta(2).check().unwrap();
+    let exact = solve(&inst.problem(), &params, &options(Backend::Enumerate)).unwrap();
+    let o = solve(
+        &inst.problem(),
+        &params,
+        &SolveOptions {
+            backend: Backend::Highs,
+            time_limit: None,
+            mip_gap: Some(0.5),
+        },
+    )
+    .unwrap();
+    match o.status {
+        SolveStatus::Optimal => assert!(close(o.objective, exact.objective)),
+        SolveStatus::GapLimit { gap } => {
+            assert!(gap > 0.0 && gap <= 0.5 + 1e-9);
+            assert!(o.objective >= exact.objective - 1e-9);
+        }
+        other => panic!("unexpected status {other:?}"),
     }
 }
 
