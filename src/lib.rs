@@ -5,6 +5,6 @@
 pub mod hyperplane;
 
 pub use hyperplane::{
-    objective, solve, write_lp, write_mps, Backend, Coefficients, Hyperplane, HyperplaneParams,
-    HyperplaneProblem, SolveOptions, SolveOutcome, SolveStatus,
+    Backend, Coefficients, Hyperplane, HyperplaneParams, HyperplaneProblem, SolveOptions,
+    SolveOutcome, SolveStatus,
 };
