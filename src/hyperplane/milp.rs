@@ -22,6 +22,7 @@
 //!
 //! Objective: `min Σ_t xi_t` (1). Size: `4d + 1 + n` columns, `n + 3d + 2` rows.
 
+use std::sync::{Mutex, PoisonError};
 use std::time::Instant;
 
 use good_lp::solvers::highs::highs;
@@ -306,26 +307,56 @@ fn solver_error(backend: Backend, message: impl ToString) -> SolveError {
     }
 }
 
+/// Serialises every HiGHS instance of the process.
+static HIGHS: Mutex<()> = Mutex::new(());
+
+/// Runs `f` while holding the process-wide HiGHS lock.
+///
+/// The HiGHS C API bundled with `highs-sys` 1.15 resets HiGHS's global task
+/// scheduler whenever an instance is destroyed (`Highs_destroy`), which is
+/// not safe while another thread is inside a HiGHS call (the upstream fix,
+/// ERGO-Code/HiGHS PR #3141, removes those calls). Every HiGHS model in the
+/// crate should therefore be created, solved and dropped inside this lock;
+/// callers may still solve many problems from many threads, HiGHS runs then
+/// one at a time. A poisoned lock is recovered (it guards no data).
+pub fn with_highs_lock<T>(f: impl FnOnce() -> T) -> T {
+    let _guard = HIGHS.lock().unwrap_or_else(PoisonError::into_inner);
+    f()
+}
+
 /// Solves the MILP on HiGHS (quiet, optional time limit and relative gap).
 /// Returns `w` and the status read from HiGHS, including its MIP gap.
+/// HiGHS runs under [`with_highs_lock`].
 pub(crate) fn solve_highs(
     problem: &HyperplaneProblem,
     params: &ValidHyperplaneParams,
     options: &SolveOptions,
 ) -> Result<(Vec<f64>, SolveStatus), SolveError> {
-    let err = |m: &str| solver_error(Backend::Highs, m);
     let formulation = Formulation::new(problem, params);
     let (model, _) = build(&formulation, highs);
+    let warm = options.time_limit.map(|limit| {
+        let (w, b) = warm_start(problem, params);
+        (w, b, limit)
+    });
+    with_highs_lock(|| run_highs(&formulation, model, warm, problem, params, options))
+}
+
+/// The part of [`solve_highs`] that owns a HiGHS instance.
+fn run_highs(
+    formulation: &Formulation,
+    model: good_lp::solvers::highs::HighsProblem,
+    warm: Option<(Vec<f64>, f64, f64)>,
+    problem: &HyperplaneProblem,
+    params: &ValidHyperplaneParams,
+    options: &SolveOptions,
+) -> Result<(Vec<f64>, SolveStatus), SolveError> {
+    let err = |m: &str| solver_error(Backend::Highs, m);
     let mut inner = model
         .try_into_inner()
         .map_err(|e| solver_error(Backend::Highs, e))?;
     inner
         .try_set_option("output_flag", false)
         .map_err(|_| err("cannot silence output"))?;
-    let warm = options.time_limit.map(|limit| {
-        let (w, b) = warm_start(problem, params);
-        (w, b, limit)
-    });
     if let Some((w, b, limit)) = &warm {
         inner
             .try_set_option("time_limit", *limit)

@@ -88,6 +88,7 @@ use thiserror::Error;
 
 pub use enumerate::direction_count;
 pub use export::{write_lp, write_mps, ExportError, MpsFormat};
+pub use milp::with_highs_lock;
 pub use params::{
     Coefficients, HyperplaneError, HyperplaneParams, ValidHyperplaneParams, DEFAULT_EPSILON,
 };
@@ -363,7 +364,8 @@ pub struct SolveOutcome {
     pub status: SolveStatus,
     /// Points with a positive error term (see [`misclassified`]).
     pub misclassified: usize,
-    /// Wall-clock seconds spent in the backend.
+    /// Wall-clock seconds spent in the backend (for HiGHS, including any
+    /// wait for [`with_highs_lock`]; the time limit covers the solve only).
     pub seconds: f64,
     /// The backend used.
     pub backend: Backend,
@@ -417,7 +419,9 @@ pub enum SolveError {
 /// `w` and the objective is re-evaluated by [`objective`].
 ///
 /// Thread-safe: callers may solve many pairs concurrently (enumeration uses
-/// rayon, nested pools are fine).
+/// rayon, nested pools are fine; HiGHS solves are serialised by
+/// [`with_highs_lock`] because the bundled HiGHS C API is not safe to use
+/// from several threads at once).
 pub fn solve(
     problem: &HyperplaneProblem,
     params: &ValidHyperplaneParams,
