@@ -304,6 +304,8 @@ fn milp_time_limit_is_a_status_not_an_error() {
         (Backend::Microlp, Instance::blobs(6, 6, 100, 100, 0.45)),
     ];
     for (backend, inst) in &cases {
+        let axis_params = HyperplaneParams::new().m(3).beta(1).check().unwrap();
+        let axis = solve(&inst.problem(), &axis_params, &options(Backend::Enumerate)).unwrap();
         for limit in [1e-3, 0.05] {
             let o = solve(
                 &inst.problem(),
@@ -327,6 +329,8 @@ fn milp_time_limit_is_a_status_not_an_error() {
                 o.objective,
                 objective(&inst.problem(), &o.hyperplane, params.epsilon())
             ));
+            // never worse than the best axis-parallel hyperplane (the warm start)
+            assert!(o.objective <= axis.objective + 1e-9, "{o:?} vs {axis:?}");
         }
     }
 }

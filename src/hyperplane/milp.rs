@@ -35,7 +35,9 @@ use highs::{HighsModelStatus, HighsSolutionStatus};
 
 use super::enumerate::{enumerate_directions, optimal_intercept};
 use super::params::{Coefficients, ValidHyperplaneParams};
-use super::{Backend, HyperplaneProblem, SolveError, SolveOptions, SolveStatus};
+use super::{
+    objective, Backend, Hyperplane, HyperplaneProblem, SolveError, SolveOptions, SolveStatus,
+};
 
 /// Absolute MIP gap used when no relative gap is requested.
 const EXACT_ABS_GAP: f64 = 1e-9;
@@ -307,6 +309,30 @@ fn solver_error(backend: Backend, message: impl ToString) -> SolveError {
     }
 }
 
+/// Of two directions, the one with the smaller objective at its optimal
+/// intercept (the first on ties). An interrupted solver may hold an incumbent
+/// worse than the warm start if it rejected the start.
+fn better_of(
+    problem: &HyperplaneProblem,
+    params: &ValidHyperplaneParams,
+    a: Vec<f64>,
+    b: Vec<f64>,
+) -> Vec<f64> {
+    let eps = params.epsilon();
+    let value = |w: &[f64]| {
+        let h = Hyperplane {
+            w: w.to_vec(),
+            b: optimal_intercept(problem, w, eps),
+        };
+        objective(problem, &h, eps)
+    };
+    if value(&b) < value(&a) {
+        b
+    } else {
+        a
+    }
+}
+
 /// Serialises every HiGHS instance of the process.
 static HIGHS: Mutex<()> = Mutex::new(());
 
@@ -409,10 +435,12 @@ fn run_highs(
     };
     if solved.primal_solution_status() == HighsSolutionStatus::Feasible {
         let solution = solved.get_solution();
-        Ok((
-            formulation.read_w(solution.columns(), params.coefficients()),
-            status,
-        ))
+        let w = formulation.read_w(solution.columns(), params.coefficients());
+        let w = match (status, warm) {
+            (SolveStatus::Optimal, _) | (_, None) => w,
+            (_, Some((start, _, _))) => better_of(problem, params, w, start),
+        };
+        Ok((w, status))
     } else if let Some((w, _, _)) = warm {
         // Stopped before HiGHS accepted any incumbent: the warm start is feasible.
         Ok((w, SolveStatus::TimeLimit { gap: None }))
@@ -479,7 +507,12 @@ where
                 },
                 SolutionStatus::TimeLimit => SolveStatus::TimeLimit { gap: None },
             };
-            Ok((formulation.read_w(&values, params.coefficients()), status))
+            let w = formulation.read_w(&values, params.coefficients());
+            let w = match (status, warm) {
+                (SolveStatus::Optimal, _) | (_, None) => w,
+                (_, Some(start)) => better_of(problem, params, w, start),
+            };
+            Ok((w, status))
         }
         Err(e) => match warm {
             Some(w)
