@@ -152,13 +152,6 @@ impl ValidHyperplaneParams {
     }
 }
 
-impl std::ops::Deref for ValidHyperplaneParams {
-    type Target = HyperplaneParams;
-    fn deref(&self) -> &HyperplaneParams {
-        &self.0
-    }
-}
-
 /// Invalid parameters or problem data.
 #[derive(Debug, Clone, PartialEq, Error)]
 pub enum HyperplaneError {
