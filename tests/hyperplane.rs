@@ -246,16 +246,24 @@ fn general_coefficients_agree_and_never_lose_to_integer_m1() {
 }
 
 #[test]
-fn enumeration_rejects_general_coefficients() {
-    let inst = Instance::blobs(1, 2, 4, 4, 0.3);
-    let params = HyperplaneParams::new()
-        .coefficients(Coefficients::General)
-        .check()
-        .unwrap();
+fn enumeration_handles_general_coefficients_only_with_one_nonzero() {
+    let inst = Instance::blobs(1, 3, 15, 15, 0.3);
+    let general = |beta| {
+        HyperplaneParams::new()
+            .m(3)
+            .beta(beta)
+            .coefficients(Coefficients::General)
+            .check()
+            .unwrap()
+    };
     assert!(matches!(
-        solve(&inst.problem(), &params, &options(Backend::Enumerate)),
+        solve(&inst.problem(), &general(2), &options(Backend::Enumerate)),
         Err(SolveError::Unsupported { .. })
     ));
+    let e = solve(&inst.problem(), &general(1), &options(Backend::Enumerate)).unwrap();
+    let h = solve(&inst.problem(), &general(1), &options(Backend::Highs)).unwrap();
+    assert!(close(e.objective, h.objective), "{e:?} vs {h:?}");
+    assert_feasible(&e.hyperplane, 1, 1, Coefficients::General);
 }
 
 #[test]

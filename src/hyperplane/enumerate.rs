@@ -69,15 +69,18 @@ pub(crate) struct Best {
     pub objective: f64,
 }
 
-/// Exact enumeration for integer mode (see the module doc).
+/// Exact enumeration for integer mode, and for general mode with `β = 1`
+/// (see the module doc).
 pub(crate) fn enumerate(
     problem: &HyperplaneProblem,
     params: &ValidHyperplaneParams,
 ) -> Result<Best, SolveError> {
-    if params.coefficients() == Coefficients::General {
+    // With one non-zero, |w_d| ≤ 1 and ‖w‖₁ ≥ 1 force w_d = ±1: general
+    // coefficients with β = 1 are the integer case M = 1 (params.m() is 1).
+    if params.coefficients() == Coefficients::General && params.beta() > 1 {
         return Err(SolveError::Unsupported {
             backend: Backend::Enumerate,
-            reason: "general coefficients need a MILP backend (the direction set is infinite)",
+            reason: "general coefficients with beta > 1 need a MILP backend (the direction set is infinite)",
         });
     }
     let count = direction_count(problem.dim(), params.m(), params.beta());

@@ -274,7 +274,8 @@ pub enum Backend {
     /// The MILP (1)–(12) on microlp, a pure-Rust branch and bound (slow
     /// beyond a few dozen points; honours the time limit through good_lp).
     Microlp,
-    /// Exact enumeration of integer directions (integer mode only).
+    /// Exact enumeration of integer directions (integer mode; general mode
+    /// only with `β = 1`, where it coincides with integer `M = 1`).
     #[default]
     Enumerate,
 }
@@ -408,8 +409,9 @@ pub enum SolveError {
 /// Validates the problem and `β ≤ d`, then dispatches:
 /// - [`Backend::Enumerate`]: exact, `O(D_dir · n)` with
 ///   `D_dir = Σ_{s=1..β} C(d, s)·(2M)^s` directions ([`direction_count`]),
-///   parallel over supports with rayon; integer mode only (general mode answers
-///   [`SolveError::Unsupported`]: its direction set is infinite);
+///   parallel over supports with rayon; integer mode, and general mode with
+///   `β = 1` (general mode with `β ≥ 2` answers [`SolveError::Unsupported`]:
+///   its direction set is infinite);
 /// - [`Backend::Highs`], [`Backend::Microlp`]: the MILP (1)–(12) with
 ///   `2d + 2d` integer/binary columns, `1 + n` continuous columns and
 ///   `n + 3d + 2` rows; worst case exponential. A time limit returns the
