@@ -36,8 +36,14 @@ fn blob_pair(seed: u64, d: usize, n_i: usize, n_j: usize) -> (Array2<f64>, Vec<u
 
 fn settings() -> [(&'static str, ValidHyperplaneParams); 2] {
     [
-        ("M3b2", HyperplaneParams::new().m(3).beta(2).check().unwrap()),
-        ("M1b1", HyperplaneParams::new().m(1).beta(1).check().unwrap()),
+        (
+            "M3b2",
+            HyperplaneParams::new().m(3).beta(2).check().unwrap(),
+        ),
+        (
+            "M1b1",
+            HyperplaneParams::new().m(1).beta(1).check().unwrap(),
+        ),
     ]
 }
 
@@ -59,9 +65,17 @@ fn bench_group(
                 ..Default::default()
             };
             let outcome = solve(&problem, &params, &options).unwrap();
+            let support: Vec<(usize, f64)> = outcome
+                .hyperplane
+                .w
+                .iter()
+                .enumerate()
+                .filter(|(_, w)| **w != 0.0)
+                .map(|(f, w)| (f, *w))
+                .collect();
             eprintln!(
-                "{name}/{label}/{backend}: objective {:.6}, misclassified {}, w {:?}",
-                outcome.objective, outcome.misclassified, outcome.hyperplane.w
+                "{name}/{label}/{backend}: objective {:.6}, misclassified {}, w {support:?}, b {:.4}",
+                outcome.objective, outcome.misclassified, outcome.hyperplane.b
             );
             group.bench_with_input(
                 BenchmarkId::new(label, backend),

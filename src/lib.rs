@@ -27,6 +27,6 @@ pub mod mpc;
 pub mod params;
 
 pub use hyperplane::{
-    objective, solve, write_lp, write_mps, Backend, Coefficients, Hyperplane, HyperplaneParams,
-    HyperplaneProblem, SolveOptions, SolveOutcome, SolveStatus,
+    Backend, Coefficients, Hyperplane, HyperplaneParams, HyperplaneProblem, SolveOptions,
+    SolveOutcome, SolveStatus,
 };

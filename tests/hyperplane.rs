@@ -103,7 +103,7 @@ fn assert_feasible(h: &Hyperplane, m: u32, beta: usize, coefficients: Coefficien
 #[test]
 fn backends_agree_on_random_instances() {
     let mut checked = 0;
-    for seed in 0..18u64 {
+    for seed in 0..30u64 {
         let mut rng = ChaCha8Rng::seed_from_u64(1000 + seed);
         let d = rng.random_range(2..=4);
         let n_i = rng.random_range(5..=30);
@@ -136,7 +136,7 @@ fn backends_agree_on_random_instances() {
         }
         checked += 1;
     }
-    assert_eq!(checked, 18);
+    assert_eq!(checked, 30);
 }
 
 /// Independent brute force: every integer w with at most β non-zeros and
@@ -246,16 +246,24 @@ fn general_coefficients_agree_and_never_lose_to_integer_m1() {
 }
 
 #[test]
-fn enumeration_rejects_general_coefficients() {
-    let inst = Instance::blobs(1, 2, 4, 4, 0.3);
-    let params = HyperplaneParams::new()
-        .coefficients(Coefficients::General)
-        .check()
-        .unwrap();
+fn enumeration_handles_general_coefficients_only_with_one_nonzero() {
+    let inst = Instance::blobs(1, 3, 15, 15, 0.3);
+    let general = |beta| {
+        HyperplaneParams::new()
+            .m(3)
+            .beta(beta)
+            .coefficients(Coefficients::General)
+            .check()
+            .unwrap()
+    };
     assert!(matches!(
-        solve(&inst.problem(), &params, &options(Backend::Enumerate)),
+        solve(&inst.problem(), &general(2), &options(Backend::Enumerate)),
         Err(SolveError::Unsupported { .. })
     ));
+    let e = solve(&inst.problem(), &general(1), &options(Backend::Enumerate)).unwrap();
+    let h = solve(&inst.problem(), &general(1), &options(Backend::Highs)).unwrap();
+    assert!(close(e.objective, h.objective), "{e:?} vs {h:?}");
+    assert_feasible(&e.hyperplane, 1, 1, Coefficients::General);
 }
 
 #[test]
@@ -284,8 +292,11 @@ fn solves_many_pairs_concurrently() {
     let parallel: Vec<f64> = instances
         .par_iter()
         .flat_map_iter(|inst| {
-            [Backend::Enumerate, Backend::Highs]
-                .map(|b| solve(&inst.problem(), &params, &options(b)).unwrap().objective)
+            [Backend::Enumerate, Backend::Highs].map(|b| {
+                solve(&inst.problem(), &params, &options(b))
+                    .unwrap()
+                    .objective
+            })
         })
         .collect();
     for pair in parallel.chunks(2) {
@@ -294,32 +305,66 @@ fn solves_many_pairs_concurrently() {
 }
 
 #[test]
-fn highs_time_limit_is_a_status_not_an_error() {
-    let inst = Instance::blobs(5, 12, 300, 300, 0.45);
+fn milp_time_limit_is_a_status_not_an_error() {
     let params = HyperplaneParams::new().m(3).beta(2).check().unwrap();
-    for limit in [1e-3, 0.05] {
-        let o = solve(
-            &inst.problem(),
-            &params,
-            &SolveOptions {
-                backend: Backend::Highs,
-                time_limit: Some(limit),
-                mip_gap: None,
-            },
-        )
-        .unwrap();
-        assert!(matches!(
-            o.status,
-            SolveStatus::Optimal | SolveStatus::TimeLimit { .. }
-        ));
-        if let SolveStatus::TimeLimit { gap: Some(gap) } = o.status {
-            assert!(gap >= 0.0);
+    let cases = [
+        (Backend::Highs, Instance::blobs(5, 12, 300, 300, 0.45)),
+        (Backend::Microlp, Instance::blobs(6, 6, 100, 100, 0.45)),
+    ];
+    for (backend, inst) in &cases {
+        let axis_params = HyperplaneParams::new().m(3).beta(1).check().unwrap();
+        let axis = solve(&inst.problem(), &axis_params, &options(Backend::Enumerate)).unwrap();
+        for limit in [1e-3, 0.05] {
+            let o = solve(
+                &inst.problem(),
+                &params,
+                &SolveOptions {
+                    backend: *backend,
+                    time_limit: Some(limit),
+                    mip_gap: None,
+                },
+            )
+            .unwrap();
+            assert!(matches!(
+                o.status,
+                SolveStatus::Optimal | SolveStatus::TimeLimit { .. }
+            ));
+            if let SolveStatus::TimeLimit { gap: Some(gap) } = o.status {
+                assert!(gap >= 0.0);
+            }
+            assert_feasible(&o.hyperplane, 3, 2, Coefficients::Integer);
+            assert!(close(
+                o.objective,
+                objective(&inst.problem(), &o.hyperplane, params.epsilon())
+            ));
+            // never worse than the best axis-parallel hyperplane (the warm start)
+            assert!(o.objective <= axis.objective + 1e-9, "{o:?} vs {axis:?}");
         }
-        assert_feasible(&o.hyperplane, 3, 2, Coefficients::Integer);
-        assert!(close(
-            o.objective,
-            objective(&inst.problem(), &o.hyperplane, params.epsilon())
-        ));
+    }
+}
+
+#[test]
+fn highs_gap_limit_is_reported() {
+    let inst = Instance::blobs(8, 6, 80, 80, 0.45);
+    let params = HyperplaneParams::new().m(3).beta(2).check().unwrap();
+    let exact = solve(&inst.problem(), &params, &options(Backend::Enumerate)).unwrap();
+    let o = solve(
+        &inst.problem(),
+        &params,
+        &SolveOptions {
+            backend: Backend::Highs,
+            time_limit: None,
+            mip_gap: Some(0.5),
+        },
+    )
+    .unwrap();
+    match o.status {
+        SolveStatus::Optimal => assert!(close(o.objective, exact.objective)),
+        SolveStatus::GapLimit { gap } => {
+            assert!(gap > 0.0 && gap <= 0.5 + 1e-9);
+            assert!(o.objective >= exact.objective - 1e-9);
+        }
+        other => panic!("unexpected status {other:?}"),
     }
 }
 
@@ -423,8 +468,12 @@ fn lp_export_holds_the_whole_model() {
         .collect();
     assert_eq!(rows.len(), n + 3 * d + 2);
     assert_eq!(rows.iter().filter(|r| r.contains(">=")).count(), 3 + 1);
-    assert!(rows.iter().any(|r| r.starts_with(" card:") && r.ends_with("<= 2")));
-    assert!(rows.iter().any(|r| r.starts_with(" norm:") && r.ends_with(">= 1")));
+    assert!(rows
+        .iter()
+        .any(|r| r.starts_with(" card:") && r.ends_with("<= 2")));
+    assert!(rows
+        .iter()
+        .any(|r| r.starts_with(" norm:") && r.ends_with(">= 1")));
     let cj_row = rows
         .iter()
         .find(|r| r.starts_with(&format!(" cj_{}:", inst.cj[0])))
@@ -472,13 +521,7 @@ fn mps_export_free_and_fixed() {
     }
     // fixed MPS cannot hold long names
     let wide = Instance::blobs(2, 101, 2, 2, 0.3);
-    let err = write_mps(
-        &wide.problem(),
-        &params,
-        MpsFormat::Fixed,
-        &mut Vec::new(),
-    )
-    .unwrap_err();
+    let err = write_mps(&wide.problem(), &params, MpsFormat::Fixed, &mut Vec::new()).unwrap_err();
     assert!(matches!(err, ExportError::NameTooLong(_)));
 }
 

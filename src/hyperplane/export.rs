@@ -291,7 +291,10 @@ pub fn write_mps<W: Write>(
         }
     }
     if in_integer {
-        line(w, ["", &format!("M{markers}"), "'MARKER'", "", "'INTEND'", ""])?;
+        line(
+            w,
+            ["", &format!("M{markers}"), "'MARKER'", "", "'INTEND'", ""],
+        )?;
     }
 
     writeln!(w, "RHS")?;

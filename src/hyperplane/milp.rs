@@ -22,6 +22,7 @@
 //!
 //! Objective: `min Σ_t xi_t` (1). Size: `4d + 1 + n` columns, `n + 3d + 2` rows.
 
+use std::sync::{Mutex, PoisonError};
 use std::time::Instant;
 
 use good_lp::solvers::highs::highs;
@@ -34,7 +35,9 @@ use highs::{HighsModelStatus, HighsSolutionStatus};
 
 use super::enumerate::{enumerate_directions, optimal_intercept};
 use super::params::{Coefficients, ValidHyperplaneParams};
-use super::{Backend, HyperplaneProblem, SolveError, SolveOptions, SolveStatus};
+use super::{
+    objective, Backend, Hyperplane, HyperplaneProblem, SolveError, SolveOptions, SolveStatus,
+};
 
 /// Absolute MIP gap used when no relative gap is requested.
 const EXACT_ABS_GAP: f64 = 1e-9;
@@ -306,26 +309,80 @@ fn solver_error(backend: Backend, message: impl ToString) -> SolveError {
     }
 }
 
+/// Of two directions, the one with the smaller objective at its optimal
+/// intercept (the first on ties). An interrupted solver may hold an incumbent
+/// worse than the warm start if it rejected the start.
+fn better_of(
+    problem: &HyperplaneProblem,
+    params: &ValidHyperplaneParams,
+    a: Vec<f64>,
+    b: Vec<f64>,
+) -> Vec<f64> {
+    let eps = params.epsilon();
+    let value = |w: &[f64]| {
+        let h = Hyperplane {
+            w: w.to_vec(),
+            b: optimal_intercept(problem, w, eps),
+        };
+        objective(problem, &h, eps)
+    };
+    if value(&b) < value(&a) {
+        b
+    } else {
+        a
+    }
+}
+
+/// Serialises every HiGHS instance of the process.
+static HIGHS: Mutex<()> = Mutex::new(());
+
+/// Runs `f` while holding the process-wide HiGHS lock.
+///
+/// The HiGHS C API bundled with `highs-sys` 1.15 resets HiGHS's global task
+/// scheduler whenever an instance is destroyed (`Highs_destroy`), which is
+/// not safe while another thread is inside a HiGHS call (the upstream fix,
+/// ERGO-Code/HiGHS PR #3141, removes those calls). Every HiGHS model in the
+/// crate should therefore be created, solved and dropped inside this lock;
+/// callers may still solve many problems from many threads, HiGHS runs then
+/// one at a time. A poisoned lock is recovered (it guards no data).
+pub fn with_highs_lock<T>(f: impl FnOnce() -> T) -> T {
+    let _guard = HIGHS.lock().unwrap_or_else(PoisonError::into_inner);
+    f()
+}
+
 /// Solves the MILP on HiGHS (quiet, optional time limit and relative gap).
 /// Returns `w` and the status read from HiGHS, including its MIP gap.
+/// HiGHS runs under [`with_highs_lock`].
 pub(crate) fn solve_highs(
     problem: &HyperplaneProblem,
     params: &ValidHyperplaneParams,
     options: &SolveOptions,
 ) -> Result<(Vec<f64>, SolveStatus), SolveError> {
-    let err = |m: &str| solver_error(Backend::Highs, m);
     let formulation = Formulation::new(problem, params);
     let (model, _) = build(&formulation, highs);
+    let warm = options.time_limit.map(|limit| {
+        let (w, b) = warm_start(problem, params);
+        (w, b, limit)
+    });
+    with_highs_lock(|| run_highs(&formulation, model, warm, problem, params, options))
+}
+
+/// The part of [`solve_highs`] that owns a HiGHS instance.
+fn run_highs(
+    formulation: &Formulation,
+    model: good_lp::solvers::highs::HighsProblem,
+    warm: Option<(Vec<f64>, f64, f64)>,
+    problem: &HyperplaneProblem,
+    params: &ValidHyperplaneParams,
+    options: &SolveOptions,
+) -> Result<(Vec<f64>, SolveStatus), SolveError> {
+    let err = |m: &str| solver_error(Backend::Highs, m);
     let mut inner = model
         .try_into_inner()
         .map_err(|e| solver_error(Backend::Highs, e))?;
     inner
         .try_set_option("output_flag", false)
         .map_err(|_| err("cannot silence output"))?;
-    let warm = options.time_limit.map(|limit| {
-        let (w, b) = warm_start(problem, params);
-        (w, b, limit)
-    });
     if let Some((w, b, limit)) = &warm {
         inner
             .try_set_option("time_limit", *limit)
@@ -378,10 +435,12 @@ pub(crate) fn solve_highs(
     };
     if solved.primal_solution_status() == HighsSolutionStatus::Feasible {
         let solution = solved.get_solution();
-        Ok((
-            formulation.read_w(solution.columns(), params.coefficients()),
-            status,
-        ))
+        let w = formulation.read_w(solution.columns(), params.coefficients());
+        let w = match (status, warm) {
+            (SolveStatus::Optimal, _) | (_, None) => w,
+            (_, Some((start, _, _))) => better_of(problem, params, w, start),
+        };
+        Ok((w, status))
     } else if let Some((w, _, _)) = warm {
         // Stopped before HiGHS accepted any incumbent: the warm start is feasible.
         Ok((w, SolveStatus::TimeLimit { gap: None }))
@@ -448,7 +507,12 @@ where
                 },
                 SolutionStatus::TimeLimit => SolveStatus::TimeLimit { gap: None },
             };
-            Ok((formulation.read_w(&values, params.coefficients()), status))
+            let w = formulation.read_w(&values, params.coefficients());
+            let w = match (status, warm) {
+                (SolveStatus::Optimal, _) | (_, None) => w,
+                (_, Some(start)) => better_of(problem, params, w, start),
+            };
+            Ok((w, status))
         }
         Err(e) => match warm {
             Some(w)
@@ -490,8 +554,8 @@ mod tests {
         let f = Formulation::new(&problem, &params);
         let (w, b) = warm_start(&problem, &params);
         let v = f.point(&problem, &w, b, params.epsilon());
-        for c in 0..f.columns.len() {
-            assert!(v[c] >= f.columns[c].lower - 1e-12 && v[c] <= f.columns[c].upper + 1e-12);
+        for (value, c) in v.iter().zip(&f.columns) {
+            assert!(*value >= c.lower - 1e-12 && *value <= c.upper + 1e-12);
         }
         for row in &f.rows {
             let lhs: f64 = row.terms.iter().map(|&(j, a)| a * v[j]).sum();

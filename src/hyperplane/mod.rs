@@ -22,6 +22,36 @@
 //! - [`Backend::Enumerate`]: exact enumeration of the finite set of integer
 //!   directions with, for each, the exact optimal intercept (a selection).
 //!
+//! # The MILP (1)–(12)
+//!
+//! Columns, for every feature `d`: `w_pos_d`, `w_neg_d` (integers in
+//! `[0, M]`, or reals in `[0, 1]` in general mode; `w_d = w_pos_d − w_neg_d`,
+//! (4), (10)), binaries `y_d` (support, (12)) and `s_d` (sign); then `b`
+//! (free) and `xi_t ≥ 0` per point (11). Rows: `ci_t` (2), `cj_t` (3),
+//! `norm`: `Σ (w_pos_d + w_neg_d) ≥ 1` (5), `sgp_d`/`sgn_d`: `w_pos_d ≤ M s_d`,
+//! `w_neg_d ≤ M (1 − s_d)` (6), `sup_d`: `w_pos_d + w_neg_d ≤ M y_d` (8)–(9),
+//! `card`: `Σ y_d ≤ β` (7). Objective `Σ xi_t` (1). Size: `4d + 1 + n`
+//! columns, `n + 3d + 2` rows. [`write_lp`] and [`write_mps`] export this
+//! exact model.
+//!
+//! # Enumeration
+//!
+//! For a fixed `w` let `z_t = −w·x_t` for `t ∈ Ci` and `z_t = −w·x_t − ε` for
+//! `t ∈ Cj`. Then `f(w, b) = Σ_{Ci} max(0, z_t − b) + Σ_{Cj} max(0, b − z_t)`
+//! is convex piecewise linear in `b` with right derivative
+//! `#{t : z_t ≤ b} − |Ci|`, so it is minimal on `[z_(|Ci|), z_(|Ci|+1)]` (order
+//! statistics) and `min_b f = Σ_{Ci} z_t − (sum of the |Ci| smallest z)`: one
+//! selection, expected `O(n)`. The integer directions are finite
+//! ([`direction_count`]: `Σ_{s=1..β} C(d, s)·(2M)^s`, e.g. 57,798 for
+//! `d = 57, M = 3, β = 2`), so enumerating them is exact in
+//! `O(directions · n)`. Directions are not merged by scaling (`w` and `2w`
+//! differ because of `ε`). Ties go to the smallest objective, then the
+//! sparser support, then the lexicographically first support, then
+//! coefficients in the order `1, −1, 2, −2, …`, whatever the thread count.
+//!
+//! Every backend returns `b` at the midpoint of the optimal interval for its
+//! `w` (the largest margin among optimal intercepts).
+//!
 //! # Example
 //!
 //! ```
@@ -58,6 +88,7 @@ use thiserror::Error;
 
 pub use enumerate::direction_count;
 pub use export::{write_lp, write_mps, ExportError, MpsFormat};
+pub use milp::with_highs_lock;
 pub use params::{
     Coefficients, HyperplaneError, HyperplaneParams, ValidHyperplaneParams, DEFAULT_EPSILON,
 };
@@ -243,7 +274,8 @@ pub enum Backend {
     /// The MILP (1)–(12) on microlp, a pure-Rust branch and bound (slow
     /// beyond a few dozen points; honours the time limit through good_lp).
     Microlp,
-    /// Exact enumeration of integer directions (integer mode only).
+    /// Exact enumeration of integer directions (integer mode; general mode
+    /// only with `β = 1`, where it coincides with integer `M = 1`).
     #[default]
     Enumerate,
 }
@@ -333,7 +365,8 @@ pub struct SolveOutcome {
     pub status: SolveStatus,
     /// Points with a positive error term (see [`misclassified`]).
     pub misclassified: usize,
-    /// Wall-clock seconds spent in the backend.
+    /// Wall-clock seconds spent in the backend (for HiGHS, including any
+    /// wait for [`with_highs_lock`]; the time limit covers the solve only).
     pub seconds: f64,
     /// The backend used.
     pub backend: Backend,
@@ -376,8 +409,9 @@ pub enum SolveError {
 /// Validates the problem and `β ≤ d`, then dispatches:
 /// - [`Backend::Enumerate`]: exact, `O(D_dir · n)` with
 ///   `D_dir = Σ_{s=1..β} C(d, s)·(2M)^s` directions ([`direction_count`]),
-///   parallel over supports with rayon; integer mode only (general mode answers
-///   [`SolveError::Unsupported`]: its direction set is infinite);
+///   parallel over supports with rayon; integer mode, and general mode with
+///   `β = 1` (general mode with `β ≥ 2` answers [`SolveError::Unsupported`]:
+///   its direction set is infinite);
 /// - [`Backend::Highs`], [`Backend::Microlp`]: the MILP (1)–(12) with
 ///   `2d + 2d` integer/binary columns, `1 + n` continuous columns and
 ///   `n + 3d + 2` rows; worst case exponential. A time limit returns the
@@ -387,7 +421,9 @@ pub enum SolveError {
 /// `w` and the objective is re-evaluated by [`objective`].
 ///
 /// Thread-safe: callers may solve many pairs concurrently (enumeration uses
-/// rayon, nested pools are fine).
+/// rayon, nested pools are fine; HiGHS solves are serialised by
+/// [`with_highs_lock`] because the bundled HiGHS C API is not safe to use
+/// from several threads at once).
 pub fn solve(
     problem: &HyperplaneProblem,
     params: &ValidHyperplaneParams,
@@ -419,7 +455,10 @@ pub fn solve(
     let value = objective(problem, &hyperplane, params.epsilon());
     if let Some(fast) = enumerated {
         // the selection formula and the plain loop evaluate the same optimum
-        debug_assert!((fast - value).abs() <= 1e-7 * value.max(1.0), "{fast} vs {value}");
+        debug_assert!(
+            (fast - value).abs() <= 1e-7 * value.max(1.0),
+            "{fast} vs {value}"
+        );
     }
     Ok(SolveOutcome {
         objective: value,

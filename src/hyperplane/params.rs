@@ -99,6 +99,25 @@ impl HyperplaneParams {
     }
 }
 
+impl HyperplaneParams {
+    /// [`check`](Self::check) plus every data-dependent check for `problem`:
+    /// `beta ≤ d`, and `Ci`, `Cj` non-empty, disjoint, in range and finite.
+    pub fn check_for(
+        &self,
+        problem: &super::HyperplaneProblem,
+    ) -> Result<ValidHyperplaneParams, HyperplaneError> {
+        let valid = self.check()?;
+        problem.validate()?;
+        if self.beta > problem.dim() {
+            return Err(HyperplaneError::BetaExceedsDimension {
+                beta: self.beta,
+                d: problem.dim(),
+            });
+        }
+        Ok(valid)
+    }
+}
+
 /// Parameters that passed [`HyperplaneParams::check`].
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct ValidHyperplaneParams(HyperplaneParams);
@@ -129,13 +148,6 @@ impl ValidHyperplaneParams {
 
     /// The parameters as given.
     pub fn params(&self) -> &HyperplaneParams {
-        &self.0
-    }
-}
-
-impl std::ops::Deref for ValidHyperplaneParams {
-    type Target = HyperplaneParams;
-    fn deref(&self) -> &HyperplaneParams {
         &self.0
     }
 }
@@ -224,6 +236,26 @@ mod tests {
                 Err(HyperplaneError::Epsilon(_))
             ));
         }
+    }
+
+    #[test]
+    fn check_for_rejects_beta_above_dimension_and_empty_clusters() {
+        let x = ndarray::Array2::<f64>::zeros((4, 2));
+        let problem = crate::hyperplane::HyperplaneProblem {
+            x: x.view(),
+            ci: &[0, 1],
+            cj: &[2, 3],
+        };
+        assert_eq!(
+            HyperplaneParams::new().beta(3).check_for(&problem),
+            Err(HyperplaneError::BetaExceedsDimension { beta: 3, d: 2 })
+        );
+        assert!(HyperplaneParams::new().beta(2).check_for(&problem).is_ok());
+        let empty = crate::hyperplane::HyperplaneProblem { cj: &[], ..problem };
+        assert_eq!(
+            HyperplaneParams::new().check_for(&empty),
+            Err(HyperplaneError::EmptyCj)
+        );
     }
 
     #[test]
