@@ -118,6 +118,16 @@ fn solve_transport(
     bounds: CardinalityBounds,
     integer: bool,
 ) -> Result<Option<Vec<usize>>, AssignError> {
+    // HiGHS instances must not be created or dropped while another thread solves.
+    crate::hyperplane::with_highs_lock(|| solve_transport_locked(cost, k, bounds, integer))
+}
+
+fn solve_transport_locked(
+    cost: &[f64],
+    k: usize,
+    bounds: CardinalityBounds,
+    integer: bool,
+) -> Result<Option<Vec<usize>>, AssignError> {
     let n = cost.len() / k;
     let mut vars = ProblemVariables::new();
     let z: Vec<Variable> = (0..n * k)

@@ -53,6 +53,17 @@ fn implied(
     lo: &[f64],
     hi: &[f64],
 ) -> bool {
+    // HiGHS instances must not be created or dropped while another thread solves.
+    crate::hyperplane::with_highs_lock(|| implied_locked(hyperplanes, others, target, lo, hi))
+}
+
+fn implied_locked(
+    hyperplanes: &[crate::mpc::PairHyperplane],
+    others: &[crate::mpc::HalfSpace],
+    target: crate::mpc::HalfSpace,
+    lo: &[f64],
+    hi: &[f64],
+) -> bool {
     let dz = lo.len();
     // Only coordinates that some half-space uses matter.
     let mut used = vec![false; dz];

@@ -73,6 +73,7 @@ struct Search<'a> {
     state: SilhouetteState,
     covered: Vec<bool>,
     n: usize,
+    sample: Option<Sample>,
 }
 
 /// Integer directions with at most β non-zeros in [−M, M], one per ray
@@ -83,6 +84,143 @@ fn gcd(a: u32, b: u32) -> u32 {
         a
     } else {
         gcd(b, a % b)
+    }
+}
+
+/// Rows of a sweep: `(row, can_be_i, can_be_j, fallback)`, where `can_be_i`
+/// says the row wins every duel of i except the one being moved.
+type SweepRows = [(usize, bool, bool, usize)];
+
+/// Where a sweep runs: the full data, or a subsample used to rank directions.
+struct SweepSpace<'b> {
+    z: ArrayView2<'b, f64>,
+    /// Sample position → row of `z` (None: identity).
+    index: Option<&'b [usize]>,
+    dist: &'b Distances,
+    n: usize,
+}
+
+impl SweepSpace<'_> {
+    fn projection(&self, t: usize, w: &[f64]) -> f64 {
+        let row = self.index.map_or(t, |ix| ix[t]);
+        self.z.row(row).iter().zip(w).map(|(z, w)| z * w).sum()
+    }
+
+    /// The state with every sweep row on i's side (θ below every projection)
+    /// and the uncovered count there. Shared by every direction of a boundary.
+    fn positioned(
+        &self,
+        state: &SilhouetteState,
+        rows: &SweepRows,
+        i: usize,
+        base_uncovered: usize,
+    ) -> (SilhouetteState, usize) {
+        let mut state = state.clone();
+        let mut uncovered = base_uncovered;
+        for &(t, can_i, _, fallback) in rows {
+            let label = if can_i { i } else { fallback };
+            uncovered += usize::from(!can_i);
+            if state.labels()[t] != label {
+                state.move_point(self.dist, t, label);
+            }
+        }
+        (state, uncovered)
+    }
+
+    /// Sweep the threshold θ of direction `w` for the boundary between `i`
+    /// (side `w·z ≥ θ`) and `j`, from the positioned state: rows cross to j's
+    /// side one at a time in order of projection (O(n) each) and positions on a
+    /// grid, plus those near `current_theta`, are scored in O(n·K). Returns the
+    /// best (loss, θ).
+    #[allow(clippy::too_many_arguments)]
+    fn sweep(
+        &self,
+        positioned: &(SilhouetteState, usize),
+        w: &[f64],
+        j: usize,
+        rows: &SweepRows,
+        current_theta: Option<f64>,
+        grid: usize,
+    ) -> Option<(f64, f64)> {
+        if rows.is_empty() {
+            return None;
+        }
+        let mut order: Vec<(f64, usize)> = rows
+            .iter()
+            .enumerate()
+            .map(|(r, &(t, ..))| (self.projection(t, w), r))
+            .collect();
+        order.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let (mut state, mut uncovered) = (positioned.0.clone(), positioned.1);
+        let len = order.len();
+        let step = (len / grid).max(1);
+        let current_rank = current_theta.map(|theta| order.partition_point(|(p, _)| *p < theta));
+        let mut best: Option<(f64, f64)> = None;
+        for pos in 0..=len {
+            let local = current_rank
+                .is_some_and(|r| pos + LOCAL_POSITIONS >= r && pos <= r + LOCAL_POSITIONS);
+            // Position `pos`: rows 0..pos on j's side; θ between neighbours.
+            let separable = pos == 0 || pos == len || order[pos - 1].0 < order[pos].0;
+            if (pos % step == 0 || local || pos == len) && separable && state.clusters() >= 2 {
+                let theta = if pos == 0 {
+                    order[0].0 - 1.0
+                } else if pos == len {
+                    order[len - 1].0 + 1.0
+                } else {
+                    0.5 * (order[pos - 1].0 + order[pos].0)
+                };
+                let loss = Search::loss(&state, uncovered, self.n);
+                if best.is_none_or(|(b, _)| loss < b) {
+                    best = Some((loss, theta));
+                }
+            }
+            if pos < len {
+                let (t, can_i, can_j, fallback) = rows[order[pos].1];
+                let label = if can_j { j } else { fallback };
+                uncovered = uncovered + usize::from(!can_j) - usize::from(!can_i);
+                if state.labels()[t] != label {
+                    state.move_point(self.dist, t, label);
+                }
+            }
+        }
+        best
+    }
+}
+
+/// A fixed subsample of the rows, used to rank candidate directions cheaply
+/// before the exact sweeps (only when n exceeds [`SAMPLE_ABOVE`]).
+struct Sample {
+    rows: Vec<usize>,
+    /// Full row → sample position.
+    position: Vec<Option<usize>>,
+    dist: Distances,
+}
+
+/// Above this many rows, directions are ranked on a subsample first.
+const SAMPLE_ABOVE: usize = 1200;
+
+/// Size of that subsample.
+const SAMPLE_SIZE: usize = 600;
+
+/// Directions kept for exact sweeps after ranking on the subsample.
+const EXACT_DIRECTIONS: usize = 6;
+
+impl Sample {
+    fn new(x: ArrayView2<f64>) -> Option<Self> {
+        let n = x.nrows();
+        if n <= SAMPLE_ABOVE {
+            return None;
+        }
+        // Evenly spaced rows: deterministic and spread over the file order.
+        let rows: Vec<usize> = (0..SAMPLE_SIZE).map(|s| s * n / SAMPLE_SIZE).collect();
+        let mut position = vec![None; n];
+        rows.iter().enumerate().for_each(|(p, &t)| position[t] = Some(p));
+        let sub = x.select(ndarray::Axis(0), &rows);
+        Some(Self {
+            rows,
+            position,
+            dist: Distances::new(sub.view()),
+        })
     }
 }
 
@@ -223,82 +361,78 @@ impl<'a> Search<'a> {
         out
     }
 
-    /// Sweep the threshold of direction `w` for the boundary between `i`
-    /// (side `w·z ≥ θ`) and `j`. `rows` are the rows whose label depends on the
-    /// boundary, with `(can_be_i, can_be_j, fallback)`. Returns the best
-    /// (loss, θ) over the scored positions.
+    /// Best (loss, direction, θ) for the boundary between `i` and `j` over
+    /// `directions`, from `state`. With a subsample, every direction is first
+    /// swept on it and only the best few (and the current one) exactly.
     #[allow(clippy::too_many_arguments)]
-    fn sweep(
+    fn best_boundary(
         &self,
-        start_state: &SilhouetteState,
-        w: &[f64],
+        state: &SilhouetteState,
         i: usize,
         j: usize,
-        rows: &[(usize, bool, bool, usize)],
-        base_uncovered: usize,
-        current_theta: Option<f64>,
-    ) -> Option<(f64, f64)> {
-        if rows.is_empty() {
-            return None;
-        }
-        let mut order: Vec<(f64, usize)> = rows
-            .iter()
-            .enumerate()
-            .map(|(r, &(t, ..))| {
-                let p: f64 = self.z.row(t).iter().zip(w).map(|(z, w)| z * w).sum();
-                (p, r)
-            })
-            .collect();
-        order.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-        let mut state = start_state.clone();
-        let mut uncovered = base_uncovered;
-        // θ below every projection: every row on i's side.
-        for &(t, can_i, _, fallback) in rows {
-            let label = if can_i { i } else { fallback };
-            uncovered += usize::from(!can_i);
-            if state.labels()[t] != label {
-                state.move_point(self.dist, t, label);
-            }
-        }
-        let len = order.len();
-        let step = (len / GRID_POSITIONS).max(1);
-        let current_rank = current_theta.map(|theta| order.partition_point(|(p, _)| *p < theta));
-        let mut best: Option<(f64, f64)> = None;
-        let mut consider = |state: &SilhouetteState, uncovered: usize, pos: usize| {
-            // Position `pos`: rows 0..pos on j's side. θ between neighbours.
-            let theta = if pos == 0 {
-                order[0].0 - 1.0
-            } else if pos == len {
-                order[len - 1].0 + 1.0
-            } else {
-                0.5 * (order[pos - 1].0 + order[pos].0)
-            };
-            if pos > 0 && pos < len && order[pos - 1].0 == order[pos].0 {
-                return; // not a separable position
-            }
-            if state.clusters() < 2 {
-                return;
-            }
-            let loss = Self::loss(state, uncovered, self.n);
-            if best.is_none_or(|(b, _)| loss < b) {
-                best = Some((loss, theta));
-            }
+        rows: &SweepRows,
+        directions: &[Vec<f64>],
+        current: Option<(usize, f64)>,
+    ) -> Option<(f64, usize, f64)> {
+        let in_rows = {
+            let mut v = vec![false; self.n];
+            rows.iter().for_each(|r| v[r.0] = true);
+            v
         };
-        for pos in 0..=len {
-            let local = current_rank.is_some_and(|r| pos + LOCAL_POSITIONS >= r && pos <= r + LOCAL_POSITIONS);
-            if pos % step == 0 || local || pos == len {
-                consider(&state, uncovered, pos);
-            }
-            if pos < len {
-                let (t, can_i, can_j, fallback) = rows[order[pos].1];
-                let label = if can_j { j } else { fallback };
-                uncovered = uncovered + usize::from(!can_j) - usize::from(!can_i);
-                if state.labels()[t] != label {
-                    state.move_point(self.dist, t, label);
+        let base_uncovered = (0..self.n).filter(|&t| !in_rows[t] && !self.covered[t]).count();
+        let mut candidates: Vec<usize> = (0..directions.len()).collect();
+        if let Some(sample) = self.sample.as_ref().filter(|_| directions.len() > EXACT_DIRECTIONS) {
+            let labels: Vec<usize> = sample.rows.iter().map(|&t| state.labels()[t]).collect();
+            let sub_state = SilhouetteState::new(&sample.dist, &labels, state.slots());
+            let sub_rows: Vec<(usize, bool, bool, usize)> = rows
+                .iter()
+                .filter_map(|&(t, a, b, f)| sample.position[t].map(|p| (p, a, b, f)))
+                .collect();
+            let sub_base = sample
+                .rows
+                .iter()
+                .filter(|&&t| !in_rows[t] && !self.covered[t])
+                .count();
+            let space = SweepSpace {
+                z: self.z.view(),
+                index: Some(&sample.rows),
+                dist: &sample.dist,
+                n: sample.rows.len(),
+            };
+            let positioned = space.positioned(&sub_state, &sub_rows, i, sub_base);
+            let mut ranked: Vec<(f64, usize)> = directions
+                .par_iter()
+                .enumerate()
+                .filter_map(|(idx, w)| {
+                    space
+                        .sweep(&positioned, w, j, &sub_rows, None, GRID_POSITIONS)
+                        .map(|(loss, _)| (loss, idx))
+                })
+                .collect();
+            ranked.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            candidates = ranked.iter().take(EXACT_DIRECTIONS).map(|r| r.1).collect();
+            if let Some((c, _)) = current {
+                if !candidates.contains(&c) {
+                    candidates.push(c);
                 }
             }
         }
-        best
+        let space = SweepSpace {
+            z: self.z,
+            index: None,
+            dist: self.dist,
+            n: self.n,
+        };
+        let positioned = space.positioned(state, rows, i, base_uncovered);
+        candidates
+            .par_iter()
+            .filter_map(|&idx| {
+                let theta = current.filter(|(c, _)| *c == idx).map(|(_, t)| t);
+                space
+                    .sweep(&positioned, &directions[idx], j, rows, theta, GRID_POSITIONS)
+                    .map(|(loss, theta)| (loss, idx, theta))
+            })
+            .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
     }
 
     /// Best boundary shift of the hyperplane at index `h`: (loss, new hyperplane).
@@ -311,64 +445,39 @@ impl<'a> Search<'a> {
                 (can_i || can_j).then(|| (t, can_i, can_j, self.nearest(t)))
             })
             .collect();
-        let in_rows: Vec<bool> = {
-            let mut v = vec![false; self.n];
-            rows.iter().for_each(|r| v[r.0] = true);
-            v
-        };
-        let base_uncovered = (0..self.n).filter(|&t| !in_rows[t] && !self.covered[t]).count();
         let directions = self.directions(&hyperplane.w);
-        directions
-            .par_iter()
-            .enumerate()
-            .filter_map(|(idx, w)| {
-                let current = (idx == 0).then_some(-hyperplane.b);
-                self.sweep(&self.state, w, i, j, &rows, base_uncovered, current)
-                    .map(|(loss, theta)| (loss, idx, theta))
-            })
-            .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
-            .map(|(loss, idx, theta)| {
-                (
-                    loss,
-                    Hyperplane {
-                        w: directions[idx].clone(),
-                        b: -theta,
-                    },
-                )
-            })
+        let (loss, idx, theta) =
+            self.best_boundary(&self.state, i, j, &rows, &directions, Some((0, -hyperplane.b)))?;
+        Some((
+            loss,
+            Hyperplane {
+                w: directions[idx].clone(),
+                b: -theta,
+            },
+        ))
     }
 
     /// Best split of cluster c: (loss, hyperplane with c on the ≥ side).
     fn best_split(&self, c: usize) -> Option<(f64, Hyperplane)> {
-        let members: Vec<usize> = (0..self.n)
+        let rows: Vec<(usize, bool, bool, usize)> = (0..self.n)
             .filter(|&t| self.covered[t] && self.state.labels()[t] == c)
+            .map(|t| (t, true, true, c))
             .collect();
-        if members.len() < 2 {
+        if rows.len() < 2 {
             return None;
         }
         let mut state = self.state.clone();
         let new_slot = state.add_slot();
-        let rows: Vec<(usize, bool, bool, usize)> = members.iter().map(|&t| (t, true, true, c)).collect();
-        let base_uncovered = self.uncovered();
         let d = self.z.ncols();
-        let directions = self.directions(&vec![0.0; d]);
-        directions[1..]
-            .par_iter()
-            .enumerate()
-            .filter_map(|(idx, w)| {
-                self.sweep(&state, w, c, new_slot, &rows, base_uncovered, None)
-                    .map(|(loss, theta)| (loss, idx, theta))
-            })
-            .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
-            .map(|(loss, idx, theta)| {
-                (
-                    loss,
-                    Hyperplane {
-                        w: directions[idx + 1].clone(),
-                        b: -theta,
-                    },
-                )
-            })
+        let directions: Vec<Vec<f64>> = self.directions(&vec![0.0; d]).split_off(1);
+        let (loss, idx, theta) = self.best_boundary(&state, c, new_slot, &rows, &directions, None)?;
+        Some((
+            loss,
+            Hyperplane {
+                w: directions[idx].clone(),
+                b: -theta,
+            },
+        ))
     }
 
     fn accept_labels(&mut self) {
@@ -498,6 +607,7 @@ impl<'a> Search<'a> {
             state: self.state.clone(),
             covered: self.covered.clone(),
             n: self.n,
+            sample: None,
         };
         probe.active[b] = false;
         probe.accept_labels();
@@ -532,6 +642,7 @@ pub fn search<'a>(
         state: SilhouetteState::new(dist, &vec![0; n], k),
         covered: vec![true; n],
         n,
+        sample: Sample::new(x),
     };
     s.accept_labels();
     let mut loss = s.current_loss();
