@@ -165,8 +165,23 @@ pub struct ClusterArgs {
     #[command(flatten)]
     pub data: DataArgs,
     /// Number of clusters.
+    #[arg(long, required_unless_present = "k_range", conflicts_with = "k_range")]
+    pub k: Option<usize>,
+    /// Try every k in A..B (inclusive) and keep the best silhouette (the paper's protocol).
+    #[arg(long, value_name = "A..B", value_parser = parse_k_range)]
+    pub k_range: Option<(usize, usize)>,
+    /// Seeds per k (the best silhouette over k and seeds is kept).
+    #[arg(long, default_value_t = 1)]
+    pub restarts: usize,
+    /// The paper's settings: mpc1 (M = beta = 1) or mpc2 (M = 3, beta = 2).
+    #[arg(long, conflicts_with_all = ["m", "beta", "axis_parallel"])]
+    pub preset: Option<PresetArg>,
+    /// Skip the silhouette coordinate descent (Algorithm 2).
     #[arg(long)]
-    pub k: usize,
+    pub no_search: bool,
+    /// Wall-clock limit of one run, seconds.
+    #[arg(long, value_name = "S")]
+    pub time_limit: Option<f64>,
     /// Largest absolute integer coefficient M.
     #[arg(long, default_value_t = 3)]
     pub m: u32,
@@ -215,6 +230,28 @@ pub struct ClusterArgs {
     /// Print one JSON object.
     #[arg(long)]
     pub json: bool,
+}
+
+/// The paper's presets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PresetArg {
+    /// M = beta = 1 (axis-parallel).
+    Mpc1,
+    /// M = 3, beta = 2.
+    Mpc2,
+}
+
+/// Parse `A..B` (inclusive) with 2 ≤ A ≤ B.
+fn parse_k_range(text: &str) -> Result<(usize, usize), String> {
+    let (a, b) = text
+        .split_once("..")
+        .ok_or_else(|| format!("'{text}' is not a range A..B such as 2..10"))?;
+    let a: usize = a.trim().parse().map_err(|_| format!("'{a}' is not a whole number"))?;
+    let b: usize = b.trim().trim_start_matches('=').parse().map_err(|_| format!("'{b}' is not a whole number"))?;
+    if a < 2 || b < a {
+        return Err(format!("range {a}..{b} must satisfy 2 <= A <= B"));
+    }
+    Ok((a, b))
 }
 
 /// Hyperplane backend names on the command line.

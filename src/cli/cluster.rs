@@ -1,6 +1,6 @@
 //! `cluster`, `predict` and `explain`.
 
-use super::args::{ClusterArgs, ExplainArgs, PredictArgs, RuleFormat};
+use super::args::{ClusterArgs, ExplainArgs, PredictArgs, PresetArg, RuleFormat};
 use super::commands::load;
 use crate::data::{self, LoadOptions, RawTable};
 use crate::explain;
@@ -60,10 +60,10 @@ impl Observer for Spinner {
 pub(crate) fn cluster(args: &ClusterArgs) -> Result<()> {
     let loaded = load(&args.data, None)?;
     let ds = &loaded.dataset;
-    let (m, beta) = if args.axis_parallel {
-        (1, 1)
-    } else {
-        (args.m, args.beta)
+    let (m, beta) = match (args.preset, args.axis_parallel) {
+        (Some(PresetArg::Mpc1), _) | (None, true) => (1, 1),
+        (Some(PresetArg::Mpc2), _) => (3, 2),
+        (None, false) => (args.m, args.beta),
     };
     let mut space = ExplanationSpace::identity(ds.d());
     if let Some(q) = args.binarize {
@@ -72,7 +72,11 @@ pub(crate) fn cluster(args: &ClusterArgs) -> Result<()> {
         }
         space.add_quantile_thresholds(ds.x.view(), q);
     }
-    let mut params = MpcParams::new(args.k)
+    let (k_lo, k_hi) = args.k_range.unwrap_or_else(|| {
+        let k = args.k.expect("clap requires --k or --k-range");
+        (k, k)
+    });
+    let mut params = MpcParams::new(k_lo)
         .m(m)
         .beta(beta)
         .lambda(args.lambda)
@@ -86,14 +90,50 @@ pub(crate) fn cluster(args: &ClusterArgs) -> Result<()> {
         });
     params.kmeans_restarts = args.kmeans_restarts;
     params.solver_time_limit = Some(args.solver_time_limit);
-    let params = params.check(ds.x.view(), space.dim())?;
+    params.local_search = !args.no_search;
+    params.time_limit = args.time_limit;
+    // Validate once up front so bad parameters fail before any work.
+    let backend = params.clone().check(ds.x.view(), space.dim())?.backend;
+    let runs = (k_hi - k_lo + 1) * args.restarts.max(1);
     let spinner = Spinner::new();
-    let fit = mpc::fit(ds.x.view(), &ds.map, space, &params, &spinner);
+    let bar = (runs > 1).then(|| {
+        let bar = ProgressBar::new(runs as u64);
+        bar.set_style(
+            ProgressStyle::with_template("{bar:30} {pos}/{len} runs [{elapsed_precise}] {msg}")
+                .expect("valid template"),
+        );
+        bar
+    });
+    let on_run = |run: &mpc::ProtocolRun| {
+        if let Some(bar) = &bar {
+            bar.inc(1);
+            bar.set_message(format!(
+                "k = {}, seed {}: silhouette {:.4}",
+                run.k,
+                run.seed,
+                run.silhouette.unwrap_or(f64::NAN)
+            ));
+        }
+    };
+    let result = mpc::protocol(
+        ds.x.view(),
+        &ds.map,
+        &space,
+        &params,
+        k_lo..=k_hi,
+        args.restarts,
+        if bar.is_some() { &() } else { &spinner },
+        &on_run,
+    );
     spinner.finish();
-    let fit = fit?;
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    let result = result?;
+    let fit = &result.best;
     let model = &fit.model;
     if let Some(dir) = &args.out {
-        write_outputs(dir, ds, &fit)?;
+        write_outputs(dir, ds, fit)?;
     }
     if let Some(svg) = &args.plot {
         super::plot::plot_clusters(svg, ds, model, &fit.labels, args.plot_columns.as_deref())?;
@@ -109,8 +149,11 @@ pub(crate) fn cluster(args: &ClusterArgs) -> Result<()> {
             "uncovered": fit.uncovered,
             "hyperplanes": model.hyperplanes.len(),
             "halfspaces": model.halfspace_count(),
-            "seconds": fit.seconds, "backend": params.backend.name(),
-            "status": fit.init_status.name(),
+            "seconds": result.seconds, "backend": backend.name(),
+            "status": fit.search_status.unwrap_or(fit.init_status).name(),
+            "init_status": fit.init_status.name(),
+            "best_k": result.best_k, "best_seed": result.best_seed,
+            "runs": result.runs.len(), "median_run_seconds": result.median_run_seconds(),
             "solves": fit.solves.solved, "solves_optimal": fit.solves.optimal,
             "m": m, "beta": beta, "seed": args.seed,
         });
@@ -125,7 +168,7 @@ pub(crate) fn cluster(args: &ClusterArgs) -> Result<()> {
             ds.n(),
             ds.d(),
             model.k(),
-            params.backend
+            backend
         );
         match fit.silhouette {
             Some(s) => println!("  silhouette = {s:.6}"),
@@ -145,7 +188,21 @@ pub(crate) fn cluster(args: &ClusterArgs) -> Result<()> {
             fit.solves.optimal,
             fit.solves.solved
         );
-        println!("  status {}, {:.3} s", fit.init_status.name(), fit.seconds);
+        if result.runs.len() > 1 {
+            println!(
+                "  best of {} runs: k = {}, seed {}; median run {:.3} s, total {:.3} s",
+                result.runs.len(),
+                result.best_k,
+                result.best_seed,
+                result.median_run_seconds(),
+                result.seconds
+            );
+        }
+        println!(
+            "  status {}, {:.3} s",
+            fit.search_status.unwrap_or(fit.init_status).name(),
+            fit.seconds
+        );
         if let Some(dir) = &args.out {
             println!("  wrote {}/{{assignments.csv, model.json, rules.txt, rules.sql}}", dir.display());
         }

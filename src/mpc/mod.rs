@@ -5,12 +5,14 @@
 pub mod init;
 pub mod model;
 pub mod params;
+pub mod protocol;
 pub mod search;
 pub mod space;
 
 pub use init::{PairHyperplane, SolveStats};
 pub use model::{HalfSpace, ModelSettings, Polytope, PolytopeModel, SCHEMA_VERSION};
-pub use params::{MpcParams, ValidMpcParams};
+pub use params::{MpcParams, Preset, ValidMpcParams};
+pub use protocol::{protocol, ProtocolResult, ProtocolRun};
 pub use space::{ExplanationFeature, ExplanationSpace};
 
 use crate::assign::AssignError;
@@ -114,17 +116,37 @@ pub fn fit(
     params: &ValidMpcParams,
     observer: &dyn Observer,
 ) -> Result<MpcFit, MpcError> {
+    fit_with(x, map, space, params, observer, None)
+}
+
+/// As [`fit`], reusing a distance matrix of the rows of `x` (the protocol
+/// computes it once for all its runs).
+pub fn fit_with(
+    x: ArrayView2<f64>,
+    map: &FeatureMap,
+    space: ExplanationSpace,
+    params: &ValidMpcParams,
+    observer: &dyn Observer,
+    distances: Option<&crate::metrics::Distances>,
+) -> Result<MpcFit, MpcError> {
     let start = Instant::now();
     let x = x.as_standard_layout().to_owned();
     let z = space.transform(x.view());
     let init = init::initialize(x.view(), z.view(), params, observer, start)?;
     let mut solves = init.solves.clone();
     let (hyperplanes, centroids, search_status, search_history) = if params.local_search {
-        let dist = crate::metrics::Distances::new(x.view());
+        let owned;
+        let dist = match distances {
+            Some(d) => d,
+            None => {
+                owned = crate::metrics::Distances::new(x.view());
+                &owned
+            }
+        };
         let found = search::search(
             x.view(),
             z.view(),
-            &dist,
+            dist,
             init.hyperplanes,
             &init.centroids,
             params,

@@ -5,6 +5,25 @@ use crate::hyperplane::{Backend, Coefficients, HyperplaneParams, ValidHyperplane
 use crate::params::{check_k, ParamsError};
 use ndarray::ArrayView2;
 
+/// The paper's two settings (§4.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Preset {
+    /// MPC-1: M = β = 1, axis-parallel hyperplanes (every polytope is a box rule).
+    Mpc1,
+    /// MPC-2: M = 3, β = 2.
+    Mpc2,
+}
+
+impl Preset {
+    /// (M, β) of the preset.
+    pub fn m_beta(self) -> (u32, usize) {
+        match self {
+            Preset::Mpc1 => (1, 1),
+            Preset::Mpc2 => (3, 2),
+        }
+    }
+}
+
 /// Settings of Multi-Polytope Clustering (Algorithms 1 and 2).
 ///
 /// Defaults: M = 3, β = 2 (the paper's MPC-2), integer coefficients, λ = 1,
@@ -70,6 +89,12 @@ impl MpcParams {
             k_max: None,
             local_search: true,
         }
+    }
+
+    /// Apply a preset's M and β.
+    pub fn preset(self, preset: Preset) -> Self {
+        let (m, beta) = preset.m_beta();
+        self.m(m).beta(beta)
     }
 
     /// Set M.

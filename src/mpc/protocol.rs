@@ -1,0 +1,126 @@
+//! The paper's protocol (MPC paper §4.1): for every k in a range and every
+//! seed, run MPC and keep the best silhouette. Runs whose polytopes cover every
+//! row (fidelity 1) are preferred; ties keep the first run in (k, seed) order,
+//! so the result does not depend on thread count.
+
+use super::{fit_with, ExplanationSpace, MpcError, MpcFit, MpcParams, Observer};
+use crate::data::FeatureMap;
+use crate::metrics::Distances;
+use ndarray::ArrayView2;
+use serde::Serialize;
+use std::time::Instant;
+
+/// Summary of one run of the protocol.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProtocolRun {
+    /// Initial number of clusters.
+    pub k: usize,
+    /// Seed.
+    pub seed: u64,
+    /// Clusters in the result.
+    pub clusters: usize,
+    /// Mean silhouette (`None` with one cluster).
+    pub silhouette: Option<f64>,
+    /// Share of rows inside their own polytope.
+    pub fidelity: f64,
+    /// Wall-clock seconds of the run.
+    pub seconds: f64,
+}
+
+/// Result of the protocol.
+#[derive(Debug, Clone)]
+pub struct ProtocolResult {
+    /// The best run.
+    pub best: MpcFit,
+    /// Its initial k.
+    pub best_k: usize,
+    /// Its seed.
+    pub best_seed: u64,
+    /// Every run, in (k, seed) order.
+    pub runs: Vec<ProtocolRun>,
+    /// Wall-clock seconds of the whole protocol.
+    pub seconds: f64,
+}
+
+impl ProtocolResult {
+    /// Median seconds of a single run.
+    pub fn median_run_seconds(&self) -> f64 {
+        let mut t: Vec<f64> = self.runs.iter().map(|r| r.seconds).collect();
+        t.sort_by(f64::total_cmp);
+        match t.len() {
+            0 => 0.0,
+            n if n % 2 == 1 => t[n / 2],
+            n => 0.5 * (t[n / 2 - 1] + t[n / 2]),
+        }
+    }
+}
+
+/// Whether `a` beats `b`: full fidelity first, then silhouette.
+fn better(a: &MpcFit, b: &MpcFit) -> bool {
+    let key = |f: &MpcFit| (f.fidelity >= 1.0, f.silhouette.unwrap_or(f64::NEG_INFINITY));
+    let (ka, kb) = (key(a), key(b));
+    ka.0 && !kb.0 || (ka.0 == kb.0 && ka.1 > kb.1)
+}
+
+/// Run MPC for every k in `ks` (values the data cannot support are skipped)
+/// and seeds `base.seed .. base.seed + restarts`; keep the best run.
+/// `on_run` is called after every run (progress bars).
+#[allow(clippy::too_many_arguments)]
+pub fn protocol(
+    x: ArrayView2<f64>,
+    map: &FeatureMap,
+    space: &ExplanationSpace,
+    base: &MpcParams,
+    ks: std::ops::RangeInclusive<usize>,
+    restarts: usize,
+    observer: &dyn Observer,
+    on_run: &dyn Fn(&ProtocolRun),
+) -> Result<ProtocolResult, MpcError> {
+    let start = Instant::now();
+    let x = x.as_standard_layout().to_owned();
+    let distances = Distances::new(x.view());
+    let mut best: Option<(MpcFit, usize, u64)> = None;
+    let mut runs = Vec::new();
+    let mut first_error = None;
+    for k in ks {
+        for r in 0..restarts.max(1) {
+            let seed = base.seed + r as u64;
+            let mut params = base.clone();
+            params.k = k;
+            params.seed = seed;
+            let params = match params.check(x.view(), space.dim()) {
+                Ok(p) => p,
+                Err(e) => {
+                    first_error.get_or_insert(e);
+                    continue;
+                }
+            };
+            let fit = fit_with(x.view(), map, space.clone(), &params, observer, Some(&distances))?;
+            let run = ProtocolRun {
+                k,
+                seed,
+                clusters: fit.model.k(),
+                silhouette: fit.silhouette,
+                fidelity: fit.fidelity,
+                seconds: fit.seconds,
+            };
+            on_run(&run);
+            runs.push(run);
+            if best.as_ref().is_none_or(|(b, _, _)| better(&fit, b)) {
+                best = Some((fit, k, seed));
+            }
+        }
+    }
+    let Some((best, best_k, best_seed)) = best else {
+        return Err(MpcError::Params(first_error.unwrap_or_else(|| {
+            crate::params::ParamsError::new("k-range", "the range holds no k")
+        })));
+    };
+    Ok(ProtocolResult {
+        best,
+        best_k,
+        best_seed,
+        runs,
+        seconds: start.elapsed().as_secs_f64(),
+    })
+}
