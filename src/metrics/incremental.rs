@@ -204,6 +204,58 @@ impl SilhouetteState {
         )
     }
 
+    /// For a sweep that moves rows only between clusters `i` and `j`: for every
+    /// row, the smallest mean distance to a non-empty cluster other than `i`,
+    /// `j` and its own (∞ when there is none). O(n·k), computed once per sweep.
+    pub fn other_means_min(&self, i: usize, j: usize) -> Vec<f64> {
+        let k = self.k;
+        (0..self.labels.len())
+            .map(|t| {
+                let own = self.labels[t];
+                let mut q = f64::INFINITY;
+                for c in 0..k {
+                    if c != i && c != j && c != own && self.sizes[c] > 0 {
+                        q = q.min(self.sums[t * k + c] / self.sizes[c] as f64);
+                    }
+                }
+                q
+            })
+            .collect()
+    }
+
+    /// Mean silhouette in O(n) when, since `other_min` was computed by
+    /// [`Self::other_means_min`], rows have moved only between `i` and `j`
+    /// (DESIGN.md: q(t) = min(cached best of the other clusters, mean_i, mean_j)).
+    pub fn silhouette_pair(&self, i: usize, j: usize, other_min: &[f64]) -> f64 {
+        let k = self.k;
+        let n = self.labels.len();
+        let (size_i, size_j) = (self.sizes[i], self.sizes[j]);
+        let mut total = 0.0;
+        for t in 0..n {
+            let own = self.labels[t];
+            let size = self.sizes[own];
+            if size <= 1 {
+                continue;
+            }
+            let row = &self.sums[t * k..(t + 1) * k];
+            let r = row[own] / (size - 1) as f64;
+            let mut q = other_min[t];
+            if own != i && size_i > 0 {
+                q = q.min(row[i] / size_i as f64);
+            }
+            if own != j && size_j > 0 {
+                q = q.min(row[j] / size_j as f64);
+            }
+            if q.is_finite() {
+                let denom = q.max(r);
+                if denom > 0.0 {
+                    total += (q - r) / denom;
+                }
+            }
+        }
+        total / n as f64
+    }
+
     /// Mean silhouette in O(n·k). With fewer than two non-empty clusters the
     /// value is 0 (every point would score 0 by the singleton convention).
     pub fn silhouette(&self) -> f64 {
@@ -248,6 +300,24 @@ mod tests {
             }
             let exact = silhouette(x.view(), state.labels()).unwrap();
             assert!((state.silhouette() - exact).abs() < 1e-9);
+        }
+    }
+
+    #[test]
+    fn pair_silhouette_matches_after_moves_between_two_clusters() {
+        let mut rng = ChaCha8Rng::seed_from_u64(8);
+        let n = 90;
+        let x = Array2::from_shape_fn((n, 2), |_| rng.random::<f64>());
+        let labels: Vec<usize> = (0..n).map(|i| i % 4).collect();
+        let dist = Distances::new(x.view());
+        let mut state = SilhouetteState::new(&dist, &labels, 4);
+        let cache = state.other_means_min(1, 3);
+        for u in 0..n {
+            let l = state.labels()[u];
+            if (l == 1 || l == 3) && state.sizes()[l] > 2 && rng.random_bool(0.5) {
+                state.move_point(&dist, u, 4 - l);
+                assert!((state.silhouette_pair(1, 3, &cache) - state.silhouette()).abs() < 1e-12);
+            }
         }
     }
 

@@ -40,8 +40,9 @@ const GRID_POSITIONS: usize = 96;
 /// Ranks on either side of the current intercept scored exactly (current direction).
 const LOCAL_POSITIONS: usize = 12;
 
-/// Improvements smaller than this are noise.
-const MIN_GAIN: f64 = 1e-10;
+/// Smallest loss decrease accepted: smaller gains are not worth a pass of
+/// the queue (a silhouette change below one millionth).
+const MIN_GAIN: f64 = 1e-6;
 
 /// Result of Algorithm 2.
 #[derive(Debug, Clone)]
@@ -137,6 +138,7 @@ impl SweepSpace<'_> {
         &self,
         positioned: &(SilhouetteState, usize),
         w: &[f64],
+        i: usize,
         j: usize,
         rows: &SweepRows,
         current_theta: Option<f64>,
@@ -152,6 +154,9 @@ impl SweepSpace<'_> {
             .collect();
         order.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         let (mut state, mut uncovered) = (positioned.0.clone(), positioned.1);
+        // Rows that move only between i and j allow the O(n) pair silhouette.
+        let pure_pair = rows.iter().all(|&(_, can_i, can_j, _)| can_i && can_j);
+        let cache = pure_pair.then(|| state.other_means_min(i, j));
         let len = order.len();
         let step = (len / grid).max(1);
         let current_rank = current_theta.map(|theta| order.partition_point(|(p, _)| *p < theta));
@@ -169,7 +174,12 @@ impl SweepSpace<'_> {
                 } else {
                     0.5 * (order[pos - 1].0 + order[pos].0)
                 };
-                let loss = Search::loss(&state, uncovered, self.n);
+                let loss = match &cache {
+                    Some(c) => {
+                        -state.silhouette_pair(i, j, c) + UNCOVERED_WEIGHT * uncovered as f64 / self.n as f64
+                    }
+                    None => Search::loss(&state, uncovered, self.n),
+                };
                 if best.is_none_or(|(b, _)| loss < b) {
                     best = Some((loss, theta));
                 }
@@ -197,10 +207,12 @@ struct Sample {
 }
 
 /// Above this many rows, directions are ranked on a subsample first.
-const SAMPLE_ABOVE: usize = 1200;
+const SAMPLE_ABOVE: usize = 500;
 
-/// Size of that subsample.
-const SAMPLE_SIZE: usize = 600;
+/// Size of that subsample: a third of the rows, between 300 and 600.
+fn sample_size(n: usize) -> usize {
+    (n / 3).clamp(300, 600)
+}
 
 /// Directions kept for exact sweeps after ranking on the subsample.
 const EXACT_DIRECTIONS: usize = 6;
@@ -212,7 +224,8 @@ impl Sample {
             return None;
         }
         // Evenly spaced rows: deterministic and spread over the file order.
-        let rows: Vec<usize> = (0..SAMPLE_SIZE).map(|s| s * n / SAMPLE_SIZE).collect();
+        let size = sample_size(n);
+        let rows: Vec<usize> = (0..size).map(|s| s * n / size).collect();
         let mut position = vec![None; n];
         rows.iter().enumerate().for_each(|(p, &t)| position[t] = Some(p));
         let sub = x.select(ndarray::Axis(0), &rows);
@@ -405,7 +418,7 @@ impl<'a> Search<'a> {
                 .enumerate()
                 .filter_map(|(idx, w)| {
                     space
-                        .sweep(&positioned, w, j, &sub_rows, None, GRID_POSITIONS)
+                        .sweep(&positioned, w, i, j, &sub_rows, None, GRID_POSITIONS)
                         .map(|(loss, _)| (loss, idx))
                 })
                 .collect();
@@ -429,7 +442,7 @@ impl<'a> Search<'a> {
             .filter_map(|&idx| {
                 let theta = current.filter(|(c, _)| *c == idx).map(|(_, t)| t);
                 space
-                    .sweep(&positioned, &directions[idx], j, rows, theta, GRID_POSITIONS)
+                    .sweep(&positioned, &directions[idx], i, j, rows, theta, GRID_POSITIONS)
                     .map(|(loss, theta)| (loss, idx, theta))
             })
             .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
@@ -445,6 +458,11 @@ impl<'a> Search<'a> {
                 (can_i || can_j).then(|| (t, can_i, can_j, self.nearest(t)))
             })
             .collect();
+        // Clusters that share no boundary region (no row could belong to
+        // either) cannot trade rows without uncovering them: nothing to gain.
+        if !rows.iter().any(|&(_, can_i, can_j, _)| can_i && can_j) {
+            return None;
+        }
         let directions = self.directions(&hyperplane.w);
         let (loss, idx, theta) =
             self.best_boundary(&self.state, i, j, &rows, &directions, Some((0, -hyperplane.b)))?;
@@ -542,6 +560,15 @@ impl<'a> Search<'a> {
     /// Merge b into a (a < b): Some((loss, hyperplanes)) when the merged
     /// clustering improves on `current`.
     fn try_merge(&self, a: usize, b: usize, current: f64, stats: &mut SolveStats) -> Result<Option<(f64, Vec<PairHyperplane>)>, MpcError> {
+        // Only adjacent clusters merge: some row of one could belong to the other.
+        let adjacent = (0..self.n).any(|t| {
+            let l = self.state.labels()[t];
+            self.covered[t]
+                && ((l == a && self.wins_all_but(t, b, a)) || (l == b && self.wins_all_but(t, a, b)))
+        });
+        if !adjacent {
+            return Ok(None);
+        }
         // Cheap screen: the loss with b's covered rows relabelled a.
         let mut state = self.state.clone();
         for t in 0..self.n {
@@ -653,43 +680,57 @@ pub fn search<'a>(
     let max_moves = 200;
     let out_of_time = || params.time_limit.is_some_and(|t| start.elapsed().as_secs_f64() > t);
     // Queue items: hyperplanes by (i, j), then clusters (split), then merges.
-    let mut since_accept = 0usize;
+    // An item is examined again only after one of its clusters changed (its
+    // members or its hyperplanes) since it was last examined; the search ends
+    // when every item is clean. This is the queue reset of Algorithm 2
+    // restricted to the items an accepted move can affect directly.
+    let mut version: Vec<u64> = vec![0; s.k()];
+    let mut examined: std::collections::HashMap<(u8, usize, usize), (u64, u64)> =
+        std::collections::HashMap::new();
     let mut cursor = 0usize;
-    'outer: loop {
-        let mut queue: Vec<(u8, usize, usize)> = s
-            .hyperplanes
-            .iter()
-            .map(|h| (0u8, h.i, h.j))
-            .collect();
+    loop {
+        let mut queue: Vec<(u8, usize, usize)> =
+            s.hyperplanes.iter().map(|h| (0u8, h.i, h.j)).collect();
         let active: Vec<usize> = (0..s.k()).filter(|&c| s.active[c]).collect();
         if active.len() < k_max {
             queue.extend(active.iter().map(|&c| (1u8, c, c)));
         }
         if active.len() > 2 {
-            for (x_, &a) in active.iter().enumerate() {
-                for &b in &active[x_ + 1..] {
+            for (pos, &a) in active.iter().enumerate() {
+                for &b in &active[pos + 1..] {
                     queue.push((2u8, a, b));
                 }
             }
         }
-        if queue.is_empty() || since_accept >= queue.len() {
+        let dirty = |item: &(u8, usize, usize)| {
+            examined.get(item) != Some(&(version[item.1], version[item.2]))
+        };
+        let Some(offset) = (0..queue.len()).find(|o| dirty(&queue[(cursor + o) % queue.len()])) else {
             break;
-        }
-        let item = queue[cursor % queue.len()];
-        cursor += 1;
-        since_accept += 1;
+        };
+        let item = queue[(cursor + offset) % queue.len()];
+        cursor += offset + 1;
+        examined.insert(item, (version[item.1], version[item.2]));
         if out_of_time() {
             status = RunStatus::TimeLimit;
             break;
         }
-        let improved = match item.0 {
+        let before_labels = s.state.labels().to_vec();
+        let snapshot = (
+            s.hyperplanes.clone(),
+            s.active.clone(),
+            s.centroids.clone(),
+            s.state.clone(),
+            s.covered.clone(),
+        );
+        let kind = usize::from(item.0);
+        let applied = match item.0 {
             0 => {
                 let Some(h) = s.pair_index(item.1, item.2) else { continue };
                 match s.best_shift(h) {
                     Some((l, hp)) if l < loss - MIN_GAIN => {
                         s.hyperplanes[h].hyperplane = hp;
                         s.accept_labels();
-                        accepted[0] += 1;
                         true
                     }
                     _ => false,
@@ -698,7 +739,7 @@ pub fn search<'a>(
             1 => match s.best_split(item.1) {
                 Some((l, hp)) if l < loss - MIN_GAIN => {
                     s.apply_split(item.1, hp);
-                    accepted[1] += 1;
+                    version.push(0);
                     true
                 }
                 _ => false,
@@ -708,27 +749,42 @@ pub fn search<'a>(
                     s.hyperplanes = hyperplanes;
                     s.active[item.2] = false;
                     s.accept_labels();
-                    accepted[2] += 1;
                     true
                 }
                 None => false,
             },
         };
-        if improved {
-            let new_loss = s.current_loss();
-            debug_assert!(new_loss <= loss + 1e-9, "accepted move raised the loss");
-            loss = new_loss;
-            history.push(loss);
-            since_accept = 0;
-            observer.progress(Progress {
-                stage: "coordinate descent",
-                iteration: history.len() - 1,
-                loss,
-            });
-            if history.len() > max_moves {
-                status = RunStatus::IterationLimit;
-                break 'outer;
+        if !applied {
+            continue;
+        }
+        // The sweep's prediction is re-checked on the exact tournament labels;
+        // a move that does not lower the exact loss is undone.
+        let new_loss = s.current_loss();
+        if new_loss >= loss - MIN_GAIN {
+            (s.hyperplanes, s.active, s.centroids, s.state, s.covered) = snapshot;
+            version.truncate(s.k());
+            continue;
+        }
+        accepted[kind] += 1;
+        for (t, &old) in before_labels.iter().enumerate() {
+            let new = s.state.labels()[t];
+            if new != old {
+                version[old] += 1;
+                version[new] += 1;
             }
+        }
+        version[item.1] += 1;
+        version[item.2] += 1;
+        loss = new_loss;
+        history.push(loss);
+        observer.progress(Progress {
+            stage: "coordinate descent",
+            iteration: history.len() - 1,
+            loss,
+        });
+        if history.len() > max_moves {
+            status = RunStatus::IterationLimit;
+            break;
         }
     }
     // Renumber the active slots 0..K.
