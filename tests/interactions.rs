@@ -3,11 +3,17 @@
 
 use ndarray::{array, Array1, Array2};
 use polyclust::interactions::auc::{pairwise_auc, roc_auc, top_rank_recall, true_pairs};
-use polyclust::interactions::lasso::{lasso_path, lasso_screen, soft_threshold, Lasso, LassoScreenOptions};
+use polyclust::interactions::lasso::{
+    lasso_path, lasso_screen, soft_threshold, Lasso, LassoScreenOptions,
+};
 use polyclust::interactions::mlp::{AdditiveNet, Loss};
-use polyclust::interactions::nid::{greedy_ranking, nid_screen, pairwise_strengths, unit_influence, NidOptions};
+use polyclust::interactions::nid::{
+    greedy_ranking, nid_screen, pairwise_strengths, unit_influence, NidOptions,
+};
 use polyclust::interactions::synthetic::{feature_names, SyntheticFunction};
-use polyclust::interactions::{screen_against_labels, Interaction, ScreenMethod, ScreenOptions, Screening};
+use polyclust::interactions::{
+    screen_against_labels, Interaction, ScreenMethod, ScreenOptions, Screening,
+};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
@@ -74,7 +80,11 @@ fn lasso_orthonormal_design_matches_soft_thresholding() {
         for j in 0..3 {
             let c = x.column(j).dot(&y) / n;
             let want = soft_threshold(c, alpha);
-            assert!((f.coef[j] - want).abs() < 1e-9, "alpha {alpha} j {j}: {} vs {want}", f.coef[j]);
+            assert!(
+                (f.coef[j] - want).abs() < 1e-9,
+                "alpha {alpha} j {j}: {} vs {want}",
+                f.coef[j]
+            );
         }
     }
 }
@@ -93,8 +103,8 @@ fn lasso_matches_hand_derived_correlated_solution() {
         l.tol = 1e-14;
         l.max_iter = 100_000;
         let f = l.fit(x.view(), y.view()).unwrap();
-        for j in 0..2 {
-            assert!((f.coef[j] - want[j]).abs() < 1e-6, "alpha {alpha}: {:?}", f.coef);
+        for (c, w) in f.coef.iter().zip(want) {
+            assert!((c - w).abs() < 1e-6, "alpha {alpha}: {:?}", f.coef);
         }
     }
 }
@@ -104,7 +114,7 @@ fn lasso_path_satisfies_kkt_conditions() {
     let mut rng = ChaCha8Rng::seed_from_u64(7);
     let (n, p) = (60, 6);
     let x = Array2::from_shape_fn((n, p), |_| rng.random_range(-1.0..1.0));
-    let mut y: Array1<f64> = x.column(0).to_owned() * 2.0 - &x.column(3);
+    let mut y: Array1<f64> = x.column(0).to_owned() * 2.0 - x.column(3);
     y.mapv_inplace(|v| v + 0.1);
     let y = &y - y.mean().unwrap();
     let xc = &x - &x.mean_axis(ndarray::Axis(0)).unwrap();
@@ -135,7 +145,14 @@ fn auc_on_hand_made_rankings() {
     let truth = vec![vec![0, 1, 2]];
     assert_eq!(true_pairs(&truth).len(), 3);
     let mut s = vec![vec![0.0; 4]; 4];
-    for (i, j, v) in [(0, 1, 3.0), (0, 2, 2.0), (1, 2, 2.5), (0, 3, 0.1), (1, 3, 0.2), (2, 3, 0.3)] {
+    for (i, j, v) in [
+        (0, 1, 3.0),
+        (0, 2, 2.0),
+        (1, 2, 2.5),
+        (0, 3, 0.1),
+        (1, 3, 0.2),
+        (2, 3, 0.3),
+    ] {
         s[i][j] = v;
         s[j][i] = v;
     }
@@ -178,9 +195,14 @@ fn synthetic_generators_have_right_shapes_ranges_and_truth() {
     // Spot values: F5 at 0 = 1 + 1 + 0 + 0; F8 at 0 = 1 + 1 + 0 + π/2.
     let zero = [0.0; 10];
     assert!((SyntheticFunction::F5.eval(&zero) - 2.0).abs() < 1e-12);
-    assert!((SyntheticFunction::F8.eval(&zero) - (2.0 + std::f64::consts::FRAC_PI_2)).abs() < 1e-12);
+    assert!(
+        (SyntheticFunction::F8.eval(&zero) - (2.0 + std::f64::consts::FRAC_PI_2)).abs() < 1e-12
+    );
     // Same seed, same data.
-    assert_eq!(SyntheticFunction::F3.generate(50, 9), SyntheticFunction::F3.generate(50, 9));
+    assert_eq!(
+        SyntheticFunction::F3.generate(50, 9),
+        SyntheticFunction::F3.generate(50, 9)
+    );
 }
 
 #[test]
@@ -196,11 +218,14 @@ fn nid_strengths_follow_their_definitions() {
     // Unit 0: order 0,1,2 → {0,1} += 2·0.5, {0,1,2} += 0; unit 1: {1,2} += 1, {0,1,2} += 0.
     assert_eq!(r[0], (vec![0, 1], 1.0));
     assert_eq!(r[1], (vec![1, 2], 1.0));
-    let net = AdditiveNet::mlp_m(3, &[4, 3], &[], 0.0, 1);
+    let net = AdditiveNet::mlp_m(3, &[4, 3], &[], 0.0, None, 1);
     let z = unit_influence(&net.nets[0].mlp);
     assert_eq!(z.len(), 4);
     let main = &net.nets[0].mlp;
-    let manual = main.layers[1].w.mapv(f64::abs).dot(&main.layers[2].w.column(0).mapv(f64::abs));
+    let manual = main.layers[1]
+        .w
+        .mapv(f64::abs)
+        .dot(&main.layers[2].w.column(0).mapv(f64::abs));
     assert!((&z - &manual).iter().all(|d| d.abs() < 1e-12));
 }
 
@@ -210,7 +235,7 @@ fn mlp_gradient_matches_finite_differences() {
     let x = Array2::from_shape_fn((7, 3), |_| rng.random_range(-1.0..1.0));
     let y = Array1::from_shape_fn(7, |_| rng.random_range(-1.0..1.0));
     let yb = y.mapv(|v| if v > 0.0 { 1.0 } else { 0.0 });
-    let mut nets = vec![AdditiveNet::mlp_m(3, &[5, 4], &[3, 2], 1e-3, 5)];
+    let mut nets = vec![AdditiveNet::mlp_m(3, &[5, 4], &[3, 2], 1e-3, None, 5)];
     nets.push(AdditiveNet::gam(3, &[3], &[vec![0, 2]], &[4], 1e-2, 6));
     for mut net in nets {
         net.bias = 0.3;
@@ -224,10 +249,14 @@ fn mlp_gradient_matches_finite_differences() {
                 let mut tp = theta.clone();
                 tp[k] += h;
                 probe.set_from_slice(&tp);
-                let fp = probe.objective_and_gradient(x.view(), target.view(), loss).0;
+                let fp = probe
+                    .objective_and_gradient(x.view(), target.view(), loss)
+                    .0;
                 tp[k] -= 2.0 * h;
                 probe.set_from_slice(&tp);
-                let fm = probe.objective_and_gradient(x.view(), target.view(), loss).0;
+                let fm = probe
+                    .objective_and_gradient(x.view(), target.view(), loss)
+                    .0;
                 let fd = (fp - fm) / (2.0 * h);
                 assert!(
                     (fd - grad[k]).abs() < 1e-5 * (1.0 + fd.abs()),
@@ -259,10 +288,7 @@ fn small_nid_options(seed: u64) -> NidOptions {
 fn product_plus_main(n: usize, seed: u64) -> (Array2<f64>, Array1<f64>) {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let x = Array2::from_shape_fn((n, 4), |_| rng.random_range(-1.0..1.0));
-    let y = x
-        .outer_iter()
-        .map(|r| r[0] * r[1] + r[2])
-        .collect();
+    let y = x.outer_iter().map(|r| r[0] * r[1] + r[2]).collect();
     (x, y)
 }
 
@@ -317,10 +343,24 @@ fn screening_against_cluster_labels_finds_the_product() {
         })
         .collect();
     let nm = names(&["a", "b", "c"]);
-    let s = screen_against_labels(x.view(), &labels, &nm, ScreenMethod::Lasso, &ScreenOptions::default()).unwrap();
+    let s = screen_against_labels(
+        x.view(),
+        &labels,
+        &nm,
+        ScreenMethod::Lasso,
+        &ScreenOptions::default(),
+    )
+    .unwrap();
     assert_eq!(s.interactions[0].name, "a×b");
     assert_eq!(s.method, "lasso");
-    assert!(screen_against_labels(x.view(), &vec![0; n], &nm, ScreenMethod::Lasso, &ScreenOptions::default()).is_err());
+    assert!(screen_against_labels(
+        x.view(),
+        &vec![0; n],
+        &nm,
+        ScreenMethod::Lasso,
+        &ScreenOptions::default()
+    )
+    .is_err());
 }
 
 #[test]

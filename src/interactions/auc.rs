@@ -9,7 +9,11 @@ use std::collections::BTreeSet;
 /// counting ½ (Mann–Whitney U with mid-ranks). O(m log m). Returns NaN when
 /// one class is empty.
 pub fn roc_auc(scores: &[f64], labels: &[bool]) -> f64 {
-    assert_eq!(scores.len(), labels.len(), "scores and labels differ in length");
+    assert_eq!(
+        scores.len(),
+        labels.len(),
+        "scores and labels differ in length"
+    );
     let npos = labels.iter().filter(|&&l| l).count();
     let nneg = labels.len() - npos;
     if npos == 0 || nneg == 0 {
@@ -59,9 +63,9 @@ pub fn pairwise_auc(strength: &[Vec<f64>], truth: &[Vec<usize>]) -> f64 {
     let tp = true_pairs(truth);
     let mut scores = Vec::new();
     let mut labels = Vec::new();
-    for i in 0..p {
-        for j in i + 1..p {
-            scores.push(strength[i][j]);
+    for (i, row) in strength.iter().enumerate() {
+        for (j, &s) in row.iter().enumerate().take(p).skip(i + 1) {
+            scores.push(s);
             labels.push(tp.contains(&(i, j)));
         }
     }

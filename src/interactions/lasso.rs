@@ -26,7 +26,10 @@ use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{check_inputs, sort_interactions, subsets, Interaction, InteractionError, Screening};
+use super::{
+    check_inputs, is_nonneg, is_pos, sort_interactions, subsets, Interaction, InteractionError,
+    Screening,
+};
 
 /// A single lasso fit at a fixed alpha (scikit-learn's `Lasso`).
 #[derive(Debug, Clone, PartialEq)]
@@ -68,14 +71,18 @@ impl Lasso {
     }
 
     /// Fits the lasso on `x` (n × p) and `y` (n).
-    pub fn fit(&self, x: ArrayView2<f64>, y: ArrayView1<f64>) -> Result<LassoFit, InteractionError> {
+    pub fn fit(
+        &self,
+        x: ArrayView2<f64>,
+        y: ArrayView1<f64>,
+    ) -> Result<LassoFit, InteractionError> {
         if x.nrows() != y.len() {
             return Err(InteractionError::LengthMismatch {
                 x_rows: x.nrows(),
                 y_len: y.len(),
             });
         }
-        if !(self.alpha >= 0.0) || !(self.tol > 0.0) {
+        if !is_nonneg(self.alpha) || !is_pos(self.tol) {
             return Err(InteractionError::InvalidOption(
                 "lasso needs alpha >= 0 and tol > 0".into(),
             ));
@@ -163,14 +170,13 @@ impl Design {
         for it in 0..max_iter {
             let mut w_max = 0.0f64;
             let mut d_w_max = 0.0f64;
-            for j in 0..w.len() {
-                if self.sq[j] == 0.0 {
+            for (j, (col, &sq)) in self.cols.iter().zip(&self.sq).enumerate() {
+                if sq == 0.0 {
                     continue;
                 }
-                let col = &self.cols[j];
                 let old = w[j];
-                let rho = dot(col, &r) + self.sq[j] * old;
-                let new = soft_threshold(rho, lambda) / self.sq[j];
+                let rho = dot(col, &r) + sq * old;
+                let new = soft_threshold(rho, lambda) / sq;
                 if new != old {
                     let delta = new - old;
                     for (ri, xi) in r.iter_mut().zip(col) {
@@ -353,7 +359,7 @@ pub fn lasso_screen(
             opts.degree
         )));
     }
-    if opts.folds < 2 || opts.n_alphas == 0 || !(opts.eps > 0.0) || !(opts.tol > 0.0) {
+    if opts.folds < 2 || opts.n_alphas == 0 || !is_pos(opts.eps) || !is_pos(opts.tol) {
         return Err(InteractionError::InvalidOption(
             "lasso screening needs folds >= 2, n_alphas >= 1, eps > 0, tol > 0".into(),
         ));

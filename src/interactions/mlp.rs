@@ -58,10 +58,24 @@ impl Mlp {
     /// for ReLU layers, Xavier-normal (std √(2/(fan_in+fan_out))) for the
     /// linear output, zero biases.
     pub fn new<R: Rng>(n_in: usize, hidden: &[usize], rng: &mut R) -> Self {
+        Self::with_init(n_in, hidden, None, rng)
+    }
+
+    /// Like [`Mlp::new`], but with `init_std = Some(σ)` every weight is drawn
+    /// from N(0, σ²) instead (as the NID reference code's small initial
+    /// weights).
+    pub fn with_init<R: Rng>(
+        n_in: usize,
+        hidden: &[usize],
+        init_std: Option<f64>,
+        rng: &mut R,
+    ) -> Self {
         let mut layers = Vec::with_capacity(hidden.len() + 1);
         let mut fan_in = n_in;
         for (k, &out) in hidden.iter().chain(std::iter::once(&1)).enumerate() {
-            let std = if k < hidden.len() {
+            let std = if let Some(s) = init_std {
+                s
+            } else if k < hidden.len() {
                 (2.0 / fan_in as f64).sqrt()
             } else {
                 (2.0 / (fan_in + out) as f64).sqrt()
@@ -125,13 +139,11 @@ impl Mlp {
             g.b += &delta.sum_axis(Axis(0));
             if i > 0 {
                 let mut next = delta.dot(&self.layers[i].w.t());
-                Zip::from(&mut next)
-                    .and(&acts[i - 1])
-                    .for_each(|d, &a| {
-                        if a <= 0.0 {
-                            *d = 0.0
-                        }
-                    });
+                Zip::from(&mut next).and(&acts[i - 1]).for_each(|d, &a| {
+                    if a <= 0.0 {
+                        *d = 0.0
+                    }
+                });
                 delta = next;
             }
         }
@@ -185,7 +197,12 @@ impl Loss {
     pub fn value(self, f: ArrayView1<f64>, y: ArrayView1<f64>) -> f64 {
         let n = f.len().max(1) as f64;
         match self {
-            Loss::Mse => Zip::from(&f).and(&y).fold(0.0, |s, &a, &b| s + (a - b) * (a - b)) / n,
+            Loss::Mse => {
+                Zip::from(&f)
+                    .and(&y)
+                    .fold(0.0, |s, &a, &b| s + (a - b) * (a - b))
+                    / n
+            }
             Loss::BinaryCrossEntropy => {
                 Zip::from(&f)
                     .and(&y)
@@ -199,10 +216,12 @@ impl Loss {
     fn derivative(self, f: ArrayView1<f64>, y: ArrayView1<f64>) -> Array1<f64> {
         let n = f.len().max(1) as f64;
         match self {
-            Loss::Mse => Zip::from(&f).and(&y).map_collect(|&a, &b| 2.0 * (a - b) / n),
-            Loss::BinaryCrossEntropy => {
-                Zip::from(&f).and(&y).map_collect(|&a, &b| (sigmoid(a) - b) / n)
-            }
+            Loss::Mse => Zip::from(&f)
+                .and(&y)
+                .map_collect(|&a, &b| 2.0 * (a - b) / n),
+            Loss::BinaryCrossEntropy => Zip::from(&f)
+                .and(&y)
+                .map_collect(|&a, &b| (sigmoid(a) - b) / n),
         }
     }
 }
@@ -236,17 +255,19 @@ impl AdditiveNet {
     /// MLP-M (NID §4.1): a main MLP over all `p` inputs with hidden sizes
     /// `main_hidden` and penalty `L1(l1)`, plus one univariate MLP per input
     /// with hidden sizes `uni_hidden` (no penalty). `nets[0]` is the main MLP.
+    /// `init_std` as in [`Mlp::with_init`], for the main MLP only.
     pub fn mlp_m(
         p: usize,
         main_hidden: &[usize],
         uni_hidden: &[usize],
         l1: f64,
+        init_std: Option<f64>,
         seed: u64,
     ) -> Self {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let mut nets = vec![SubNet {
             inputs: (0..p).collect(),
-            mlp: Mlp::new(p, main_hidden, &mut rng),
+            mlp: Mlp::with_init(p, main_hidden, init_std, &mut rng),
             penalty: Penalty::L1(l1),
         }];
         if !uni_hidden.is_empty() {
@@ -346,8 +367,18 @@ impl AdditiveNet {
             .map(|s| {
                 let sum: f64 = match s.penalty {
                     Penalty::None => return 0.0,
-                    Penalty::L1(_) => s.mlp.layers.iter().map(|l| l.w.iter().map(|v| v.abs()).sum::<f64>()).sum(),
-                    Penalty::L2(_) => s.mlp.layers.iter().map(|l| l.w.iter().map(|v| v * v).sum::<f64>()).sum(),
+                    Penalty::L1(_) => s
+                        .mlp
+                        .layers
+                        .iter()
+                        .map(|l| l.w.iter().map(|v| v.abs()).sum::<f64>())
+                        .sum(),
+                    Penalty::L2(_) => s
+                        .mlp
+                        .layers
+                        .iter()
+                        .map(|l| l.w.iter().map(|v| v * v).sum::<f64>())
+                        .sum(),
                 };
                 match s.penalty {
                     Penalty::L1(c) | Penalty::L2(c) => c * sum,
@@ -422,8 +453,10 @@ impl AdditiveNet {
         let mut it = v.iter();
         for s in &mut self.nets {
             for l in &mut s.mlp.layers {
-                l.w.iter_mut().for_each(|w| *w = *it.next().expect("length"));
-                l.b.iter_mut().for_each(|w| *w = *it.next().expect("length"));
+                l.w.iter_mut()
+                    .for_each(|w| *w = *it.next().expect("length"));
+                l.b.iter_mut()
+                    .for_each(|w| *w = *it.next().expect("length"));
             }
         }
         self.bias = *it.next().expect("length");
@@ -481,6 +514,12 @@ pub struct TrainOptions {
     pub patience: usize,
     /// Relative improvement that counts (e.g. 1e-4).
     pub min_rel_improvement: f64,
+    /// Learning-rate decay on plateau: after `decay_patience` epochs without
+    /// improvement (since the last best or the last decay) the step size is
+    /// multiplied by `lr_decay` (1 = constant step size).
+    pub lr_decay: f64,
+    /// Epochs without improvement before a decay.
+    pub decay_patience: usize,
     /// Loss.
     pub loss: Loss,
     /// Seed of the minibatch shuffling.
@@ -495,6 +534,8 @@ impl Default for TrainOptions {
             max_epochs: 100,
             patience: 5,
             min_rel_improvement: 1e-4,
+            lr_decay: 1.0,
+            decay_patience: 3,
             loss: Loss::Mse,
             seed: 0,
         }
@@ -517,8 +558,8 @@ pub struct TrainReport {
 /// Trains `net` with minibatch Adam (β = 0.9, 0.999, ε = 1e-8) on the
 /// objective of [`AdditiveNet::objective_and_gradient`], shuffling with
 /// ChaCha8 seeded by `opts.seed`, evaluating the validation loss after each
-/// epoch and stopping after `patience` epochs without improvement; the best
-/// weights are restored. Deterministic for a given seed.
+/// epoch, decaying the step size on plateaus (`lr_decay`) and stopping after
+/// `patience` epochs without improvement; the best weights are restored. Deterministic for a given seed.
 pub fn train(
     net: &mut AdditiveNet,
     x_train: ArrayView2<f64>,
@@ -532,7 +573,9 @@ pub fn train(
     let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
     let mut m = net.zeros_like();
     let mut v = net.zeros_like();
-    let (b1, b2, eps, lr) = (0.9f64, 0.999f64, 1e-8, opts.learning_rate);
+    let (b1, b2, eps) = (0.9f64, 0.999f64, 1e-8);
+    let mut lr = opts.learning_rate;
+    let mut last_change = 0;
     let mut t = 0i32;
     let mut best = net.clone();
     let mut best_loss = opts.loss.value(net.predict(x_valid).view(), y_valid);
@@ -550,10 +593,11 @@ pub fn train(
             t += 1;
             let c1 = 1.0 - b1.powi(t);
             let c2 = 1.0 - b2.powi(t);
+            let step = lr;
             net.zip_update(&g, &mut m, &mut v, &|p, g, m, v| {
                 *m = b1 * *m + (1.0 - b1) * g;
                 *v = b2 * *v + (1.0 - b2) * g * g;
-                *p -= lr * (*m / c1) / ((*v / c2).sqrt() + eps);
+                *p -= step * (*m / c1) / ((*v / c2).sqrt() + eps);
             });
         }
         let vl = opts.loss.value(net.predict(x_valid).view(), y_valid);
@@ -561,9 +605,13 @@ pub fn train(
         if vl < best_loss * (1.0 - opts.min_rel_improvement) || !best_loss.is_finite() {
             best_loss = vl;
             best_epoch = epoch;
+            last_change = epoch;
             best = net.clone();
         } else if epoch - best_epoch >= opts.patience {
             break;
+        } else if opts.lr_decay < 1.0 && epoch - last_change >= opts.decay_patience {
+            lr *= opts.lr_decay;
+            last_change = epoch;
         }
     }
     *net = best;

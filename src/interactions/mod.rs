@@ -178,6 +178,16 @@ pub(crate) fn sort_interactions(v: &mut [Interaction]) {
     });
 }
 
+/// `v > 0` and not NaN.
+pub(crate) fn is_pos(v: f64) -> bool {
+    v > 0.0
+}
+
+/// `v >= 0` and not NaN.
+pub(crate) fn is_nonneg(v: f64) -> bool {
+    v >= 0.0
+}
+
 /// Checks shapes and finiteness shared by the screeners.
 pub(crate) fn check_inputs(
     x: ArrayView2<f64>,

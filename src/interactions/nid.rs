@@ -32,7 +32,9 @@ use super::auc::{pairwise_auc, top_rank_recall};
 use super::lasso::standardize_columns;
 use super::mlp::{train, AdditiveNet, Loss, Mlp, TrainOptions, TrainReport};
 use super::synthetic::SyntheticFunction;
-use super::{check_inputs, sort_interactions, Interaction, InteractionError, Screening};
+use super::{
+    check_inputs, is_nonneg, is_pos, sort_interactions, Interaction, InteractionError, Screening,
+};
 
 /// Options of NID (network sizes, regularization, training, ranking).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -44,6 +46,9 @@ pub struct NidOptions {
     pub uni_hidden: Vec<usize>,
     /// L1 constant on the main MLP's weights (paper: 5e-5).
     pub l1: f64,
+    /// Standard deviation of the main MLP's initial weights; `None` = He
+    /// (hidden) / Xavier (output) initialization.
+    pub init_std: Option<f64>,
     /// Adam step size.
     pub learning_rate: f64,
     /// Minibatch size.
@@ -52,6 +57,10 @@ pub struct NidOptions {
     pub max_epochs: usize,
     /// Early-stopping patience in epochs.
     pub patience: usize,
+    /// Step-size factor applied on validation plateaus (1 = none).
+    pub lr_decay: f64,
+    /// Epochs without improvement before the step size decays.
+    pub decay_patience: usize,
     /// Share of rows held out for validation in [`nid_screen`].
     pub valid_fraction: f64,
     /// Highest interaction order reported by [`nid_screen`]: 2 = pairs only,
@@ -77,10 +86,13 @@ impl Default for NidOptions {
             main_hidden: vec![140, 100, 60, 20],
             uni_hidden: vec![10, 10, 10],
             l1: 5e-5,
+            init_std: None,
             learning_rate: 5e-3,
             batch_size: 100,
             max_epochs: 100,
-            patience: 5,
+            patience: 8,
+            lr_decay: 0.5,
+            decay_patience: 2,
             valid_fraction: 0.2,
             degree: 2,
             binary: false,
@@ -102,11 +114,14 @@ impl NidOptions {
         if self.uni_hidden.contains(&0) || self.cutoff_hidden.contains(&0) {
             return bad("hidden layer sizes must be positive");
         }
-        if !(self.l1 >= 0.0) || !(self.cutoff_l2 >= 0.0) {
+        if !is_nonneg(self.l1) || !is_nonneg(self.cutoff_l2) {
             return bad("penalties must be >= 0");
         }
-        if !(self.learning_rate > 0.0) || self.batch_size == 0 || self.max_epochs == 0 {
+        if !is_pos(self.learning_rate) || self.batch_size == 0 || self.max_epochs == 0 {
             return bad("learning_rate, batch_size and max_epochs must be positive");
+        }
+        if !(self.lr_decay > 0.0 && self.lr_decay <= 1.0) {
+            return bad("lr_decay must be in (0, 1]");
         }
         if !(self.valid_fraction > 0.0 && self.valid_fraction < 1.0) {
             return bad("valid_fraction must be in (0, 1)");
@@ -124,6 +139,8 @@ impl NidOptions {
             max_epochs: self.max_epochs,
             patience: self.patience,
             min_rel_improvement: 1e-4,
+            lr_decay: self.lr_decay,
+            decay_patience: self.decay_patience,
             loss: if self.binary {
                 Loss::BinaryCrossEntropy
             } else {
@@ -155,9 +172,7 @@ pub fn pairwise_strengths(w1: ArrayView2<f64>, z: ArrayView1<f64>) -> Vec<Vec<f6
     let mut out = vec![vec![0.0; p]; p];
     for i in 0..p {
         for j in i + 1..p {
-            let s: f64 = (0..z.len())
-                .map(|u| z[u] * a[[i, u]].min(a[[j, u]]))
-                .sum();
+            let s: f64 = (0..z.len()).map(|u| z[u] * a[[i, u]].min(a[[j, u]])).sum();
             out[i][j] = s;
             out[j][i] = s;
         }
@@ -231,6 +246,7 @@ pub fn train_mlp_m(
         &opts.main_hidden,
         &opts.uni_hidden,
         opts.l1,
+        opts.init_std,
         opts.seed,
     );
     let rep = train(
@@ -317,7 +333,7 @@ fn standardize_target(y: ArrayView1<f64>) -> Result<Array1<f64>, InteractionErro
     let n = y.len() as f64;
     let m = y.sum() / n;
     let sd = (y.iter().map(|v| (v - m).powi(2)).sum::<f64>() / n).sqrt();
-    if !(sd > 0.0) {
+    if !is_pos(sd) {
         return Err(InteractionError::TooSmall("the target is constant".into()));
     }
     Ok(y.mapv(|v| (v - m) / sd))
@@ -471,7 +487,9 @@ pub fn evaluate_run(f: SyntheticFunction, seed: u64, opts: &EvalOptions) -> (f64
     let ym = ytr.mean().unwrap_or(0.0);
     let ysd = ytr.std(0.0).max(1e-12);
     let ytr = ytr.mapv(|v| (v - ym) / ysd);
-    let yva = y.slice_axis(Axis(0), Slice::from(third..2 * third)).mapv(|v| (v - ym) / ysd);
+    let yva = y
+        .slice_axis(Axis(0), Slice::from(third..2 * third))
+        .mapv(|v| (v - ym) / ysd);
     let mut nid = opts.nid.clone();
     nid.seed = seed;
     nid.binary = false;
@@ -511,7 +529,9 @@ pub fn evaluate_synthetic(
             .map(|&(f, s)| evaluate_run(f, s, opts))
             .collect()
     } else {
-        jobs.iter().map(|&(f, s)| evaluate_run(f, s, opts)).collect()
+        jobs.iter()
+            .map(|&(f, s)| evaluate_run(f, s, opts))
+            .collect()
     };
     functions
         .iter()

@@ -123,12 +123,7 @@ impl SyntheticFunction {
             F6 => vec![vec![1, 2], vec![3, 4], vec![5, 6, 8], vec![8, 9, 10]],
             F7 => vec![vec![1, 2], vec![3, 4, 6], vec![4, 5, 6, 7, 8], vec![7, 9]],
             F8 => vec![vec![1, 2], vec![3, 5, 6], vec![3, 4, 5, 7], vec![7, 8, 9]],
-            F9 => vec![
-                vec![1, 2, 3, 4, 5],
-                vec![5, 6],
-                vec![6, 7, 8],
-                vec![9, 10],
-            ],
+            F9 => vec![vec![1, 2, 3, 4, 5], vec![5, 6], vec![6, 7, 8], vec![9, 10]],
             F10 => vec![vec![1, 2], vec![3, 5, 7], vec![4, 5], vec![7, 9]],
         };
         one_based
@@ -140,9 +135,8 @@ impl SyntheticFunction {
     /// Evaluates the function at one point `x` (length 10).
     pub fn eval(self, x: &[f64]) -> f64 {
         use SyntheticFunction::*;
-        let [x1, x2, x3, x4, x5, x6, x7, x8, x9, x10] = [
-            x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7], x[8], x[9],
-        ];
+        let [x1, x2, x3, x4, x5, x6, x7, x8, x9, x10] =
+            [x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7], x[8], x[9]];
         let f3 = || {
             (x1 - x2).abs().exp() + (x2 * x3).abs() - (x3 * x3).powf(x4.abs())
                 + (x4 * x4 + x5 * x5 + x7 * x7 + x8 * x8).ln()
@@ -195,7 +189,9 @@ impl SyntheticFunction {
                     + 1.0 / (1.0 + x10.abs())
             }
             F10 => {
-                (x1 + x2).sinh() + (x3 + x5 + x7).tanh().acos() + (x4 + x5).cos()
+                (x1 + x2).sinh()
+                    + (x3 + x5 + x7).tanh().acos()
+                    + (x4 + x5).cos()
                     + 1.0 / (x7 * x9).cos()
             }
         }
