@@ -47,7 +47,11 @@ pub struct NidOptions {
     /// L1 constant on the main MLP's weights (paper: 5e-5).
     pub l1: f64,
     /// Standard deviation of the main MLP's initial weights; `None` = He
-    /// (hidden) / Xavier (output) initialization.
+    /// (hidden) / Xavier (output) initialization. Default `Some(0.1)`, the
+    /// small normal initialization of the NID reference code: with He
+    /// initialization the random initial weights of non-interacting inputs
+    /// survive the weak L1 and blur ω (measured on seed 0: F2 AUC 0.73 → 0.90,
+    /// F6 0.53 → 0.69 when switching from He to 0.1).
     pub init_std: Option<f64>,
     /// Adam step size.
     pub learning_rate: f64,
@@ -86,7 +90,7 @@ impl Default for NidOptions {
             main_hidden: vec![140, 100, 60, 20],
             uni_hidden: vec![10, 10, 10],
             l1: 5e-5,
-            init_std: None,
+            init_std: Some(0.1),
             learning_rate: 5e-3,
             batch_size: 100,
             max_epochs: 100,
