@@ -21,6 +21,7 @@ pub mod cli;
 pub mod data;
 pub mod explain;
 pub mod hyperplane;
+pub mod interactions;
 pub mod kmeans;
 pub mod metrics;
 pub mod mpc;
