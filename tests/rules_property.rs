@@ -73,6 +73,7 @@ proptest! {
         m in 1u32..4,
         beta in 1usize..3,
         binarize in prop::option::of(2usize..5),
+        product in any::<bool>(),
     ) {
         let n = 60 + (seed % 60) as usize;
         let file = random_csv(seed, n, d, k);
@@ -80,6 +81,9 @@ proptest! {
         let mut space = ExplanationSpace::identity(ds.d());
         if let Some(q) = binarize {
             space.add_quantile_thresholds(ds.x.view(), q);
+        }
+        if product && ds.d() >= 2 {
+            space.add_products(ds.x.view(), &[vec![0, ds.d() - 1]]);
         }
         let params = MpcParams::new(k)
             .m(m)

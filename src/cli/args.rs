@@ -35,6 +35,9 @@ pub enum Command {
     Hyperplane(HyperplaneArgs),
     /// Write the separating-hyperplane MILP of one pair as an LP or MPS file.
     ExportModel(ExportModelArgs),
+    /// Rank interactions by lasso-CV or Neural Interaction Detection; or run
+    /// the NID benchmark F1–F10.
+    Interactions(InteractionsArgs),
     /// Benchmarks that write tables.
     Bench {
         /// Which benchmark.
@@ -165,8 +168,21 @@ pub struct ClusterArgs {
     #[command(flatten)]
     pub data: DataArgs,
     /// Number of clusters.
-    #[arg(long, required_unless_present = "k_range", conflicts_with = "k_range")]
+    #[arg(long, required_unless_present_any = ["k_range", "labels_from"], conflicts_with = "k_range")]
     pub k: Option<usize>,
+    /// Explain the clustering given in this column (segments, classes) instead of clustering.
+    #[arg(long, value_name = "COL", conflicts_with_all = ["k", "k_range", "target"])]
+    pub labels_from: Option<String>,
+    /// Add the top K screened interaction products to the explanation space.
+    #[arg(long, value_name = "K")]
+    pub interactions: Option<usize>,
+    /// Numeric (or class) column to screen interactions against; default: the
+    /// clusters (given ones, or an initial k-means labelling, one-vs-rest).
+    #[arg(long, value_name = "COL", requires = "interactions")]
+    pub target: Option<String>,
+    /// Interaction screening method.
+    #[arg(long, default_value = "lasso")]
+    pub interaction_method: MethodArg,
     /// Try every k in A..B (inclusive) and keep the best silhouette (the paper's protocol).
     #[arg(long, value_name = "A..B", value_parser = parse_k_range)]
     pub k_range: Option<(usize, usize)>,
@@ -227,6 +243,50 @@ pub struct ClusterArgs {
     /// Two columns to plot when the data have more than two.
     #[arg(long, value_name = "A,B", value_delimiter = ',')]
     pub plot_columns: Option<Vec<String>>,
+    /// Print one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Interaction screening methods.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MethodArg {
+    /// Lasso-CV on interaction products.
+    Lasso,
+    /// Neural Interaction Detection on an MLP.
+    Nid,
+}
+
+/// `interactions` arguments.
+#[derive(Debug, Args)]
+pub struct InteractionsArgs {
+    /// CSV with a header row.
+    #[arg(long, value_name = "FILE", required_unless_present = "synthetic", conflicts_with = "synthetic")]
+    pub data: Option<PathBuf>,
+    /// Numeric target column.
+    #[arg(long, value_name = "COL", required_unless_present = "synthetic")]
+    pub target: Option<String>,
+    /// Columns to ignore (ids); repeatable.
+    #[arg(long, value_name = "COL")]
+    pub drop: Vec<String>,
+    /// Screening method.
+    #[arg(long, default_value = "lasso")]
+    pub method: MethodArg,
+    /// Highest interaction order.
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u8).range(2..=3))]
+    pub degree: u8,
+    /// How many interactions to print.
+    #[arg(long, default_value_t = 10)]
+    pub top: usize,
+    /// Seed (folds, network initialisation).
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// NID benchmark functions: `f1..f10`, `all`, or a list such as `f1,f4`.
+    #[arg(long, value_name = "LIST")]
+    pub synthetic: Option<String>,
+    /// Seeds per benchmark function (results are means).
+    #[arg(long, default_value_t = 5)]
+    pub seeds: u64,
     /// Print one JSON object.
     #[arg(long)]
     pub json: bool,

@@ -58,7 +58,8 @@ impl Observer for Spinner {
 }
 
 pub(crate) fn cluster(args: &ClusterArgs) -> Result<()> {
-    let loaded = load(&args.data, None)?;
+    let label_column = args.labels_from.as_deref().or(args.target.as_deref());
+    let loaded = load(&args.data, label_column)?;
     let ds = &loaded.dataset;
     let (m, beta) = match (args.preset, args.axis_parallel) {
         (Some(PresetArg::Mpc1), _) | (None, true) => (1, 1),
@@ -71,6 +72,53 @@ pub(crate) fn cluster(args: &ClusterArgs) -> Result<()> {
             bail!("invalid binarize: Q = {q}; at least 2 quantile bins are needed");
         }
         space.add_quantile_thresholds(ds.x.view(), q);
+    }
+    let given = match &args.labels_from {
+        Some(col) => Some(
+            ds.label_ids()
+                .with_context(|| format!("no labels read from column '{col}'"))?
+                .0,
+        ),
+        None => None,
+    };
+    let mut screened: Vec<String> = Vec::new();
+    if let Some(top) = args.interactions {
+        if ds.d() < 2 {
+            bail!("--interactions needs at least two features");
+        }
+        let screening = match (&args.target, &given) {
+            (Some(col), _) => match super::screening::numeric_target(ds, col) {
+                Ok(y) => super::screening::screen_target(ds, &y, args.interaction_method, 2, args.seed)?,
+                // A class column: screen one-vs-rest against its classes.
+                Err(_) => {
+                    let ids = ds.label_ids().context("no target values read")?.0;
+                    super::screening::screen_labels(ds, &ids, args.interaction_method, args.seed)?
+                }
+            },
+            (None, Some(labels)) => {
+                super::screening::screen_labels(ds, labels, args.interaction_method, args.seed)?
+            }
+            (None, None) => {
+                // No target: screen against an initial k-means labelling.
+                let k = args.k.or(args.k_range.map(|r| r.0)).unwrap_or(2);
+                let km = crate::kmeans::KMeansParams::new(k)
+                    .seed(args.seed)
+                    .check(ds.x.view())?;
+                let fit = crate::kmeans::fit(ds.x.view(), &km);
+                super::screening::screen_labels(ds, &fit.labels, args.interaction_method, args.seed)?
+            }
+        };
+        let products: Vec<Vec<usize>> = screening
+            .interactions
+            .iter()
+            .take(top)
+            .map(|i| i.features.clone())
+            .collect();
+        screened = screening.interactions.iter().take(top).map(|i| i.name.clone()).collect();
+        space.add_products(ds.x.view(), &products);
+    }
+    if let Some(labels) = &given {
+        return explain_given(args, &loaded, space, labels, m, beta, &screened);
     }
     let (k_lo, k_hi) = args.k_range.unwrap_or_else(|| {
         let k = args.k.expect("clap requires --k or --k-range");
@@ -156,6 +204,7 @@ pub(crate) fn cluster(args: &ClusterArgs) -> Result<()> {
             "runs": result.runs.len(), "median_run_seconds": result.median_run_seconds(),
             "solves": fit.solves.solved, "solves_optimal": fit.solves.optimal,
             "m": m, "beta": beta, "seed": args.seed,
+            "interactions": screened,
         });
         if let Some(a) = ari {
             out["ari"] = json!(a);
@@ -208,6 +257,77 @@ pub(crate) fn cluster(args: &ClusterArgs) -> Result<()> {
         }
         println!();
         print!("{}", explain::rules_text(model));
+    }
+    Ok(())
+}
+
+/// `cluster --labels-from COL`: polytopes that explain a given clustering.
+#[allow(clippy::too_many_arguments)]
+fn explain_given(
+    args: &ClusterArgs,
+    loaded: &super::commands::Loaded,
+    space: ExplanationSpace,
+    labels: &[usize],
+    m: u32,
+    beta: usize,
+    screened: &[String],
+) -> Result<()> {
+    let ds = &loaded.dataset;
+    let k = labels.iter().max().map_or(0, |l| l + 1);
+    let mut params = MpcParams::new(k)
+        .m(m)
+        .beta(beta)
+        .backend(args.backend.into())
+        .coefficients(if args.general {
+            Coefficients::General
+        } else {
+            Coefficients::Integer
+        });
+    params.solver_time_limit = Some(args.solver_time_limit);
+    let params = params.check(ds.x.view(), space.dim())?;
+    let fit = mpc::explain_labels(ds.x.view(), &ds.map, space, labels, &params)?;
+    if let Some(dir) = &args.out {
+        write_outputs(dir, ds, &fit)?;
+    }
+    if let Some(svg) = &args.plot {
+        super::plot::plot_clusters(svg, ds, &fit.model, &fit.labels, args.plot_columns.as_deref())?;
+    }
+    if args.json {
+        println!(
+            "{}",
+            json!({
+                "instance": ds.name, "n": ds.n(), "d": ds.d(), "k": fit.model.k(),
+                "silhouette": fit.silhouette, "fidelity": fit.fidelity,
+                "hyperplanes": fit.model.hyperplanes.len(),
+                "halfspaces": fit.model.halfspace_count(),
+                "seconds": fit.seconds, "backend": params.backend.name(),
+                "status": "explained", "m": m, "beta": beta,
+                "interactions": screened,
+            })
+        );
+    } else {
+        println!(
+            "{}: explaining {} given clusters, n = {}, d = {}, M = {m}, beta = {beta}",
+            ds.name,
+            k,
+            ds.n(),
+            ds.d()
+        );
+        if !screened.is_empty() {
+            println!("  screened interactions added: {}", screened.join(", "));
+        }
+        println!(
+            "  fidelity = {:.4} (share of rows inside their given cluster's polytope)",
+            fit.fidelity
+        );
+        println!(
+            "  {} hyperplanes, {} half-spaces, {:.3} s",
+            fit.model.hyperplanes.len(),
+            fit.model.halfspace_count(),
+            fit.seconds
+        );
+        println!();
+        print!("{}", explain::rules_text(&fit.model));
     }
     Ok(())
 }

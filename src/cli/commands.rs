@@ -19,6 +19,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Predict(args) => super::cluster::predict(&args),
         Command::Explain(args) => super::cluster::explain_cmd(&args),
         Command::Hyperplane(args) => super::solvers::hyperplane_cmd(&args),
+        Command::Interactions(args) => super::screening::interactions_cmd(&args),
         Command::ExportModel(args) => super::solvers::export_model(&args),
         Command::Bench {
             which: super::args::BenchCommand::Solvers(args),

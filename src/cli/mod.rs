@@ -5,6 +5,7 @@ mod args;
 mod cluster;
 mod commands;
 mod plot;
+mod screening;
 mod solvers;
 
 pub use args::Cli;

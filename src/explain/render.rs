@@ -38,11 +38,20 @@ pub fn z_feature_name(model: &PolytopeModel, j: usize) -> String {
         ExplanationFeature::Threshold { index, threshold } => {
             format!("[{} ≥ {}]", col(*index).name(), show(col(*index).unscale(*threshold)))
         }
-        ExplanationFeature::Product { indices } => indices
-            .iter()
-            .map(|&i| scaled(i))
-            .collect::<Vec<_>>()
-            .join("×"),
+        ExplanationFeature::Product {
+            indices,
+            centers,
+            scale,
+        } => format!(
+            "[{}]/{}",
+            indices
+                .iter()
+                .zip(centers)
+                .map(|(&i, &c)| format!("({} − {})", scaled(i), show(c)))
+                .collect::<Vec<_>>()
+                .join("×"),
+            show(*scale)
+        ),
     }
 }
 
@@ -169,7 +178,7 @@ fn scaling_notes(model: &PolytopeModel) -> Vec<String> {
             for &j in &nz {
                 match &model.space.features[j] {
                     ExplanationFeature::Base { index } => used[*index] = true,
-                    ExplanationFeature::Product { indices } => {
+                    ExplanationFeature::Product { indices, .. } => {
                         indices.iter().for_each(|&i| used[i] = true)
                     }
                     ExplanationFeature::Threshold { .. } => {}

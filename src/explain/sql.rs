@@ -57,13 +57,20 @@ fn z_expr(model: &PolytopeModel, j: usize) -> String {
             x_expr(model, *index),
             lit(*threshold)
         ),
-        ExplanationFeature::Product { indices } => format!(
-            "({})",
+        // Same order as the library: ((1 × (x₁ − c₁)) × (x₂ − c₂)) …
+        ExplanationFeature::Product {
+            indices,
+            centers,
+            scale,
+        } => format!(
+            "((1.0 * {}) / {})",
             indices
                 .iter()
-                .map(|&i| x_expr(model, i))
+                .zip(centers)
+                .map(|(&i, &c)| format!("({} - {})", x_expr(model, i), lit(c)))
                 .collect::<Vec<_>>()
-                .join(" * ")
+                .join(" * "),
+            lit(*scale)
         ),
     }
 }

@@ -188,6 +188,61 @@ pub fn fit_with(
     })
 }
 
+/// Explain a given clustering (customer segments, classes): solve the
+/// separating-hyperplane problem (1)–(12) for every pair of the given
+/// clusters and build the polytope model, without changing the clustering.
+/// `labels` are ids in `0..K`. The fit's `fidelity` is the share of rows
+/// inside the polytope of their *given* cluster; its `labels` are the model's
+/// decisions (which `predict` and the SQL rules reproduce).
+pub fn explain_labels(
+    x: ArrayView2<f64>,
+    map: &FeatureMap,
+    space: ExplanationSpace,
+    labels: &[usize],
+    params: &ValidMpcParams,
+) -> Result<MpcFit, MpcError> {
+    let start = Instant::now();
+    let x = x.as_standard_layout().to_owned();
+    let z = space.transform(x.view());
+    let k = labels.iter().max().map_or(0, |m| m + 1);
+    let mut centroids = Array2::<f64>::zeros((k, x.ncols()));
+    let mut counts = vec![0usize; k];
+    for (row, &l) in x.rows().into_iter().zip(labels) {
+        centroids.row_mut(l).scaled_add(1.0, &row);
+        counts[l] += 1;
+    }
+    for (c, &m) in counts.iter().enumerate() {
+        if m > 0 {
+            centroids.row_mut(c).mapv_inplace(|v| v / m as f64);
+        }
+    }
+    let (hyperplanes, solves) = init::solve_pairs(z.view(), labels, k, params)?;
+    let model = finalize(x.view(), z.view(), map, space, hyperplanes, &centroids, params);
+    let (decided, _) = model.assign_with(x.view(), z.view());
+    let fidelity = if model.k() == k {
+        model.fidelity(x.view(), labels)
+    } else {
+        0.0
+    };
+    let uncovered = ((1.0 - fidelity) * labels.len() as f64).round() as usize;
+    let silhouette = (model.k() >= 2)
+        .then(|| metrics::silhouette(x.view(), &decided).ok())
+        .flatten();
+    Ok(MpcFit {
+        model,
+        labels: decided,
+        uncovered,
+        fidelity,
+        silhouette,
+        init_status: RunStatus::Converged,
+        init_history: Vec::new(),
+        search_status: None,
+        search_history: Vec::new(),
+        solves,
+        seconds: start.elapsed().as_secs_f64(),
+    })
+}
+
 /// Labels by the tournament, uncovered rows to the nearest centre.
 fn tournament_labels(
     x: ArrayView2<f64>,

@@ -22,10 +22,19 @@ pub enum ExplanationFeature {
         /// Threshold in scaled units.
         threshold: f64,
     },
-    /// Product of columns of X.
+    /// Product of centred columns of X: Π (x_i − c_i), the centres being the
+    /// training means, so a product's sign marks the regimes of an
+    /// interaction (IBC article §2) as a product of standardized features does.
+    /// The product is divided by `scale`, its largest magnitude on the
+    /// training rows, so it spans \[−1, 1\] like the other features and the
+    /// margin ε of (3) means the same everywhere.
     Product {
         /// Columns of X.
         indices: Vec<usize>,
+        /// Centre subtracted from each column (scaled units).
+        centers: Vec<f64>,
+        /// Divisor: the largest |product| on the training rows.
+        scale: f64,
     },
 }
 
@@ -38,8 +47,16 @@ impl ExplanationFeature {
             ExplanationFeature::Threshold { index, threshold } => {
                 f64::from(u8::from(x[*index] >= *threshold))
             }
-            ExplanationFeature::Product { indices } => {
-                indices.iter().fold(1.0, |acc, &i| acc * x[i])
+            ExplanationFeature::Product {
+                indices,
+                centers,
+                scale,
+            } => {
+                indices
+                    .iter()
+                    .zip(centers)
+                    .fold(1.0, |acc, (&i, &c)| acc * (x[i] - c))
+                    / scale
             }
         }
     }
@@ -99,13 +116,33 @@ impl ExplanationSpace {
         }
     }
 
-    /// Add product features (each a set of X columns).
-    pub fn add_products(&mut self, products: &[Vec<usize>]) {
+    /// Add product features (each a set of X columns), centred on the column
+    /// means of `x`.
+    pub fn add_products(&mut self, x: ArrayView2<f64>, products: &[Vec<usize>]) {
+        let n = x.nrows().max(1) as f64;
         for p in products {
-            let f = ExplanationFeature::Product { indices: p.clone() };
-            if !self.features.contains(&f) {
-                self.features.push(f);
+            let exists = self.features.iter().any(
+                |f| matches!(f, ExplanationFeature::Product { indices, .. } if indices == p),
+            );
+            if exists {
+                continue;
             }
+            let centers: Vec<f64> = p.iter().map(|&i| x.column(i).sum() / n).collect();
+            let largest = x
+                .rows()
+                .into_iter()
+                .map(|r| {
+                    p.iter()
+                        .zip(&centers)
+                        .fold(1.0f64, |acc, (&i, &c)| acc * (r[i] - c))
+                        .abs()
+                })
+                .fold(0.0f64, f64::max);
+            self.features.push(ExplanationFeature::Product {
+                indices: p.clone(),
+                centers,
+                scale: if largest > 0.0 { largest } else { 1.0 },
+            });
         }
     }
 
@@ -137,10 +174,13 @@ mod tests {
         let mut space = ExplanationSpace::identity(2);
         assert!(space.is_identity());
         space.add_quantile_thresholds(x.view(), 2);
-        space.add_products(&[vec![0, 1]]);
+        space.add_products(x.view(), &[vec![0, 1]]);
         let z = space.transform(x.view());
         assert_eq!(z.ncols(), 2 + 2 + 1);
-        assert_eq!(z[[1, 4]], 0.5);
+        // Means: x0 = 0.4375, x1 = 0.5625; largest |product| is row 2's.
+        let scale = (1.0 - 0.4375) * 0.5625;
+        assert!((z[[1, 4]] - (0.5 - 0.4375) * (1.0 - 0.5625) / scale).abs() < 1e-15);
+        assert!(z.column(4).iter().all(|v| v.abs() <= 1.0 + 1e-15));
         assert!(!space.is_identity());
     }
 }

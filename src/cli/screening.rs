@@ -1,0 +1,169 @@
+//! `interactions`, and the screening step of `cluster --interactions`.
+
+use super::args::{InteractionsArgs, MethodArg};
+use crate::data::{self, Dataset, LoadOptions};
+use crate::interactions::lasso::{lasso_screen, LassoScreenOptions};
+use crate::interactions::nid::{evaluate_synthetic, nid_screen, EvalOptions, NidOptions};
+use crate::interactions::synthetic::SyntheticFunction;
+use crate::interactions::{screen_against_labels, ScreenMethod, ScreenOptions, Screening};
+use anyhow::{bail, Context, Result};
+use ndarray::Array1;
+use serde_json::json;
+
+/// Parse `f1..f10`, `all`, or `f1,f4`.
+fn parse_functions(text: &str) -> Result<Vec<SyntheticFunction>> {
+    let t = text.trim().to_ascii_lowercase();
+    if t == "all" {
+        return Ok(SyntheticFunction::ALL.to_vec());
+    }
+    let parse = |s: &str| {
+        SyntheticFunction::parse(s.trim())
+            .with_context(|| format!("unknown benchmark function '{s}' (expected f1 … f10)"))
+    };
+    if let Some((a, b)) = t.split_once("..") {
+        let (a, b) = (parse(a)?, parse(b)?);
+        let all = SyntheticFunction::ALL;
+        let ia = all.iter().position(|f| *f == a).expect("listed");
+        let ib = all.iter().position(|f| *f == b).expect("listed");
+        if ib < ia {
+            bail!("benchmark range {text} runs backwards");
+        }
+        return Ok(all[ia..=ib].to_vec());
+    }
+    t.split(',').map(parse).collect()
+}
+
+/// The target column as numbers, or a clear error naming the first bad row.
+pub(crate) fn numeric_target(ds: &Dataset, column: &str) -> Result<Array1<f64>> {
+    let labels = ds.labels.as_ref().context("no target column was read")?;
+    labels
+        .iter()
+        .enumerate()
+        .map(|(r, v)| {
+            v.parse::<f64>().ok().filter(|x| x.is_finite()).with_context(|| {
+                format!(
+                    "target column '{column}', data row {}: value '{v}' is not a finite number",
+                    ds.row_index[r] + 1
+                )
+            })
+        })
+        .collect::<Result<Vec<f64>>>()
+        .map(Array1::from)
+}
+
+fn method(m: MethodArg) -> ScreenMethod {
+    match m {
+        MethodArg::Lasso => ScreenMethod::Lasso,
+        MethodArg::Nid => ScreenMethod::Nid,
+    }
+}
+
+/// Screen the dataset's features against a numeric target.
+pub(crate) fn screen_target(ds: &Dataset, y: &Array1<f64>, m: MethodArg, degree: usize, seed: u64) -> Result<Screening> {
+    let names = ds.feature_names();
+    Ok(match m {
+        MethodArg::Lasso => lasso_screen(
+            ds.x.view(),
+            y.view(),
+            &names,
+            &LassoScreenOptions {
+                degree,
+                seed,
+                ..Default::default()
+            },
+        )?,
+        MethodArg::Nid => nid_screen(
+            ds.x.view(),
+            y.view(),
+            &names,
+            &NidOptions {
+                degree,
+                seed,
+                ..Default::default()
+            },
+        )?,
+    })
+}
+
+/// Screen against cluster (or class) labels, one-vs-rest.
+pub(crate) fn screen_labels(ds: &Dataset, labels: &[usize], m: MethodArg, seed: u64) -> Result<Screening> {
+    let mut opts = ScreenOptions::default();
+    opts.lasso.seed = seed;
+    opts.nid.seed = seed;
+    Ok(screen_against_labels(ds.x.view(), labels, &ds.feature_names(), method(m), &opts)?)
+}
+
+pub(crate) fn interactions_cmd(args: &InteractionsArgs) -> Result<()> {
+    if let Some(list) = &args.synthetic {
+        let functions = parse_functions(list)?;
+        if args.method != MethodArg::Nid {
+            bail!("the F1-F10 benchmark evaluates NID: use --method nid");
+        }
+        let seeds: Vec<u64> = (args.seed..args.seed + args.seeds.max(1)).collect();
+        let mut opts = EvalOptions::default();
+        opts.nid.degree = usize::from(args.degree);
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.set_message(format!(
+            "training MLP-M on {} functions × {} seeds",
+            functions.len(),
+            seeds.len()
+        ));
+        bar.enable_steady_tick(std::time::Duration::from_millis(200));
+        let reports = evaluate_synthetic(&functions, &seeds, &opts);
+        bar.finish_and_clear();
+        let average = reports.iter().map(|r| r.auc).sum::<f64>() / reports.len().max(1) as f64;
+        if args.json {
+            println!(
+                "{}",
+                json!({"functions": reports, "average_auc": average, "seeds": seeds.len()})
+            );
+        } else {
+            println!("{:<6} {:>8} {:>16} {:>10}", "fn", "AUC", "top-rank recall", "seconds");
+            for r in &reports {
+                println!(
+                    "{:<6} {:>8.4} {:>16.3} {:>10.1}",
+                    r.function, r.auc, r.top_rank_recall, r.seconds
+                );
+            }
+            println!("average pairwise AUC over {} seeds: {average:.4}", seeds.len());
+        }
+        return Ok(());
+    }
+    let path = args.data.as_ref().context("--data is required")?;
+    let target = args.target.as_ref().context("--target is required")?;
+    let ds = data::load_csv(
+        path,
+        &LoadOptions {
+            label_column: Some(target.clone()),
+            drop: args.drop.clone(),
+            categorical: Vec::new(),
+        },
+    )?;
+    if ds.d() < 2 {
+        bail!("data file {}: interactions need at least two feature columns besides the target", path.display());
+    }
+    let y = numeric_target(&ds, target)?;
+    let start = std::time::Instant::now();
+    let screening = screen_target(&ds, &y, args.method, usize::from(args.degree), args.seed)?;
+    let seconds = start.elapsed().as_secs_f64();
+    let top: Vec<_> = screening.interactions.iter().take(args.top).collect();
+    if args.json {
+        println!(
+            "{}",
+            json!({"interactions": top, "method": screening.method, "seconds": seconds})
+        );
+    } else {
+        println!(
+            "{}: {} rows, {} features, target '{target}', {} screening",
+            ds.name,
+            ds.n(),
+            ds.d(),
+            screening.method
+        );
+        for (rank, i) in top.iter().enumerate() {
+            println!("  {:>2}. {:<30} {:.6}", rank + 1, i.name, i.strength);
+        }
+        println!("  seconds = {seconds:.3}");
+    }
+    Ok(())
+}
