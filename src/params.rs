@@ -39,7 +39,10 @@ pub fn distinct_rows(x: ndarray::ArrayView2<f64>) -> usize {
 pub fn check_k(k: usize, x: ndarray::ArrayView2<f64>) -> Result<(), ParamsError> {
     let n = x.nrows();
     if k < 2 {
-        return Err(ParamsError::new("k", format!("k = {k}; at least 2 clusters are needed")));
+        return Err(ParamsError::new(
+            "k",
+            format!("k = {k}; at least 2 clusters are needed"),
+        ));
     }
     if k > n {
         return Err(ParamsError::new(

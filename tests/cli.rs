@@ -103,7 +103,10 @@ fn missing_label_column_is_named() {
 fn score_fixture_matches_sklearn() {
     let dir = tempfile::tempdir().unwrap();
     let file = common::fixture("blobs60.csv");
-    let out = polyclust(&["score", "--data", file.to_str().unwrap(), "--json"], dir.path());
+    let out = polyclust(
+        &["score", "--data", file.to_str().unwrap(), "--json"],
+        dir.path(),
+    );
     let v = json_stdout(&out);
     let s = v["silhouette"].as_f64().unwrap();
     assert!((s - common::sklearn_reference("blobs60")).abs() < 1e-9);
@@ -120,7 +123,14 @@ fn score_other_column_reports_ari() {
         "a,guess,label\n0,x,0\n0.1,x,0\n5,y,1\n5.1,y,1\n5.2,x,1\n",
     );
     let out = polyclust(
-        &["score", "--data", "two.csv", "--labels-from", "guess", "--json"],
+        &[
+            "score",
+            "--data",
+            "two.csv",
+            "--labels-from",
+            "guess",
+            "--json",
+        ],
         dir.path(),
     );
     let v = json_stdout(&out);
@@ -163,7 +173,16 @@ fn instance_commands() {
         let s = v["silhouette"].as_f64().unwrap();
         assert!((s - common::sklearn_reference(name)).abs() < 1e-9, "{name}");
     }
-    let v = run(&["kmeans", "--instance", "hepta", "--k", "7", "--restarts", "10", "--json"]);
+    let v = run(&[
+        "kmeans",
+        "--instance",
+        "hepta",
+        "--k",
+        "7",
+        "--restarts",
+        "10",
+        "--json",
+    ]);
     assert!(v["silhouette"].as_f64().unwrap() >= 0.70);
     assert_eq!(v["k"], 7);
     let unknown = std::process::Command::new(env!("CARGO_BIN_EXE_polyclust"))
@@ -195,29 +214,70 @@ fn cluster_writes_outputs_and_explains() {
     let dir = tempfile::tempdir().unwrap();
     let out = polyclust(
         &[
-            "cluster", "--generate", "blobs", "--k", "5", "--out", "run", "--plot-columns",
-            "x1,x2", "--plot", "run/plot.svg", "--json",
+            "cluster",
+            "--generate",
+            "blobs",
+            "--k",
+            "5",
+            "--out",
+            "run",
+            "--plot-columns",
+            "x1,x2",
+            "--plot",
+            "run/plot.svg",
+            "--json",
         ],
         dir.path(),
     );
     let v = json_stdout(&out);
-    for key in ["n", "d", "k", "silhouette", "fidelity", "hyperplanes", "seconds", "backend", "status"] {
+    for key in [
+        "n",
+        "d",
+        "k",
+        "silhouette",
+        "fidelity",
+        "hyperplanes",
+        "seconds",
+        "backend",
+        "status",
+    ] {
         assert!(v.get(key).is_some(), "{key} missing from {v}");
     }
-    for file in ["assignments.csv", "model.json", "rules.txt", "rules.sql", "plot.svg"] {
+    for file in [
+        "assignments.csv",
+        "model.json",
+        "rules.txt",
+        "rules.sql",
+        "plot.svg",
+    ] {
         assert!(dir.path().join("run").join(file).is_file(), "{file}");
     }
     let svg = std::fs::read_to_string(dir.path().join("run/plot.svg")).unwrap();
     assert!(svg.contains("<svg") && svg.contains("cluster 0"));
-    let rules = polyclust(&["explain", "--model", "run/model.json", "--format", "text"], dir.path());
+    let rules = polyclust(
+        &["explain", "--model", "run/model.json", "--format", "text"],
+        dir.path(),
+    );
     let text = String::from_utf8_lossy(&rules.stdout);
-    assert!(text.contains("Cluster 0") && text.contains("Pairwise comparisons"), "{text}");
-    let sql = polyclust(&["explain", "--model", "run/model.json", "--format", "sql"], dir.path());
+    assert!(
+        text.contains("Cluster 0") && text.contains("Pairwise comparisons"),
+        "{text}"
+    );
+    let sql = polyclust(
+        &["explain", "--model", "run/model.json", "--format", "sql"],
+        dir.path(),
+    );
     let sql = String::from_utf8_lossy(&sql.stdout);
     assert!(sql.starts_with("CASE") && sql.trim_end().ends_with("END"));
-    let json = polyclust(&["explain", "--model", "run/model.json", "--format", "json"], dir.path());
+    let json = polyclust(
+        &["explain", "--model", "run/model.json", "--format", "json"],
+        dir.path(),
+    );
     let parsed: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
-    assert_eq!(parsed["clusters"].as_array().unwrap().len(), v["k"].as_u64().unwrap() as usize);
+    assert_eq!(
+        parsed["clusters"].as_array().unwrap().len(),
+        v["k"].as_u64().unwrap() as usize
+    );
     let bad = polyclust(&["explain", "--model", "run/rules.txt"], dir.path());
     assert_clear_error(&bad, &["rules.txt"]);
 }

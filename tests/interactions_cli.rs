@@ -30,7 +30,16 @@ fn lasso_ranks_the_true_interaction_first() {
     let dir = tempfile::tempdir().unwrap();
     write_article_data(&dir.path().join("article.csv"), 42);
     let out = polyclust(
-        &["interactions", "--data", "article.csv", "--target", "Y", "--method", "lasso", "--json"],
+        &[
+            "interactions",
+            "--data",
+            "article.csv",
+            "--target",
+            "Y",
+            "--method",
+            "lasso",
+            "--json",
+        ],
         dir.path(),
     );
     let v = json_stdout(&out);
@@ -45,13 +54,23 @@ fn interactions_errors_are_clear() {
     let dir = tempfile::tempdir().unwrap();
     write_article_data(&dir.path().join("article.csv"), 1);
     let out = polyclust(
-        &["interactions", "--data", "article.csv", "--target", "nosuch", "--json"],
+        &[
+            "interactions",
+            "--data",
+            "article.csv",
+            "--target",
+            "nosuch",
+            "--json",
+        ],
         dir.path(),
     );
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("nosuch") && err.lines().count() == 1, "{err}");
-    let out = polyclust(&["interactions", "--synthetic", "f42", "--method", "nid"], dir.path());
+    let out = polyclust(
+        &["interactions", "--synthetic", "f42", "--method", "nid"],
+        dir.path(),
+    );
     assert_eq!(out.status.code(), Some(2));
 }
 
@@ -62,7 +81,11 @@ fn product_feature_explains_quadrant_regimes() {
     let ds = quadrants(800, 0.02, 3).into_dataset();
     let (labels, _) = ds.label_ids().unwrap();
     let fit_with = |space: ExplanationSpace, m: u32, beta: usize| {
-        let params = MpcParams::new(2).m(m).beta(beta).check(ds.x.view(), space.dim()).unwrap();
+        let params = MpcParams::new(2)
+            .m(m)
+            .beta(beta)
+            .check(ds.x.view(), space.dim())
+            .unwrap();
         mpc::explain_labels(ds.x.view(), &ds.map, space, &labels, &params).unwrap()
     };
     let plain = fit_with(ExplanationSpace::identity(2), 1, 1);
@@ -75,7 +98,12 @@ fn product_feature_explains_quadrant_regimes() {
     assert_eq!(with_product.fidelity, 1.0);
     assert_eq!(with_product.model.hyperplanes.len(), 1);
     let hp = &with_product.model.hyperplanes[0].hyperplane;
-    assert_eq!(hp.w[..2], [0.0, 0.0], "the product alone separates: {:?}", hp.w);
+    assert_eq!(
+        hp.w[..2],
+        [0.0, 0.0],
+        "the product alone separates: {:?}",
+        hp.w
+    );
 }
 
 #[test]
@@ -83,8 +111,17 @@ fn cluster_screens_and_adds_products_from_the_cli() {
     let dir = tempfile::tempdir().unwrap();
     let out = polyclust(
         &[
-            "cluster", "--generate", "quadrants", "--labels-from", "label", "--interactions", "1",
-            "--axis-parallel", "--out", "run", "--json",
+            "cluster",
+            "--generate",
+            "quadrants",
+            "--labels-from",
+            "label",
+            "--interactions",
+            "1",
+            "--axis-parallel",
+            "--out",
+            "run",
+            "--json",
         ],
         dir.path(),
     );

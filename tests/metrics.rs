@@ -10,7 +10,10 @@ fn silhouette_matches_sklearn_on_fixture() {
     let ds = load_csv(&common::fixture("blobs60.csv"), &LoadOptions::default()).unwrap();
     let (labels, _) = ds.label_ids().unwrap();
     let s = silhouette(ds.x.view(), &labels).unwrap();
-    assert!((s - common::sklearn_reference("blobs60")).abs() < 1e-9, "{s}");
+    assert!(
+        (s - common::sklearn_reference("blobs60")).abs() < 1e-9,
+        "{s}"
+    );
 }
 
 #[test]

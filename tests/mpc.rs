@@ -36,7 +36,10 @@ fn algorithm_one_is_monotone() {
             let h = &fit.init_history;
             assert!(!h.is_empty());
             for w in h.windows(2) {
-                assert!(w[1] <= w[0] + 1e-9 * w[0].abs().max(1.0), "objective rose: {h:?}");
+                assert!(
+                    w[1] <= w[0] + 1e-9 * w[0].abs().max(1.0),
+                    "objective rose: {h:?}"
+                );
             }
         }
     }
@@ -52,7 +55,9 @@ fn model_roundtrips_through_json_and_predicts_its_assignment() {
     let (labels, _) = back.assign(ds.x.view());
     assert_eq!(labels, fit.labels);
     let broken = text.replace("\"schema_version\": 1", "\"schema_version\": 99");
-    assert!(mpc::PolytopeModel::from_json(&broken).unwrap_err().contains("99"));
+    assert!(mpc::PolytopeModel::from_json(&broken)
+        .unwrap_err()
+        .contains("99"));
 }
 
 #[test]
@@ -76,14 +81,22 @@ fn read_assignments(path: &Path) -> Vec<(usize, usize)> {
 }
 
 /// Evaluate `rules.sql` with SQLite over the input CSV; returns (row, cluster).
-fn sqlite_assignments(csv_path: &Path, sql_expr: &str, categorical: &[String]) -> Vec<(usize, usize)> {
+fn sqlite_assignments(
+    csv_path: &Path,
+    sql_expr: &str,
+    categorical: &[String],
+) -> Vec<(usize, usize)> {
     let conn = rusqlite::Connection::open_in_memory().unwrap();
     let mut reader = csv::Reader::from_path(csv_path).unwrap();
     let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
     let columns: Vec<String> = header
         .iter()
         .map(|h| {
-            let kind = if categorical.contains(h) || h == "label" { "TEXT" } else { "REAL" };
+            let kind = if categorical.contains(h) || h == "label" {
+                "TEXT"
+            } else {
+                "REAL"
+            };
             format!("\"{h}\" {kind}")
         })
         .collect();
@@ -118,7 +131,9 @@ fn sqlite_assignments(csv_path: &Path, sql_expr: &str, categorical: &[String]) -
         .prepare(&format!("SELECT row_id, {sql_expr} FROM t ORDER BY row_id"))
         .unwrap();
     let rows = stmt
-        .query_map([], |r| Ok((r.get::<_, i64>(0)? as usize, r.get::<_, i64>(1)? as usize)))
+        .query_map([], |r| {
+            Ok((r.get::<_, i64>(0)? as usize, r.get::<_, i64>(1)? as usize))
+        })
         .unwrap();
     rows.map(Result::unwrap).collect()
 }
@@ -130,8 +145,19 @@ fn predict_and_sql_reproduce_assignments_on_instances() {
     };
     let registry = Registry::open(&instances).unwrap();
     let names = [
-        "atom", "chainlink", "engytime", "hepta", "lsun", "target", "tetra", "twodiamonds",
-        "wingnut", "iris", "wine", "zoo", "seeds",
+        "atom",
+        "chainlink",
+        "engytime",
+        "hepta",
+        "lsun",
+        "target",
+        "tetra",
+        "twodiamonds",
+        "wingnut",
+        "iris",
+        "wine",
+        "zoo",
+        "seeds",
     ];
     for name in names {
         let info = registry.info(name).unwrap();
@@ -145,9 +171,23 @@ fn predict_and_sql_reproduce_assignments_on_instances() {
                 .unwrap()
         };
         let out_dir = out.path().to_str().unwrap();
-        let fitted = run(&["cluster", "--instance", name, "--k", "3", "--seed", "1", "--out", out_dir, "--json"]);
+        let fitted = run(&[
+            "cluster",
+            "--instance",
+            name,
+            "--k",
+            "3",
+            "--seed",
+            "1",
+            "--out",
+            out_dir,
+            "--json",
+        ]);
         let summary = common::json_stdout(&fitted);
-        assert!(summary["fidelity"].as_f64().unwrap() > 0.9, "{name}: {summary}");
+        assert!(
+            summary["fidelity"].as_f64().unwrap() > 0.9,
+            "{name}: {summary}"
+        );
         let assignments = read_assignments(&out.path().join("assignments.csv"));
         let predicted = run(&[
             "predict",
@@ -156,7 +196,11 @@ fn predict_and_sql_reproduce_assignments_on_instances() {
             "--data",
             csv_path.to_str().unwrap(),
         ]);
-        assert!(predicted.status.success(), "{}", String::from_utf8_lossy(&predicted.stderr));
+        assert!(
+            predicted.status.success(),
+            "{}",
+            String::from_utf8_lossy(&predicted.stderr)
+        );
         let mut reader = csv::Reader::from_reader(predicted.stdout.as_slice());
         let predicted: Vec<(usize, usize)> = reader
             .records()
@@ -165,10 +209,16 @@ fn predict_and_sql_reproduce_assignments_on_instances() {
                 (r[0].parse().unwrap(), r[1].parse().unwrap())
             })
             .collect();
-        assert_eq!(predicted, assignments, "{name}: predict differs from assignments.csv");
+        assert_eq!(
+            predicted, assignments,
+            "{name}: predict differs from assignments.csv"
+        );
         let sql = std::fs::read_to_string(out.path().join("rules.sql")).unwrap();
         let from_sql = sqlite_assignments(&csv_path, &sql, &info.categorical_columns);
-        assert_eq!(from_sql, assignments, "{name}: rules.sql differs from assignments.csv");
+        assert_eq!(
+            from_sql, assignments,
+            "{name}: rules.sql differs from assignments.csv"
+        );
     }
 }
 

@@ -18,7 +18,10 @@ fn random_csv(seed: u64, n: usize, d: usize, k: usize) -> tempfile::NamedTempFil
         .map(|_| (0..d).map(|_| rng.random_range(-50.0..50.0)).collect())
         .collect();
     let mut f = tempfile::NamedTempFile::new().unwrap();
-    let header: Vec<String> = (0..d).map(|j| format!("v{j}")).chain(["colour".into()]).collect();
+    let header: Vec<String> = (0..d)
+        .map(|j| format!("v{j}"))
+        .chain(["colour".into()])
+        .collect();
     writeln!(f, "{}", header.join(",")).unwrap();
     for i in 0..n {
         let c = i % k;
@@ -36,7 +39,10 @@ fn sql_labels(csv: &std::path::Path, d: usize, expr: &str) -> Vec<usize> {
     let conn = rusqlite::Connection::open_in_memory().unwrap();
     let cols: Vec<String> = (0..d).map(|j| format!("\"v{j}\" REAL")).collect();
     conn.execute(
-        &format!("CREATE TABLE t (id INTEGER, {}, \"colour\" TEXT)", cols.join(", ")),
+        &format!(
+            "CREATE TABLE t (id INTEGER, {}, \"colour\" TEXT)",
+            cols.join(", ")
+        ),
         [],
     )
     .unwrap();

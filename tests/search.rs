@@ -29,7 +29,11 @@ fn coordinate_descent_lowers_the_loss() {
         // The final loss is −silhouette when every row is covered.
         if fit.fidelity == 1.0 {
             let last = *h.last().unwrap();
-            assert!((last + fit.silhouette.unwrap()).abs() < 1e-9, "{last} vs {:?}", fit.silhouette);
+            assert!(
+                (last + fit.silhouette.unwrap()).abs() < 1e-9,
+                "{last} vs {:?}",
+                fit.silhouette
+            );
         }
     }
 }
@@ -62,7 +66,8 @@ fn protocol_keeps_the_best_run() {
     let ds = gaussian_blobs(200, 2, 3, 0.4, 8).into_dataset();
     let space = ExplanationSpace::identity(2);
     let base = MpcParams::new(2).m(1).beta(1);
-    let result = mpc::protocol(ds.x.view(), &ds.map, &space, &base, 2..=4, 2, &(), &|_| {}).unwrap();
+    let result =
+        mpc::protocol(ds.x.view(), &ds.map, &space, &base, 2..=4, 2, &(), &|_| {}).unwrap();
     assert_eq!(result.runs.len(), 6);
     let best = result
         .runs

@@ -11,7 +11,9 @@
 //!   integrality and the MILP with binary `z` is solved when the check fails.
 //!   Every cluster is used (`u_k = 1` in (15)).
 
-use good_lp::{constraint, variable, Expression, ProblemVariables, Solution, SolverModel, Variable};
+use good_lp::{
+    constraint, variable, Expression, ProblemVariables, Solution, SolverModel, Variable,
+};
 use ndarray::ArrayView2;
 use thiserror::Error;
 
@@ -45,7 +47,11 @@ pub enum AssignError {
 }
 
 /// Cost matrix `cost[t*k + c] = ‖x_t − c_c‖² + penalty[t*k + c]`.
-pub fn cost_matrix(x: ArrayView2<f64>, centroids: ArrayView2<f64>, penalty: Option<&[f64]>) -> Vec<f64> {
+pub fn cost_matrix(
+    x: ArrayView2<f64>,
+    centroids: ArrayView2<f64>,
+    penalty: Option<&[f64]>,
+) -> Vec<f64> {
     let k = centroids.nrows();
     let mut cost = Vec::with_capacity(x.nrows() * k);
     for (t, row) in x.rows().into_iter().enumerate() {
@@ -66,7 +72,11 @@ pub fn cost_matrix(x: ArrayView2<f64>, centroids: ArrayView2<f64>, penalty: Opti
 
 /// Total cost of an assignment.
 pub fn assignment_cost(cost: &[f64], k: usize, labels: &[usize]) -> f64 {
-    labels.iter().enumerate().map(|(t, &l)| cost[t * k + l]).sum()
+    labels
+        .iter()
+        .enumerate()
+        .map(|(t, &l)| cost[t * k + l])
+        .sum()
 }
 
 /// Per-point argmin (ties to the lowest cluster index).
@@ -86,7 +96,11 @@ pub fn assign_unbounded(cost: &[f64], k: usize) -> Vec<usize> {
 
 /// Optimal assignment under cardinality bounds (transportation LP on HiGHS,
 /// MILP fallback if the vertex is not integral).
-pub fn assign_bounded(cost: &[f64], k: usize, bounds: CardinalityBounds) -> Result<Vec<usize>, AssignError> {
+pub fn assign_bounded(
+    cost: &[f64],
+    k: usize,
+    bounds: CardinalityBounds,
+) -> Result<Vec<usize>, AssignError> {
     let n = cost.len() / k;
     if bounds.n_min * k > n || bounds.n_max * k < n || bounds.n_min > bounds.n_max {
         return Err(AssignError::Infeasible {
@@ -102,7 +116,10 @@ pub fn assign_bounded(cost: &[f64], k: usize, bounds: CardinalityBounds) -> Resu
     for &l in &free {
         sizes[l] += 1;
     }
-    if sizes.iter().all(|&s| s >= bounds.n_min && s <= bounds.n_max) {
+    if sizes
+        .iter()
+        .all(|&s| s >= bounds.n_min && s <= bounds.n_max)
+    {
         return Ok(free);
     }
     match solve_transport(cost, k, bounds, false)? {
@@ -194,7 +211,10 @@ mod tests {
                 .collect();
             let mut sizes = vec![0; k];
             labels.iter().for_each(|&l| sizes[l] += 1);
-            if sizes.iter().all(|&s| s >= bounds.n_min && s <= bounds.n_max) {
+            if sizes
+                .iter()
+                .all(|&s| s >= bounds.n_min && s <= bounds.n_max)
+            {
                 best = best.min(assignment_cost(cost, k, &labels));
             }
         }
@@ -208,7 +228,11 @@ mod tests {
             let n = 4 + case % 4;
             let k = 2 + case % 2;
             let cost: Vec<f64> = (0..n * k).map(|_| rng.random_range(0.0..5.0)).collect();
-            let n_min = if (1 + case % 2) * k <= n { 1 + case % 2 } else { 1 };
+            let n_min = if (1 + case % 2) * k <= n {
+                1 + case % 2
+            } else {
+                1
+            };
             let bounds = CardinalityBounds {
                 n_min,
                 n_max: (n / k + 1).max(n_min),
@@ -216,7 +240,9 @@ mod tests {
             let labels = assign_bounded(&cost, k, bounds).unwrap();
             let mut sizes = vec![0; k];
             labels.iter().for_each(|&l| sizes[l] += 1);
-            assert!(sizes.iter().all(|&s| s >= bounds.n_min && s <= bounds.n_max));
+            assert!(sizes
+                .iter()
+                .all(|&s| s >= bounds.n_min && s <= bounds.n_max));
             let got = assignment_cost(&cost, k, &labels);
             let want = brute_force(&cost, k, bounds);
             assert!((got - want).abs() < 1e-9, "case {case}: {got} vs {want}");

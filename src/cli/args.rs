@@ -261,7 +261,12 @@ pub enum MethodArg {
 #[derive(Debug, Args)]
 pub struct InteractionsArgs {
     /// CSV with a header row.
-    #[arg(long, value_name = "FILE", required_unless_present = "synthetic", conflicts_with = "synthetic")]
+    #[arg(
+        long,
+        value_name = "FILE",
+        required_unless_present = "synthetic",
+        conflicts_with = "synthetic"
+    )]
     pub data: Option<PathBuf>,
     /// Numeric target column.
     #[arg(long, value_name = "COL", required_unless_present = "synthetic")]
@@ -306,8 +311,15 @@ fn parse_k_range(text: &str) -> Result<(usize, usize), String> {
     let (a, b) = text
         .split_once("..")
         .ok_or_else(|| format!("'{text}' is not a range A..B such as 2..10"))?;
-    let a: usize = a.trim().parse().map_err(|_| format!("'{a}' is not a whole number"))?;
-    let b: usize = b.trim().trim_start_matches('=').parse().map_err(|_| format!("'{b}' is not a whole number"))?;
+    let a: usize = a
+        .trim()
+        .parse()
+        .map_err(|_| format!("'{a}' is not a whole number"))?;
+    let b: usize = b
+        .trim()
+        .trim_start_matches('=')
+        .parse()
+        .map_err(|_| format!("'{b}' is not a whole number"))?;
     if a < 2 || b < a {
         return Err(format!("range {a}..{b} must satisfy 2 <= A <= B"));
     }

@@ -88,7 +88,9 @@ pub(crate) fn cluster(args: &ClusterArgs) -> Result<()> {
         }
         let screening = match (&args.target, &given) {
             (Some(col), _) => match super::screening::numeric_target(ds, col) {
-                Ok(y) => super::screening::screen_target(ds, &y, args.interaction_method, 2, args.seed)?,
+                Ok(y) => {
+                    super::screening::screen_target(ds, &y, args.interaction_method, 2, args.seed)?
+                }
                 // A class column: screen one-vs-rest against its classes.
                 Err(_) => {
                     let ids = ds.label_ids().context("no target values read")?.0;
@@ -105,7 +107,12 @@ pub(crate) fn cluster(args: &ClusterArgs) -> Result<()> {
                     .seed(args.seed)
                     .check(ds.x.view())?;
                 let fit = crate::kmeans::fit(ds.x.view(), &km);
-                super::screening::screen_labels(ds, &fit.labels, args.interaction_method, args.seed)?
+                super::screening::screen_labels(
+                    ds,
+                    &fit.labels,
+                    args.interaction_method,
+                    args.seed,
+                )?
             }
         };
         let products: Vec<Vec<usize>> = screening
@@ -114,7 +121,12 @@ pub(crate) fn cluster(args: &ClusterArgs) -> Result<()> {
             .take(top)
             .map(|i| i.features.clone())
             .collect();
-        screened = screening.interactions.iter().take(top).map(|i| i.name.clone()).collect();
+        screened = screening
+            .interactions
+            .iter()
+            .take(top)
+            .map(|i| i.name.clone())
+            .collect();
         space.add_products(ds.x.view(), &products);
     }
     if let Some(labels) = &given {
@@ -253,7 +265,10 @@ pub(crate) fn cluster(args: &ClusterArgs) -> Result<()> {
             fit.seconds
         );
         if let Some(dir) = &args.out {
-            println!("  wrote {}/{{assignments.csv, model.json, rules.txt, rules.sql}}", dir.display());
+            println!(
+                "  wrote {}/{{assignments.csv, model.json, rules.txt, rules.sql}}",
+                dir.display()
+            );
         }
         println!();
         print!("{}", explain::rules_text(model));
@@ -290,7 +305,13 @@ fn explain_given(
         write_outputs(dir, ds, &fit)?;
     }
     if let Some(svg) = &args.plot {
-        super::plot::plot_clusters(svg, ds, &fit.model, &fit.labels, args.plot_columns.as_deref())?;
+        super::plot::plot_clusters(
+            svg,
+            ds,
+            &fit.model,
+            &fit.labels,
+            args.plot_columns.as_deref(),
+        )?;
     }
     if args.json {
         println!(
@@ -333,7 +354,8 @@ fn explain_given(
 }
 
 fn write_outputs(dir: &Path, ds: &data::Dataset, fit: &mpc::MpcFit) -> Result<()> {
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create output directory {}", dir.display()))?;
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("cannot create output directory {}", dir.display()))?;
     let write = |name: &str, text: &str| -> Result<()> {
         let path = dir.join(name);
         std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))
@@ -345,14 +367,18 @@ fn write_outputs(dir: &Path, ds: &data::Dataset, fit: &mpc::MpcFit) -> Result<()
     write("assignments.csv", &csv)?;
     write("model.json", &fit.model.to_json())?;
     write("rules.txt", &explain::rules_text(&fit.model))?;
-    write("rules.sql", &format!("{}\n", explain::rules_sql(&fit.model)))?;
+    write(
+        "rules.sql",
+        &format!("{}\n", explain::rules_sql(&fit.model)),
+    )?;
     Ok(())
 }
 
 fn read_model(path: &Path) -> Result<PolytopeModel> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read model file {}", path.display()))?;
-    PolytopeModel::from_json(&text).map_err(|e| anyhow::anyhow!("model file {}: {e}", path.display()))
+    PolytopeModel::from_json(&text)
+        .map_err(|e| anyhow::anyhow!("model file {}: {e}", path.display()))
 }
 
 pub(crate) fn predict(args: &PredictArgs) -> Result<()> {
@@ -385,7 +411,10 @@ pub(crate) fn explain_cmd(args: &ExplainArgs) -> Result<()> {
     let model = read_model(&args.model)?;
     match args.format {
         RuleFormat::Text => print!("{}", explain::rules_text(&model)),
-        RuleFormat::Json => println!("{}", serde_json::to_string_pretty(&explain::rules_json(&model))?),
+        RuleFormat::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&explain::rules_json(&model))?
+        ),
         RuleFormat::Sql => println!("{}", explain::rules_sql(&model)),
     }
     Ok(())

@@ -99,7 +99,10 @@ pub(crate) fn load(args: &DataArgs, label_override: Option<&str>) -> Result<Load
 fn loading_note(ds: &Dataset) -> Option<String> {
     let mut parts = Vec::new();
     if ds.dropped_rows > 0 {
-        parts.push(format!("{} rows with missing cells dropped", ds.dropped_rows));
+        parts.push(format!(
+            "{} rows with missing cells dropped",
+            ds.dropped_rows
+        ));
     }
     if !ds.constant_features.is_empty() {
         parts.push(format!(
@@ -122,7 +125,10 @@ fn instances_list(json_out: bool) -> Result<()> {
     } else {
         println!("{:<14} {:>6} {:>4}  suite", "name", "n", "d");
         for i in &registry.instances {
-            println!("{:<14} {:>6} {:>4}  {}", i.name, i.n_rows, i.n_features, i.suite);
+            println!(
+                "{:<14} {:>6} {:>4}  {}",
+                i.name, i.n_rows, i.n_features, i.suite
+            );
         }
     }
     Ok(())
@@ -131,9 +137,9 @@ fn instances_list(json_out: bool) -> Result<()> {
 fn score(args: &ScoreArgs) -> Result<()> {
     let loaded = load(&args.data, args.labels_from.as_deref())?;
     let ds = &loaded.dataset;
-    let (labels, names) = ds.label_ids().context(
-        "no labels to score: name a column with --labels-from or keep the label column",
-    )?;
+    let (labels, names) = ds
+        .label_ids()
+        .context("no labels to score: name a column with --labels-from or keep the label column")?;
     let start = Instant::now();
     let s = metrics::silhouette(ds.x.view(), &labels)?;
     let seconds = start.elapsed().as_secs_f64();
@@ -152,7 +158,13 @@ fn score(args: &ScoreArgs) -> Result<()> {
         }
         println!("{out}");
     } else {
-        println!("{}: n = {}, d = {}, k = {}", ds.name, ds.n(), ds.d(), names.len());
+        println!(
+            "{}: n = {}, d = {}, k = {}",
+            ds.name,
+            ds.n(),
+            ds.d(),
+            names.len()
+        );
         if let Some(note) = loading_note(ds) {
             println!("  {note}");
         }
@@ -191,7 +203,13 @@ fn kmeans_cmd(args: &KmeansArgs) -> Result<()> {
         }
         println!("{out}");
     } else {
-        println!("{}: n = {}, d = {}, k = {}", ds.name, ds.n(), ds.d(), args.k);
+        println!(
+            "{}: n = {}, d = {}, k = {}",
+            ds.name,
+            ds.n(),
+            ds.d(),
+            args.k
+        );
         if let Some(note) = loading_note(ds) {
             println!("  {note}");
         }

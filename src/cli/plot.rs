@@ -89,12 +89,10 @@ fn boundary_segment(
             }
         }
     }
-    (lo < hi).then(|| {
-        [
-            (p0.0 + lo * dir.0, p0.1 + lo * dir.1),
-            (p0.0 + hi * dir.0, p0.1 + hi * dir.1),
-        ]
-    })
+    (lo < hi).then_some([
+        (p0.0 + lo * dir.0, p0.1 + lo * dir.1),
+        (p0.0 + hi * dir.0, p0.1 + hi * dir.1),
+    ])
 }
 
 /// Write the SVG.
@@ -109,10 +107,12 @@ pub(crate) fn plot_clusters(
     let (a, b) = match columns {
         Some([ca, cb]) => {
             let find = |c: &String| {
-                names
-                    .iter()
-                    .position(|n| n == c)
-                    .with_context(|| format!("--plot-columns: no feature named '{c}' (features: {})", names.join(", ")))
+                names.iter().position(|n| n == c).with_context(|| {
+                    format!(
+                        "--plot-columns: no feature named '{c}' (features: {})",
+                        names.join(", ")
+                    )
+                })
             };
             (find(ca)?, find(cb)?)
         }
@@ -133,11 +133,18 @@ pub(crate) fn plot_clusters(
         (lo - p)..(hi + p)
     };
     let root = SVGBackend::new(path, (800, 700)).into_drawing_area();
-    let draw_err = |e: &dyn std::fmt::Display| anyhow::anyhow!("cannot draw {}: {e}", path.display());
+    let draw_err =
+        |e: &dyn std::fmt::Display| anyhow::anyhow!("cannot draw {}: {e}", path.display());
     root.fill(&WHITE).map_err(|e| draw_err(&e))?;
     let mut chart = ChartBuilder::on(&root)
         .caption(
-            format!("{}: {} clusters (M = {}, beta = {})", ds.name, model.k(), model.settings.m, model.settings.beta),
+            format!(
+                "{}: {} clusters (M = {}, beta = {})",
+                ds.name,
+                model.k(),
+                model.settings.m,
+                model.settings.beta
+            ),
             ("sans-serif", 22),
         )
         .margin(15)
@@ -152,13 +159,12 @@ pub(crate) fn plot_clusters(
         .draw()
         .map_err(|e| draw_err(&e))?;
     for (c, colour) in (0..model.k()).map(|c| (c, PALETTE[c % PALETTE.len()])) {
-        let points = ds
-            .x
-            .rows()
-            .into_iter()
-            .zip(labels)
-            .filter(|(_, l)| **l == c)
-            .map(|(r, _)| orig(r[a], r[b]));
+        let points =
+            ds.x.rows()
+                .into_iter()
+                .zip(labels)
+                .filter(|(_, l)| **l == c)
+                .map(|(r, _)| orig(r[a], r[b]));
         chart
             .draw_series(points.map(|p| Circle::new(p, 3, colour.mix(0.75).filled())))
             .map_err(|e| draw_err(&e))?

@@ -40,12 +40,15 @@ pub(crate) fn numeric_target(ds: &Dataset, column: &str) -> Result<Array1<f64>> 
         .iter()
         .enumerate()
         .map(|(r, v)| {
-            v.parse::<f64>().ok().filter(|x| x.is_finite()).with_context(|| {
-                format!(
-                    "target column '{column}', data row {}: value '{v}' is not a finite number",
-                    ds.row_index[r] + 1
-                )
-            })
+            v.parse::<f64>()
+                .ok()
+                .filter(|x| x.is_finite())
+                .with_context(|| {
+                    format!(
+                        "target column '{column}', data row {}: value '{v}' is not a finite number",
+                        ds.row_index[r] + 1
+                    )
+                })
         })
         .collect::<Result<Vec<f64>>>()
         .map(Array1::from)
@@ -59,7 +62,13 @@ fn method(m: MethodArg) -> ScreenMethod {
 }
 
 /// Screen the dataset's features against a numeric target.
-pub(crate) fn screen_target(ds: &Dataset, y: &Array1<f64>, m: MethodArg, degree: usize, seed: u64) -> Result<Screening> {
+pub(crate) fn screen_target(
+    ds: &Dataset,
+    y: &Array1<f64>,
+    m: MethodArg,
+    degree: usize,
+    seed: u64,
+) -> Result<Screening> {
     let names = ds.feature_names();
     Ok(match m {
         MethodArg::Lasso => lasso_screen(
@@ -86,11 +95,22 @@ pub(crate) fn screen_target(ds: &Dataset, y: &Array1<f64>, m: MethodArg, degree:
 }
 
 /// Screen against cluster (or class) labels, one-vs-rest.
-pub(crate) fn screen_labels(ds: &Dataset, labels: &[usize], m: MethodArg, seed: u64) -> Result<Screening> {
+pub(crate) fn screen_labels(
+    ds: &Dataset,
+    labels: &[usize],
+    m: MethodArg,
+    seed: u64,
+) -> Result<Screening> {
     let mut opts = ScreenOptions::default();
     opts.lasso.seed = seed;
     opts.nid.seed = seed;
-    Ok(screen_against_labels(ds.x.view(), labels, &ds.feature_names(), method(m), &opts)?)
+    Ok(screen_against_labels(
+        ds.x.view(),
+        labels,
+        &ds.feature_names(),
+        method(m),
+        &opts,
+    )?)
 }
 
 pub(crate) fn interactions_cmd(args: &InteractionsArgs) -> Result<()> {
@@ -118,14 +138,20 @@ pub(crate) fn interactions_cmd(args: &InteractionsArgs) -> Result<()> {
                 json!({"functions": reports, "average_auc": average, "seeds": seeds.len()})
             );
         } else {
-            println!("{:<6} {:>8} {:>16} {:>10}", "fn", "AUC", "top-rank recall", "seconds");
+            println!(
+                "{:<6} {:>8} {:>16} {:>10}",
+                "fn", "AUC", "top-rank recall", "seconds"
+            );
             for r in &reports {
                 println!(
                     "{:<6} {:>8.4} {:>16.3} {:>10.1}",
                     r.function, r.auc, r.top_rank_recall, r.seconds
                 );
             }
-            println!("average pairwise AUC over {} seeds: {average:.4}", seeds.len());
+            println!(
+                "average pairwise AUC over {} seeds: {average:.4}",
+                seeds.len()
+            );
         }
         return Ok(());
     }
@@ -140,7 +166,10 @@ pub(crate) fn interactions_cmd(args: &InteractionsArgs) -> Result<()> {
         },
     )?;
     if ds.d() < 2 {
-        bail!("data file {}: interactions need at least two feature columns besides the target", path.display());
+        bail!(
+            "data file {}: interactions need at least two feature columns besides the target",
+            path.display()
+        );
     }
     let y = numeric_target(&ds, target)?;
     let start = std::time::Instant::now();

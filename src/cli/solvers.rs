@@ -1,6 +1,8 @@
 //! `hyperplane`, `export-model` and `bench solvers`.
 
-use super::args::{BenchSolversArgs, ExportModelArgs, FamilyArgs, HyperplaneArgs, ModelFormat, PairArgs};
+use super::args::{
+    BenchSolversArgs, ExportModelArgs, FamilyArgs, HyperplaneArgs, ModelFormat, PairArgs,
+};
 use super::commands::{load, Loaded};
 use crate::hyperplane::{
     self, Backend, Coefficients, HyperplaneParams, HyperplaneProblem, SolveOptions, SolveOutcome,
@@ -21,7 +23,10 @@ fn family_params(family: &FamilyArgs, d: usize) -> Result<ValidHyperplaneParams>
         })
         .check()?;
     if family.beta > d {
-        bail!("invalid beta: beta = {} exceeds the number of features d = {d}", family.beta);
+        bail!(
+            "invalid beta: beta = {} exceeds the number of features d = {d}",
+            family.beta
+        );
     }
     Ok(params)
 }
@@ -45,7 +50,10 @@ fn pair_rows(args: &PairArgs) -> Result<(Loaded, Vec<usize>, Vec<usize>)> {
     let (names, members) = clusters(&loaded)?;
     let find = |label: &str| {
         names.iter().position(|n| n == label).with_context(|| {
-            format!("no cluster labelled '{label}' (labels: {})", names.join(", "))
+            format!(
+                "no cluster labelled '{label}' (labels: {})",
+                names.join(", ")
+            )
         })
     };
     let (i, j) = (find(&args.i)?, find(&args.j)?);
@@ -59,7 +67,9 @@ fn status_name(outcome: &SolveOutcome) -> String {
     match outcome.status {
         hyperplane::SolveStatus::Optimal => "optimal".into(),
         hyperplane::SolveStatus::GapLimit { gap } => format!("gap_limit (gap {gap:.2e})"),
-        hyperplane::SolveStatus::TimeLimit { gap: Some(gap) } => format!("time_limit (gap {gap:.2e})"),
+        hyperplane::SolveStatus::TimeLimit { gap: Some(gap) } => {
+            format!("time_limit (gap {gap:.2e})")
+        }
         hyperplane::SolveStatus::TimeLimit { gap: None } => "time_limit".into(),
     }
 }
@@ -127,7 +137,11 @@ pub(crate) fn hyperplane_cmd(args: &HyperplaneArgs) -> Result<()> {
             outcome.backend
         );
         let terms: Vec<String> = w.iter().map(|(n, v)| format!("{v}·{n}'")).collect();
-        println!("  w·x + b = {} + {:.6}", terms.join(" + "), outcome.hyperplane.b);
+        println!(
+            "  w·x + b = {} + {:.6}",
+            terms.join(" + "),
+            outcome.hyperplane.b
+        );
         println!("  objective = {:.6}", outcome.objective);
         println!("  misclassified = {}", outcome.misclassified);
         println!("  status = {}", status_name(&outcome));
@@ -186,8 +200,10 @@ pub(crate) fn bench_solvers(args: &BenchSolversArgs) -> Result<()> {
         .collect();
     let bar = indicatif::ProgressBar::new((pairs.len() * backends.len()) as u64);
     bar.set_style(
-        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} solves [{elapsed_precise}] {msg}")
-            .expect("valid template"),
+        indicatif::ProgressStyle::with_template(
+            "{bar:30} {pos}/{len} solves [{elapsed_precise}] {msg}",
+        )
+        .expect("valid template"),
     );
     for &(i, j) in &pairs {
         let problem = HyperplaneProblem::new(ds.x.view(), &members[i], &members[j])?;
@@ -229,7 +245,10 @@ pub(crate) fn bench_solvers(args: &BenchSolversArgs) -> Result<()> {
             .collect();
         let mut medians = serde_json::Map::new();
         for &backend in &backends {
-            medians.insert(backend.name().into(), json!(median(&rows_of(&rows, backend))));
+            medians.insert(
+                backend.name().into(),
+                json!(median(&rows_of(&rows, backend))),
+            );
         }
         println!(
             "{}",
@@ -249,7 +268,10 @@ pub(crate) fn bench_solvers(args: &BenchSolversArgs) -> Result<()> {
             params.m(),
             params.beta()
         );
-        println!("{:<12} {:<10} {:>16} {:<24} {:>10}", "pair", "backend", "objective", "status", "seconds");
+        println!(
+            "{:<12} {:<10} {:>16} {:<24} {:>10}",
+            "pair", "backend", "objective", "status", "seconds"
+        );
         for (pair, o) in &rows {
             println!(
                 "{:<12} {:<10} {:>16.8} {:<24} {:>10.4}",

@@ -49,7 +49,9 @@ pub enum DataError {
         detail: String,
     },
     /// A row has a different number of fields than the header.
-    #[error("data file {path}, row {row} (line {line}): {found} fields where the header has {expected}")]
+    #[error(
+        "data file {path}, row {row} (line {line}): {found} fields where the header has {expected}"
+    )]
     Ragged {
         /// File path.
         path: PathBuf,
@@ -87,7 +89,9 @@ pub enum DataError {
         available: String,
     },
     /// No feature column is left.
-    #[error("data file {path} has no feature columns once the label and dropped columns are removed")]
+    #[error(
+        "data file {path} has no feature columns once the label and dropped columns are removed"
+    )]
     NoFeatures {
         /// File path.
         path: PathBuf,
@@ -468,10 +472,7 @@ pub fn prepare(
         let detail = if table.rows.is_empty() {
             String::new()
         } else {
-            format!(
-                " ({} rows, all with a missing cell)",
-                table.rows.len()
-            )
+            format!(" ({} rows, all with a missing cell)", table.rows.len())
         };
         return Err(DataError::NoRows {
             path: path.clone(),
@@ -586,9 +587,7 @@ pub fn prepare(
         match col {
             FeatureColumn::Numeric { source, .. } => {
                 let slot = source_slot(source);
-                let values = parsed[slot]
-                    .as_ref()
-                    .expect("numeric columns were parsed");
+                let values = parsed[slot].as_ref().expect("numeric columns were parsed");
                 for (i, v) in values.iter().enumerate() {
                     x[[i, j]] = col.scale(*v);
                 }

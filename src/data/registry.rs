@@ -85,14 +85,17 @@ impl Registry {
 
     /// Look up an instance by name.
     pub fn info(&self, name: &str) -> Result<&InstanceInfo, DataError> {
-        self.instances.iter().find(|i| i.name == name).ok_or_else(|| {
-            let names: Vec<&str> = self.instances.iter().map(|i| i.name.as_str()).collect();
-            DataError::Registry(format!(
-                "no instance named '{name}' in {} (known: {})",
-                self.dir.display(),
-                names.join(", ")
-            ))
-        })
+        self.instances
+            .iter()
+            .find(|i| i.name == name)
+            .ok_or_else(|| {
+                let names: Vec<&str> = self.instances.iter().map(|i| i.name.as_str()).collect();
+                DataError::Registry(format!(
+                    "no instance named '{name}' in {} (known: {})",
+                    self.dir.display(),
+                    names.join(", ")
+                ))
+            })
     }
 
     /// Load options implied by the manifest entry.

@@ -87,23 +87,6 @@ pub fn quadrants(n: usize, margin: f64, seed: u64) -> SyntheticInstance {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn generators_are_seeded() {
-        let a = gaussian_blobs(50, 3, 4, 0.5, 7);
-        let b = gaussian_blobs(50, 3, 4, 0.5, 7);
-        assert_eq!(a.x, b.x);
-        assert_eq!(a.labels, b.labels);
-        let q = quadrants(100, 0.05, 1);
-        for (row, l) in q.x.rows().into_iter().zip(&q.labels) {
-            assert_eq!(*l, usize::from(row[0] * row[1] > 0.0));
-        }
-    }
-}
-
 impl SyntheticInstance {
     /// Prepare the instance as the loader prepares a CSV: min-max scaled
     /// features with the inverse map, labels kept apart.
@@ -142,6 +125,23 @@ impl SyntheticInstance {
             row_index: (0..n).collect(),
             dropped_rows: 0,
             constant_features,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generators_are_seeded() {
+        let a = gaussian_blobs(50, 3, 4, 0.5, 7);
+        let b = gaussian_blobs(50, 3, 4, 0.5, 7);
+        assert_eq!(a.x, b.x);
+        assert_eq!(a.labels, b.labels);
+        let q = quadrants(100, 0.05, 1);
+        for (row, l) in q.x.rows().into_iter().zip(&q.labels) {
+            assert_eq!(*l, usize::from(row[0] * row[1] > 0.0));
         }
     }
 }

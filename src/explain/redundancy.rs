@@ -4,7 +4,9 @@
 
 use super::PolytopeModel;
 use crate::hyperplane::Side;
-use good_lp::{constraint, variable, Expression, ProblemVariables, Solution, SolverModel, Variable};
+use good_lp::{
+    constraint, variable, Expression, ProblemVariables, Solution, SolverModel, Variable,
+};
 use ndarray::ArrayView2;
 
 /// Slack within which the LP optimum counts as "implied" (LP feasibility
@@ -22,7 +24,12 @@ pub fn remove_redundant(model: &mut PolytopeModel, z: ArrayView2<f64>) {
         .map(|j| z.column(j).iter().copied().fold(f64::INFINITY, f64::min))
         .collect();
     let hi: Vec<f64> = (0..dz)
-        .map(|j| z.column(j).iter().copied().fold(f64::NEG_INFINITY, f64::max))
+        .map(|j| {
+            z.column(j)
+                .iter()
+                .copied()
+                .fold(f64::NEG_INFINITY, f64::max)
+        })
         .collect();
     let hyperplanes = model.hyperplanes.clone();
     for polytope in &mut model.polytopes {

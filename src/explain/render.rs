@@ -36,7 +36,11 @@ pub fn z_feature_name(model: &PolytopeModel, j: usize) -> String {
     match &model.space.features[j] {
         ExplanationFeature::Base { index } => scaled(*index),
         ExplanationFeature::Threshold { index, threshold } => {
-            format!("[{} ≥ {}]", col(*index).name(), show(col(*index).unscale(*threshold)))
+            format!(
+                "[{} ≥ {}]",
+                col(*index).name(),
+                show(col(*index).unscale(*threshold))
+            )
         }
         ExplanationFeature::Product {
             indices,
@@ -68,13 +72,12 @@ fn holds(side: Side, score: f64) -> bool {
 /// units (`2·x1' − x2' ≥ 0.31`).
 pub fn halfspace_text(model: &PolytopeModel, h: &HalfSpace) -> String {
     let hp = &model.hyperplanes[h.hyperplane].hyperplane;
-    let nonzero: Vec<(usize, f64)> = hp
-        .w
-        .iter()
-        .enumerate()
-        .filter(|(_, w)| **w != 0.0)
-        .map(|(j, w)| (j, *w))
-        .collect();
+    let nonzero: Vec<(usize, f64)> =
+        hp.w.iter()
+            .enumerate()
+            .filter(|(_, w)| **w != 0.0)
+            .map(|(j, w)| (j, *w))
+            .collect();
     if nonzero.is_empty() {
         return if holds(h.side, hp.b) { "TRUE" } else { "FALSE" }.into();
     }
@@ -169,9 +172,9 @@ fn scaling_notes(model: &PolytopeModel) -> Vec<String> {
             let w = &model.hyperplanes[h.hyperplane].hyperplane.w;
             let nz: Vec<usize> = (0..w.len()).filter(|&j| w[j] != 0.0).collect();
             let linear = nz.len() > 1
-                || nz
-                    .iter()
-                    .any(|&j| matches!(model.space.features[j], ExplanationFeature::Product { .. }));
+                || nz.iter().any(|&j| {
+                    matches!(model.space.features[j], ExplanationFeature::Product { .. })
+                });
             if !linear {
                 continue;
             }
@@ -194,7 +197,11 @@ fn scaling_notes(model: &PolytopeModel) -> Vec<String> {
         .filter(|(_, u)| *u)
         .filter_map(|(c, _)| match c {
             FeatureColumn::Numeric { source, min, max } => Some(if max > min {
-                format!("{source}' = ({source} − {}) / {}", show(*min), show(max - min))
+                format!(
+                    "{source}' = ({source} − {}) / {}",
+                    show(*min),
+                    show(max - min)
+                )
             } else {
                 format!("{source}' = 0 (constant column)")
             }),
@@ -258,13 +265,12 @@ pub fn rules_text(model: &PolytopeModel) -> String {
 pub fn rules_json(model: &PolytopeModel) -> Value {
     let halfspace = |h: &HalfSpace| {
         let hp = &model.hyperplanes[h.hyperplane].hyperplane;
-        let coefficients: serde_json::Map<String, Value> = hp
-            .w
-            .iter()
-            .enumerate()
-            .filter(|(_, w)| **w != 0.0)
-            .map(|(j, w)| (z_feature_name(model, j), json!(w)))
-            .collect();
+        let coefficients: serde_json::Map<String, Value> =
+            hp.w.iter()
+                .enumerate()
+                .filter(|(_, w)| **w != 0.0)
+                .map(|(j, w)| (z_feature_name(model, j), json!(w)))
+                .collect();
         json!({
             "text": halfspace_text(model, h),
             "coefficients": coefficients,

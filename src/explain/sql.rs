@@ -35,7 +35,12 @@ fn x_expr(model: &PolytopeModel, i: usize) -> String {
     match &model.map.columns[i] {
         FeatureColumn::Numeric { source, min, max } => {
             if max > min {
-                format!("(({} - {}) / {})", quote_ident(source), lit(*min), lit(max - min))
+                format!(
+                    "(({} - {}) / {})",
+                    quote_ident(source),
+                    lit(*min),
+                    lit(max - min)
+                )
             } else {
                 "0.0".into()
             }

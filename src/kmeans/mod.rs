@@ -63,13 +63,22 @@ impl KMeansParams {
     pub fn check(self, x: ArrayView2<f64>) -> Result<ValidKMeansParams, ParamsError> {
         check_k(self.k, x)?;
         if self.restarts == 0 {
-            return Err(ParamsError::new("restarts", "at least one restart is needed"));
+            return Err(ParamsError::new(
+                "restarts",
+                "at least one restart is needed",
+            ));
         }
         if self.max_iter == 0 {
-            return Err(ParamsError::new("max_iter", "at least one iteration is needed"));
+            return Err(ParamsError::new(
+                "max_iter",
+                "at least one iteration is needed",
+            ));
         }
         if !(self.tol >= 0.0 && self.tol.is_finite()) {
-            return Err(ParamsError::new("tol", "tolerance must be a finite number ≥ 0"));
+            return Err(ParamsError::new(
+                "tol",
+                "tolerance must be a finite number ≥ 0",
+            ));
         }
         Ok(ValidKMeansParams(self))
     }
@@ -315,7 +324,11 @@ mod tests {
         let same = ndarray::array![[1.0], [1.0], [1.0]];
         assert!(KMeansParams::new(2).check(same.view()).is_err());
         assert_eq!(
-            KMeansParams::new(2).restarts(0).check(x.view()).unwrap_err().field,
+            KMeansParams::new(2)
+                .restarts(0)
+                .check(x.view())
+                .unwrap_err()
+                .field,
             "restarts"
         );
     }

@@ -105,17 +105,15 @@ impl SilhouetteState {
             sizes[l] += 1;
         }
         let mut sums = vec![0.0; n * k];
-        sums.par_chunks_mut(k)
-            .enumerate()
-            .for_each_init(
-                || vec![0.0; n],
-                |row, (t, out)| {
-                    distances.row_into(t, row);
-                    for (&dist, &l) in row.iter().zip(labels) {
-                        out[l] += dist;
-                    }
-                },
-            );
+        sums.par_chunks_mut(k).enumerate().for_each_init(
+            || vec![0.0; n],
+            |row, (t, out)| {
+                distances.row_into(t, row);
+                for (&dist, &l) in row.iter().zip(labels) {
+                    out[l] += dist;
+                }
+            },
+        );
         Self {
             labels: labels.to_vec(),
             sizes,
@@ -231,7 +229,7 @@ impl SilhouetteState {
         let n = self.labels.len();
         let (size_i, size_j) = (self.sizes[i], self.sizes[j]);
         let mut total = 0.0;
-        for t in 0..n {
+        for (t, &cached) in other_min.iter().enumerate().take(n) {
             let own = self.labels[t];
             let size = self.sizes[own];
             if size <= 1 {
@@ -239,7 +237,7 @@ impl SilhouetteState {
             }
             let row = &self.sums[t * k..(t + 1) * k];
             let r = row[own] / (size - 1) as f64;
-            let mut q = other_min[t];
+            let mut q = cached;
             if own != i && size_i > 0 {
                 q = q.min(row[i] / size_i as f64);
             }

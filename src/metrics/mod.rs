@@ -13,7 +13,9 @@ use thiserror::Error;
 #[derive(Debug, Clone, PartialEq, Error)]
 pub enum MetricsError {
     /// Silhouette needs 2 ≤ number of clusters ≤ n − 1.
-    #[error("silhouette needs between 2 and n - 1 clusters, got {clusters} clusters for n = {n} points")]
+    #[error(
+        "silhouette needs between 2 and n - 1 clusters, got {clusters} clusters for n = {n} points"
+    )]
     ClusterCount {
         /// Clusters present.
         clusters: usize,

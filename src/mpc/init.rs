@@ -132,17 +132,14 @@ pub fn penalty_matrix(
     if lambda == 0.0 {
         return penalty;
     }
-    penalty
-        .par_chunks_mut(k)
-        .enumerate()
-        .for_each(|(t, row)| {
-            let zrow = z.row(t);
-            for h in hyperplanes {
-                let s = h.hyperplane.score(zrow);
-                row[h.i] += lambda * (-s).max(0.0);
-                row[h.j] += lambda * (s + epsilon).max(0.0);
-            }
-        });
+    penalty.par_chunks_mut(k).enumerate().for_each(|(t, row)| {
+        let zrow = z.row(t);
+        for h in hyperplanes {
+            let s = h.hyperplane.score(zrow);
+            row[h.i] += lambda * (-s).max(0.0);
+            row[h.j] += lambda * (s + epsilon).max(0.0);
+        }
+    });
     penalty
 }
 
@@ -155,9 +152,9 @@ fn centres(x: ArrayView2<f64>, labels: &[usize], previous: &Array2<f64>) -> Arra
         sums.row_mut(l).scaled_add(1.0, &row);
         counts[l] += 1;
     }
-    for c in 0..k {
-        if counts[c] > 0 {
-            sums.row_mut(c).mapv_inplace(|v| v / counts[c] as f64);
+    for (c, &count) in counts.iter().enumerate() {
+        if count > 0 {
+            sums.row_mut(c).mapv_inplace(|v| v / count as f64);
         } else {
             sums.row_mut(c).assign(&previous.row(c));
         }
@@ -195,7 +192,12 @@ pub fn assign_step(
 }
 
 /// Objective (31) of an assignment.
-pub fn objective(x: ArrayView2<f64>, labels: &[usize], centroids: ArrayView2<f64>, penalty: &[f64]) -> f64 {
+pub fn objective(
+    x: ArrayView2<f64>,
+    labels: &[usize],
+    centroids: ArrayView2<f64>,
+    penalty: &[f64],
+) -> f64 {
     let k = centroids.nrows();
     let cost = assign::cost_matrix(x, centroids, Some(penalty));
     assign::assignment_cost(&cost, k, labels)
@@ -222,7 +224,11 @@ pub fn initialize(
     let mut hyperplanes = Vec::new();
     let mut solves = SolveStats::default();
     let mut status = RunStatus::IterationLimit;
-    let out_of_time = || params.time_limit.is_some_and(|t| start.elapsed().as_secs_f64() > t);
+    let out_of_time = || {
+        params
+            .time_limit
+            .is_some_and(|t| start.elapsed().as_secs_f64() > t)
+    };
     for outer in 1..=params.max_outer {
         // Lines 4–8: assignments and centres with ξ fixed.
         for _ in 0..params.max_inner {

@@ -156,7 +156,12 @@ pub fn fit_with(
         solves.solved += found.solves.solved;
         solves.optimal += found.solves.optimal;
         solves.seconds += found.solves.seconds;
-        (found.hyperplanes, found.centroids, Some(found.status), found.history)
+        (
+            found.hyperplanes,
+            found.centroids,
+            Some(found.status),
+            found.history,
+        )
     } else {
         (init.hyperplanes, init.centroids, None, Vec::new())
     };
@@ -172,7 +177,9 @@ pub fn fit_with(
     let (labels, inside) = model.assign_with(x.view(), z.view());
     let uncovered = inside.iter().filter(|i| !**i).count();
     let fidelity = 1.0 - uncovered as f64 / labels.len() as f64;
-    let silhouette = (model.k() >= 2).then(|| metrics::silhouette(x.view(), &labels).ok()).flatten();
+    let silhouette = (model.k() >= 2)
+        .then(|| metrics::silhouette(x.view(), &labels).ok())
+        .flatten();
     Ok(MpcFit {
         model,
         labels,
@@ -217,7 +224,15 @@ pub fn explain_labels(
         }
     }
     let (hyperplanes, solves) = init::solve_pairs(z.view(), labels, k, params)?;
-    let model = finalize(x.view(), z.view(), map, space, hyperplanes, &centroids, params);
+    let model = finalize(
+        x.view(),
+        z.view(),
+        map,
+        space,
+        hyperplanes,
+        &centroids,
+        params,
+    );
     let (decided, _) = model.assign_with(x.view(), z.view());
     let fidelity = if model.k() == k {
         model.fidelity(x.view(), labels)
@@ -340,7 +355,12 @@ pub fn finalize(
 /// polytope covers (whose tournament must not change). `w` is unchanged and no
 /// such row changes side, so the labels are unchanged; the boundary then sits
 /// as far as possible from the data, like a decision tree's midpoint split.
-fn center_margins(z: ArrayView2<f64>, hyperplanes: &mut [PairHyperplane], labels: &[usize], inside: &[bool]) {
+fn center_margins(
+    z: ArrayView2<f64>,
+    hyperplanes: &mut [PairHyperplane],
+    labels: &[usize],
+    inside: &[bool],
+) {
     for h in hyperplanes.iter_mut() {
         let mut lowest_non_negative = f64::INFINITY;
         let mut highest_negative = f64::NEG_INFINITY;

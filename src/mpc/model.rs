@@ -119,7 +119,10 @@ impl PolytopeModel {
     /// Cluster of one row (X and Z given) and whether it lies inside a polytope.
     pub fn decide(&self, x: ArrayView1<f64>, z: ArrayView1<f64>) -> (usize, bool) {
         for p in &self.polytopes {
-            if p.halfspaces.iter().all(|h| h.contains(&self.hyperplanes, z)) {
+            if p.halfspaces
+                .iter()
+                .all(|h| h.contains(&self.hyperplanes, z))
+            {
                 return (p.cluster, true);
             }
         }
@@ -150,9 +153,11 @@ impl PolytopeModel {
             .into_iter()
             .zip(labels)
             .filter(|(zr, &l)| {
-                self.polytopes
-                    .get(l)
-                    .is_some_and(|p| p.halfspaces.iter().all(|h| h.contains(&self.hyperplanes, *zr)))
+                self.polytopes.get(l).is_some_and(|p| {
+                    p.halfspaces
+                        .iter()
+                        .all(|h| h.contains(&self.hyperplanes, *zr))
+                })
             })
             .count();
         inside as f64 / labels.len().max(1) as f64

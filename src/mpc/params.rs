@@ -151,27 +151,45 @@ impl MpcParams {
     pub fn check(self, x: ArrayView2<f64>, d_z: usize) -> Result<ValidMpcParams, ParamsError> {
         let n = x.nrows();
         if self.m < 1 {
-            return Err(ParamsError::new("m", format!("M = {}; the coefficient bound must be at least 1", self.m)));
+            return Err(ParamsError::new(
+                "m",
+                format!("M = {}; the coefficient bound must be at least 1", self.m),
+            ));
         }
         if self.beta < 1 {
-            return Err(ParamsError::new("beta", "beta = 0; at least one non-zero coefficient is needed"));
+            return Err(ParamsError::new(
+                "beta",
+                "beta = 0; at least one non-zero coefficient is needed",
+            ));
         }
         if self.beta > d_z {
             return Err(ParamsError::new(
                 "beta",
-                format!("beta = {} exceeds the number of explanation features d = {d_z}", self.beta),
+                format!(
+                    "beta = {} exceeds the number of explanation features d = {d_z}",
+                    self.beta
+                ),
             ));
         }
         if !(self.lambda >= 0.0 && self.lambda.is_finite()) {
-            return Err(ParamsError::new("lambda", format!("lambda = {}; it must be a finite number ≥ 0", self.lambda)));
+            return Err(ParamsError::new(
+                "lambda",
+                format!("lambda = {}; it must be a finite number ≥ 0", self.lambda),
+            ));
         }
         if !(self.epsilon > 0.0 && self.epsilon.is_finite()) {
-            return Err(ParamsError::new("epsilon", format!("epsilon = {}; it must be a finite number > 0", self.epsilon)));
+            return Err(ParamsError::new(
+                "epsilon",
+                format!("epsilon = {}; it must be a finite number > 0", self.epsilon),
+            ));
         }
         check_k(self.k, x)?;
         if let Some(k_max) = self.k_max {
             if k_max < self.k {
-                return Err(ParamsError::new("k-max", format!("k-max = {k_max} is below k = {}", self.k)));
+                return Err(ParamsError::new(
+                    "k-max",
+                    format!("k-max = {k_max} is below k = {}", self.k),
+                ));
             }
         }
         let n_min = self.n_min.unwrap_or(0);
@@ -179,20 +197,32 @@ impl MpcParams {
         if n_min * self.k > n {
             return Err(ParamsError::new(
                 "n-min",
-                format!("n-min = {n_min} times k = {} exceeds the number of rows n = {n}", self.k),
+                format!(
+                    "n-min = {n_min} times k = {} exceeds the number of rows n = {n}",
+                    self.k
+                ),
             ));
         }
         if n_max * self.k < n {
             return Err(ParamsError::new(
                 "n-max",
-                format!("n-max = {n_max} times k = {} is below the number of rows n = {n}", self.k),
+                format!(
+                    "n-max = {n_max} times k = {} is below the number of rows n = {n}",
+                    self.k
+                ),
             ));
         }
         if n_min > n_max {
-            return Err(ParamsError::new("n-min", format!("n-min = {n_min} exceeds n-max = {n_max}")));
+            return Err(ParamsError::new(
+                "n-min",
+                format!("n-min = {n_min} exceeds n-max = {n_max}"),
+            ));
         }
         if self.kmeans_restarts == 0 {
-            return Err(ParamsError::new("restarts", "at least one k-means restart is needed"));
+            return Err(ParamsError::new(
+                "restarts",
+                "at least one k-means restart is needed",
+            ));
         }
         if self.coefficients == Coefficients::General && self.backend == Backend::Enumerate {
             return Err(ParamsError::new(

@@ -95,7 +95,14 @@ pub fn protocol(
                     continue;
                 }
             };
-            let fit = fit_with(x.view(), map, space.clone(), &params, observer, Some(&distances))?;
+            let fit = fit_with(
+                x.view(),
+                map,
+                space.clone(),
+                &params,
+                observer,
+                Some(&distances),
+            )?;
             let run = ProtocolRun {
                 k,
                 seed,

@@ -176,7 +176,8 @@ impl SweepSpace<'_> {
                 };
                 let loss = match &cache {
                     Some(c) => {
-                        -state.silhouette_pair(i, j, c) + UNCOVERED_WEIGHT * uncovered as f64 / self.n as f64
+                        -state.silhouette_pair(i, j, c)
+                            + UNCOVERED_WEIGHT * uncovered as f64 / self.n as f64
                     }
                     None => Search::loss(&state, uncovered, self.n),
                 };
@@ -227,7 +228,9 @@ impl Sample {
         let size = sample_size(n);
         let rows: Vec<usize> = (0..size).map(|s| s * n / size).collect();
         let mut position = vec![None; n];
-        rows.iter().enumerate().for_each(|(p, &t)| position[t] = Some(p));
+        rows.iter()
+            .enumerate()
+            .for_each(|(p, &t)| position[t] = Some(p));
         let sub = x.select(ndarray::Axis(0), &rows);
         Some(Self {
             rows,
@@ -392,9 +395,15 @@ impl<'a> Search<'a> {
             rows.iter().for_each(|r| v[r.0] = true);
             v
         };
-        let base_uncovered = (0..self.n).filter(|&t| !in_rows[t] && !self.covered[t]).count();
+        let base_uncovered = (0..self.n)
+            .filter(|&t| !in_rows[t] && !self.covered[t])
+            .count();
         let mut candidates: Vec<usize> = (0..directions.len()).collect();
-        if let Some(sample) = self.sample.as_ref().filter(|_| directions.len() > EXACT_DIRECTIONS) {
+        if let Some(sample) = self
+            .sample
+            .as_ref()
+            .filter(|_| directions.len() > EXACT_DIRECTIONS)
+        {
             let labels: Vec<usize> = sample.rows.iter().map(|&t| state.labels()[t]).collect();
             let sub_state = SilhouetteState::new(&sample.dist, &labels, state.slots());
             let sub_rows: Vec<(usize, bool, bool, usize)> = rows
@@ -442,7 +451,15 @@ impl<'a> Search<'a> {
             .filter_map(|&idx| {
                 let theta = current.filter(|(c, _)| *c == idx).map(|(_, t)| t);
                 space
-                    .sweep(&positioned, &directions[idx], i, j, rows, theta, GRID_POSITIONS)
+                    .sweep(
+                        &positioned,
+                        &directions[idx],
+                        i,
+                        j,
+                        rows,
+                        theta,
+                        GRID_POSITIONS,
+                    )
                     .map(|(loss, theta)| (loss, idx, theta))
             })
             .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
@@ -450,7 +467,11 @@ impl<'a> Search<'a> {
 
     /// Best boundary shift of the hyperplane at index `h`: (loss, new hyperplane).
     fn best_shift(&self, h: usize) -> Option<(f64, Hyperplane)> {
-        let PairHyperplane { i, j, ref hyperplane } = self.hyperplanes[h];
+        let PairHyperplane {
+            i,
+            j,
+            ref hyperplane,
+        } = self.hyperplanes[h];
         let rows: Vec<(usize, bool, bool, usize)> = (0..self.n)
             .filter_map(|t| {
                 let can_i = self.wins_all_but(t, i, j);
@@ -464,8 +485,14 @@ impl<'a> Search<'a> {
             return None;
         }
         let directions = self.directions(&hyperplane.w);
-        let (loss, idx, theta) =
-            self.best_boundary(&self.state, i, j, &rows, &directions, Some((0, -hyperplane.b)))?;
+        let (loss, idx, theta) = self.best_boundary(
+            &self.state,
+            i,
+            j,
+            &rows,
+            &directions,
+            Some((0, -hyperplane.b)),
+        )?;
         Some((
             loss,
             Hyperplane {
@@ -488,7 +515,8 @@ impl<'a> Search<'a> {
         let new_slot = state.add_slot();
         let d = self.z.ncols();
         let directions: Vec<Vec<f64>> = self.directions(&vec![0.0; d]).split_off(1);
-        let (loss, idx, theta) = self.best_boundary(&state, c, new_slot, &rows, &directions, None)?;
+        let (loss, idx, theta) =
+            self.best_boundary(&state, c, new_slot, &rows, &directions, None)?;
         Some((
             loss,
             Hyperplane {
@@ -541,7 +569,12 @@ impl<'a> Search<'a> {
         let zs: Vec<usize> = (0..self.n)
             .filter(|&t| self.state.labels()[t] == c && self.covered[t])
             .collect();
-        let split_h = self.hyperplanes.last().expect("just pushed").hyperplane.clone();
+        let split_h = self
+            .hyperplanes
+            .last()
+            .expect("just pushed")
+            .hyperplane
+            .clone();
         for &t in &zs {
             if split_h.score(self.z.row(t)) < 0.0 {
                 for (a, v) in centre.iter_mut().zip(self.x.row(t)) {
@@ -559,12 +592,19 @@ impl<'a> Search<'a> {
 
     /// Merge b into a (a < b): Some((loss, hyperplanes)) when the merged
     /// clustering improves on `current`.
-    fn try_merge(&self, a: usize, b: usize, current: f64, stats: &mut SolveStats) -> Result<Option<(f64, Vec<PairHyperplane>)>, MpcError> {
+    fn try_merge(
+        &self,
+        a: usize,
+        b: usize,
+        current: f64,
+        stats: &mut SolveStats,
+    ) -> Result<Option<(f64, Vec<PairHyperplane>)>, MpcError> {
         // Only adjacent clusters merge: some row of one could belong to the other.
         let adjacent = (0..self.n).any(|t| {
             let l = self.state.labels()[t];
             self.covered[t]
-                && ((l == a && self.wins_all_but(t, b, a)) || (l == b && self.wins_all_but(t, a, b)))
+                && ((l == a && self.wins_all_but(t, b, a))
+                    || (l == b && self.wins_all_but(t, a, b)))
         });
         if !adjacent {
             return Ok(None);
@@ -576,7 +616,9 @@ impl<'a> Search<'a> {
                 state.move_point(self.dist, t, a);
             }
         }
-        if state.clusters() < 2 || Self::loss(&state, self.uncovered(), self.n) >= current - MIN_GAIN {
+        if state.clusters() < 2
+            || Self::loss(&state, self.uncovered(), self.n) >= current - MIN_GAIN
+        {
             return Ok(None);
         }
         let merged_rows: Vec<usize> = (0..self.n)
@@ -588,7 +630,7 @@ impl<'a> Search<'a> {
         let mut hyperplanes: Vec<PairHyperplane> = self
             .hyperplanes
             .iter()
-            .filter(|h| !(h.i == a && h.j == b) && h.i != b && h.j != b)
+            .filter(|h| h.i != b && h.j != b)
             .cloned()
             .collect();
         let options = SolveOptions {
@@ -613,12 +655,19 @@ impl<'a> Search<'a> {
             if identical {
                 continue;
             }
-            let others: Vec<usize> = (0..self.n).filter(|&t| self.state.labels()[t] == other).collect();
+            let others: Vec<usize> = (0..self.n)
+                .filter(|&t| self.state.labels()[t] == other)
+                .collect();
             if others.is_empty() {
                 continue;
             }
-            let (ci, cj) = if h.i == a { (&merged_rows, &others) } else { (&others, &merged_rows) };
-            let problem = HyperplaneProblem::new(self.z.view(), ci, cj).map_err(|e| MpcError::Solve(e.into()))?;
+            let (ci, cj) = if h.i == a {
+                (&merged_rows, &others)
+            } else {
+                (&others, &merged_rows)
+            };
+            let problem = HyperplaneProblem::new(self.z.view(), ci, cj)
+                .map_err(|e| MpcError::Solve(e.into()))?;
             let outcome = hyperplane::solve(&problem, &self.params.hyperplane, &options)?;
             stats.record(&outcome);
             h.hyperplane = outcome.hyperplane;
@@ -639,7 +688,8 @@ impl<'a> Search<'a> {
         probe.active[b] = false;
         probe.accept_labels();
         let loss = probe.current_loss();
-        Ok((loss < current - MIN_GAIN && probe.state.clusters() >= 2).then_some((loss, hyperplanes)))
+        Ok((loss < current - MIN_GAIN && probe.state.clusters() >= 2)
+            .then_some((loss, hyperplanes)))
     }
 }
 
@@ -678,7 +728,11 @@ pub fn search<'a>(
     let mut stats = SolveStats::default();
     let mut status = RunStatus::Converged;
     let max_moves = 200;
-    let out_of_time = || params.time_limit.is_some_and(|t| start.elapsed().as_secs_f64() > t);
+    let out_of_time = || {
+        params
+            .time_limit
+            .is_some_and(|t| start.elapsed().as_secs_f64() > t)
+    };
     // Queue items: hyperplanes by (i, j), then clusters (split), then merges.
     // An item is examined again only after one of its clusters changed (its
     // members or its hyperplanes) since it was last examined; the search ends
@@ -705,7 +759,8 @@ pub fn search<'a>(
         let dirty = |item: &(u8, usize, usize)| {
             examined.get(item) != Some(&(version[item.1], version[item.2]))
         };
-        let Some(offset) = (0..queue.len()).find(|o| dirty(&queue[(cursor + o) % queue.len()])) else {
+        let Some(offset) = (0..queue.len()).find(|o| dirty(&queue[(cursor + o) % queue.len()]))
+        else {
             break;
         };
         let item = queue[(cursor + offset) % queue.len()];
@@ -726,7 +781,9 @@ pub fn search<'a>(
         let kind = usize::from(item.0);
         let applied = match item.0 {
             0 => {
-                let Some(h) = s.pair_index(item.1, item.2) else { continue };
+                let Some(h) = s.pair_index(item.1, item.2) else {
+                    continue;
+                };
                 match s.best_shift(h) {
                     Some((l, hp)) if l < loss - MIN_GAIN => {
                         s.hyperplanes[h].hyperplane = hp;
@@ -805,7 +862,11 @@ pub fn search<'a>(
         .into_iter()
         .filter_map(|h| {
             let (i, j) = (map[h.i]?, map[h.j]?);
-            Some(PairHyperplane { i, j, hyperplane: h.hyperplane })
+            Some(PairHyperplane {
+                i,
+                j,
+                hyperplane: h.hyperplane,
+            })
         })
         .collect();
     let kept: Vec<Vec<f64>> = s

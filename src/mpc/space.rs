@@ -73,7 +73,9 @@ impl ExplanationSpace {
     /// Z = X.
     pub fn identity(d: usize) -> Self {
         Self {
-            features: (0..d).map(|index| ExplanationFeature::Base { index }).collect(),
+            features: (0..d)
+                .map(|index| ExplanationFeature::Base { index })
+                .collect(),
         }
     }
 
@@ -121,9 +123,10 @@ impl ExplanationSpace {
     pub fn add_products(&mut self, x: ArrayView2<f64>, products: &[Vec<usize>]) {
         let n = x.nrows().max(1) as f64;
         for p in products {
-            let exists = self.features.iter().any(
-                |f| matches!(f, ExplanationFeature::Product { indices, .. } if indices == p),
-            );
+            let exists = self
+                .features
+                .iter()
+                .any(|f| matches!(f, ExplanationFeature::Product { indices, .. } if indices == p));
             if exists {
                 continue;
             }
