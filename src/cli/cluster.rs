@@ -212,6 +212,8 @@ pub(crate) fn cluster(args: &ClusterArgs) -> Result<()> {
             "seconds": result.seconds, "backend": backend.name(),
             "status": fit.search_status.unwrap_or(fit.init_status).name(),
             "init_status": fit.init_status.name(),
+            "search_moves": fit.search_history.len().saturating_sub(1),
+            "init_iterations": fit.init_history.len(),
             "best_k": result.best_k, "best_seed": result.best_seed,
             "runs": result.runs.len(), "median_run_seconds": result.median_run_seconds(),
             "solves": fit.solves.solved, "solves_optimal": fit.solves.optimal,
