@@ -35,6 +35,8 @@ pub enum Command {
     Hyperplane(HyperplaneArgs),
     /// Write the separating-hyperplane MILP of one pair as an LP or MPS file.
     ExportModel(ExportModelArgs),
+    /// Interaction-based regimes: models A/B/C/D under cross-validation.
+    Ibc(super::ibc::IbcArgs),
     /// Benchmarks that write tables.
     Bench {
         /// Which benchmark.

@@ -20,6 +20,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Explain(args) => super::cluster::explain_cmd(&args),
         Command::Hyperplane(args) => super::solvers::hyperplane_cmd(&args),
         Command::ExportModel(args) => super::solvers::export_model(&args),
+        Command::Ibc(args) => super::ibc::ibc_cmd(&args),
         Command::Bench {
             which: super::args::BenchCommand::Solvers(args),
         } => super::solvers::bench_solvers(&args),

@@ -4,10 +4,12 @@
 mod args;
 mod cluster;
 mod commands;
+mod ibc;
 mod plot;
 mod solvers;
 
 pub use args::Cli;
+pub use ibc::IbcArgs;
 
 use clap::Parser;
 use std::process::ExitCode;
