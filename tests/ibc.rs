@@ -11,6 +11,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
 
+#[allow(clippy::needless_range_loop)] // index form mirrors the textbook elimination
 /// Solves the normal equations `[1 X]ᵀ[1 X] β = [1 X]ᵀ y` by Gaussian
 /// elimination with partial pivoting: independent of the QR code path.
 fn normal_equations(x: &Array2<f64>, y: &Array1<f64>) -> Vec<f64> {
@@ -27,7 +28,9 @@ fn normal_equations(x: &Array2<f64>, y: &Array1<f64>) -> Vec<f64> {
         }
     }
     for k in 0..m {
-        let piv = (k..m).max_by(|&i, &j| a[i][k].abs().total_cmp(&a[j][k].abs())).unwrap();
+        let piv = (k..m)
+            .max_by(|&i, &j| a[i][k].abs().total_cmp(&a[j][k].abs()))
+            .unwrap();
         a.swap(k, piv);
         for i in k + 1..m {
             let f = a[i][k] / a[k][k];
@@ -83,11 +86,22 @@ fn qr_recovers_an_exact_fit_with_badly_scaled_columns() {
 fn rank_deficient_regime_uses_ridge_and_is_reported() {
     // A regime where one feature is constant (zero): [1, X] is rank-deficient.
     let n = 40;
-    let x = Array2::from_shape_fn((n, 2), |(t, j)| if j == 0 { t as f64 } else if t < 20 { 0.0 } else { t as f64 * 0.5 });
+    let x = Array2::from_shape_fn((n, 2), |(t, j)| {
+        if j == 0 {
+            t as f64
+        } else if t < 20 {
+            0.0
+        } else {
+            t as f64 * 0.5
+        }
+    });
     let y: Array1<f64> = (0..n).map(|t| 1.0 + t as f64).collect();
     let labels: Vec<usize> = (0..n).map(|t| usize::from(t >= 20)).collect();
     let m = RegimeModels::fit(x.view(), y.view(), &labels, 2, ols::DEFAULT_RIDGE);
-    assert!(matches!(m.fits[0].as_ref().unwrap().solver, Solver::Ridge { .. }));
+    assert!(matches!(
+        m.fits[0].as_ref().unwrap().solver,
+        Solver::Ridge { .. }
+    ));
     assert!(m.fallback());
     let pred = m.predict(x.view(), &labels);
     assert!(ols::r2_score(y.view(), pred.view()) > 0.999);
@@ -105,7 +119,11 @@ fn article_in_sample_figures_with_the_sign_split() {
         y,
         x,
         &data.names,
-        &SplitOptions { min_leaf: 10, seed: 0, ridge_lambda: ols::DEFAULT_RIDGE },
+        &SplitOptions {
+            min_leaf: 10,
+            seed: 0,
+            ridge_lambda: ols::DEFAULT_RIDGE,
+        },
     )
     .unwrap();
     let labels = split.assign(x);
@@ -126,11 +144,18 @@ fn article_in_sample_figures_with_the_sign_split() {
 #[test]
 fn article_cross_validated_figures_and_chosen_variable() {
     let data = simulate::article(1000, 2, 42);
-    let opts = IbcOptions { seed: 1, ..IbcOptions::default() };
+    let opts = IbcOptions {
+        seed: 1,
+        ..IbcOptions::default()
+    };
     let r = ibc::run(data.x.view(), data.y.view(), &data.names, &opts).unwrap();
     eprintln!("{}", serde_json::to_string(&r.models).unwrap());
     assert_eq!(r.top_interactions[0], "Xi×Xj");
-    assert!(r.split.variables.iter().all(|v| v == "Xi" || v == "Xj"), "{:?}", r.split);
+    assert!(
+        r.split.variables.iter().all(|v| v == "Xi" || v == "Xj"),
+        "{:?}",
+        r.split
+    );
     for s in &r.fold_splits {
         assert!(s.variables.iter().all(|v| v == "Xi" || v == "Xj"), "{s:?}");
     }
@@ -147,12 +172,26 @@ fn article_cross_validated_figures_and_chosen_variable() {
 #[test]
 fn degree3_split_uses_the_interacting_variables() {
     let data = simulate::degree3(1000, 2, 5);
-    let opts = IbcOptions { degree: 3, polytope_k: vec![], seed: 2, ..IbcOptions::default() };
+    let opts = IbcOptions {
+        degree: 3,
+        polytope_k: vec![],
+        seed: 2,
+        ..IbcOptions::default()
+    };
     let r = ibc::run(data.x.view(), data.y.view(), &data.names, &opts).unwrap();
-    eprintln!("{} {:?} {}", r.top_interactions[0], r.split, serde_json::to_string(&r.models).unwrap());
+    eprintln!(
+        "{} {:?} {}",
+        r.top_interactions[0],
+        r.split,
+        serde_json::to_string(&r.models).unwrap()
+    );
     assert_eq!(r.top_interactions[0], "X1×X2×X3");
     let interacting = ["X1", "X2", "X3"];
-    assert!(r.split.variables.iter().all(|v| interacting.contains(&v.as_str())));
+    assert!(r
+        .split
+        .variables
+        .iter()
+        .all(|v| interacting.contains(&v.as_str())));
     // One variable cannot linearise x1·x2·x3; two can, partly (§13).
     assert_eq!(r.split.variables.len(), 2, "{:?}", r.split);
     assert!(r.models.b.r2_cv > r.models.a.r2_cv + 0.15, "{:?}", r.models);
@@ -162,18 +201,33 @@ fn degree3_split_uses_the_interacting_variables() {
 #[test]
 fn regime_dependent_interaction_d_beats_c_out_of_sample() {
     let data = simulate::regimes(1000, 1, 9);
-    let opts = IbcOptions { polytope_k: vec![], seed: 3, ..IbcOptions::default() };
+    let opts = IbcOptions {
+        polytope_k: vec![],
+        seed: 3,
+        ..IbcOptions::default()
+    };
     let r = ibc::run(data.x.view(), data.y.view(), &data.names, &opts).unwrap();
-    eprintln!("{:?} {}", r.split, serde_json::to_string(&r.models).unwrap());
+    eprintln!(
+        "{:?} {}",
+        r.split,
+        serde_json::to_string(&r.models).unwrap()
+    );
     assert!(r.models.d.r2_cv > r.models.c.r2_cv + 0.05, "{:?}", r.models);
     assert!(r.models.d.rmse_cv < r.models.c.rmse_cv);
-    assert!(r.split.variables.contains(&"Xj".to_string()), "{:?}", r.split);
+    assert!(
+        r.split.variables.contains(&"Xj".to_string()),
+        "{:?}",
+        r.split
+    );
 }
 
 #[test]
 fn polytope_split_assigns_held_out_rows() {
     let data = simulate::article(400, 0, 4);
-    let (train, test) = (data.x.slice_axis(Axis(0), (0..300).into()), data.x.slice_axis(Axis(0), (300..400).into()));
+    let (train, test) = (
+        data.x.slice_axis(Axis(0), (0..300).into()),
+        data.x.slice_axis(Axis(0), (300..400).into()),
+    );
     let split = Split::fit(
         SplitRule::Polytope(4),
         &[0, 1],
@@ -181,7 +235,11 @@ fn polytope_split_assigns_held_out_rows() {
         data.y.slice_axis(Axis(0), (0..300).into()),
         train,
         &data.names,
-        &SplitOptions { min_leaf: 10, seed: 0, ridge_lambda: 1e-3 },
+        &SplitOptions {
+            min_leaf: 10,
+            seed: 0,
+            ridge_lambda: 1e-3,
+        },
     )
     .unwrap();
     assert!((2..=4).contains(&split.regimes));
@@ -204,6 +262,22 @@ fn folds_partition_the_rows() {
 #[test]
 fn too_few_rows_is_an_error() {
     let data = simulate::article(30, 0, 1);
-    let err = ibc::run(data.x.view(), data.y.view(), &data.names, &IbcOptions::default()).unwrap_err();
-    assert!(matches!(err, IbcError::TooFewRows { n: 30, folds: 5, .. }), "{err}");
+    let err = ibc::run(
+        data.x.view(),
+        data.y.view(),
+        &data.names,
+        &IbcOptions::default(),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            IbcError::TooFewRows {
+                n: 30,
+                folds: 5,
+                ..
+            }
+        ),
+        "{err}"
+    );
 }

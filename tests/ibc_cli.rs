@@ -19,15 +19,34 @@ fn assert_one_line_error(out: &std::process::Output, needles: &[&str]) {
 fn simulate_then_ibc_json() {
     let dir = tempfile::tempdir().unwrap();
     let out = polyclust(
-        &["ibc", "--simulate", "article", "--seed", "42", "--noise-features", "2", "--write", "art.csv"],
+        &[
+            "ibc",
+            "--simulate",
+            "article",
+            "--seed",
+            "42",
+            "--noise-features",
+            "2",
+            "--write",
+            "art.csv",
+        ],
         dir.path(),
     );
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = std::fs::read_to_string(dir.path().join("art.csv")).unwrap();
     assert_eq!(text.lines().next().unwrap(), "Xi,Xj,noise1,noise2,Y");
     assert_eq!(text.lines().count(), 1001);
 
-    let out = polyclust(&["ibc", "--data", "art.csv", "--target", "Y", "--json", "--seed", "1"], dir.path());
+    let out = polyclust(
+        &[
+            "ibc", "--data", "art.csv", "--target", "Y", "--json", "--seed", "1",
+        ],
+        dir.path(),
+    );
     let v = json_stdout(&out);
     assert_eq!(v["top_interactions"][0], "Xi×Xj");
     let vars = v["split"]["variables"].as_array().unwrap();
@@ -39,19 +58,48 @@ fn simulate_then_ibc_json() {
         }
     }
     let r2 = |m: &str| v["models"][m]["r2_cv"].as_f64().unwrap();
-    assert!(r2("A") < 0.05 && r2("B") > 0.5 && r2("C") > 0.85 && r2("D") > 0.85, "{v}");
+    assert!(
+        r2("A") < 0.05 && r2("B") > 0.5 && r2("C") > 0.85 && r2("D") > 0.85,
+        "{v}"
+    );
     assert!(v["ridge_fallback"].is_boolean() && v["seconds"].is_f64());
 }
 
 #[test]
 fn text_output_has_the_table() {
     let dir = tempfile::tempdir().unwrap();
-    polyclust(&["ibc", "--simulate", "degree3", "--rows", "400", "--write", "d3.csv"], dir.path());
-    let out = polyclust(
-        &["ibc", "--data", "d3.csv", "--target", "Y", "--degree", "3", "--folds", "3", "--no-polytope"],
+    polyclust(
+        &[
+            "ibc",
+            "--simulate",
+            "degree3",
+            "--rows",
+            "400",
+            "--write",
+            "d3.csv",
+        ],
         dir.path(),
     );
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = polyclust(
+        &[
+            "ibc",
+            "--data",
+            "d3.csv",
+            "--target",
+            "Y",
+            "--degree",
+            "3",
+            "--folds",
+            "3",
+            "--no-polytope",
+        ],
+        dir.path(),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8_lossy(&out.stdout);
     for needle in ["X1×X2×X3", "split:", "A  linear", "D  per-regime"] {
         assert!(text.contains(needle), "{needle} missing: {text}");
@@ -61,7 +109,18 @@ fn text_output_has_the_table() {
 #[test]
 fn missing_target_column() {
     let dir = tempfile::tempdir().unwrap();
-    polyclust(&["ibc", "--simulate", "article", "--rows", "100", "--write", "a.csv"], dir.path());
+    polyclust(
+        &[
+            "ibc",
+            "--simulate",
+            "article",
+            "--rows",
+            "100",
+            "--write",
+            "a.csv",
+        ],
+        dir.path(),
+    );
     let out = polyclust(&["ibc", "--data", "a.csv", "--target", "Z"], dir.path());
     assert_one_line_error(&out, &["a.csv", "'Z'"]);
 }
@@ -71,7 +130,12 @@ fn non_numeric_target() {
     let dir = tempfile::tempdir().unwrap();
     let mut text = String::from("a,b,Y\n");
     for t in 0..60 {
-        text.push_str(&format!("{},{},{}\n", t, t % 7, if t == 5 { "high".into() } else { t.to_string() }));
+        text.push_str(&format!(
+            "{},{},{}\n",
+            t,
+            t % 7,
+            if t == 5 { "high".into() } else { t.to_string() }
+        ));
     }
     std::fs::write(dir.path().join("bad.csv"), text).unwrap();
     let out = polyclust(&["ibc", "--data", "bad.csv", "--target", "Y"], dir.path());
@@ -81,7 +145,21 @@ fn non_numeric_target() {
 #[test]
 fn too_few_rows_for_the_folds() {
     let dir = tempfile::tempdir().unwrap();
-    polyclust(&["ibc", "--simulate", "article", "--rows", "30", "--write", "s.csv"], dir.path());
-    let out = polyclust(&["ibc", "--data", "s.csv", "--target", "Y", "--folds", "5"], dir.path());
+    polyclust(
+        &[
+            "ibc",
+            "--simulate",
+            "article",
+            "--rows",
+            "30",
+            "--write",
+            "s.csv",
+        ],
+        dir.path(),
+    );
+    let out = polyclust(
+        &["ibc", "--data", "s.csv", "--target", "Y", "--folds", "5"],
+        dir.path(),
+    );
     assert_one_line_error(&out, &["s.csv", "30 rows", "5-fold"]);
 }

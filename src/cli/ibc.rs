@@ -75,7 +75,10 @@ pub struct IbcArgs {
 /// Run `polyclust ibc`.
 pub(crate) fn ibc_cmd(args: &IbcArgs) -> Result<()> {
     if let Some(kind) = args.simulate {
-        let path = args.write.as_ref().context("--simulate needs --write FILE")?;
+        let path = args
+            .write
+            .as_ref()
+            .context("--simulate needs --write FILE")?;
         let sim = match kind {
             SimulateArg::Article => simulate::article(args.rows, args.noise_features, args.seed),
             SimulateArg::Degree3 => simulate::degree3(args.rows, args.noise_features, args.seed),
@@ -128,7 +131,10 @@ fn load_regression(path: &Path, target: &str) -> Result<(Array2<f64>, Array1<f64
         categorical: Vec::new(),
     };
     let ds = data::prepare(&table, &options, None)?;
-    let labels = ds.labels.as_ref().context("the target column was not read")?;
+    let labels = ds
+        .labels
+        .as_ref()
+        .context("the target column was not read")?;
     let mut y = Array1::zeros(labels.len());
     for (i, text) in labels.iter().enumerate() {
         match text.parse::<f64>() {
@@ -187,7 +193,9 @@ fn print_report(r: &IbcReport) {
         );
     }
     if r.ridge_fallback {
-        println!("note: a rank-deficient or tiny regime was fitted by ridge (or by the pooled model)");
+        println!(
+            "note: a rank-deficient or tiny regime was fitted by ridge (or by the pooled model)"
+        );
     }
     println!("seconds = {:.3}", r.seconds);
 }

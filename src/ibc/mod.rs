@@ -155,7 +155,9 @@ impl IbcOptions {
             ));
         }
         if self.polytope_k.iter().any(|&k| k < 2) {
-            return Err(IbcError::InvalidOption("polytope k must be at least 2".into()));
+            return Err(IbcError::InvalidOption(
+                "polytope k must be at least 2".into(),
+            ));
         }
         let need = MIN_ROWS_PER_FOLD * self.folds;
         if n < need {
@@ -257,10 +259,20 @@ fn check_input(x: ArrayView2<f64>, y: ArrayView1<f64>, names: &[String]) -> Resu
         )));
     }
     if let Some(t) = y.iter().position(|v| !v.is_finite()) {
-        return Err(IbcError::Input(format!("target value of row {} is not finite", t + 1)));
+        return Err(IbcError::Input(format!(
+            "target value of row {} is not finite",
+            t + 1
+        )));
     }
-    if let Some(t) = x.rows().into_iter().position(|r| r.iter().any(|v| !v.is_finite())) {
-        return Err(IbcError::Input(format!("row {} has a non-finite feature", t + 1)));
+    if let Some(t) = x
+        .rows()
+        .into_iter()
+        .position(|r| r.iter().any(|v| !v.is_finite()))
+    {
+        return Err(IbcError::Input(format!(
+            "row {} has a non-finite feature",
+            t + 1
+        )));
     }
     Ok(())
 }

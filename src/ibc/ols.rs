@@ -122,14 +122,19 @@ pub fn ols_qr(x: ArrayView2<f64>, y: ArrayView1<f64>) -> Option<LinearFit> {
         if alpha_norm == 0.0 {
             return None;
         }
-        let alpha = if cols[k][k] > 0.0 { -alpha_norm } else { alpha_norm };
+        let alpha = if cols[k][k] > 0.0 {
+            -alpha_norm
+        } else {
+            alpha_norm
+        };
         let mut v: Vec<f64> = cols[k][k..].to_vec();
         v[0] -= alpha;
         let vnorm2: f64 = v.iter().map(|t| t * t).sum();
         diag[k] = alpha;
         if vnorm2 > 0.0 {
             for col in cols.iter_mut().skip(k + 1) {
-                let s: f64 = v.iter().zip(&col[k..]).map(|(a, c)| a * c).sum::<f64>() * 2.0 / vnorm2;
+                let s: f64 =
+                    v.iter().zip(&col[k..]).map(|(a, c)| a * c).sum::<f64>() * 2.0 / vnorm2;
                 for (c, a) in col[k..].iter_mut().zip(&v) {
                     *c -= s * a;
                 }
@@ -268,7 +273,12 @@ pub fn r2_score(y: ArrayView1<f64>, pred: ArrayView1<f64>) -> f64 {
 /// Root mean squared error.
 pub fn rmse(y: ArrayView1<f64>, pred: ArrayView1<f64>) -> f64 {
     let n = y.len() as f64;
-    (y.iter().zip(pred).map(|(a, b)| (a - b) * (a - b)).sum::<f64>() / n).sqrt()
+    (y.iter()
+        .zip(pred)
+        .map(|(a, b)| (a - b) * (a - b))
+        .sum::<f64>()
+        / n)
+        .sqrt()
 }
 
 #[cfg(test)]
@@ -279,7 +289,11 @@ mod tests {
     #[test]
     fn exact_fit_is_recovered() {
         let x = array![[0.0, 1.0], [1.0, 0.0], [2.0, 5.0], [3.0, -1.0], [4.0, 2.0]];
-        let y: Array1<f64> = x.rows().into_iter().map(|r| 1.0 + 2.0 * r[0] - 3.0 * r[1]).collect();
+        let y: Array1<f64> = x
+            .rows()
+            .into_iter()
+            .map(|r| 1.0 + 2.0 * r[0] - 3.0 * r[1])
+            .collect();
         let f = fit_linear(x.view(), y.view(), DEFAULT_RIDGE);
         assert_eq!(f.solver, Solver::Qr);
         assert!((f.intercept - 1.0).abs() < 1e-12);

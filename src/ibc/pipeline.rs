@@ -87,7 +87,9 @@ impl RegimeModels {
 
     /// Whether any regime used the ridge/constant fallback or the pooled model.
     pub fn fallback(&self) -> bool {
-        self.fits.iter().any(|f| f.as_ref().is_none_or(LinearFit::is_fallback))
+        self.fits
+            .iter()
+            .any(|f| f.as_ref().is_none_or(LinearFit::is_fallback))
     }
 }
 
@@ -127,7 +129,8 @@ pub struct Predictions {
 pub fn with_products(x: ArrayView2<f64>, top: &[Interaction]) -> Array2<f64> {
     let (n, p) = x.dim();
     let mut out = Array2::zeros((n, p + top.len()));
-    out.slice_axis_mut(Axis(1), ndarray::Slice::from(0..p)).assign(&x);
+    out.slice_axis_mut(Axis(1), ndarray::Slice::from(0..p))
+        .assign(&x);
     for (k, inter) in top.iter().enumerate() {
         for t in 0..n {
             out[[t, p + k]] = inter.features.iter().map(|&j| x[[t, j]]).product();
@@ -166,7 +169,11 @@ pub fn screen_top(
     let first = s.interactions.first().map_or(0.0, |i| i.strength);
     let mut top: Vec<Interaction> = Vec::new();
     for (k, inter) in s.interactions.into_iter().enumerate() {
-        if k == 0 || (top.len() < opts.top_k && inter.strength > 0.0 && inter.strength >= opts.min_relative_strength * first) {
+        if k == 0
+            || (top.len() < opts.top_k
+                && inter.strength > 0.0
+                && inter.strength >= opts.min_relative_strength * first)
+        {
             top.push(inter);
         }
         if top.len() >= opts.top_k {
@@ -265,7 +272,13 @@ pub fn fit(
                 if split.regimes < 2 || sizes.clone().any(|s| s < min_regime) {
                     None
                 } else {
-                    let m = RegimeModels::fit(xt.view(), yt.view(), &lt, split.regimes, opts.ridge_lambda);
+                    let m = RegimeModels::fit(
+                        xt.view(),
+                        yt.view(),
+                        &lt,
+                        split.regimes,
+                        opts.ridge_lambda,
+                    );
                     let lv = split.assign(xv.view());
                     Some(r2_score(yv.view(), m.predict(xv.view(), &lv).view()))
                 }

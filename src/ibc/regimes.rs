@@ -285,7 +285,9 @@ fn best_threshold(
 ) -> Option<(f64, f64)> {
     let mut vals: Vec<f64> = rows.iter().map(|&t| col[t]).collect();
     vals.sort_by(f64::total_cmp);
-    let mut cands: Vec<f64> = (1..20).map(|i| quantile_sorted(&vals, i as f64 / 20.0)).collect();
+    let mut cands: Vec<f64> = (1..20)
+        .map(|i| quantile_sorted(&vals, i as f64 / 20.0))
+        .collect();
     cands.dedup();
     let mut best: Option<(f64, f64)> = None;
     for c in cands {
@@ -354,7 +356,9 @@ fn fit_polytope(
         .map(|&v| {
             x.column(v)
                 .iter()
-                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &c| (a.min(c), b.max(c)))
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &c| {
+                    (a.min(c), b.max(c))
+                })
         })
         .unzip();
     let xs = scale_columns(x, vars, &min, &max);
