@@ -21,6 +21,7 @@ pub mod cli;
 pub mod data;
 pub mod explain;
 pub mod hyperplane;
+pub mod ibc;
 pub mod interactions;
 pub mod kmeans;
 pub mod metrics;

@@ -38,6 +38,8 @@ pub enum Command {
     /// Rank interactions by lasso-CV or Neural Interaction Detection; or run
     /// the NID benchmark F1–F10.
     Interactions(InteractionsArgs),
+    /// Interaction-based regimes: models A/B/C/D under cross-validation.
+    Ibc(super::ibc::IbcArgs),
     /// Benchmarks that write tables.
     Bench {
         /// Which benchmark.

@@ -21,6 +21,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Hyperplane(args) => super::solvers::hyperplane_cmd(&args),
         Command::Interactions(args) => super::screening::interactions_cmd(&args),
         Command::ExportModel(args) => super::solvers::export_model(&args),
+        Command::Ibc(args) => super::ibc::ibc_cmd(&args),
         Command::Bench {
             which: super::args::BenchCommand::Solvers(args),
         } => super::solvers::bench_solvers(&args),

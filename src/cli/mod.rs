@@ -4,11 +4,13 @@
 mod args;
 mod cluster;
 mod commands;
+mod ibc;
 mod plot;
 mod screening;
 mod solvers;
 
 pub use args::Cli;
+pub use ibc::IbcArgs;
 
 use clap::Parser;
 use std::process::ExitCode;
