@@ -34,6 +34,16 @@ fn main() {
     if let Ok(v) = std::env::var("NID_L1") {
         opts.nid.l1 = v.parse().expect("NID_L1");
     }
+    if let Ok(v) = std::env::var("NID_L1_GRID") {
+        opts.nid.l1_grid = v
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(|s| s.parse().expect("NID_L1_GRID"))
+            .collect();
+    }
+    if let Ok(v) = std::env::var("NID_L1_TOL") {
+        opts.nid.l1_tolerance = v.parse().expect("NID_L1_TOL");
+    }
     if let Ok(v) = std::env::var("NID_PATIENCE") {
         opts.nid.patience = v.parse().expect("NID_PATIENCE");
     }

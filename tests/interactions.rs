@@ -6,9 +6,9 @@ use polyclust::interactions::auc::{pairwise_auc, roc_auc, top_rank_recall, true_
 use polyclust::interactions::lasso::{
     lasso_path, lasso_screen, soft_threshold, Lasso, LassoScreenOptions,
 };
-use polyclust::interactions::mlp::{AdditiveNet, Loss};
+use polyclust::interactions::mlp::{AdditiveNet, Loss, TrainReport};
 use polyclust::interactions::nid::{
-    greedy_ranking, nid_screen, pairwise_strengths, unit_influence, NidOptions,
+    greedy_ranking, nid_screen, pairwise_strengths, select_l1, unit_influence, NidOptions,
 };
 use polyclust::interactions::synthetic::{feature_names, SyntheticFunction};
 use polyclust::interactions::{
@@ -308,6 +308,47 @@ fn small_nid_run_ranks_the_true_pair_first_and_is_deterministic() {
     let s3 = nid_screen(x.view(), y.view(), &nm, &o3).unwrap();
     assert!(s3.interactions.iter().any(|i| i.features.len() == 3));
     assert!(s3.interactions.iter().all(|i| i.features.len() <= 3));
+}
+
+fn report(loss: f64) -> TrainReport {
+    TrainReport {
+        epochs: 1,
+        best_epoch: 1,
+        best_valid_loss: loss,
+        valid_history: vec![loss],
+    }
+}
+
+#[test]
+fn l1_selection_follows_the_validation_loss() {
+    let net = |l1: f64| AdditiveNet::mlp_m(3, &[4], &[], l1, None, 0);
+    let fits = |losses: &[(f64, f64)]| -> Vec<_> {
+        losses
+            .iter()
+            .map(|&(l1, loss)| (net(l1), report(loss), l1))
+            .collect()
+    };
+    let grid = [(1e-5, 0.30), (1e-4, 0.20), (1e-3, 0.25)];
+    // Tolerance 0: the lowest validation loss.
+    assert_eq!(select_l1(fits(&grid), 0.0).2, 1e-4);
+    // Tolerance 0.3: the largest L1 within 30% of the lowest loss.
+    assert_eq!(select_l1(fits(&grid), 0.3).2, 1e-3);
+    assert_eq!(select_l1(fits(&[(5e-5, 1.0)]), 0.0).2, 5e-5);
+}
+
+#[test]
+fn nid_screen_with_an_l1_grid_keeps_the_best_validation_fit() {
+    let (x, y) = product_plus_main(1500, 1);
+    let nm = feature_names(4);
+    let mut opts = small_nid_options(3);
+    opts.l1_grid = vec![3e-3, 1e-1];
+    let s = nid_screen(x.view(), y.view(), &nm, &opts).unwrap();
+    // 1e-1 underfits, so the grid keeps the 3e-3 fit of the fixed-L1 run.
+    let fixed = nid_screen(x.view(), y.view(), &nm, &small_nid_options(3)).unwrap();
+    assert_eq!(s, fixed);
+    let mut bad = opts.clone();
+    bad.l1_grid = vec![-1.0];
+    assert!(nid_screen(x.view(), y.view(), &nm, &bad).is_err());
 }
 
 #[test]

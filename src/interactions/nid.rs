@@ -38,8 +38,21 @@
 //! | mean | 0.882 | 0.78 | | 0.92 |
 //!
 //! The gap to the paper is in the weak high-order terms of F7, F9 (and the
-//! tail of F1): the paper tuned L1 per function in 5e-6…5e-4 on a
-//! validation set, while these figures use one fixed L1 (5e-5).
+//! tail of F1). The paper tuned L1 per function in 5e-6…5e-4 on a
+//! validation set; that is available as [`NidOptions::l1_grid`] (one MLP-M
+//! per L1, the lowest validation loss kept, [`train_mlp_m_tuned`]) but is not
+//! the default, because what was measured does not support it:
+//!
+//! - grid 5e-6, 2e-5, 5e-5, 2e-4, 5e-4, seeds 0–1 (`NID_L1_GRID=5e-6,2e-5,5e-5,2e-4,5e-4
+//!   nid_eval -- 2 f1,f7,f9 1`), AUC grid / fixed 5e-5: F1 0.896 / 0.918,
+//!   F7 0.573 / 0.550, F9 0.723 / 0.688, at 125–150 s per run instead of
+//!   20–35 s. The validation loss mostly picks the weakest L1s (5e-6, 2e-5),
+//!   and per-network AUC on a given seed does not follow the validation
+//!   loss (F7 seed 0: 0.65, 0.59, 0.50, 0.58, 0.64 along the grid; F1
+//!   rises with L1: 0.84 → 0.95).
+//! - one fixed stronger L1, 2e-4, 5 seeds (`NID_L1=2e-4 nid_eval -- 5 all 1`):
+//!   F1 0.964, F2 0.794, F3 0.901, F4 0.848, F5 0.860, F6 0.689, F7 0.606,
+//!   F8 0.993, F9 0.748, F10 0.958, mean 0.836 (vs 0.882 with 5e-5).
 
 use std::collections::HashMap;
 use std::time::Instant;
@@ -67,8 +80,21 @@ pub struct NidOptions {
     /// Hidden sizes of each univariate net (paper: 10, 10, 10); empty = plain
     /// MLP without univariate nets.
     pub uni_hidden: Vec<usize>,
-    /// L1 constant on the main MLP's weights (paper: 5e-5).
+    /// L1 constant on the main MLP's weights (paper: 5e-5); used when
+    /// `l1_grid` is empty.
     pub l1: f64,
+    /// L1 constants tried per dataset (NID §5.1: "L1 constants in the range
+    /// of 5e-6 to 5e-4, based on parameter tuning on a validation set"): one
+    /// MLP-M is trained per value and the one chosen by `l1_tolerance` on the
+    /// validation loss is kept. Empty = the fixed `l1`.
+    #[serde(default)]
+    pub l1_grid: Vec<f64>,
+    /// Selection rule over `l1_grid`: keep the largest L1 whose validation
+    /// loss is at most `(1 + l1_tolerance)` × the lowest one (0 = the lowest
+    /// validation loss; a positive value prefers sparser networks while the
+    /// fit does not worsen, as in the paper's Appendix G tuning).
+    #[serde(default)]
+    pub l1_tolerance: f64,
     /// Standard deviation of the main MLP's initial weights; `None` = He
     /// (hidden) / Xavier (output) initialization. Default `Some(0.1)`, the
     /// small normal initialization of the NID reference code: with He
@@ -113,6 +139,8 @@ impl Default for NidOptions {
             main_hidden: vec![140, 100, 60, 20],
             uni_hidden: vec![10, 10, 10],
             l1: 5e-5,
+            l1_grid: Vec::new(),
+            l1_tolerance: 0.0,
             init_std: Some(0.1),
             learning_rate: 5e-3,
             batch_size: 100,
@@ -141,7 +169,11 @@ impl NidOptions {
         if self.uni_hidden.contains(&0) || self.cutoff_hidden.contains(&0) {
             return bad("hidden layer sizes must be positive");
         }
-        if !is_nonneg(self.l1) || !is_nonneg(self.cutoff_l2) {
+        if !is_nonneg(self.l1)
+            || !is_nonneg(self.cutoff_l2)
+            || !is_nonneg(self.l1_tolerance)
+            || !self.l1_grid.iter().all(|&v| is_nonneg(v))
+        {
             return bad("penalties must be >= 0");
         }
         if !is_pos(self.learning_rate) || self.batch_size == 0 || self.max_epochs == 0 {
@@ -287,6 +319,62 @@ pub fn train_mlp_m(
     (net, rep)
 }
 
+/// Trains MLP-M once per L1 constant of `opts.l1_grid` (or once with
+/// `opts.l1` if the grid is empty), all with the same seed, and keeps the
+/// network chosen on the validation loss (see [`NidOptions::l1_tolerance`]).
+/// Returns the network, its training report and its L1 constant.
+pub fn train_mlp_m_tuned(
+    x_train: ArrayView2<f64>,
+    y_train: ArrayView1<f64>,
+    x_valid: ArrayView2<f64>,
+    y_valid: ArrayView1<f64>,
+    opts: &NidOptions,
+) -> (AdditiveNet, TrainReport, f64) {
+    let fits = train_l1_grid(x_train, y_train, x_valid, y_valid, opts);
+    select_l1(fits, opts.l1_tolerance)
+}
+
+/// One MLP-M per L1 constant of `opts.l1_grid` (or `[opts.l1]`).
+pub fn train_l1_grid(
+    x_train: ArrayView2<f64>,
+    y_train: ArrayView1<f64>,
+    x_valid: ArrayView2<f64>,
+    y_valid: ArrayView1<f64>,
+    opts: &NidOptions,
+) -> Vec<(AdditiveNet, TrainReport, f64)> {
+    let grid = if opts.l1_grid.is_empty() {
+        vec![opts.l1]
+    } else {
+        opts.l1_grid.clone()
+    };
+    grid.iter()
+        .map(|&l1| {
+            let o = NidOptions { l1, ..opts.clone() };
+            let (net, rep) = train_mlp_m(x_train, y_train, x_valid, y_valid, &o);
+            (net, rep, l1)
+        })
+        .collect()
+}
+
+/// The fit chosen by the rule of [`NidOptions::l1_tolerance`].
+pub fn select_l1(
+    fits: Vec<(AdditiveNet, TrainReport, f64)>,
+    l1_tolerance: f64,
+) -> (AdditiveNet, TrainReport, f64) {
+    let lowest = fits
+        .iter()
+        .map(|f| f.1.best_valid_loss)
+        .fold(f64::INFINITY, f64::min);
+    let bound = lowest * (1.0 + l1_tolerance);
+    let pick = fits
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.1.best_valid_loss <= bound || !lowest.is_finite())
+        .max_by(|a, b| a.1 .2.total_cmp(&b.1 .2).then(b.0.cmp(&a.0)))
+        .map_or(0, |(k, _)| k);
+    fits.into_iter().nth(pick).expect("non-empty grid")
+}
+
 /// Outcome of [`mlp_cutoff`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CutoffReport {
@@ -403,7 +491,7 @@ pub fn nid_screen(
     let (va, tr) = order.split_at(n_valid);
     let (xtr, ytr) = (xs.select(Axis(0), tr), ys.select(Axis(0), tr));
     let (xva, yva) = (xs.select(Axis(0), va), ys.select(Axis(0), va));
-    let (net, rep) = train_mlp_m(xtr.view(), ytr.view(), xva.view(), yva.view(), opts);
+    let (net, rep, _) = train_mlp_m_tuned(xtr.view(), ytr.view(), xva.view(), yva.view(), opts);
     let st = interaction_strengths(&net, opts.degree);
     let p = x.ncols();
     let mut interactions = Vec::new();
@@ -520,7 +608,7 @@ pub fn evaluate_run(f: SyntheticFunction, seed: u64, opts: &EvalOptions) -> (f64
     let mut nid = opts.nid.clone();
     nid.seed = seed;
     nid.binary = false;
-    let (net, _) = train_mlp_m(xtr.view(), ytr.view(), xva.view(), yva.view(), &nid);
+    let (net, _, _) = train_mlp_m_tuned(xtr.view(), ytr.view(), xva.view(), yva.view(), &nid);
     let st = interaction_strengths(&net, f.n_features());
     let truth = f.ground_truth();
     let auc = pairwise_auc(&st.pairwise, &truth);
