@@ -214,12 +214,16 @@ fn scaling_notes(model: &PolytopeModel) -> Vec<String> {
 /// comparisons (`IF … THEN cluster i ELSE cluster j`), and the scaling used.
 pub fn rules_text(model: &PolytopeModel) -> String {
     let s = &model.settings;
+    let family = match s.coefficients {
+        crate::hyperplane::Coefficients::Integer => format!("M = {}, beta = {}", s.m, s.beta),
+        crate::hyperplane::Coefficients::General => {
+            format!("real coefficients in [-1, 1], beta = {}", s.beta)
+        }
+    };
     let mut out = format!(
-        "polyclust model: {} clusters, {} features, M = {}, beta = {}\n",
+        "polyclust model: {} clusters, {} features, {family}\n",
         model.k(),
         model.map.columns.len(),
-        s.m,
-        s.beta
     );
     out.push_str(
         "A row belongs to the first cluster whose conditions all hold; a row that meets none \
