@@ -194,6 +194,10 @@ pub struct ClusterArgs {
     /// The paper's settings: mpc1 (M = beta = 1) or mpc2 (M = 3, beta = 2).
     #[arg(long, conflicts_with_all = ["m", "beta", "axis_parallel"])]
     pub preset: Option<PresetArg>,
+    /// Largest number of clusters the coordinate descent may reach by splits
+    /// (default: the run's k).
+    #[arg(long, value_name = "K")]
+    pub k_max: Option<usize>,
     /// Skip the silhouette coordinate descent (Algorithm 2).
     #[arg(long)]
     pub no_search: bool,

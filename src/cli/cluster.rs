@@ -152,6 +152,7 @@ pub(crate) fn cluster(args: &ClusterArgs) -> Result<()> {
     params.solver_time_limit = Some(args.solver_time_limit);
     params.local_search = !args.no_search;
     params.time_limit = args.time_limit;
+    params.k_max = args.k_max;
     // Validate once up front so bad parameters fail before any work.
     let backend = params.clone().check(ds.x.view(), space.dim())?.backend;
     let runs = (k_hi - k_lo + 1) * args.restarts.max(1);
