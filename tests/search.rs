@@ -78,3 +78,45 @@ fn protocol_keeps_the_best_run() {
     assert_eq!(result.best.silhouette.unwrap(), best);
     assert_eq!(result.best_k, 3, "three well separated blobs");
 }
+
+#[test]
+fn search_respects_cardinality_bounds() {
+    let ds = gaussian_blobs(240, 2, 4, 1.5, 21).into_dataset();
+    for seed in 0..3 {
+        let space = ExplanationSpace::identity(2);
+        let params = MpcParams::new(3)
+            .m(3)
+            .beta(2)
+            .seed(seed)
+            .bounds(Some(70), Some(90))
+            .check(ds.x.view(), 2)
+            .unwrap();
+        let fit = mpc::fit(ds.x.view(), &ds.map, space, &params, &()).unwrap();
+        let mut sizes = vec![0usize; fit.model.k()];
+        fit.labels.iter().for_each(|&l| sizes[l] += 1);
+        // Algorithm 1 meets the bounds; the search never moves away from them.
+        let init_only = {
+            let space = ExplanationSpace::identity(2);
+            let p = MpcParams::new(3)
+                .m(3)
+                .beta(2)
+                .seed(seed)
+                .bounds(Some(70), Some(90))
+                .local_search(false)
+                .check(ds.x.view(), 2)
+                .unwrap();
+            mpc::fit(ds.x.view(), &ds.map, space, &p, &()).unwrap()
+        };
+        let mut init_sizes = vec![0usize; init_only.model.k()];
+        init_only.labels.iter().for_each(|&l| init_sizes[l] += 1);
+        let violation = |s: &[usize]| -> usize {
+            s.iter()
+                .map(|&z| z.saturating_sub(90) + 70usize.saturating_sub(z))
+                .sum()
+        };
+        assert!(
+            violation(&sizes) <= violation(&init_sizes),
+            "{sizes:?} vs {init_sizes:?}"
+        );
+    }
+}

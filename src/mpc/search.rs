@@ -25,6 +25,7 @@
 use super::init::{PairHyperplane, SolveStats};
 use super::params::ValidMpcParams;
 use super::{MpcError, Observer, Progress, RunStatus};
+use crate::assign::CardinalityBounds;
 use crate::hyperplane::{self, Hyperplane, HyperplaneProblem, SolveOptions};
 use crate::metrics::{Distances, SilhouetteState};
 use ndarray::{Array2, ArrayView2};
@@ -99,6 +100,20 @@ struct SweepSpace<'b> {
     index: Option<&'b [usize]>,
     dist: &'b Distances,
     n: usize,
+    /// Cardinality bounds (15) and the violation allowed for the two
+    /// clusters of the sweep (their current one): positions beyond it are
+    /// not scored. `None` on the subsample, which only ranks directions.
+    bounds: Option<(CardinalityBounds, usize)>,
+}
+
+/// How far a cluster of `size` rows is outside the bounds (an empty cluster is
+/// unused, which (15) allows).
+fn size_violation(bounds: &CardinalityBounds, size: usize) -> usize {
+    if size == 0 {
+        0
+    } else {
+        size.saturating_sub(bounds.n_max) + bounds.n_min.saturating_sub(size)
+    }
 }
 
 impl SweepSpace<'_> {
@@ -166,7 +181,15 @@ impl SweepSpace<'_> {
                 .is_some_and(|r| pos + LOCAL_POSITIONS >= r && pos <= r + LOCAL_POSITIONS);
             // Position `pos`: rows 0..pos on j's side; θ between neighbours.
             let separable = pos == 0 || pos == len || order[pos - 1].0 < order[pos].0;
-            if (pos % step == 0 || local || pos == len) && separable && state.clusters() >= 2 {
+            let within = self.bounds.is_none_or(|(b, allowed)| {
+                size_violation(&b, state.sizes()[i]) + size_violation(&b, state.sizes()[j])
+                    <= allowed
+            });
+            if (pos % step == 0 || local || pos == len)
+                && separable
+                && within
+                && state.clusters() >= 2
+            {
                 let theta = if pos == 0 {
                     order[0].0 - 1.0
                 } else if pos == len {
@@ -420,6 +443,7 @@ impl<'a> Search<'a> {
                 index: Some(&sample.rows),
                 dist: &sample.dist,
                 n: sample.rows.len(),
+                bounds: None,
             };
             let positioned = space.positioned(&sub_state, &sub_rows, i, sub_base);
             let mut ranked: Vec<(f64, usize)> = directions
@@ -444,6 +468,13 @@ impl<'a> Search<'a> {
             index: None,
             dist: self.dist,
             n: self.n,
+            bounds: self.params.bounds.map(|b| {
+                let sizes = state.sizes();
+                (
+                    b,
+                    size_violation(&b, sizes[i]) + size_violation(&b, sizes[j]),
+                )
+            }),
         };
         let positioned = space.positioned(state, rows, i, base_uncovered);
         candidates
@@ -817,7 +848,15 @@ pub fn search<'a>(
         // The sweep's prediction is re-checked on the exact tournament labels;
         // a move that does not lower the exact loss is undone.
         let new_loss = s.current_loss();
-        if new_loss >= loss - MIN_GAIN {
+        let violation = |st: &SilhouetteState| {
+            params.bounds.map_or(0, |b| {
+                st.sizes()
+                    .iter()
+                    .map(|&z| size_violation(&b, z))
+                    .sum::<usize>()
+            })
+        };
+        if new_loss >= loss - MIN_GAIN || violation(&s.state) > violation(&snapshot.3) {
             (s.hyperplanes, s.active, s.centroids, s.state, s.covered) = snapshot;
             version.truncate(s.k());
             continue;
