@@ -114,6 +114,14 @@ fn loading_note(ds: &Dataset) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join("; "))
 }
 
+/// First lines of a text summary: the data's shape and what loading set aside.
+fn print_header(ds: &Dataset, k: usize) {
+    println!("{}: n = {}, d = {}, k = {k}", ds.name, ds.n(), ds.d());
+    if let Some(note) = loading_note(ds) {
+        println!("  {note}");
+    }
+}
+
 fn instances_list(json_out: bool) -> Result<()> {
     let registry = Registry::from_env()?;
     if json_out {
@@ -159,16 +167,7 @@ fn score(args: &ScoreArgs) -> Result<()> {
         }
         println!("{out}");
     } else {
-        println!(
-            "{}: n = {}, d = {}, k = {}",
-            ds.name,
-            ds.n(),
-            ds.d(),
-            names.len()
-        );
-        if let Some(note) = loading_note(ds) {
-            println!("  {note}");
-        }
+        print_header(ds, names.len());
         println!("  silhouette = {s:.6}");
         if let Some(a) = ari {
             println!("  ARI vs ground truth = {a:.6}");
@@ -204,16 +203,7 @@ fn kmeans_cmd(args: &KmeansArgs) -> Result<()> {
         }
         println!("{out}");
     } else {
-        println!(
-            "{}: n = {}, d = {}, k = {}",
-            ds.name,
-            ds.n(),
-            ds.d(),
-            args.k
-        );
-        if let Some(note) = loading_note(ds) {
-            println!("  {note}");
-        }
+        print_header(ds, args.k);
         println!("  silhouette = {s:.6}");
         println!("  inertia = {:.6}", fit.inertia);
         if let Some(a) = ari {
