@@ -125,7 +125,11 @@ pub fn halfspace_text(model: &PolytopeModel, h: &HalfSpace) -> String {
                         (Side::J, true) => "<",
                         (Side::J, false) => ">",
                     };
-                    return format!("{} {op} {}", c.name(), show(threshold));
+                    return format!(
+                        "{} {op} {}",
+                        c.name(),
+                        show(threshold).replacen('-', "−", 1)
+                    );
                 }
             }
         }
@@ -161,7 +165,10 @@ pub fn halfspace_text(model: &PolytopeModel, h: &HalfSpace) -> String {
         (Side::I, true) => "≤",
         (Side::J, true) => ">",
     };
-    format!("{text} {op} {}", show(-hp.b * sign_factor))
+    format!(
+        "{text} {op} {}",
+        show(-hp.b * sign_factor).replacen('-', "−", 1)
+    )
 }
 
 /// Scaled-unit definitions for the numeric features a model's linear forms use.
@@ -197,11 +204,12 @@ fn scaling_notes(model: &PolytopeModel) -> Vec<String> {
         .filter(|(_, u)| *u)
         .filter_map(|(c, _)| match c {
             FeatureColumn::Numeric { source, min, max } => Some(if max > min {
-                format!(
-                    "{source}' = ({source} − {}) / {}",
-                    show(*min),
-                    show(max - min)
-                )
+                let shift = if *min < 0.0 {
+                    format!("+ {}", show(-min))
+                } else {
+                    format!("− {}", show(*min))
+                };
+                format!("{source}' = ({source} {shift}) / {}", show(max - min))
             } else {
                 format!("{source}' = 0 (constant column)")
             }),
