@@ -17,6 +17,7 @@
 #![forbid(unsafe_code)]
 
 pub mod assign;
+pub mod benchmark;
 pub mod cli;
 pub mod data;
 pub mod explain;

@@ -51,8 +51,70 @@ pub enum Command {
 /// Benchmarks.
 #[derive(Debug, Subcommand)]
 pub enum BenchCommand {
-    /// Every pair of clusters solved by every compiled-in backend, side by side.
+    /// Every pair of clusters solved by every compiled-in backend, side by side;
+    /// with `--mpc`, one whole MPC run per backend.
     Solvers(BenchSolversArgs),
+    /// The paper's protocol (best silhouette over k = 2..10 and seeds) for
+    /// k-means++, MPC-1 and MPC-2 on every instance of a suite; writes
+    /// results.csv and results.md beside the paper's Tables 1–4.
+    Paper(BenchPaperArgs),
+}
+
+/// Instance suites of the registry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SuiteArg {
+    /// The fundamental clustering problems suite (paper Tables 1 and 3).
+    Fcps,
+    /// The UCI sets (paper Tables 2 and 4).
+    Uci,
+    /// Both.
+    All,
+}
+
+impl SuiteArg {
+    /// Whether an instance of registry suite `suite` belongs to the selection.
+    pub fn includes(self, suite: &str) -> bool {
+        match self {
+            SuiteArg::Fcps => suite == "fcps",
+            SuiteArg::Uci => suite == "uci",
+            SuiteArg::All => true,
+        }
+    }
+}
+
+/// `bench paper` arguments.
+#[derive(Debug, Args)]
+pub struct BenchPaperArgs {
+    /// Which suite of the POLYCLUST_INSTANCES registry to run.
+    #[arg(long, default_value = "all", conflicts_with = "instances")]
+    pub suite: SuiteArg,
+    /// Only these instances, in this order.
+    #[arg(long, value_name = "A,B,...", value_delimiter = ',')]
+    pub instances: Vec<String>,
+    /// Seeds per k (the paper ran 100).
+    #[arg(long, default_value_t = 100)]
+    pub restarts: usize,
+    /// Values of k tried, A..B inclusive (the paper: 2..10).
+    #[arg(long, value_name = "A..B", default_value = "2..10", value_parser = parse_k_range)]
+    pub k_range: (usize, usize),
+    /// First seed; run r of every k uses seed + r.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Hyperplane solver of the MPC runs.
+    #[arg(long, default_value = "enumerate")]
+    pub backend: BackendArg,
+    /// Time limit per hyperplane MILP, seconds (MILP backends).
+    #[arg(long, default_value_t = 60.0)]
+    pub solver_time_limit: f64,
+    /// Wall-clock limit of one MPC run, seconds.
+    #[arg(long, value_name = "S")]
+    pub time_limit: Option<f64>,
+    /// Directory for results.csv and results.md (created if needed).
+    #[arg(long, value_name = "DIR", default_value = "bench-paper")]
+    pub out: PathBuf,
+    /// Print the rows as one JSON object.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Which pair and which hyperplane family (shared by `hyperplane` and `export-model`).
@@ -136,11 +198,24 @@ pub struct BenchSolversArgs {
     #[command(flatten)]
     pub data: DataArgs,
     /// Column whose values define the clusters (default: the label column).
-    #[arg(long, value_name = "COL")]
+    #[arg(long, value_name = "COL", conflicts_with = "mpc")]
     pub labels_from: Option<String>,
     /// Hyperplane family.
     #[command(flatten)]
     pub family: FamilyArgs,
+    /// The paper's settings: mpc1 (M = beta = 1) or mpc2 (M = 3, beta = 2).
+    #[arg(long, conflicts_with_all = ["m", "beta", "general"])]
+    pub preset: Option<PresetArg>,
+    /// Cluster the data with one whole MPC run per backend (Algorithms 1
+    /// and 2) instead of solving the class pairs.
+    #[arg(long)]
+    pub mpc: bool,
+    /// Initial number of clusters of the MPC runs.
+    #[arg(long, requires = "mpc", required_if_eq("mpc", "true"))]
+    pub k: Option<usize>,
+    /// Seed of the MPC runs.
+    #[arg(long, default_value_t = 0, requires = "mpc")]
+    pub seed: u64,
     /// Time limit per MILP solve, seconds.
     #[arg(long, default_value_t = 60.0)]
     pub time_limit: f64,
@@ -341,6 +416,15 @@ pub enum BackendArg {
     Microlp,
     /// Exact enumeration of integer directions.
     Enumerate,
+}
+
+impl From<PresetArg> for crate::mpc::Preset {
+    fn from(p: PresetArg) -> Self {
+        match p {
+            PresetArg::Mpc1 => Self::Mpc1,
+            PresetArg::Mpc2 => Self::Mpc2,
+        }
+    }
 }
 
 impl From<BackendArg> for crate::hyperplane::Backend {

@@ -1,69 +1,24 @@
 //! `cluster`, `predict` and `explain`.
 
-use super::args::{ClusterArgs, ExplainArgs, PredictArgs, PresetArg, RuleFormat};
+use super::args::{ClusterArgs, ExplainArgs, PredictArgs, RuleFormat};
 use super::commands::load;
+use super::progress::{counter_bar, Spinner};
 use crate::data::{self, LoadOptions, RawTable};
 use crate::explain;
 use crate::hyperplane::Coefficients;
-use crate::mpc::{self, ExplanationSpace, MpcParams, Observer, PolytopeModel, Progress};
+use crate::mpc::{self, ExplanationSpace, MpcParams, PolytopeModel, Preset};
 use anyhow::{bail, Context, Result};
-use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 use std::io::Write;
 use std::path::Path;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
-
-/// A spinner on stderr that appears only once a run has lasted a second.
-pub(crate) struct Spinner {
-    start: Instant,
-    bar: Mutex<Option<ProgressBar>>,
-}
-
-impl Spinner {
-    pub(crate) fn new() -> Self {
-        Self {
-            start: Instant::now(),
-            bar: Mutex::new(None),
-        }
-    }
-
-    pub(crate) fn finish(&self) {
-        if let Some(bar) = self.bar.lock().expect("progress lock").take() {
-            bar.finish_and_clear();
-        }
-    }
-}
-
-impl Observer for Spinner {
-    fn progress(&self, p: Progress) {
-        if self.start.elapsed() < Duration::from_secs(1) {
-            return;
-        }
-        let mut guard = self.bar.lock().expect("progress lock");
-        let bar = guard.get_or_insert_with(|| {
-            let bar = ProgressBar::new_spinner();
-            bar.set_style(
-                ProgressStyle::with_template("{spinner} [{elapsed_precise}] {msg}")
-                    .expect("valid template"),
-            );
-            bar.enable_steady_tick(Duration::from_millis(120));
-            bar
-        });
-        bar.set_message(format!(
-            "{}: iteration {}, loss {:.6}",
-            p.stage, p.iteration, p.loss
-        ));
-    }
-}
 
 pub(crate) fn cluster(args: &ClusterArgs) -> Result<()> {
     let label_column = args.labels_from.as_deref().or(args.target.as_deref());
     let loaded = load(&args.data, label_column)?;
     let ds = &loaded.dataset;
     let (m, beta) = match (args.preset, args.axis_parallel) {
-        (Some(PresetArg::Mpc1), _) | (None, true) => (1, 1),
-        (Some(PresetArg::Mpc2), _) => (3, 2),
+        (Some(preset), _) => Preset::from(preset).m_beta(),
+        (None, true) => Preset::Mpc1.m_beta(),
         (None, false) => (args.m, args.beta),
     };
     let mut space = ExplanationSpace::identity(ds.d());
@@ -157,14 +112,7 @@ pub(crate) fn cluster(args: &ClusterArgs) -> Result<()> {
     let backend = params.clone().check(ds.x.view(), space.dim())?.backend;
     let runs = (k_hi - k_lo + 1) * args.restarts.max(1);
     let spinner = Spinner::new();
-    let bar = (runs > 1).then(|| {
-        let bar = ProgressBar::new(runs as u64);
-        bar.set_style(
-            ProgressStyle::with_template("{bar:30} {pos}/{len} runs [{elapsed_precise}] {msg}")
-                .expect("valid template"),
-        );
-        bar
-    });
+    let bar = (runs > 1).then(|| counter_bar(runs, "runs"));
     let on_run = |run: &mpc::ProtocolRun| {
         if let Some(bar) = &bar {
             bar.inc(1);

@@ -1,6 +1,8 @@
 //! Command implementations: load, call the library, print.
 
-use super::args::{Cli, Command, DataArgs, Generated, InstancesAction, KmeansArgs, ScoreArgs};
+use super::args::{
+    BenchCommand, Cli, Command, DataArgs, Generated, InstancesAction, KmeansArgs, ScoreArgs,
+};
 use crate::data::{self, Dataset, LoadOptions, RawTable, Registry};
 use crate::{kmeans, metrics};
 use anyhow::{Context, Result};
@@ -22,9 +24,10 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Interactions(args) => super::screening::interactions_cmd(&args),
         Command::ExportModel(args) => super::solvers::export_model(&args),
         Command::Ibc(args) => super::ibc::ibc_cmd(&args),
-        Command::Bench {
-            which: super::args::BenchCommand::Solvers(args),
-        } => super::solvers::bench_solvers(&args),
+        Command::Bench { which } => match which {
+            BenchCommand::Solvers(args) => super::solvers::bench_solvers(&args),
+            BenchCommand::Paper(args) => super::bench::bench_paper(&args),
+        },
     }
 }
 

@@ -2,10 +2,12 @@
 //! becomes one sentence on stderr and exit code 2.
 
 mod args;
+mod bench;
 mod cluster;
 mod commands;
 mod ibc;
 mod plot;
+mod progress;
 mod screening;
 mod solvers;
 

@@ -1,32 +1,44 @@
 //! `hyperplane`, `export-model` and `bench solvers`.
 
 use super::args::{
-    BenchSolversArgs, ExportModelArgs, FamilyArgs, HyperplaneArgs, ModelFormat, PairArgs,
+    BenchSolversArgs, ExportModelArgs, FamilyArgs, HyperplaneArgs, ModelFormat, PairArgs, PresetArg,
 };
 use super::commands::{load, Loaded};
+use super::progress::counter_bar;
+use crate::benchmark::median;
 use crate::hyperplane::{
     self, Backend, Coefficients, HyperplaneParams, HyperplaneProblem, SolveOptions, SolveOutcome,
     ValidHyperplaneParams,
 };
+use crate::mpc::{self, ExplanationSpace, MpcParams, Preset};
 use anyhow::{bail, Context, Result};
 use serde_json::json;
 
+/// M, beta and the coefficient kind: the preset's when one is given.
+fn family_settings(family: &FamilyArgs, preset: Option<PresetArg>) -> (u32, usize, Coefficients) {
+    let (m, beta) = preset.map_or((family.m, family.beta), |p| Preset::from(p).m_beta());
+    let coefficients = if family.general {
+        Coefficients::General
+    } else {
+        Coefficients::Integer
+    };
+    (m, beta, coefficients)
+}
+
 /// Hyperplane parameters from the command line, checked against d.
-fn family_params(family: &FamilyArgs, d: usize) -> Result<ValidHyperplaneParams> {
+fn family_params(
+    family: &FamilyArgs,
+    preset: Option<PresetArg>,
+    d: usize,
+) -> Result<ValidHyperplaneParams> {
+    let (m, beta, coefficients) = family_settings(family, preset);
     let params = HyperplaneParams::new()
-        .m(family.m)
-        .beta(family.beta)
-        .coefficients(if family.general {
-            Coefficients::General
-        } else {
-            Coefficients::Integer
-        })
+        .m(m)
+        .beta(beta)
+        .coefficients(coefficients)
         .check()?;
-    if family.beta > d {
-        bail!(
-            "invalid beta: beta = {} exceeds the number of features d = {d}",
-            family.beta
-        );
+    if beta > d {
+        bail!("invalid beta: beta = {beta} exceeds the number of features d = {d}");
     }
     Ok(params)
 }
@@ -93,7 +105,7 @@ fn gap(outcome: &SolveOutcome) -> Option<f64> {
 pub(crate) fn hyperplane_cmd(args: &HyperplaneArgs) -> Result<()> {
     let (loaded, ci, cj) = pair_rows(&args.pair)?;
     let ds = &loaded.dataset;
-    let params = family_params(&args.pair.family, ds.d())?;
+    let params = family_params(&args.pair.family, None, ds.d())?;
     let problem = HyperplaneProblem::new(ds.x.view(), &ci, &cj)?;
     let options = SolveOptions {
         backend: args.backend.into(),
@@ -153,7 +165,7 @@ pub(crate) fn hyperplane_cmd(args: &HyperplaneArgs) -> Result<()> {
 pub(crate) fn export_model(args: &ExportModelArgs) -> Result<()> {
     let (loaded, ci, cj) = pair_rows(&args.pair)?;
     let ds = &loaded.dataset;
-    let params = family_params(&args.pair.family, ds.d())?;
+    let params = family_params(&args.pair.family, None, ds.d())?;
     let problem = HyperplaneProblem::new(ds.x.view(), &ci, &cj)?;
     let file = std::fs::File::create(&args.out)
         .with_context(|| format!("cannot write {}", args.out.display()))?;
@@ -182,29 +194,31 @@ pub(crate) fn objectives_agree(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-6 * a.abs().max(b.abs()).max(1.0)
 }
 
-pub(crate) fn bench_solvers(args: &BenchSolversArgs) -> Result<()> {
-    let loaded = load(&args.data, args.labels_from.as_deref())?;
-    let ds = &loaded.dataset;
-    let (names, members) = clusters(&loaded)?;
-    let params = family_params(&args.family, ds.d())?;
-    let backends: Vec<Backend> = if args.backends.is_empty() {
+/// The backends named on the command line, or every compiled-in one.
+fn chosen_backends(args: &BenchSolversArgs) -> Vec<Backend> {
+    if args.backends.is_empty() {
         Backend::ALL.to_vec()
     } else {
         args.backends.iter().map(|&b| b.into()).collect()
-    };
+    }
+}
+
+pub(crate) fn bench_solvers(args: &BenchSolversArgs) -> Result<()> {
+    if args.mpc {
+        return bench_solvers_mpc(args);
+    }
+    let loaded = load(&args.data, args.labels_from.as_deref())?;
+    let ds = &loaded.dataset;
+    let (names, members) = clusters(&loaded)?;
+    let params = family_params(&args.family, args.preset, ds.d())?;
+    let backends = chosen_backends(args);
     let mut rows = Vec::new();
     let mut all_agree = true;
     let mut unproven = 0usize;
     let pairs: Vec<(usize, usize)> = (0..names.len())
         .flat_map(|i| (i + 1..names.len()).map(move |j| (i, j)))
         .collect();
-    let bar = indicatif::ProgressBar::new((pairs.len() * backends.len()) as u64);
-    bar.set_style(
-        indicatif::ProgressStyle::with_template(
-            "{bar:30} {pos}/{len} solves [{elapsed_precise}] {msg}",
-        )
-        .expect("valid template"),
-    );
+    let bar = counter_bar(pairs.len() * backends.len(), "solves");
     for &(i, j) in &pairs {
         let problem = HyperplaneProblem::new(ds.x.view(), &members[i], &members[j])?;
         let mut optimal_objectives = Vec::new();
@@ -310,17 +324,125 @@ fn rows_of(rows: &[serde_json::Value], backend: Backend) -> Vec<f64> {
         .collect()
 }
 
-/// Median of a list (0 for an empty one).
-pub(crate) fn median(values: &[f64]) -> f64 {
-    if values.is_empty() {
-        return 0.0;
+/// One whole MPC run of `bench solvers --mpc`.
+struct MpcBackendRun {
+    backend: Backend,
+    fit: mpc::MpcFit,
+}
+
+impl MpcBackendRun {
+    /// Share of the hyperplane problems solved to proven optimality.
+    fn optimal_share(&self) -> f64 {
+        let s = &self.fit.solves;
+        if s.solved == 0 {
+            1.0
+        } else {
+            s.optimal as f64 / s.solved as f64
+        }
     }
-    let mut v = values.to_vec();
-    v.sort_by(f64::total_cmp);
-    let mid = v.len() / 2;
-    if v.len() % 2 == 1 {
-        v[mid]
+}
+
+/// `bench solvers --mpc`: cluster the data once per backend with the same
+/// settings and seed. The backends solve the same hyperplane problems, so
+/// runs whose solves are all proven optimal differ only where a problem has
+/// several optimal hyperplanes.
+fn bench_solvers_mpc(args: &BenchSolversArgs) -> Result<()> {
+    let loaded = load(&args.data, None)?;
+    let ds = &loaded.dataset;
+    let k = args.k.context("--mpc needs the number of clusters --k")?;
+    let (m, beta, coefficients) = family_settings(&args.family, args.preset);
+    let space = ExplanationSpace::identity(ds.d());
+    let backends = chosen_backends(args);
+    let bar = counter_bar(backends.len(), "runs");
+    let mut runs = Vec::new();
+    for &backend in &backends {
+        bar.set_message(format!("{} with {backend}", ds.name));
+        let mut params = MpcParams::new(k)
+            .m(m)
+            .beta(beta)
+            .coefficients(coefficients)
+            .seed(args.seed)
+            .backend(backend);
+        params.solver_time_limit = Some(args.time_limit);
+        let params = params.check(ds.x.view(), space.dim())?;
+        let fit = mpc::fit(ds.x.view(), &ds.map, space.clone(), &params, &())
+            .with_context(|| format!("MPC run with backend {backend}"))?;
+        bar.inc(1);
+        runs.push(MpcBackendRun { backend, fit });
+    }
+    bar.finish_and_clear();
+    let reference = runs[0].fit.silhouette;
+    let same_silhouette = runs.iter().all(|r| match (r.fit.silhouette, reference) {
+        (Some(a), Some(b)) => objectives_agree(a, b),
+        (a, b) => a.is_none() && b.is_none(),
+    });
+    if args.json {
+        let rows: Vec<_> = runs
+            .iter()
+            .map(|r| {
+                let f = &r.fit;
+                json!({
+                    "backend": r.backend.name(), "silhouette": f.silhouette,
+                    "clusters": f.model.k(), "hyperplanes": f.model.hyperplanes.len(),
+                    "halfspaces": f.model.halfspace_count(), "fidelity": f.fidelity,
+                    "solves": f.solves.solved, "solves_optimal": f.solves.optimal,
+                    "optimal_share": r.optimal_share(), "solver_seconds": f.solves.seconds,
+                    "seconds": f.seconds,
+                    "status": f.search_status.unwrap_or(f.init_status).name(),
+                })
+            })
+            .collect();
+        println!(
+            "{}",
+            json!({
+                "instance": ds.name, "n": ds.n(), "d": ds.d(), "k": k, "m": m, "beta": beta,
+                "seed": args.seed, "time_limit": args.time_limit,
+                "rows": rows, "same_silhouette": same_silhouette,
+            })
+        );
     } else {
-        0.5 * (v[mid - 1] + v[mid])
+        println!(
+            "{}: MPC with k = {k}, n = {}, d = {}, M = {m}, beta = {beta}, seed {}",
+            ds.name,
+            ds.n(),
+            ds.d(),
+            args.seed
+        );
+        println!(
+            "{:<10} {:>10} {:>8} {:>11} {:>8} {:>22} {:>13} {:>9}",
+            "backend",
+            "silhouette",
+            "clusters",
+            "hyperplanes",
+            "fidelity",
+            "proven optimal solves",
+            "solves s (sum)",
+            "seconds"
+        );
+        for r in &runs {
+            let f = &r.fit;
+            println!(
+                "{:<10} {:>10} {:>8} {:>11} {:>8.4} {:>22} {:>13.3} {:>9.3}",
+                r.backend.name(),
+                f.silhouette
+                    .map_or_else(|| "—".to_string(), |s| format!("{s:.6}")),
+                f.model.k(),
+                f.model.hyperplanes.len(),
+                f.fidelity,
+                format!(
+                    "{}/{} ({:.1}%)",
+                    f.solves.optimal,
+                    f.solves.solved,
+                    100.0 * r.optimal_share()
+                ),
+                f.solves.seconds,
+                f.seconds
+            );
+        }
+        println!(
+            "all backends reach the same silhouette: {}",
+            if same_silhouette { "yes" } else { "no" }
+        );
     }
+    Ok(())
 }
