@@ -3,21 +3,8 @@
 
 mod common;
 
-use common::{json_stdout, polyclust};
+use common::{assert_clear_error, json_stdout, polyclust};
 use std::path::Path;
-
-/// Assert a failed run: exit code 2, one line on stderr that mentions every
-/// `needle`, and no panic.
-fn assert_clear_error(out: &std::process::Output, needles: &[&str]) {
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "stderr: {stderr}");
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    assert_eq!(stderr.trim().lines().count(), 1, "one sentence: {stderr}");
-    for n in needles {
-        assert!(stderr.contains(n), "'{n}' missing from: {stderr}");
-    }
-    assert!(out.stdout.is_empty(), "nothing printed on stdout on error");
-}
 
 fn write(dir: &Path, name: &str, text: &str) {
     std::fs::write(dir.join(name), text).unwrap();

@@ -340,7 +340,7 @@ mod tests {
 
     #[test]
     fn kmeans_protocol_keeps_the_best_silhouette_in_fixed_order() {
-        let ds = gaussian_blobs(120, 2, 4, 0.3, 3).into_dataset();
+        let ds = gaussian_blobs(120, 2, 4, 0.1, 3).into_dataset();
         let result = kmeans_protocol(ds.x.view(), 2..=6, 2, 0, 3, &|_| {}).unwrap();
         assert_eq!(result.runs.len(), 10);
         let order: Vec<(usize, u64)> = result.runs.iter().map(|r| (r.k, r.seed)).collect();

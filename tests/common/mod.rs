@@ -40,6 +40,22 @@ pub fn polyclust(args: &[&str], dir: &std::path::Path) -> Output {
         .expect("the polyclust binary runs")
 }
 
+/// Run the built binary with `POLYCLUST_INSTANCES` set to `instances`, or
+/// removed from its environment when `None`.
+pub fn polyclust_with_instances(
+    args: &[&str],
+    dir: &std::path::Path,
+    instances: Option<&std::path::Path>,
+) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_polyclust"));
+    cmd.args(args).current_dir(dir);
+    match instances {
+        Some(path) => cmd.env("POLYCLUST_INSTANCES", path),
+        None => cmd.env_remove("POLYCLUST_INSTANCES"),
+    };
+    cmd.output().expect("the polyclust binary runs")
+}
+
 /// Parse stdout as one JSON object.
 pub fn json_stdout(out: &Output) -> serde_json::Value {
     assert!(
@@ -55,4 +71,17 @@ pub fn sklearn_reference(name: &str) -> f64 {
     let text = std::fs::read_to_string(fixture("sklearn_silhouette.json")).unwrap();
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
     v[name].as_f64().expect("reference value present")
+}
+
+/// Assert a failed run: exit code 2, one line on stderr that mentions every
+/// `needle`, and no panic.
+pub fn assert_clear_error(out: &std::process::Output, needles: &[&str]) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "stderr: {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "one sentence: {stderr}");
+    for n in needles {
+        assert!(stderr.contains(n), "'{n}' missing from: {stderr}");
+    }
+    assert!(out.stdout.is_empty(), "nothing printed on stdout on error");
 }
