@@ -1,0 +1,69 @@
+//! Silhouette (MPC paper Definition 1) on seeded Gaussian blobs (d = 3,
+//! k = 5): the exact O(n²·d) computation at n = 1k, 4k and 16k, and one
+//! incremental move of `SilhouetteState` (O(n) with the distance matrix,
+//! which is kept up to n ≈ 8k, O(n·d) beyond). The silhouette is printed next
+//! to each group; for the moves, the incremental value is checked against the
+//! exact one first.
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use std::time::Duration;
+
+use polyclust::data::{gaussian_blobs, Dataset};
+use polyclust::metrics::{silhouette, Distances, SilhouetteState};
+
+const SIZES: [usize; 3] = [1_000, 4_000, 16_000];
+const K: usize = 5;
+
+fn blobs(n: usize) -> (Dataset, Vec<usize>) {
+    let ds = gaussian_blobs(n, 3, K, 1.0, 42).into_dataset();
+    let labels = ds.label_ids().expect("generated labels").0;
+    (ds, labels)
+}
+
+fn exact(c: &mut Criterion) {
+    let mut group = c.benchmark_group("silhouette_exact");
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(10));
+    for n in SIZES {
+        let (ds, labels) = blobs(n);
+        let s = silhouette(ds.x.view(), &labels).unwrap();
+        println!("silhouette_exact/{n}: silhouette {s:.6} (n = {n}, d = 3, k = {K})");
+        group.bench_with_input(BenchmarkId::from_parameter(n), &n, |b, _| {
+            b.iter(|| silhouette(ds.x.view(), &labels).unwrap())
+        });
+    }
+    group.finish();
+}
+
+fn incremental_move(c: &mut Criterion) {
+    let mut group = c.benchmark_group("silhouette_move_point");
+    group.sample_size(10);
+    for n in SIZES {
+        let (ds, labels) = blobs(n);
+        let distances = Distances::new(ds.x.view());
+        let mut state = SilhouetteState::new(&distances, &labels, K);
+        // A point that changes cluster: the state must then match the exact value.
+        let u = 0;
+        let (home, away) = (labels[u], (labels[u] + 1) % K);
+        state.move_point(&distances, u, away);
+        let mut moved = labels.clone();
+        moved[u] = away;
+        let exact = silhouette(ds.x.view(), &moved).unwrap();
+        println!(
+            "silhouette_move_point/{n}: after the move, incremental {:.9} vs exact {exact:.9}",
+            state.silhouette()
+        );
+        state.move_point(&distances, u, home);
+        // One iteration moves the point out and back: two moves, state unchanged.
+        group.bench_with_input(BenchmarkId::new("out_and_back", n), &n, |b, _| {
+            b.iter(|| {
+                state.move_point(&distances, u, away);
+                state.move_point(&distances, u, home);
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, exact, incremental_move);
+criterion_main!(benches);
