@@ -10,7 +10,7 @@ pub mod paper;
 pub mod report;
 
 pub use paper::{PaperInstance, PaperResults, PaperSource};
-pub use report::{to_csv, to_markdown, CSV_HEADER};
+pub use report::{format_seconds, to_csv, to_markdown, CSV_HEADER};
 
 use crate::data::Dataset;
 use crate::mpc::{self, ExplanationSpace, MpcError, MpcParams, Preset};

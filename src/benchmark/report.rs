@@ -76,8 +76,9 @@ fn suite_title(suite: &str) -> String {
     }
 }
 
-/// Seconds with precision that suits their size.
-fn seconds(s: f64) -> String {
+/// Seconds with a precision that suits their size (5 decimals below 0.01 s,
+/// whole seconds from 100 s).
+pub fn format_seconds(s: f64) -> String {
     if s >= 100.0 {
         format!("{s:.0}")
     } else if s >= 1.0 {
@@ -182,7 +183,7 @@ pub fn to_markdown(rows: &[BenchRow], settings: &BenchSettings) -> String {
                 let ours = suite_rows
                     .iter()
                     .find(|r| r.instance == first.instance && r.method == m)
-                    .map_or_else(|| MISSING.into(), |r| seconds(r.median_run_seconds));
+                    .map_or_else(|| MISSING.into(), |r| format_seconds(r.median_run_seconds));
                 let theirs = paper
                     .seconds(&first.instance, m.name())
                     .map_or_else(|| MISSING.into(), |s| s.to_string());

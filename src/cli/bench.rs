@@ -136,7 +136,7 @@ pub(crate) fn bench_paper(args: &BenchPaperArgs) -> Result<()> {
         };
         for r in &rows {
             println!(
-                "{:<12} {:<9} {:>10} {:>3} {:>8} {:>11} {:>10.3} {:>10} {:>10}",
+                "{:<12} {:<9} {:>10} {:>3} {:>8} {:>11} {:>10} {:>10} {:>10}",
                 r.instance,
                 r.method.name(),
                 opt(r.silhouette, 4),
@@ -144,8 +144,9 @@ pub(crate) fn bench_paper(args: &BenchPaperArgs) -> Result<()> {
                 opt(r.fidelity, 3),
                 r.hyperplanes
                     .map_or_else(|| "—".to_string(), |h| h.to_string()),
-                r.median_run_seconds,
-                opt(r.paper_seconds, 2),
+                benchmark::format_seconds(r.median_run_seconds),
+                r.paper_seconds
+                    .map_or_else(|| "—".to_string(), |s| s.to_string()),
                 opt(r.paper_silhouette, 3),
             );
         }
