@@ -246,7 +246,7 @@ pub fn run_method(
     suite: &str,
     method: Method,
     settings: &BenchSettings,
-    on_run: &dyn Fn(RunTick),
+    on_run: &(dyn Fn(RunTick) + Sync),
 ) -> Result<BenchRow, MpcError> {
     let paper = PaperResults::get();
     let mut row = BenchRow {

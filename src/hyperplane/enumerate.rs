@@ -109,15 +109,20 @@ struct Columns {
 
 impl Columns {
     fn new(problem: &HyperplaneProblem) -> Self {
-        let n = problem.len();
+        Self::from_rows(problem, problem.ci, problem.cj)
+    }
+
+    /// The rows `ci` then `cj` of the problem's matrix.
+    fn from_rows(problem: &HyperplaneProblem, ci: &[usize], cj: &[usize]) -> Self {
+        let n = ci.len() + cj.len();
         let d = problem.dim();
         let mut data = vec![0.0; n * d];
-        for (t, &row) in problem.ci.iter().chain(problem.cj).enumerate() {
+        for (t, &row) in ci.iter().chain(cj).enumerate() {
             for (c, v) in problem.x.row(row).iter().enumerate() {
                 data[c * n + t] = *v;
             }
         }
-        let n_i = problem.ci.len();
+        let n_i = ci.len();
         let sum_ci = (0..d)
             .map(|c| data[c * n..c * n + n_i].iter().sum())
             .collect();
@@ -306,47 +311,12 @@ pub(crate) fn enumerate_directions(
     let values = coefficient_values(m);
     let supports = supports(problem.dim(), beta);
     let n = cols.n;
-
-    let best_in_support = |z: &mut Vec<i64>, (si, support): (usize, &Vec<usize>)| -> Key {
-        let s = support.len();
-        let mut coefs = [0.0; 8];
-        let mut coefs_big = Vec::new();
-        let coefs: &mut [f64] = if s <= coefs.len() {
-            &mut coefs[..s]
-        } else {
-            coefs_big.resize(s, 0.0);
-            &mut coefs_big
-        };
-        let count = values.len().pow(s as u32);
-        let mut best = Key::WORST;
-        for ci in 0..count {
-            decode(ci, &values, coefs);
-            let objective = direction_objective(&cols, support, coefs, epsilon, z);
-            best = best.min(Key {
-                objective,
-                support: si,
-                coef: ci,
-            });
-        }
-        best
-    };
-
     let work = direction_count(problem.dim(), m, beta).saturating_mul(n as u128);
-    let best = if work <= SEQUENTIAL_WORK {
-        let mut z = vec![0i64; n];
-        supports
-            .iter()
-            .enumerate()
-            .map(|item| best_in_support(&mut z, item))
-            .fold(Key::WORST, Key::min)
+    let best = if n >= 4 * BOUND_ROWS[0] && work > SEQUENTIAL_WORK {
+        bound_and_prune(problem, &cols, &supports, &values, m, beta, epsilon)
     } else {
-        supports
-            .par_iter()
-            .enumerate()
-            .map_init(|| vec![0i64; n], best_in_support)
-            .reduce(|| Key::WORST, Key::min)
+        exhaustive(&cols, &supports, &values, epsilon, work > SEQUENTIAL_WORK)
     };
-
     let support = &supports[best.support];
     let mut coefs = vec![0.0; support.len()];
     decode(best.coef, &values, &mut coefs);
@@ -358,6 +328,174 @@ pub(crate) fn enumerate_directions(
         w,
         objective: best.objective,
     }
+}
+
+/// Every direction evaluated on every row (in parallel over supports when
+/// `parallel`).
+fn exhaustive(
+    cols: &Columns,
+    supports: &[Vec<usize>],
+    values: &[f64],
+    epsilon: f64,
+    parallel: bool,
+) -> Key {
+    let best_in_support = |z: &mut Vec<i64>, (si, support): (usize, &Vec<usize>)| -> Key {
+        let mut coefs = vec![0.0; support.len()];
+        let mut best = Key::WORST;
+        for ci in 0..values.len().pow(support.len() as u32) {
+            decode(ci, values, &mut coefs);
+            let objective = direction_objective(cols, support, &coefs, epsilon, z);
+            best = best.min(Key {
+                objective,
+                support: si,
+                coef: ci,
+            });
+        }
+        best
+    };
+    if parallel {
+        supports
+            .par_iter()
+            .enumerate()
+            .map_init(|| vec![0i64; cols.n], best_in_support)
+            .reduce(|| Key::WORST, Key::min)
+    } else {
+        let mut z = vec![0i64; cols.n];
+        supports
+            .iter()
+            .enumerate()
+            .map(|item| best_in_support(&mut z, item))
+            .fold(Key::WORST, Key::min)
+    }
+}
+
+/// Sizes of the row subsets whose objectives bound every direction from
+/// below, smallest first (see [`bound_and_prune`]).
+const BOUND_ROWS: [usize; 2] = [64, 384];
+
+/// Directions evaluated exactly per round of [`bound_and_prune`].
+const PRUNE_BATCH: usize = 64;
+
+/// Exact enumeration with pruning, for many rows. Every hinge term of (1) is
+/// non-negative, so for any subset S of the rows and any `b` the objective
+/// over S is at most the objective over all rows: `min_b f_S(w, b)` is a lower
+/// bound of `min_b f(w, b)`. The directions are scored on evenly spaced
+/// subsets of growing size ([`BOUND_ROWS`], both clusters in proportion);
+/// after the first, the best-bounded batch is evaluated exactly for an
+/// incumbent, and every direction whose bound exceeds the incumbent (plus a
+/// rounding margin) is dropped before the next, dearer level. The survivors
+/// are evaluated exactly in increasing order of their last bound until the
+/// next bound exceeds the best objective. The result, ties included, is the
+/// one of the full enumeration: a dropped direction's objective is strictly
+/// worse. On spam (d = 57, M = 3, β = 2) this measured several times faster
+/// than visiting every direction on every row.
+fn bound_and_prune(
+    problem: &HyperplaneProblem,
+    cols: &Columns,
+    supports: &[Vec<usize>],
+    values: &[f64],
+    m: u32,
+    beta: usize,
+    epsilon: f64,
+) -> Key {
+    let n = cols.n;
+    let coefficients_of = |support: usize, coef: usize| {
+        let mut c = vec![0.0; supports[support].len()];
+        decode(coef, values, &mut c);
+        c
+    };
+    let score = |rows: &Columns, candidates: &mut [Key]| {
+        candidates.par_iter_mut().for_each_init(
+            || vec![0i64; rows.n],
+            |z, key| {
+                key.objective = direction_objective(
+                    rows,
+                    &supports[key.support],
+                    &coefficients_of(key.support, key.coef),
+                    epsilon,
+                    z,
+                );
+            },
+        );
+        candidates.sort_by(|a, b| {
+            a.objective
+                .total_cmp(&b.objective)
+                .then(a.support.cmp(&b.support))
+                .then(a.coef.cmp(&b.coef))
+        });
+    };
+    // Sums of up to n terms of size up to M·β each: a generous margin for
+    // the rounding of the two objectives compared.
+    let margin = 1e-9 * n as f64 * (f64::from(m) * beta as f64 + 1.0);
+    let mut candidates: Vec<Key> = supports
+        .iter()
+        .enumerate()
+        .flat_map(|(si, support)| {
+            (0..values.len().pow(support.len() as u32)).map(move |ci| Key {
+                objective: 0.0,
+                support: si,
+                coef: ci,
+            })
+        })
+        .collect();
+    let mut best = Key::WORST;
+    for size in BOUND_ROWS.into_iter().filter(|&size| 4 * size <= n) {
+        let spaced = |rows: &[usize]| -> Vec<usize> {
+            let take = (size * rows.len()).div_ceil(n).clamp(1, rows.len());
+            (0..take).map(|s| rows[s * rows.len() / take]).collect()
+        };
+        let subset = Columns::from_rows(problem, &spaced(problem.ci), &spaced(problem.cj));
+        score(&subset, &mut candidates);
+        if best.objective == f64::INFINITY {
+            let head = candidates.len().min(PRUNE_BATCH);
+            best = exact_best(
+                cols,
+                supports,
+                &coefficients_of,
+                epsilon,
+                &candidates[..head],
+            );
+        }
+        candidates.retain(|key| key.objective <= best.objective + margin);
+    }
+    for batch in candidates.chunks(PRUNE_BATCH) {
+        if batch[0].objective > best.objective + margin {
+            break;
+        }
+        let live: Vec<Key> = batch
+            .iter()
+            .filter(|key| key.objective <= best.objective + margin)
+            .copied()
+            .collect();
+        best = exact_best(cols, supports, &coefficients_of, epsilon, &live).min(best);
+    }
+    best
+}
+
+/// The best of `candidates` evaluated on every row.
+fn exact_best(
+    cols: &Columns,
+    supports: &[Vec<usize>],
+    coefficients_of: &(dyn Fn(usize, usize) -> Vec<f64> + Sync),
+    epsilon: f64,
+    candidates: &[Key],
+) -> Key {
+    candidates
+        .par_iter()
+        .map_init(
+            || vec![0i64; cols.n],
+            |z, key| Key {
+                objective: direction_objective(
+                    cols,
+                    &supports[key.support],
+                    &coefficients_of(key.support, key.coef),
+                    epsilon,
+                    z,
+                ),
+                ..*key
+            },
+        )
+        .reduce(|| Key::WORST, Key::min)
 }
 
 /// The optimal intercept for a fixed `w`: the midpoint of the interval
@@ -385,6 +523,35 @@ pub(crate) fn optimal_intercept(problem: &HyperplaneProblem, w: &[f64], epsilon:
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Bound-and-prune returns exactly the exhaustive optimum (same
+    /// direction, same objective bits), on overlapping and on separable
+    /// clusters, where ties at objective 0 are many.
+    #[test]
+    fn pruning_matches_exhaustive_enumeration() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(21);
+        for (shift, d, n_i, n_j) in [(0.3, 7, 700, 500), (2.5, 6, 300, 900), (0.0, 5, 1000, 1000)] {
+            let n = n_i + n_j;
+            let x = ndarray::Array2::from_shape_fn((n, d), |(t, f)| {
+                let centre = if t < n_i || f > 1 { 0.0 } else { shift };
+                centre + rng.random_range(-1.0..1.0)
+            });
+            let ci: Vec<usize> = (0..n_i).collect();
+            let cj: Vec<usize> = (n_i..n).collect();
+            let problem = HyperplaneProblem::new(x.view(), &ci, &cj).unwrap();
+            let cols = Columns::new(&problem);
+            let values = coefficient_values(3);
+            let supports = supports(d, 2);
+            let full = exhaustive(&cols, &supports, &values, 1e-3, true);
+            let pruned = bound_and_prune(&problem, &cols, &supports, &values, 3, 2, 1e-3);
+            assert_eq!(
+                (full.objective.to_bits(), full.support, full.coef),
+                (pruned.objective.to_bits(), pruned.support, pruned.coef),
+                "shift {shift}"
+            );
+        }
+    }
 
     #[test]
     fn supports_are_all_combinations_in_order() {

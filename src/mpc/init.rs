@@ -79,6 +79,28 @@ pub fn solve_pairs(
     k: usize,
     params: &ValidMpcParams,
 ) -> Result<(Vec<PairHyperplane>, SolveStats), MpcError> {
+    solve_pairs_reusing(z, labels, k, params, &mut PairCache::default())
+}
+
+/// Hyperplanes already solved, by pair, with the memberships they separate.
+/// Problem (1)–(12) depends only on the two row sets, so an outer iteration
+/// of Algorithm 1 that leaves a pair's clusters unchanged reuses its optimum
+/// instead of solving again (most pairs, once the assignment settles).
+#[derive(Debug, Default)]
+pub struct PairCache {
+    solved: std::collections::HashMap<(usize, usize), (Vec<usize>, Vec<usize>, Hyperplane)>,
+}
+
+/// [`solve_pairs`], reusing the hyperplanes of `cache` whose two clusters
+/// have not changed, and storing the new ones there. Only new solves count
+/// in the statistics.
+pub fn solve_pairs_reusing(
+    z: ArrayView2<f64>,
+    labels: &[usize],
+    k: usize,
+    params: &ValidMpcParams,
+    cache: &mut PairCache,
+) -> Result<(Vec<PairHyperplane>, SolveStats), MpcError> {
     let mut members: Vec<Vec<usize>> = vec![Vec::new(); k];
     for (t, &l) in labels.iter().enumerate() {
         members[l].push(t);
@@ -92,9 +114,19 @@ pub fn solve_pairs(
         time_limit: params.solver_time_limit,
         mip_gap: None,
     };
-    let outcomes: Vec<Result<(PairHyperplane, SolveOutcome), MpcError>> = pairs
+    let reused = |i: usize, j: usize| {
+        cache
+            .solved
+            .get(&(i, j))
+            .filter(|(ci, cj, _)| *ci == members[i] && *cj == members[j])
+            .map(|(_, _, h)| h.clone())
+    };
+    let outcomes: Vec<Result<(PairHyperplane, Option<SolveOutcome>), MpcError>> = pairs
         .par_iter()
         .map(|&(i, j)| {
+            if let Some(hyperplane) = reused(i, j) {
+                return Ok((PairHyperplane { i, j, hyperplane }, None));
+            }
             let problem = HyperplaneProblem::new(z.view(), &members[i], &members[j])
                 .map_err(|e| MpcError::Solve(e.into()))?;
             let outcome = hyperplane::solve(&problem, &params.hyperplane, &options)?;
@@ -104,7 +136,7 @@ pub fn solve_pairs(
                     j,
                     hyperplane: outcome.hyperplane.clone(),
                 },
-                outcome,
+                Some(outcome),
             ))
         })
         .collect();
@@ -112,7 +144,17 @@ pub fn solve_pairs(
     let mut out = Vec::with_capacity(outcomes.len());
     for r in outcomes {
         let (pair, outcome) = r?;
-        stats.record(&outcome);
+        if let Some(outcome) = outcome {
+            stats.record(&outcome);
+            cache.solved.insert(
+                (pair.i, pair.j),
+                (
+                    members[pair.i].clone(),
+                    members[pair.j].clone(),
+                    pair.hyperplane.clone(),
+                ),
+            );
+        }
         out.push(pair);
     }
     Ok((out, stats))
@@ -224,6 +266,7 @@ pub fn initialize(
     let mut hyperplanes = Vec::new();
     let mut solves = SolveStats::default();
     let mut status = RunStatus::IterationLimit;
+    let mut cache = PairCache::default();
     let out_of_time = || {
         params
             .time_limit
@@ -242,7 +285,7 @@ pub fn initialize(
             }
         }
         // Lines 10–17: hyperplanes and representation errors.
-        let (h, stats) = solve_pairs(z, &labels, k, params)?;
+        let (h, stats) = solve_pairs_reusing(z, &labels, k, params, &mut cache)?;
         solves.solved += stats.solved;
         solves.optimal += stats.optimal;
         solves.seconds += stats.seconds;

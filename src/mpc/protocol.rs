@@ -7,6 +7,7 @@ use super::{fit_with, ExplanationSpace, MpcError, MpcFit, MpcParams, Observer};
 use crate::data::FeatureMap;
 use crate::metrics::Distances;
 use ndarray::ArrayView2;
+use rayon::prelude::*;
 use serde::Serialize;
 use std::time::Instant;
 
@@ -64,7 +65,10 @@ fn better(a: &MpcFit, b: &MpcFit) -> bool {
 
 /// Run MPC for every k in `ks` (values the data cannot support are skipped)
 /// and seeds `base.seed .. base.seed + restarts`; keep the best run.
-/// `on_run` is called after every run (progress bars).
+/// The runs are independent and execute in parallel (rayon); each is
+/// deterministic and the best is chosen in (k, seed) order, so the result
+/// does not depend on the thread count. `on_run` is called after every run,
+/// in completion order (progress bars).
 #[allow(clippy::too_many_arguments)]
 pub fn protocol(
     x: ArrayView2<f64>,
@@ -74,49 +78,57 @@ pub fn protocol(
     ks: std::ops::RangeInclusive<usize>,
     restarts: usize,
     observer: &dyn Observer,
-    on_run: &dyn Fn(&ProtocolRun),
+    on_run: &(dyn Fn(&ProtocolRun) + Sync),
 ) -> Result<ProtocolResult, MpcError> {
     let start = Instant::now();
     let x = x.as_standard_layout().to_owned();
     let distances = Distances::new(x.view());
-    let mut best: Option<(MpcFit, usize, u64)> = None;
-    let mut runs = Vec::new();
     let mut first_error = None;
+    let mut settings = Vec::new();
     for k in ks {
         for r in 0..restarts.max(1) {
-            let seed = base.seed + r as u64;
             let mut params = base.clone();
             params.k = k;
-            params.seed = seed;
-            let params = match params.check(x.view(), space.dim()) {
-                Ok(p) => p,
+            params.seed = base.seed + r as u64;
+            match params.check(x.view(), space.dim()) {
+                Ok(p) => settings.push(p),
                 Err(e) => {
                     first_error.get_or_insert(e);
-                    continue;
                 }
-            };
+            }
+        }
+    }
+    let fits: Vec<Result<(MpcFit, ProtocolRun), MpcError>> = settings
+        .par_iter()
+        .map(|params| {
             let fit = fit_with(
                 x.view(),
                 map,
                 space.clone(),
-                &params,
+                params,
                 observer,
                 Some(&distances),
             )?;
             let run = ProtocolRun {
-                k,
-                seed,
+                k: params.k,
+                seed: params.seed,
                 clusters: fit.model.k(),
                 silhouette: fit.silhouette,
                 fidelity: fit.fidelity,
                 seconds: fit.seconds,
             };
             on_run(&run);
-            runs.push(run);
-            if best.as_ref().is_none_or(|(b, _, _)| better(&fit, b)) {
-                best = Some((fit, k, seed));
-            }
+            Ok((fit, run))
+        })
+        .collect();
+    let mut best: Option<(MpcFit, usize, u64)> = None;
+    let mut runs = Vec::with_capacity(fits.len());
+    for result in fits {
+        let (fit, run) = result?;
+        if best.as_ref().is_none_or(|(b, _, _)| better(&fit, b)) {
+            best = Some((fit, run.k, run.seed));
         }
+        runs.push(run);
     }
     let Some((best, best_k, best_seed)) = best else {
         return Err(MpcError::Params(first_error.unwrap_or_else(|| {

@@ -35,15 +35,25 @@ use std::time::Instant;
 /// Weight μ of the share of uncovered rows in the loss.
 pub const UNCOVERED_WEIGHT: f64 = 1.0;
 
-/// Candidate intercepts scored per direction on the coarse grid.
+/// Candidate intercepts scored per direction on the coarse grid of an exact
+/// sweep (data without a subsample).
 const GRID_POSITIONS: usize = 96;
+
+/// Candidate intercepts scored per direction on the subsample: it only ranks
+/// directions and brackets θ, which the exact window sweep then refines.
+const SAMPLE_GRID_POSITIONS: usize = 32;
+
+/// Candidate intercepts scored (at most) in the window of an exact sweep.
+const WINDOW_POSITIONS: usize = 16;
 
 /// Ranks on either side of the current intercept scored exactly (current direction).
 const LOCAL_POSITIONS: usize = 12;
 
 /// Smallest loss decrease accepted: smaller gains are not worth a pass of
-/// the queue (a silhouette change below one millionth).
-const MIN_GAIN: f64 = 1e-6;
+/// the queue (a silhouette change below 1e-5, invisible in the three
+/// decimals results are read at, while each accepted move re-queues every
+/// item of its two clusters).
+const MIN_GAIN: f64 = 1e-5;
 
 /// Result of Algorithm 2.
 #[derive(Debug, Clone)]
@@ -144,21 +154,18 @@ impl SweepSpace<'_> {
     }
 
     /// Sweep the threshold θ of direction `w` for the boundary between `i`
-    /// (side `w·z ≥ θ`) and `j`, from the positioned state: rows cross to j's
-    /// side one at a time in order of projection (O(n) each) and positions on a
-    /// grid, plus those near `current_theta`, are scored in O(n·K). Returns the
-    /// best (loss, θ).
-    #[allow(clippy::too_many_arguments)]
+    /// (side `w·z ≥ θ`) and `j`: rows cross to j's side one at a time in order
+    /// of projection (O(n) each) and the positions of `span` are scored in
+    /// O(n·|affected clusters|). Returns the best position.
     fn sweep(
         &self,
-        positioned: &(SilhouetteState, usize),
+        span: &Span,
         w: &[f64],
         i: usize,
         j: usize,
         rows: &SweepRows,
-        current_theta: Option<f64>,
         grid: usize,
-    ) -> Option<(f64, f64)> {
+    ) -> Option<SweepBest> {
         if rows.is_empty() {
             return None;
         }
@@ -168,58 +175,153 @@ impl SweepSpace<'_> {
             .map(|(r, &(t, ..))| (self.projection(t, w), r))
             .collect();
         order.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-        let (mut state, mut uncovered) = (positioned.0.clone(), positioned.1);
-        // Rows that move only between i and j allow the O(n) pair silhouette.
-        let pure_pair = rows.iter().all(|&(_, can_i, can_j, _)| can_i && can_j);
-        let cache = pure_pair.then(|| state.other_means_min(i, j));
         let len = order.len();
-        let step = (len / grid).max(1);
-        let current_rank = current_theta.map(|theta| order.partition_point(|(p, _)| *p < theta));
-        let mut best: Option<(f64, f64)> = None;
-        for pos in 0..=len {
-            let local = current_rank
-                .is_some_and(|r| pos + LOCAL_POSITIONS >= r && pos <= r + LOCAL_POSITIONS);
+        let j_side = |r: usize| {
+            let (_, _, can_j, fallback) = rows[r];
+            if can_j {
+                j
+            } else {
+                fallback
+            }
+        };
+        // The state at the first position of the span.
+        let (mut state, mut uncovered, first, last, local) = match *span {
+            Span::Full {
+                positioned,
+                current_theta,
+            } => {
+                let local = current_theta.map(|theta| {
+                    let r = order.partition_point(|(p, _)| *p < theta);
+                    (r.saturating_sub(LOCAL_POSITIONS), r + LOCAL_POSITIONS)
+                });
+                (positioned.0.clone(), positioned.1, 0, len, local)
+            }
+            Span::Window {
+                state,
+                uncovered,
+                lo,
+                hi,
+            } => {
+                let first = order.partition_point(|(p, _)| *p < lo);
+                let last = order.partition_point(|(p, _)| *p <= hi).max(first);
+                let mut state = state.clone();
+                let mut uncovered = uncovered;
+                for (q, &(_, r)) in order.iter().enumerate() {
+                    let (t, can_i, can_j, fallback) = rows[r];
+                    let (label, covered) = if q < first {
+                        (j_side(r), can_j)
+                    } else {
+                        (if can_i { i } else { fallback }, can_i)
+                    };
+                    uncovered += usize::from(!covered);
+                    if state.labels()[t] != label {
+                        state.move_point(self.dist, t, label);
+                    }
+                }
+                (state, uncovered, first, last, None)
+            }
+        };
+        // Rows move only among i, j and the fallback clusters of rows that
+        // cannot be i or j: the silhouette is evaluated over those alone.
+        let mut affected = vec![i, j];
+        for &(_, can_i, can_j, fallback) in rows {
+            if !(can_i && can_j) && !affected.contains(&fallback) {
+                affected.push(fallback);
+            }
+        }
+        let cache = state.other_means_min(&affected);
+        let step = ((last - first) / grid).max(1);
+        let mut best: Option<(f64, usize)> = None;
+        for pos in first..=last {
+            let near_current = local.is_some_and(|(a, b)| pos >= a && pos <= b);
             // Position `pos`: rows 0..pos on j's side; θ between neighbours.
             let separable = pos == 0 || pos == len || order[pos - 1].0 < order[pos].0;
             let within = self.bounds.is_none_or(|(b, allowed)| {
                 size_violation(&b, state.sizes()[i]) + size_violation(&b, state.sizes()[j])
                     <= allowed
             });
-            if (pos % step == 0 || local || pos == len)
+            if ((pos - first) % step == 0 || near_current || pos == last)
                 && separable
                 && within
                 && state.clusters() >= 2
             {
-                let theta = if pos == 0 {
-                    order[0].0 - 1.0
-                } else if pos == len {
-                    order[len - 1].0 + 1.0
-                } else {
-                    0.5 * (order[pos - 1].0 + order[pos].0)
-                };
-                let loss = match &cache {
-                    Some(c) => {
-                        -state.silhouette_pair(i, j, c)
-                            + UNCOVERED_WEIGHT * uncovered as f64 / self.n as f64
-                    }
-                    None => Search::loss(&state, uncovered, self.n),
-                };
+                let loss = -state.silhouette_within(&affected, &cache)
+                    + UNCOVERED_WEIGHT * uncovered as f64 / self.n as f64;
                 if best.is_none_or(|(b, _)| loss < b) {
-                    best = Some((loss, theta));
+                    best = Some((loss, pos));
                 }
             }
-            if pos < len {
-                let (t, can_i, can_j, fallback) = rows[order[pos].1];
-                let label = if can_j { j } else { fallback };
+            if pos < last {
+                let r = order[pos].1;
+                let (t, can_i, can_j, _) = rows[r];
                 uncovered = uncovered + usize::from(!can_j) - usize::from(!can_i);
+                let label = j_side(r);
                 if state.labels()[t] != label {
                     state.move_point(self.dist, t, label);
                 }
             }
         }
-        best
+        let (loss, pos) = best?;
+        let theta_at = |pos: usize| {
+            if pos == 0 {
+                order[0].0 - 1.0
+            } else if pos == len {
+                order[len - 1].0 + 1.0
+            } else {
+                0.5 * (order[pos - 1].0 + order[pos].0)
+            }
+        };
+        let window_around = |pos: usize| {
+            let lo = pos
+                .checked_sub(WINDOW_RANKS + 1)
+                .map_or(f64::NEG_INFINITY, |r| order[r].0);
+            let hi = order.get(pos + WINDOW_RANKS).map_or(f64::INFINITY, |o| o.0);
+            (lo, hi)
+        };
+        let current_window = local.map(|(a, b)| window_around((a + b) / 2));
+        Some(SweepBest {
+            loss,
+            theta: theta_at(pos),
+            window: window_around(pos),
+            current_window,
+        })
     }
 }
+
+/// Positions a sweep scores.
+enum Span<'s> {
+    /// Every position on a grid (plus every position within
+    /// [`LOCAL_POSITIONS`] ranks of `current_theta`), from the state with all
+    /// sweep rows on i's side.
+    Full {
+        positioned: &'s (SilhouetteState, usize),
+        current_theta: Option<f64>,
+    },
+    /// Every position with θ in `[lo, hi]` (at most the grid's count), from
+    /// `state`, the search's state, with `uncovered` rows outside the sweep
+    /// uncovered.
+    Window {
+        state: &'s SilhouetteState,
+        uncovered: usize,
+        lo: f64,
+        hi: f64,
+    },
+}
+
+/// Best position of a sweep.
+struct SweepBest {
+    loss: f64,
+    theta: f64,
+    /// The θ interval spanning [`WINDOW_RANKS`] rows on either side of the
+    /// best position: where an exact sweep refines a subsample's answer.
+    window: (f64, f64),
+    /// The same interval around the current θ, when one was given.
+    current_window: Option<(f64, f64)>,
+}
+
+/// Subsample ranks on either side of a subsample's best position that the
+/// exact sweep re-scores on every row.
+const WINDOW_RANKS: usize = 3;
 
 /// A fixed subsample of the rows, used to rank candidate directions cheaply
 /// before the exact sweeps (only when n exceeds [`SAMPLE_ABOVE`]).
@@ -239,7 +341,7 @@ fn sample_size(n: usize) -> usize {
 }
 
 /// Directions kept for exact sweeps after ranking on the subsample.
-const EXACT_DIRECTIONS: usize = 6;
+const EXACT_DIRECTIONS: usize = 3;
 
 impl Sample {
     fn new(x: ArrayView2<f64>) -> Option<Self> {
@@ -401,9 +503,11 @@ impl<'a> Search<'a> {
     }
 
     /// Best (loss, direction, θ) for the boundary between `i` and `j` over
-    /// `directions`, from `state`. With a subsample, every direction is first
-    /// swept on it and only the best few (and the current one) exactly.
-    #[allow(clippy::too_many_arguments)]
+    /// `directions`, from `state`. Small data: every direction is swept
+    /// exactly. With a subsample, every direction is swept on it; the best few
+    /// (and the current direction near its current θ) are then re-scored
+    /// exactly, each within a window of θ around the subsample's answer, from
+    /// `state` (only the rows that change side move).
     fn best_boundary(
         &self,
         state: &SilhouetteState,
@@ -421,49 +525,7 @@ impl<'a> Search<'a> {
         let base_uncovered = (0..self.n)
             .filter(|&t| !in_rows[t] && !self.covered[t])
             .count();
-        let mut candidates: Vec<usize> = (0..directions.len()).collect();
-        if let Some(sample) = self
-            .sample
-            .as_ref()
-            .filter(|_| directions.len() > EXACT_DIRECTIONS)
-        {
-            let labels: Vec<usize> = sample.rows.iter().map(|&t| state.labels()[t]).collect();
-            let sub_state = SilhouetteState::new(&sample.dist, &labels, state.slots());
-            let sub_rows: Vec<(usize, bool, bool, usize)> = rows
-                .iter()
-                .filter_map(|&(t, a, b, f)| sample.position[t].map(|p| (p, a, b, f)))
-                .collect();
-            let sub_base = sample
-                .rows
-                .iter()
-                .filter(|&&t| !in_rows[t] && !self.covered[t])
-                .count();
-            let space = SweepSpace {
-                z: self.z.view(),
-                index: Some(&sample.rows),
-                dist: &sample.dist,
-                n: sample.rows.len(),
-                bounds: None,
-            };
-            let positioned = space.positioned(&sub_state, &sub_rows, i, sub_base);
-            let mut ranked: Vec<(f64, usize)> = directions
-                .par_iter()
-                .enumerate()
-                .filter_map(|(idx, w)| {
-                    space
-                        .sweep(&positioned, w, i, j, &sub_rows, None, GRID_POSITIONS)
-                        .map(|(loss, _)| (loss, idx))
-                })
-                .collect();
-            ranked.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-            candidates = ranked.iter().take(EXACT_DIRECTIONS).map(|r| r.1).collect();
-            if let Some((c, _)) = current {
-                if !candidates.contains(&c) {
-                    candidates.push(c);
-                }
-            }
-        }
-        let space = SweepSpace {
+        let exact = SweepSpace {
             z: self.z,
             index: None,
             dist: self.dist,
@@ -476,24 +538,81 @@ impl<'a> Search<'a> {
                 )
             }),
         };
-        let positioned = space.positioned(state, rows, i, base_uncovered);
-        candidates
+        let pick =
+            |a: &(f64, usize, f64), b: &(f64, usize, f64)| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1));
+        let Some(sample) = self.sample.as_ref() else {
+            let positioned = exact.positioned(state, rows, i, base_uncovered);
+            return directions
+                .par_iter()
+                .enumerate()
+                .filter_map(|(idx, w)| {
+                    let current_theta = current.filter(|(c, _)| *c == idx).map(|(_, t)| t);
+                    let span = Span::Full {
+                        positioned: &positioned,
+                        current_theta,
+                    };
+                    exact
+                        .sweep(&span, w, i, j, rows, GRID_POSITIONS)
+                        .map(|b| (b.loss, idx, b.theta))
+                })
+                .min_by(pick);
+        };
+        let labels: Vec<usize> = sample.rows.iter().map(|&t| state.labels()[t]).collect();
+        let sub_state = SilhouetteState::new(&sample.dist, &labels, state.slots());
+        let sub_rows: Vec<(usize, bool, bool, usize)> = rows
+            .iter()
+            .filter_map(|&(t, a, b, f)| sample.position[t].map(|p| (p, a, b, f)))
+            .collect();
+        let sub_base = sample
+            .rows
+            .iter()
+            .filter(|&&t| !in_rows[t] && !self.covered[t])
+            .count();
+        let space = SweepSpace {
+            z: self.z.view(),
+            index: Some(&sample.rows),
+            dist: &sample.dist,
+            n: sample.rows.len(),
+            bounds: None,
+        };
+        let positioned = space.positioned(&sub_state, &sub_rows, i, sub_base);
+        let mut ranked: Vec<(f64, usize, (f64, f64), Option<(f64, f64)>)> = directions
             .par_iter()
-            .filter_map(|&idx| {
-                let theta = current.filter(|(c, _)| *c == idx).map(|(_, t)| t);
+            .enumerate()
+            .filter_map(|(idx, w)| {
+                let current_theta = current.filter(|(c, _)| *c == idx).map(|(_, t)| t);
+                let span = Span::Full {
+                    positioned: &positioned,
+                    current_theta,
+                };
                 space
-                    .sweep(
-                        &positioned,
-                        &directions[idx],
-                        i,
-                        j,
-                        rows,
-                        theta,
-                        GRID_POSITIONS,
-                    )
-                    .map(|(loss, theta)| (loss, idx, theta))
+                    .sweep(&span, w, i, j, &sub_rows, SAMPLE_GRID_POSITIONS)
+                    .map(|b| (b.loss, idx, b.window, b.current_window))
             })
-            .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
+            .collect();
+        ranked.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let mut windows: Vec<(usize, (f64, f64))> = ranked
+            .iter()
+            .take(EXACT_DIRECTIONS)
+            .map(|r| (r.1, r.2))
+            .collect();
+        // The current hyperplane's neighbourhood is always re-scored, so a
+        // small exact improvement the subsample cannot see is still found.
+        windows.extend(ranked.iter().filter_map(|r| r.3.map(|w| (r.1, w))));
+        windows
+            .par_iter()
+            .filter_map(|&(idx, (lo, hi))| {
+                let span = Span::Window {
+                    state,
+                    uncovered: base_uncovered,
+                    lo,
+                    hi,
+                };
+                exact
+                    .sweep(&span, &directions[idx], i, j, rows, WINDOW_POSITIONS)
+                    .map(|b| (b.loss, idx, b.theta))
+            })
+            .min_by(pick)
     }
 
     /// Best boundary shift of the hyperplane at index `h`: (loss, new hyperplane).
