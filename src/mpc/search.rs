@@ -190,10 +190,8 @@ impl SweepSpace<'_> {
                 positioned,
                 current_theta,
             } => {
-                let local = current_theta.map(|theta| {
-                    let r = order.partition_point(|(p, _)| *p < theta);
-                    (r.saturating_sub(LOCAL_POSITIONS), r + LOCAL_POSITIONS)
-                });
+                // Rank of the current θ among the projections (0..=len).
+                let local = current_theta.map(|theta| order.partition_point(|(p, _)| *p < theta));
                 (positioned.0.clone(), positioned.1, 0, len, local)
             }
             Span::Window {
@@ -233,7 +231,8 @@ impl SweepSpace<'_> {
         let step = ((last - first) / grid).max(1);
         let mut best: Option<(f64, usize)> = None;
         for pos in first..=last {
-            let near_current = local.is_some_and(|(a, b)| pos >= a && pos <= b);
+            let near_current =
+                local.is_some_and(|r| pos + LOCAL_POSITIONS >= r && pos <= r + LOCAL_POSITIONS);
             // Position `pos`: rows 0..pos on j's side; θ between neighbours.
             let separable = pos == 0 || pos == len || order[pos - 1].0 < order[pos].0;
             let within = self.bounds.is_none_or(|(b, allowed)| {
@@ -278,7 +277,7 @@ impl SweepSpace<'_> {
             let hi = order.get(pos + WINDOW_RANKS).map_or(f64::INFINITY, |o| o.0);
             (lo, hi)
         };
-        let current_window = local.map(|(a, b)| window_around((a + b) / 2));
+        let current_window = local.map(window_around);
         Some(SweepBest {
             loss,
             theta: theta_at(pos),
@@ -1045,4 +1044,54 @@ pub fn search<'a>(
         status,
         solves: stats,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::Array2;
+
+    /// A sweep whose current θ lies beyond every projection (all rows on one
+    /// side of the current hyperplane), over as few rows as the window's
+    /// reach, still reports windows inside the data.
+    #[test]
+    fn sweep_with_current_threshold_outside_the_rows() {
+        let n = 12;
+        let z = Array2::from_shape_fn((n, 2), |(t, f)| (t * (f + 1)) as f64 / n as f64);
+        let dist = Distances::new(z.view());
+        let labels: Vec<usize> = (0..n).map(|t| usize::from(t >= n / 2)).collect();
+        let state = SilhouetteState::new(&dist, &labels, 2);
+        let space = SweepSpace {
+            z: z.view(),
+            index: None,
+            dist: &dist,
+            n,
+            bounds: None,
+        };
+        for sweep_rows in [vec![5, 6], vec![2, 3, 8, 9]] {
+            let rows: Vec<(usize, bool, bool, usize)> = sweep_rows
+                .iter()
+                .map(|&t| (t, true, true, labels[t]))
+                .collect();
+            let positioned = space.positioned(&state, &rows, 0, 0);
+            for theta in [-10.0, 10.0] {
+                let span = Span::Full {
+                    positioned: &positioned,
+                    current_theta: Some(theta),
+                };
+                let best = space
+                    .sweep(&span, &[1.0, 0.0], 0, 1, &rows, GRID_POSITIONS)
+                    .expect("a scored position");
+                let (lo, hi) = best.current_window.expect("a current window");
+                assert!(lo <= hi);
+                // The reported loss is the silhouette of the reported θ.
+                let mut at_theta = labels.clone();
+                for &t in &sweep_rows {
+                    at_theta[t] = if z[[t, 0]] >= best.theta { 0 } else { 1 };
+                }
+                let exact = crate::metrics::silhouette(z.view(), &at_theta).unwrap();
+                assert!((best.loss + exact).abs() < 1e-12, "{} {exact}", best.loss);
+            }
+        }
+    }
 }
