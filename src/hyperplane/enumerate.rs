@@ -371,7 +371,7 @@ fn exhaustive(
 
 /// Sizes of the row subsets whose objectives bound every direction from
 /// below, smallest first (see [`bound_and_prune`]).
-const BOUND_ROWS: [usize; 2] = [64, 384];
+const BOUND_ROWS: [usize; 3] = [16, 64, 384];
 
 /// Directions evaluated exactly per round of [`bound_and_prune`].
 const PRUNE_BATCH: usize = 64;
@@ -531,7 +531,13 @@ mod tests {
     fn pruning_matches_exhaustive_enumeration() {
         use rand::{Rng, SeedableRng};
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(21);
-        for (shift, d, n_i, n_j) in [(0.3, 7, 700, 500), (2.5, 6, 300, 900), (0.0, 5, 1000, 1000)] {
+        for (shift, d, n_i, n_j) in [
+            (0.3, 7, 700, 500),
+            (2.5, 6, 300, 900),
+            (0.0, 5, 1000, 1000),
+            (0.8, 12, 40, 50),
+            (3.0, 12, 30, 60),
+        ] {
             let n = n_i + n_j;
             let x = ndarray::Array2::from_shape_fn((n, d), |(t, f)| {
                 let centre = if t < n_i || f > 1 { 0.0 } else { shift };
