@@ -12,15 +12,22 @@
 //!   two halves inheriting c's hyperplanes against every other cluster;
 //! - **merge** of clusters a and b: `H_ab` removed, and the merged cluster
 //!   separated from each other cluster m by `H_am` when `H_am = H_bm`,
-//!   otherwise by a new solve of (1)–(12).
+//!   otherwise by a new solve of (1)–(12);
+//! - **cover** of cluster c while some uncovered row is nearest to c: c's
+//!   hyperplanes re-solved by (1)–(12) for the current labels, the uncovered
+//!   rows counted as c's.
 //!
-//! After an accepted move the queue starts over (every hyperplane and cluster
-//! is eligible again); the search ends when a whole pass accepts nothing, or at
-//! the iteration or time limit (a status, not an error).
+//! After an accepted move the items of the clusters it changed are queued
+//! again; the search ends when no item is left, or at the iteration or time
+//! limit (a status, not an error).
 //!
 //! Candidates are scored with the incremental silhouette state: sweeping an
 //! intercept moves one row at a time (O(n) per row with the distance matrix)
-//! and a candidate position is scored in O(n·K), never by an O(n²) recomputation.
+//! and a position is scored in O(n·|clusters the sweep touches|), never by an
+//! O(n²) recomputation. Directions are ranked by a sweep on a coarse grid of
+//! positions (on a subsample of the rows when n > 500); the best few, and the
+//! current direction near its current threshold, are then re-scored exactly
+//! on every position of a window (only the rows that change side move).
 
 use super::init::{PairHyperplane, SolveStats};
 use super::params::ValidMpcParams;
@@ -787,6 +794,61 @@ impl<'a> Search<'a> {
         self.accept_labels();
     }
 
+    /// Cover move for cluster `c`: every hyperplane of c re-solved by
+    /// (1)–(12) for the current labels, in which the uncovered rows nearest
+    /// to c count as c's. Where the re-solved hyperplanes separate those
+    /// labels exactly, the rows are covered without moving any other row (a
+    /// boundary shift moves one hyperplane and cannot cover a row that loses
+    /// two of its duels). Some((loss, hyperplanes)) when the loss drops below
+    /// `current`.
+    fn try_cover(
+        &self,
+        c: usize,
+        current: f64,
+        stats: &mut SolveStats,
+    ) -> Result<Option<(f64, Vec<PairHyperplane>)>, MpcError> {
+        if (0..self.n).all(|t| self.covered[t] || self.state.labels()[t] != c) {
+            return Ok(None);
+        }
+        let mut members: Vec<Vec<usize>> = vec![Vec::new(); self.k()];
+        for (t, &l) in self.state.labels().iter().enumerate() {
+            members[l].push(t);
+        }
+        let options = SolveOptions {
+            backend: self.params.backend,
+            time_limit: self.params.solver_time_limit,
+            mip_gap: None,
+        };
+        let mut hyperplanes = self.hyperplanes.clone();
+        for h in hyperplanes.iter_mut().filter(|h| h.i == c || h.j == c) {
+            if members[h.i].is_empty() || members[h.j].is_empty() {
+                continue;
+            }
+            let problem = HyperplaneProblem::new(self.z.view(), &members[h.i], &members[h.j])
+                .map_err(|e| MpcError::Solve(e.into()))?;
+            let outcome = hyperplane::solve(&problem, &self.params.hyperplane, &options)?;
+            stats.record(&outcome);
+            h.hyperplane = outcome.hyperplane;
+        }
+        let mut probe = Search {
+            x: self.x,
+            z: self.z,
+            dist: self.dist,
+            params: self.params,
+            hyperplanes: hyperplanes.clone(),
+            active: self.active.clone(),
+            centroids: self.centroids.clone(),
+            state: self.state.clone(),
+            covered: self.covered.clone(),
+            n: self.n,
+            sample: None,
+        };
+        probe.accept_labels();
+        let loss = probe.current_loss();
+        Ok((loss < current - MIN_GAIN && probe.state.clusters() >= 2)
+            .then_some((loss, hyperplanes)))
+    }
+
     /// Merge b into a (a < b): Some((loss, hyperplanes)) when the merged
     /// clustering improves on `current`.
     fn try_merge(
@@ -930,7 +992,8 @@ pub fn search<'a>(
             .time_limit
             .is_some_and(|t| start.elapsed().as_secs_f64() > t)
     };
-    // Queue items: hyperplanes by (i, j), then clusters (split), then merges.
+    // Queue items: hyperplanes by (i, j), then clusters (split), then cover
+    // moves (clusters nearest to an uncovered row), then merges.
     // An item is examined again only after one of its clusters changed (its
     // members or its hyperplanes) since it was last examined; the search ends
     // when every item is clean. This is the queue reset of Algorithm 2
@@ -946,6 +1009,14 @@ pub fn search<'a>(
         if active.len() < k_max {
             queue.extend(active.iter().map(|&c| (1u8, c, c)));
         }
+        // Cover moves for the clusters nearest to some uncovered row.
+        let mut stray_clusters: Vec<usize> = (0..s.n)
+            .filter(|&t| !s.covered[t])
+            .map(|t| s.state.labels()[t])
+            .collect();
+        stray_clusters.sort_unstable();
+        stray_clusters.dedup();
+        queue.extend(stray_clusters.iter().map(|&c| (3u8, c, c)));
         if active.len() > 2 {
             for (pos, &a) in active.iter().enumerate() {
                 for &b in &active[pos + 1..] {
@@ -975,7 +1046,8 @@ pub fn search<'a>(
             s.state.clone(),
             s.covered.clone(),
         );
-        let kind = usize::from(item.0);
+        // A cover move shifts intercepts: it counts as boundary shifts.
+        let kind = [0, 1, 2, 0][usize::from(item.0)];
         let applied = match item.0 {
             0 => {
                 let Some(h) = s.pair_index(item.1, item.2) else {
@@ -997,6 +1069,14 @@ pub fn search<'a>(
                     true
                 }
                 _ => false,
+            },
+            3 => match s.try_cover(item.1, loss, &mut stats)? {
+                Some((_, hyperplanes)) => {
+                    s.hyperplanes = hyperplanes;
+                    s.accept_labels();
+                    true
+                }
+                None => false,
             },
             _ => match s.try_merge(item.1, item.2, loss, &mut stats)? {
                 Some((_, hyperplanes)) => {
