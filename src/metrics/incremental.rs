@@ -274,6 +274,60 @@ impl SilhouetteState {
         total / n as f64
     }
 
+    /// Mean silhouette were every row of cluster `b` moved to cluster `a`, in
+    /// O(n·k) without moving any row (the merged column is `S_a + S_b`):
+    /// moving the rows one at a time costs O(|b|·n).
+    pub fn silhouette_merged(&self, a: usize, b: usize) -> f64 {
+        let n = self.labels.len();
+        let merged = self.sizes[a] + self.sizes[b];
+        let clusters = self
+            .sizes
+            .iter()
+            .enumerate()
+            .filter(|&(c, &m)| c != b && (m > 0 || (c == a && merged > 0)))
+            .count();
+        if a == b || clusters < 2 {
+            return if a == b { self.silhouette() } else { 0.0 };
+        }
+        let mut total = 0.0;
+        for t in 0..n {
+            let own = if self.labels[t] == b {
+                a
+            } else {
+                self.labels[t]
+            };
+            let mean_of = |c: usize| {
+                if c == a {
+                    (self.sums[a][t] + self.sums[b][t]) / merged as f64
+                } else {
+                    self.sums[c][t] / self.sizes[c] as f64
+                }
+            };
+            let size = if own == a { merged } else { self.sizes[own] };
+            if size <= 1 {
+                continue;
+            }
+            let own_sum = if own == a {
+                self.sums[a][t] + self.sums[b][t]
+            } else {
+                self.sums[own][t]
+            };
+            let mut q = f64::INFINITY;
+            for c in 0..self.sums.len() {
+                let present = if c == a {
+                    merged > 0
+                } else {
+                    self.sizes[c] > 0
+                };
+                if c != own && c != b && present {
+                    q = q.min(mean_of(c));
+                }
+            }
+            total += silhouette_value(own_sum / (size - 1) as f64, q);
+        }
+        total / n as f64
+    }
+
     /// Mean silhouette in O(n·k). With fewer than two non-empty clusters the
     /// value is 0 (every point would score 0 by the singleton convention).
     pub fn silhouette(&self) -> f64 {
@@ -362,6 +416,36 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn merged_silhouette_matches_moving_the_rows() {
+        let mut rng = ChaCha8Rng::seed_from_u64(5);
+        let n = 80;
+        let x = Array2::from_shape_fn((n, 3), |_| rng.random::<f64>());
+        let labels: Vec<usize> = (0..n).map(|i| (i * 7) % 5).collect();
+        let dist = Distances::new(x.view());
+        let state = SilhouetteState::new(&dist, &labels, 5);
+        for (a, b) in [(0, 1), (3, 1), (4, 2), (0, 4)] {
+            let mut moved = state.clone();
+            for t in 0..n {
+                if moved.labels()[t] == b {
+                    moved.move_point(&dist, t, a);
+                }
+            }
+            assert!((state.silhouette_merged(a, b) - moved.silhouette()).abs() < 1e-12);
+        }
+        // Two clusters merged into one: silhouette 0 by convention.
+        let two = SilhouetteState::new(
+            &dist,
+            &vec![0; n]
+                .iter()
+                .enumerate()
+                .map(|(t, _)| t % 2)
+                .collect::<Vec<_>>(),
+            2,
+        );
+        assert_eq!(two.silhouette_merged(0, 1), 0.0);
     }
 
     #[test]

@@ -88,8 +88,11 @@ pub fn solve_pairs(
 /// instead of solving again (most pairs, once the assignment settles).
 #[derive(Debug, Default)]
 pub struct PairCache {
-    solved: std::collections::HashMap<(usize, usize), (Vec<usize>, Vec<usize>, Hyperplane)>,
+    solved: std::collections::HashMap<(usize, usize), SolvedPair>,
 }
+
+/// The rows of clusters i and j and the hyperplane that separates them.
+type SolvedPair = (Vec<usize>, Vec<usize>, Hyperplane);
 
 /// [`solve_pairs`], reusing the hyperplanes of `cache` whose two clusters
 /// have not changed, and storing the new ones there. Only new solves count

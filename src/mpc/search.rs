@@ -227,7 +227,7 @@ impl SweepSpace<'_> {
         // cannot be i or j: the silhouette is evaluated over those alone.
         let mut affected = vec![i, j];
         for &(_, can_i, can_j, fallback) in rows {
-            if !(can_i && can_j) && !affected.contains(&fallback) {
+            if !(affected.contains(&fallback) || can_i && can_j) {
                 affected.push(fallback);
             }
         }
@@ -557,7 +557,7 @@ impl<'a> Search<'a> {
             // grid); the best few directions are then refined on every
             // position of a window around their best grid position.
             let positioned = exact.positioned(state, rows, i, base_uncovered);
-            let ranked: Vec<(f64, usize, f64, (f64, f64), Option<(f64, f64)>)> = directions
+            let ranked: Vec<(usize, SweepBest)> = directions
                 .par_iter()
                 .enumerate()
                 .filter_map(|(idx, w)| {
@@ -568,10 +568,13 @@ impl<'a> Search<'a> {
                     };
                     exact
                         .sweep(&span, w, i, j, rows, RANKING_POSITIONS)
-                        .map(|b| (b.loss, idx, b.theta, b.window, b.current_window))
+                        .map(|b| (idx, b))
                 })
                 .collect();
-            let coarse = ranked.iter().map(|r| (r.0, r.1, r.2)).min_by(pick);
+            let coarse = ranked
+                .iter()
+                .map(|(idx, b)| (b.loss, *idx, b.theta))
+                .min_by(pick);
             let refined = self.refine(
                 state,
                 base_uncovered,
@@ -580,7 +583,7 @@ impl<'a> Search<'a> {
                 j,
                 rows,
                 directions,
-                ranked.into_iter().map(|r| (r.0, r.1, r.3, r.4)).collect(),
+                ranked,
             );
             return [coarse, refined].into_iter().flatten().min_by(pick);
         };
@@ -603,7 +606,7 @@ impl<'a> Search<'a> {
             bounds: None,
         };
         let positioned = space.positioned(&sub_state, &sub_rows, i, sub_base);
-        let ranked: Vec<(f64, usize, (f64, f64), Option<(f64, f64)>)> = directions
+        let ranked: Vec<(usize, SweepBest)> = directions
             .par_iter()
             .enumerate()
             .filter_map(|(idx, w)| {
@@ -614,7 +617,7 @@ impl<'a> Search<'a> {
                 };
                 space
                     .sweep(&span, w, i, j, &sub_rows, RANKING_POSITIONS)
-                    .map(|b| (b.loss, idx, b.window, b.current_window))
+                    .map(|b| (idx, b))
             })
             .collect();
         self.refine(
@@ -630,8 +633,8 @@ impl<'a> Search<'a> {
     }
 
     /// Exact window sweeps from `state` for the best [`EXACT_DIRECTIONS`] of
-    /// `ranked` (loss, direction, window around its best θ, window around the
-    /// current θ) and for the current direction near its current θ.
+    /// the `ranked` directions (index, ranking sweep) around their best θ,
+    /// and for the current direction near its current θ.
     #[allow(clippy::too_many_arguments)]
     fn refine(
         &self,
@@ -642,17 +645,21 @@ impl<'a> Search<'a> {
         j: usize,
         rows: &SweepRows,
         directions: &[Vec<f64>],
-        mut ranked: Vec<(f64, usize, (f64, f64), Option<(f64, f64)>)>,
+        mut ranked: Vec<(usize, SweepBest)>,
     ) -> Option<(f64, usize, f64)> {
-        ranked.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        ranked.sort_by(|a, b| a.1.loss.total_cmp(&b.1.loss).then(a.0.cmp(&b.0)));
         let mut windows: Vec<(usize, (f64, f64))> = ranked
             .iter()
             .take(EXACT_DIRECTIONS)
-            .map(|r| (r.1, r.2))
+            .map(|(idx, b)| (*idx, b.window))
             .collect();
         // The current hyperplane's neighbourhood is always re-scored, so a
         // small exact improvement the ranking cannot see is still found.
-        windows.extend(ranked.iter().filter_map(|r| r.3.map(|w| (r.1, w))));
+        windows.extend(
+            ranked
+                .iter()
+                .filter_map(|(idx, b)| b.current_window.map(|w| (*idx, w))),
+        );
         windows
             .par_iter()
             .filter_map(|&(idx, (lo, hi))| {
@@ -868,16 +875,10 @@ impl<'a> Search<'a> {
         if !adjacent {
             return Ok(None);
         }
-        // Cheap screen: the loss with b's covered rows relabelled a.
-        let mut state = self.state.clone();
-        for t in 0..self.n {
-            if state.labels()[t] == b {
-                state.move_point(self.dist, t, a);
-            }
-        }
-        if state.clusters() < 2
-            || Self::loss(&state, self.uncovered(), self.n) >= current - MIN_GAIN
-        {
+        // Cheap screen: the loss with b's rows relabelled a, in O(n·K).
+        let screened = -self.state.silhouette_merged(a, b)
+            + UNCOVERED_WEIGHT * self.uncovered() as f64 / self.n as f64;
+        if self.state.clusters() <= 2 || screened >= current - MIN_GAIN {
             return Ok(None);
         }
         let merged_rows: Vec<usize> = (0..self.n)
