@@ -4,6 +4,7 @@
 //! Usage: `cargo run --release --example nid_eval -- [seeds] [functions] [parallel]`
 //! e.g. `-- 5 f1,f2 1`. Defaults: 5 seeds, all functions, sequential.
 
+use polyclust::interactions::mlp::Init;
 use polyclust::interactions::nid::{evaluate_synthetic, EvalOptions, SyntheticSuiteReport};
 use polyclust::interactions::SyntheticFunction;
 
@@ -43,6 +44,22 @@ fn main() {
     }
     if let Ok(v) = std::env::var("NID_L1_TOL") {
         opts.nid.l1_tolerance = v.parse().expect("NID_L1_TOL");
+    }
+    if let Ok(v) = std::env::var("NID_INIT") {
+        opts.nid.init = match v.as_str() {
+            "he" => Init::He,
+            "uniform" => Init::UniformFanIn,
+            s => Init::Normal(s.parse().expect("NID_INIT: he, uniform or a std")),
+        };
+    }
+    if let Ok(v) = std::env::var("NID_ENSEMBLE") {
+        opts.nid.ensemble = v.parse().expect("NID_ENSEMBLE");
+    }
+    if std::env::var("NID_L1_AVERAGE").is_ok() {
+        opts.nid.average_l1_grid = true;
+    }
+    if let Ok(v) = std::env::var("NID_DECAY") {
+        opts.nid.lr_decay = v.parse().expect("NID_DECAY");
     }
     if let Ok(v) = std::env::var("NID_PATIENCE") {
         opts.nid.patience = v.parse().expect("NID_PATIENCE");

@@ -6,7 +6,7 @@ use polyclust::interactions::auc::{pairwise_auc, roc_auc, top_rank_recall, true_
 use polyclust::interactions::lasso::{
     lasso_path, lasso_screen, soft_threshold, Lasso, LassoScreenOptions,
 };
-use polyclust::interactions::mlp::{AdditiveNet, Loss, TrainReport};
+use polyclust::interactions::mlp::{AdditiveNet, Init, Loss, TrainReport};
 use polyclust::interactions::nid::{
     greedy_ranking, nid_screen, pairwise_strengths, select_l1, unit_influence, NidOptions,
 };
@@ -218,7 +218,7 @@ fn nid_strengths_follow_their_definitions() {
     // Unit 0: order 0,1,2 → {0,1} += 2·0.5, {0,1,2} += 0; unit 1: {1,2} += 1, {0,1,2} += 0.
     assert_eq!(r[0], (vec![0, 1], 1.0));
     assert_eq!(r[1], (vec![1, 2], 1.0));
-    let net = AdditiveNet::mlp_m(3, &[4, 3], &[], 0.0, None, 1);
+    let net = AdditiveNet::mlp_m(3, &[4, 3], &[], 0.0, Init::He, 1);
     let z = unit_influence(&net.nets[0].mlp);
     assert_eq!(z.len(), 4);
     let main = &net.nets[0].mlp;
@@ -235,7 +235,7 @@ fn mlp_gradient_matches_finite_differences() {
     let x = Array2::from_shape_fn((7, 3), |_| rng.random_range(-1.0..1.0));
     let y = Array1::from_shape_fn(7, |_| rng.random_range(-1.0..1.0));
     let yb = y.mapv(|v| if v > 0.0 { 1.0 } else { 0.0 });
-    let mut nets = vec![AdditiveNet::mlp_m(3, &[5, 4], &[3, 2], 1e-3, None, 5)];
+    let mut nets = vec![AdditiveNet::mlp_m(3, &[5, 4], &[3, 2], 1e-3, Init::He, 5)];
     nets.push(AdditiveNet::gam(3, &[3], &[vec![0, 2]], &[4], 1e-2, 6));
     for mut net in nets {
         net.bias = 0.3;
@@ -321,7 +321,7 @@ fn report(loss: f64) -> TrainReport {
 
 #[test]
 fn l1_selection_follows_the_validation_loss() {
-    let net = |l1: f64| AdditiveNet::mlp_m(3, &[4], &[], l1, None, 0);
+    let net = |l1: f64| AdditiveNet::mlp_m(3, &[4], &[], l1, Init::He, 0);
     let fits = |losses: &[(f64, f64)]| -> Vec<_> {
         losses
             .iter()

@@ -2,7 +2,7 @@
 //! search never does worse than Algorithm 1 alone, and it respects K_max.
 
 use polyclust::data::{gaussian_blobs, quadrants};
-use polyclust::mpc::{self, ExplanationSpace, MpcParams};
+use polyclust::mpc::{self, CoarseStart, ExplanationSpace, MpcParams};
 
 fn run(ds: &polyclust::data::Dataset, k: usize, search: bool, seed: u64) -> mpc::MpcFit {
     let space = ExplanationSpace::identity(ds.d());
@@ -34,6 +34,46 @@ fn coordinate_descent_lowers_the_loss() {
                 "{last} vs {:?}",
                 fit.silhouette
             );
+        }
+    }
+}
+
+#[test]
+fn coarse_start_is_at_least_the_axis_parallel_run() {
+    // Every axis-parallel model is also an (M = 3, β = 2) model and Algorithm 2
+    // never increases the loss, so refining the MPC-1 result cannot end below
+    // it; trying both starts cannot end below either start alone.
+    for seed in 0..4 {
+        let ds = gaussian_blobs(240, 2, 4, 2.0, 30 + seed).into_dataset();
+        let space = ExplanationSpace::identity(ds.d());
+        let fit_with = |m: u32, beta: usize, coarse: CoarseStart| {
+            let params = MpcParams::new(4)
+                .m(m)
+                .beta(beta)
+                .seed(seed)
+                .coarse_start(coarse)
+                .check(ds.x.view(), space.dim())
+                .unwrap();
+            mpc::fit(ds.x.view(), &ds.map, space.clone(), &params, &()).unwrap()
+        };
+        let axis = fit_with(1, 1, CoarseStart::Never);
+        let coarse = fit_with(3, 2, CoarseStart::Always);
+        let own = fit_with(3, 2, CoarseStart::Never);
+        let both = fit_with(3, 2, CoarseStart::Both);
+        assert!(coarse.coarse_start && !own.coarse_start && !axis.coarse_start);
+        let s = |f: &mpc::MpcFit| f.silhouette.unwrap_or(f64::NEG_INFINITY);
+        if axis.fidelity == 1.0 {
+            assert_eq!(coarse.fidelity, 1.0, "seed {seed}");
+            assert!(s(&coarse) >= s(&axis) - 1e-12, "seed {seed}");
+        }
+        for start in [&own, &coarse] {
+            if start.fidelity == 1.0 {
+                assert_eq!(both.fidelity, 1.0, "seed {seed}");
+                assert!(s(&both) >= s(start) - 1e-12, "seed {seed}");
+            }
+        }
+        for w in coarse.search_history.windows(2) {
+            assert!(w[1] < w[0], "seed {seed}: {:?}", coarse.search_history);
         }
     }
 }

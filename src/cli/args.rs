@@ -276,6 +276,11 @@ pub struct ClusterArgs {
     /// Skip the silhouette coordinate descent (Algorithm 2).
     #[arg(long)]
     pub no_search: bool,
+    /// Which runs beyond axis-parallel start from the axis-parallel (M = beta
+    /// = 1) result and refine it: never, always or both (each run tries
+    /// both starts and keeps the better).
+    #[arg(long, default_value = "both")]
+    pub coarse_start: CoarseStartArg,
     /// Wall-clock limit of one run, seconds.
     #[arg(long, value_name = "S")]
     pub time_limit: Option<f64>,
@@ -416,6 +421,27 @@ pub enum BackendArg {
     Microlp,
     /// Exact enumeration of integer directions.
     Enumerate,
+}
+
+/// `--coarse-start` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CoarseStartArg {
+    /// Every run starts from its own setting.
+    Never,
+    /// Every run starts axis-parallel.
+    Always,
+    /// Every run tries both starts and keeps the better.
+    Both,
+}
+
+impl From<CoarseStartArg> for crate::mpc::CoarseStart {
+    fn from(c: CoarseStartArg) -> Self {
+        match c {
+            CoarseStartArg::Never => Self::Never,
+            CoarseStartArg::Always => Self::Always,
+            CoarseStartArg::Both => Self::Both,
+        }
+    }
 }
 
 impl From<PresetArg> for crate::mpc::Preset {

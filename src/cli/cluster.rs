@@ -106,6 +106,7 @@ pub(crate) fn cluster(args: &ClusterArgs) -> Result<()> {
     params.kmeans_restarts = args.kmeans_restarts;
     params.solver_time_limit = Some(args.solver_time_limit);
     params.local_search = !args.no_search;
+    params.coarse_start = args.coarse_start.into();
     params.time_limit = args.time_limit;
     params.k_max = args.k_max;
     // Validate once up front so bad parameters fail before any work.
@@ -161,6 +162,7 @@ pub(crate) fn cluster(args: &ClusterArgs) -> Result<()> {
             "seconds": result.seconds, "backend": backend.name(),
             "status": fit.search_status.unwrap_or(fit.init_status).name(),
             "init_status": fit.init_status.name(),
+            "start": if fit.coarse_start { "axis_parallel" } else { "own" },
             "search_moves": fit.search_history.len().saturating_sub(1),
             "init_iterations": fit.init_history.len(),
             "best_k": result.best_k, "best_seed": result.best_seed,

@@ -47,6 +47,19 @@ pub struct Dense {
     pub b: Array1<f64>,
 }
 
+/// Initial weights of an [`Mlp`].
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub enum Init {
+    /// He-normal weights (std √(2/fan_in)) for ReLU layers, Xavier-normal
+    /// (std √(2/(fan_in+fan_out))) for the output; zero biases.
+    He,
+    /// Every weight from N(0, σ²); zero biases.
+    Normal(f64),
+    /// Weights and biases from U(−1/√fan_in, 1/√fan_in), the default of
+    /// PyTorch's `nn.Linear`, which the NID reference implementation uses.
+    UniformFanIn,
+}
+
 /// A ReLU MLP with a linear scalar output: `layers[..k-1]` are hidden
 /// (ReLU), `layers[k-1]` maps to one output.
 #[derive(Debug, Clone, PartialEq)]
@@ -60,34 +73,36 @@ impl Mlp {
     /// for ReLU layers, Xavier-normal (std √(2/(fan_in+fan_out))) for the
     /// linear output, zero biases.
     pub fn new<R: Rng>(n_in: usize, hidden: &[usize], rng: &mut R) -> Self {
-        Self::with_init(n_in, hidden, None, rng)
+        Self::with_init(n_in, hidden, Init::He, rng)
     }
 
-    /// Like [`Mlp::new`], but with `init_std = Some(σ)` every weight is drawn
-    /// from N(0, σ²) instead (as the NID reference code's small initial
-    /// weights).
-    pub fn with_init<R: Rng>(
-        n_in: usize,
-        hidden: &[usize],
-        init_std: Option<f64>,
-        rng: &mut R,
-    ) -> Self {
+    /// Like [`Mlp::new`], with the initialization `init`.
+    pub fn with_init<R: Rng>(n_in: usize, hidden: &[usize], init: Init, rng: &mut R) -> Self {
         let mut layers = Vec::with_capacity(hidden.len() + 1);
         let mut fan_in = n_in;
         for (k, &out) in hidden.iter().chain(std::iter::once(&1)).enumerate() {
-            let std = if let Some(s) = init_std {
-                s
-            } else if k < hidden.len() {
-                (2.0 / fan_in as f64).sqrt()
-            } else {
-                (2.0 / (fan_in + out) as f64).sqrt()
+            let layer = match init {
+                Init::UniformFanIn => {
+                    let r = 1.0 / (fan_in as f64).sqrt();
+                    Dense {
+                        w: Array2::from_shape_fn((fan_in, out), |_| rng.random_range(-r..r)),
+                        b: Array1::from_shape_fn(out, |_| rng.random_range(-r..r)),
+                    }
+                }
+                Init::He | Init::Normal(_) => {
+                    let std = match init {
+                        Init::Normal(s) => s,
+                        _ if k < hidden.len() => (2.0 / fan_in as f64).sqrt(),
+                        _ => (2.0 / (fan_in + out) as f64).sqrt(),
+                    };
+                    let normal = Normal::new(0.0, std).expect("positive std");
+                    Dense {
+                        w: Array2::from_shape_fn((fan_in, out), |_| normal.sample(rng)),
+                        b: Array1::zeros(out),
+                    }
+                }
             };
-            let normal = Normal::new(0.0, std).expect("positive std");
-            let w = Array2::from_shape_fn((fan_in, out), |_| normal.sample(rng));
-            layers.push(Dense {
-                w,
-                b: Array1::zeros(out),
-            });
+            layers.push(layer);
             fan_in = out;
         }
         Mlp { layers }
@@ -257,26 +272,31 @@ impl AdditiveNet {
     /// MLP-M (NID §4.1): a main MLP over all `p` inputs with hidden sizes
     /// `main_hidden` and penalty `L1(l1)`, plus one univariate MLP per input
     /// with hidden sizes `uni_hidden` (no penalty). `nets[0]` is the main MLP.
-    /// `init_std` as in [`Mlp::with_init`], for the main MLP only.
+    /// `init` initializes the main MLP; the univariate nets use
+    /// [`Init::UniformFanIn`] when the main MLP does, else [`Init::He`].
     pub fn mlp_m(
         p: usize,
         main_hidden: &[usize],
         uni_hidden: &[usize],
         l1: f64,
-        init_std: Option<f64>,
+        init: Init,
         seed: u64,
     ) -> Self {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let uni_init = match init {
+            Init::UniformFanIn => Init::UniformFanIn,
+            _ => Init::He,
+        };
         let mut nets = vec![SubNet {
             inputs: (0..p).collect(),
-            mlp: Mlp::with_init(p, main_hidden, init_std, &mut rng),
+            mlp: Mlp::with_init(p, main_hidden, init, &mut rng),
             penalty: Penalty::L1(l1),
         }];
         if !uni_hidden.is_empty() {
             for j in 0..p {
                 nets.push(SubNet {
                     inputs: vec![j],
-                    mlp: Mlp::new(1, uni_hidden, &mut rng),
+                    mlp: Mlp::with_init(1, uni_hidden, uni_init, &mut rng),
                     penalty: Penalty::None,
                 });
             }

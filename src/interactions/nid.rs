@@ -66,7 +66,7 @@ use serde::{Deserialize, Serialize};
 
 use super::auc::{pairwise_auc, top_rank_recall};
 use super::lasso::standardize_columns;
-use super::mlp::{train, AdditiveNet, Loss, Mlp, TrainOptions, TrainReport};
+use super::mlp::{train, AdditiveNet, Init, Loss, Mlp, TrainOptions, TrainReport};
 use super::synthetic::SyntheticFunction;
 use super::{
     check_inputs, is_nonneg, is_pos, sort_interactions, Interaction, InteractionError, Screening,
@@ -95,13 +95,12 @@ pub struct NidOptions {
     /// fit does not worsen, as in the paper's Appendix G tuning).
     #[serde(default)]
     pub l1_tolerance: f64,
-    /// Standard deviation of the main MLP's initial weights; `None` = He
-    /// (hidden) / Xavier (output) initialization. Default `Some(0.1)`, the
-    /// small normal initialization of the NID reference code: with He
-    /// initialization the random initial weights of non-interacting inputs
-    /// survive the weak L1 and blur ω (measured on seed 0: F2 AUC 0.73 → 0.90,
-    /// F6 0.53 → 0.69 when switching from He to 0.1).
-    pub init_std: Option<f64>,
+    /// Initialization of the main MLP (see [`Init`]). Default
+    /// `Normal(0.1)`: with He initialization the random initial weights of
+    /// non-interacting inputs survive the weak L1 and blur ω (measured on
+    /// seed 0: F2 AUC 0.73 → 0.90, F6 0.53 → 0.69 when switching from He to
+    /// N(0, 0.1²)).
+    pub init: Init,
     /// Adam step size.
     pub learning_rate: f64,
     /// Minibatch size.
@@ -114,6 +113,16 @@ pub struct NidOptions {
     pub lr_decay: f64,
     /// Epochs without improvement before the step size decays.
     pub decay_patience: usize,
+    /// Number of MLP-M networks trained with different seeds whose
+    /// normalized strengths are averaged ([`ensemble_strengths`]); 1 = one
+    /// network, as in the paper.
+    #[serde(default = "one")]
+    pub ensemble: usize,
+    /// With a non-empty `l1_grid`: train one network per L1 constant (and
+    /// per ensemble member) and average their normalized strengths instead of
+    /// keeping the one chosen on the validation loss.
+    #[serde(default)]
+    pub average_l1_grid: bool,
     /// Share of rows held out for validation in [`nid_screen`].
     pub valid_fraction: f64,
     /// Highest interaction order reported by [`nid_screen`]: 2 = pairs only,
@@ -141,13 +150,15 @@ impl Default for NidOptions {
             l1: 5e-5,
             l1_grid: Vec::new(),
             l1_tolerance: 0.0,
-            init_std: Some(0.1),
+            init: Init::Normal(0.1),
             learning_rate: 5e-3,
             batch_size: 100,
             max_epochs: 100,
             patience: 8,
             lr_decay: 0.5,
             decay_patience: 2,
+            ensemble: 1,
+            average_l1_grid: false,
             valid_fraction: 0.2,
             degree: 2,
             binary: false,
@@ -264,12 +275,17 @@ pub fn greedy_ranking(
         }
     }
     let mut v: Vec<(Vec<usize>, f64)> = d.into_iter().collect();
+    sort_ranking(&mut v);
+    v
+}
+
+/// Strongest first; ties by size, then indices.
+fn sort_ranking(v: &mut [(Vec<usize>, f64)]) {
     v.sort_by(|a, b| {
         b.1.total_cmp(&a.1)
             .then(a.0.len().cmp(&b.0.len()))
             .then(a.0.cmp(&b.0))
     });
-    v
 }
 
 /// Interaction strengths read off a trained MLP-M (its `nets[0]`).
@@ -292,6 +308,66 @@ pub fn interaction_strengths(net: &AdditiveNet, max_order: usize) -> NidStrength
     }
 }
 
+fn one() -> usize {
+    1
+}
+
+/// Strengths averaged over `opts.ensemble` MLP-M networks trained with the
+/// seeds `opts.seed + m·7919` (each tuned by [`train_mlp_m_tuned`]). Each
+/// network's pairwise matrix and Algorithm 1 ranking are divided by their
+/// largest entry before averaging, so every network weighs the same whatever
+/// the scale its weights settled at. Returns the strengths and the first
+/// network's training report (its validation loss is the reference of
+/// MLP-Cutoff).
+pub fn ensemble_strengths(
+    x_train: ArrayView2<f64>,
+    y_train: ArrayView1<f64>,
+    x_valid: ArrayView2<f64>,
+    y_valid: ArrayView1<f64>,
+    opts: &NidOptions,
+    max_order: usize,
+) -> (NidStrengths, TrainReport) {
+    let grid: Vec<Option<f64>> = if opts.average_l1_grid && !opts.l1_grid.is_empty() {
+        opts.l1_grid.iter().map(|&l| Some(l)).collect()
+    } else {
+        vec![None]
+    };
+    let members = opts.ensemble.max(1) * grid.len();
+    let p = x_train.ncols();
+    let mut pairwise = vec![vec![0.0; p]; p];
+    let mut sets: HashMap<Vec<usize>, f64> = HashMap::new();
+    let mut first = None;
+    for m in 0..members {
+        let mut o = NidOptions {
+            seed: opts.seed.wrapping_add(7919 * (m / grid.len()) as u64),
+            ..opts.clone()
+        };
+        if let Some(l1) = grid[m % grid.len()] {
+            o.l1 = l1;
+            o.l1_grid.clear();
+        }
+        let (net, rep, _) = train_mlp_m_tuned(x_train, y_train, x_valid, y_valid, &o);
+        let st = interaction_strengths(&net, max_order);
+        let top = st.pairwise.iter().flatten().fold(0.0f64, |a, &b| a.max(b));
+        let scale = if top > 0.0 { 1.0 / top } else { 0.0 };
+        for (acc, row) in pairwise.iter_mut().zip(&st.pairwise) {
+            for (a, v) in acc.iter_mut().zip(row) {
+                *a += v * scale / members as f64;
+            }
+        }
+        let top = st.ranking.first().map_or(0.0, |r| r.1);
+        let scale = if top > 0.0 { 1.0 / top } else { 0.0 };
+        for (set, v) in st.ranking {
+            *sets.entry(set).or_insert(0.0) += v * scale / members as f64;
+        }
+        first.get_or_insert(rep);
+    }
+    let mut ranking: Vec<(Vec<usize>, f64)> = sets.into_iter().collect();
+    sort_ranking(&mut ranking);
+    let st = NidStrengths { pairwise, ranking };
+    (st, first.expect("at least one member"))
+}
+
 /// Trains MLP-M on a train/validation split (inputs expected standardized).
 pub fn train_mlp_m(
     x_train: ArrayView2<f64>,
@@ -305,7 +381,7 @@ pub fn train_mlp_m(
         &opts.main_hidden,
         &opts.uni_hidden,
         opts.l1,
-        opts.init_std,
+        opts.init,
         opts.seed,
     );
     let rep = train(
@@ -491,8 +567,14 @@ pub fn nid_screen(
     let (va, tr) = order.split_at(n_valid);
     let (xtr, ytr) = (xs.select(Axis(0), tr), ys.select(Axis(0), tr));
     let (xva, yva) = (xs.select(Axis(0), va), ys.select(Axis(0), va));
-    let (net, rep, _) = train_mlp_m_tuned(xtr.view(), ytr.view(), xva.view(), yva.view(), opts);
-    let st = interaction_strengths(&net, opts.degree);
+    let (st, rep) = ensemble_strengths(
+        xtr.view(),
+        ytr.view(),
+        xva.view(),
+        yva.view(),
+        opts,
+        opts.degree,
+    );
     let p = x.ncols();
     let mut interactions = Vec::new();
     for i in 0..p {
@@ -608,8 +690,14 @@ pub fn evaluate_run(f: SyntheticFunction, seed: u64, opts: &EvalOptions) -> (f64
     let mut nid = opts.nid.clone();
     nid.seed = seed;
     nid.binary = false;
-    let (net, _, _) = train_mlp_m_tuned(xtr.view(), ytr.view(), xva.view(), yva.view(), &nid);
-    let st = interaction_strengths(&net, f.n_features());
+    let (st, _) = ensemble_strengths(
+        xtr.view(),
+        ytr.view(),
+        xva.view(),
+        yva.view(),
+        &nid,
+        f.n_features(),
+    );
     let truth = f.ground_truth();
     let auc = pairwise_auc(&st.pairwise, &truth);
     let ranking: Vec<Vec<usize>> = st.ranking.iter().map(|(s, _)| s.clone()).collect();

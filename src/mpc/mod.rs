@@ -11,7 +11,7 @@ pub mod space;
 
 pub use init::{PairHyperplane, SolveStats};
 pub use model::{HalfSpace, ModelSettings, Polytope, PolytopeModel, SCHEMA_VERSION};
-pub use params::{MpcParams, Preset, ValidMpcParams};
+pub use params::{CoarseStart, MpcParams, Preset, ValidMpcParams};
 pub use protocol::{protocol, ProtocolResult, ProtocolRun};
 pub use space::{ExplanationFeature, ExplanationSpace};
 
@@ -104,6 +104,9 @@ pub struct MpcFit {
     pub search_history: Vec<f64>,
     /// Hyperplane solver statistics.
     pub solves: SolveStats,
+    /// Whether the kept result came from the axis-parallel start (see
+    /// [`CoarseStart`]).
+    pub coarse_start: bool,
     /// Wall-clock seconds.
     pub seconds: f64,
 }
@@ -132,53 +135,108 @@ pub fn fit_with(
     let start = Instant::now();
     let x = x.as_standard_layout().to_owned();
     let z = space.transform(x.view());
-    let init = init::initialize(x.view(), z.view(), params, observer, start)?;
-    let mut solves = init.solves.clone();
-    let (hyperplanes, centroids, search_status, search_history) = if params.local_search {
-        let owned;
-        let dist = match distances {
-            Some(d) => d,
-            None => {
-                owned = crate::metrics::Distances::new(x.view());
-                &owned
-            }
-        };
-        let found = search::search(
+    let owned;
+    let dist = match distances {
+        Some(d) => Some(d),
+        None if params.local_search => {
+            owned = crate::metrics::Distances::new(x.view());
+            Some(&owned)
+        }
+        None => None,
+    };
+    let (own_start, coarse_start) = params.coarse_start.starts(params.m, params.beta);
+    let mut best: Option<MpcFit> = None;
+    if own_start {
+        best = Some(fit_from(
             x.view(),
             z.view(),
-            dist,
-            init.hyperplanes,
-            &init.centroids,
+            map,
+            &space,
             params,
+            None,
             observer,
+            dist,
+            start,
+        )?);
+    }
+    if coarse_start {
+        let mut p = (**params).clone().m(1).beta(1);
+        p.coarse_start = CoarseStart::Never;
+        let coarse = p.check(x.view(), z.ncols())?;
+        let fit = fit_from(
+            x.view(),
+            z.view(),
+            map,
+            &space,
+            params,
+            Some(&coarse),
+            observer,
+            dist,
             start,
         )?;
-        solves.solved += found.solves.solved;
-        solves.optimal += found.solves.optimal;
-        solves.seconds += found.solves.seconds;
-        (
-            found.hyperplanes,
-            found.centroids,
-            Some(found.status),
-            found.history,
-        )
-    } else {
-        (init.hyperplanes, init.centroids, None, Vec::new())
-    };
-    let model = finalize(
-        x.view(),
-        z.view(),
-        map,
-        space,
-        hyperplanes,
-        &centroids,
-        params,
-    );
-    let (labels, inside) = model.assign_with(x.view(), z.view());
+        if best.as_ref().is_none_or(|b| better(&fit, b)) {
+            best = Some(fit);
+        }
+    }
+    let mut fit = best.expect("at least one start runs");
+    fit.seconds = start.elapsed().as_secs_f64();
+    Ok(fit)
+}
+
+/// Whether `a` beats `b`: full fidelity first, then silhouette.
+pub(crate) fn better(a: &MpcFit, b: &MpcFit) -> bool {
+    let key = |f: &MpcFit| (f.fidelity >= 1.0, f.silhouette.unwrap_or(f64::NEG_INFINITY));
+    let (ka, kb) = (key(a), key(b));
+    ka.0 && !kb.0 || (ka.0 == kb.0 && ka.1 > kb.1)
+}
+
+/// One run from one start: Algorithm 1 and Algorithm 2 in `params`, or, with
+/// `coarse`, both in the axis-parallel `coarse` setting first and then
+/// Algorithm 2 again in `params` from that result (see [`CoarseStart`]).
+#[allow(clippy::too_many_arguments)]
+fn fit_from<'a>(
+    x: ArrayView2<'a, f64>,
+    z: ArrayView2<'a, f64>,
+    map: &FeatureMap,
+    space: &ExplanationSpace,
+    params: &'a ValidMpcParams,
+    coarse: Option<&'a ValidMpcParams>,
+    observer: &dyn Observer,
+    dist: Option<&'a crate::metrics::Distances>,
+    start: Instant,
+) -> Result<MpcFit, MpcError> {
+    let init = init::initialize(x, z, coarse.unwrap_or(params), observer, start)?;
+    let mut solves = init.solves.clone();
+    let mut hyperplanes = init.hyperplanes;
+    let mut centroids = init.centroids;
+    let mut search_status = None;
+    let mut search_history = Vec::new();
+    if let (true, Some(dist)) = (params.local_search, dist) {
+        let stages: &[&ValidMpcParams] = match coarse {
+            Some(c) => &[c, params],
+            None => &[params],
+        };
+        for stage in stages {
+            let found =
+                search::search(x, z, dist, hyperplanes, &centroids, stage, observer, start)?;
+            solves.solved += found.solves.solved;
+            solves.optimal += found.solves.optimal;
+            solves.seconds += found.solves.seconds;
+            hyperplanes = found.hyperplanes;
+            centroids = found.centroids;
+            search_status = Some(found.status);
+            // A later stage starts where the previous one ended; its first
+            // entry repeats that loss.
+            let skip = usize::from(!search_history.is_empty());
+            search_history.extend(found.history.into_iter().skip(skip));
+        }
+    }
+    let model = finalize(x, z, map, space.clone(), hyperplanes, &centroids, params);
+    let (labels, inside) = model.assign_with(x, z);
     let uncovered = inside.iter().filter(|i| !**i).count();
     let fidelity = 1.0 - uncovered as f64 / labels.len() as f64;
     let silhouette = (model.k() >= 2)
-        .then(|| metrics::silhouette(x.view(), &labels).ok())
+        .then(|| metrics::silhouette(x, &labels).ok())
         .flatten();
     Ok(MpcFit {
         model,
@@ -191,6 +249,7 @@ pub fn fit_with(
         search_status,
         search_history,
         solves,
+        coarse_start: coarse.is_some(),
         seconds: start.elapsed().as_secs_f64(),
     })
 }
@@ -254,6 +313,7 @@ pub fn explain_labels(
         search_status: None,
         search_history: Vec::new(),
         solves,
+        coarse_start: false,
         seconds: start.elapsed().as_secs_f64(),
     })
 }

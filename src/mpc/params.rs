@@ -28,7 +28,8 @@ impl Preset {
 ///
 /// Defaults: M = 3, β = 2 (the paper's MPC-2), integer coefficients, λ = 1,
 /// ε = 1e-3, no cardinality bounds, enumeration backend, 10 k-means restarts,
-/// at most 50 outer iterations of Algorithm 1.
+/// at most 50 outer iterations of Algorithm 1, both starts (own and
+/// axis-parallel, see [`CoarseStart`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct MpcParams {
     /// Initial number of clusters K.
@@ -65,6 +66,43 @@ pub struct MpcParams {
     pub k_max: Option<usize>,
     /// Run the silhouette coordinate descent (Algorithm 2) after initialisation.
     pub local_search: bool,
+    /// When runs start from axis-parallel hyperplanes (see [`CoarseStart`]).
+    pub coarse_start: CoarseStart,
+}
+
+/// Coarse-to-fine starts for settings beyond axis-parallel (M > 1 or β > 1).
+///
+/// A coarse start runs Algorithms 1 and 2 with M = β = 1 (the MPC-1 setting)
+/// and then continues Algorithm 2 with the run's own M and β from that
+/// result. Every axis-parallel model is also a model of the larger setting
+/// and Algorithm 2 never increases its loss, so a coarse-started run ends at
+/// least as well as the MPC-1 run of the same seed, while the run's own start
+/// (Algorithm 1 in the full setting) reaches optima the axis-parallel path
+/// does not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CoarseStart {
+    /// Every run starts from its own setting.
+    Never,
+    /// Every run starts coarse.
+    Always,
+    /// Every run tries both starts and keeps the better result (full
+    /// fidelity first, then silhouette), at about twice the cost.
+    Both,
+}
+
+impl CoarseStart {
+    /// Which starts a run in setting (`m`, `beta`) makes: (its own setting,
+    /// coarse). Axis-parallel settings only have their own.
+    pub fn starts(self, m: u32, beta: usize) -> (bool, bool) {
+        if m <= 1 && beta <= 1 {
+            return (true, false);
+        }
+        match self {
+            CoarseStart::Never => (true, false),
+            CoarseStart::Always => (false, true),
+            CoarseStart::Both => (true, true),
+        }
+    }
 }
 
 impl MpcParams {
@@ -88,6 +126,7 @@ impl MpcParams {
             time_limit: None,
             k_max: None,
             local_search: true,
+            coarse_start: CoarseStart::Both,
         }
     }
 
@@ -137,6 +176,12 @@ impl MpcParams {
     pub fn bounds(mut self, n_min: Option<usize>, n_max: Option<usize>) -> Self {
         self.n_min = n_min;
         self.n_max = n_max;
+        self
+    }
+
+    /// Set when runs start from axis-parallel hyperplanes.
+    pub fn coarse_start(mut self, coarse_start: CoarseStart) -> Self {
+        self.coarse_start = coarse_start;
         self
     }
 

@@ -3,7 +3,7 @@
 //! row (fidelity 1) are preferred; ties keep the first run in (k, seed) order,
 //! so the result does not depend on thread count.
 
-use super::{fit_with, ExplanationSpace, MpcError, MpcFit, MpcParams, Observer};
+use super::{better, fit_with, ExplanationSpace, MpcError, MpcFit, MpcParams, Observer};
 use crate::data::FeatureMap;
 use crate::metrics::Distances;
 use ndarray::ArrayView2;
@@ -54,13 +54,6 @@ impl ProtocolResult {
             n => 0.5 * (t[n / 2 - 1] + t[n / 2]),
         }
     }
-}
-
-/// Whether `a` beats `b`: full fidelity first, then silhouette.
-fn better(a: &MpcFit, b: &MpcFit) -> bool {
-    let key = |f: &MpcFit| (f.fidelity >= 1.0, f.silhouette.unwrap_or(f64::NEG_INFINITY));
-    let (ka, kb) = (key(a), key(b));
-    ka.0 && !kb.0 || (ka.0 == kb.0 && ka.1 > kb.1)
 }
 
 /// Run MPC for every k in `ks` (values the data cannot support are skipped)
