@@ -279,6 +279,9 @@ fn small_nid_options(seed: u64) -> NidOptions {
         batch_size: 50,
         max_epochs: 25,
         patience: 5,
+        init: Init::Normal(0.1),
+        lr_decay: 0.5,
+        ensemble: 1,
         seed,
         ..Default::default()
     }
@@ -290,6 +293,28 @@ fn product_plus_main(n: usize, seed: u64) -> (Array2<f64>, Array1<f64>) {
     let x = Array2::from_shape_fn((n, 4), |_| rng.random_range(-1.0..1.0));
     let y = x.outer_iter().map(|r| r[0] * r[1] + r[2]).collect();
     (x, y)
+}
+
+#[test]
+fn ensemble_averages_normalized_strengths_and_finds_the_pair() {
+    let (x, y) = product_plus_main(1500, 2);
+    let nm = feature_names(4);
+    let one = small_nid_options(5);
+    let three = NidOptions {
+        ensemble: 3,
+        ..small_nid_options(5)
+    };
+    let a = nid_screen(x.view(), y.view(), &nm, &one).unwrap();
+    let b = nid_screen(x.view(), y.view(), &nm, &three).unwrap();
+    assert_eq!(b.interactions[0].features, vec![0, 1]);
+    // Each member's pairwise matrix is scaled to a maximum of 1, so the
+    // average is at most 1, and 1 only when every member ranks it first.
+    assert!(b.interactions[0].strength <= 1.0 + 1e-12);
+    assert!(b.interactions[0].strength > 0.5);
+    // The first member is the single network of the same seed.
+    assert_ne!(a.interactions[0].strength, b.interactions[0].strength);
+    let again = nid_screen(x.view(), y.view(), &nm, &three).unwrap();
+    assert_eq!(b, again);
 }
 
 #[test]
