@@ -57,7 +57,8 @@ impl ProtocolResult {
 }
 
 /// Run MPC for every k in `ks` (values the data cannot support are skipped)
-/// and seeds `base.seed .. base.seed + restarts`; keep the best run.
+/// and seeds `base.seed .. base.seed + restarts`; keep the best run. Unless
+/// `base.k_max` is set, Algorithm 2 may split up to the largest k of `ks`.
 /// The runs are independent and execute in parallel (rayon); each is
 /// deterministic and the best is chosen in (k, seed) order, so the result
 /// does not depend on the thread count. `on_run` is called after every run,
@@ -78,10 +79,16 @@ pub fn protocol(
     let distances = Distances::new(x.view());
     let mut first_error = None;
     let mut settings = Vec::new();
+    // K_max (Algorithm 2): unless given, the largest k of the range, so a
+    // run may split beyond its initial k but, as the paper's bound for a
+    // fair comparison with fixed-k methods (§3.2), never ends with more
+    // clusters than the range allows.
+    let k_max = base.k_max.unwrap_or(*ks.end());
     for k in ks {
         for r in 0..restarts.max(1) {
             let mut params = base.clone();
             params.k = k;
+            params.k_max = Some(k_max.max(k));
             params.seed = base.seed + r as u64;
             match params.check(x.view(), space.dim()) {
                 Ok(p) => settings.push(p),
