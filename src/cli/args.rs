@@ -270,7 +270,7 @@ pub struct ClusterArgs {
     #[arg(long, conflicts_with_all = ["m", "beta", "axis_parallel"])]
     pub preset: Option<PresetArg>,
     /// Largest number of clusters the coordinate descent may reach by splits
-    /// (default: the run's k).
+    /// (default: the run's k; with --k-range, the top of the range).
     #[arg(long, value_name = "K")]
     pub k_max: Option<usize>,
     /// Skip the silhouette coordinate descent (Algorithm 2).

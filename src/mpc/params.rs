@@ -62,7 +62,8 @@ pub struct MpcParams {
     pub max_inner: usize,
     /// Wall-clock limit of the whole run, seconds.
     pub time_limit: Option<f64>,
-    /// Largest number of clusters Algorithm 2 may create (K_max); default K.
+    /// Largest number of clusters Algorithm 2 may create (K_max); default K
+    /// for a single run, the largest k of the range in [`crate::mpc::protocol`].
     pub k_max: Option<usize>,
     /// Run the silhouette coordinate descent (Algorithm 2) after initialisation.
     pub local_search: bool,
