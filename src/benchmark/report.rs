@@ -112,9 +112,10 @@ pub fn to_markdown(rows: &[BenchRow], settings: &BenchSettings) -> String {
     let _ = writeln!(
         out,
         "Protocol (MPC paper §4.1): every k in {}..{}, {} seed{} per k (the paper: 100), \
-         best silhouette kept. MPC-1: M = β = 1; MPC-2: M = 3, β = 2; hyperplane backend {}; \
-         k-means++ keeps the best inertia of {} seedings per run. Paper figures: {}, \
-         \"{}\", {}; {}; {}.\n",
+         best silhouette kept; Algorithm 2 may split up to the largest k. MPC-1: M = β = 1; \
+         MPC-2: M = 3, β = 2, each run from its own start and from the MPC-1 result, the \
+         better kept; hyperplane backend {}; k-means++ keeps the best inertia of {} seedings \
+         per run. Paper figures: {}, \"{}\", {}; {}; {}.\n",
         settings.ks.start(),
         settings.ks.end(),
         settings.restarts,
