@@ -145,39 +145,43 @@ pub fn fit_with(
         None => None,
     };
     let (own_start, coarse_start) = params.coarse_start.starts(params.m, params.beta);
-    let mut best: Option<MpcFit> = None;
-    if own_start {
-        best = Some(fit_from(
-            x.view(),
-            z.view(),
-            map,
-            &space,
-            params,
-            None,
-            observer,
-            dist,
-            start,
-        )?);
-    }
-    if coarse_start {
+    let coarse = if coarse_start {
         let mut p = (**params).clone().m(1).beta(1);
         p.coarse_start = CoarseStart::Never;
-        let coarse = p.check(x.view(), z.ncols())?;
-        let fit = fit_from(
+        Some(p.check(x.view(), z.ncols())?)
+    } else {
+        None
+    };
+    let run = |coarse: Option<&ValidMpcParams>| {
+        fit_from(
             x.view(),
             z.view(),
             map,
             &space,
             params,
-            Some(&coarse),
+            coarse,
             observer,
             dist,
             start,
-        )?;
-        if best.as_ref().is_none_or(|b| better(&fit, b)) {
-            best = Some(fit);
+        )
+    };
+    // The two starts are independent: on the rayon pool they use both cores
+    // of a single run. Each is deterministic and the choice between them is
+    // fixed (own start first), so the result does not depend on threads.
+    let best = match (own_start, coarse.as_ref()) {
+        (true, Some(c)) => {
+            let (own, from_coarse) = rayon::join(|| run(None), || run(Some(c)));
+            let (own, from_coarse) = (own?, from_coarse?);
+            if better(&from_coarse, &own) {
+                Some(from_coarse)
+            } else {
+                Some(own)
+            }
         }
-    }
+        (false, Some(c)) => Some(run(Some(c))?),
+        (true, None) => Some(run(None)?),
+        (false, None) => None,
+    };
     let mut fit = best.expect("at least one start runs");
     fit.seconds = start.elapsed().as_secs_f64();
     Ok(fit)
