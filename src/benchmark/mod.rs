@@ -79,6 +79,9 @@ pub struct BenchSettings {
     /// `seed` and `kmeans_restarts` too, so each baseline run is the k-means
     /// that starts the MPC run with the same k and seed.
     pub mpc: MpcParams,
+    /// Run the (k, seed) runs of an instance side by side (rayon) or one at a
+    /// time (see [`mpc::protocol`]).
+    pub runs_in_parallel: bool,
 }
 
 impl BenchSettings {
@@ -88,6 +91,7 @@ impl BenchSettings {
             ks: 2..=10,
             restarts,
             mpc: MpcParams::new(2),
+            runs_in_parallel: true,
         }
     }
 }
@@ -297,6 +301,7 @@ pub fn run_method(
                 &params,
                 settings.ks.clone(),
                 settings.restarts,
+                settings.runs_in_parallel,
                 &(),
                 &|run| {
                     on_run(RunTick {

@@ -109,6 +109,11 @@ pub struct BenchPaperArgs {
     /// Wall-clock limit of one MPC run, seconds.
     #[arg(long, value_name = "S")]
     pub time_limit: Option<f64>,
+    /// Run the (k, seed) MPC runs of an instance one at a time instead of
+    /// side by side, so each run's seconds are those of a run alone on the
+    /// machine (it still uses every core inside); the total takes longer.
+    #[arg(long)]
+    pub one_run_at_a_time: bool,
     /// Directory for results.csv and results.md (created if needed).
     #[arg(long, value_name = "DIR", default_value = "bench-paper")]
     pub out: PathBuf,

@@ -76,6 +76,7 @@ pub(crate) fn bench_paper(args: &BenchPaperArgs) -> Result<()> {
         ks: args.k_range.0..=args.k_range.1,
         restarts: args.restarts,
         mpc,
+        runs_in_parallel: !args.one_run_at_a_time,
     };
     write_results(&args.out, &[], &settings)?;
     let total: usize = datasets

@@ -132,6 +132,7 @@ pub(crate) fn cluster(args: &ClusterArgs) -> Result<()> {
         &params,
         k_lo..=k_hi,
         args.restarts,
+        true,
         if bar.is_some() { &() } else { &spinner },
         &on_run,
     );

@@ -57,7 +57,9 @@ impl ProtocolResult {
 }
 
 /// Run MPC for every k in `ks` (values the data cannot support are skipped)
-/// and seeds `base.seed .. base.seed + restarts`; keep the best run. Unless
+/// and seeds `base.seed .. base.seed + restarts`; keep the best run. With
+/// `runs_in_parallel` the runs execute side by side on the rayon pool, else
+/// one at a time (each still parallel inside). Unless
 /// `base.k_max` is set, Algorithm 2 may split up to the largest k of `ks`.
 /// The runs are independent and execute in parallel (rayon); each is
 /// deterministic and the best is chosen in (k, seed) order, so the result
@@ -71,6 +73,7 @@ pub fn protocol(
     base: &MpcParams,
     ks: std::ops::RangeInclusive<usize>,
     restarts: usize,
+    runs_in_parallel: bool,
     observer: &dyn Observer,
     on_run: &(dyn Fn(&ProtocolRun) + Sync),
 ) -> Result<ProtocolResult, MpcError> {
@@ -98,29 +101,31 @@ pub fn protocol(
             }
         }
     }
-    let fits: Vec<Result<(MpcFit, ProtocolRun), MpcError>> = settings
-        .par_iter()
-        .map(|params| {
-            let fit = fit_with(
-                x.view(),
-                map,
-                space.clone(),
-                params,
-                observer,
-                Some(&distances),
-            )?;
-            let run = ProtocolRun {
-                k: params.k,
-                seed: params.seed,
-                clusters: fit.model.k(),
-                silhouette: fit.silhouette,
-                fidelity: fit.fidelity,
-                seconds: fit.seconds,
-            };
-            on_run(&run);
-            Ok((fit, run))
-        })
-        .collect();
+    let one_run = |params: &super::ValidMpcParams| {
+        let fit = fit_with(
+            x.view(),
+            map,
+            space.clone(),
+            params,
+            observer,
+            Some(&distances),
+        )?;
+        let run = ProtocolRun {
+            k: params.k,
+            seed: params.seed,
+            clusters: fit.model.k(),
+            silhouette: fit.silhouette,
+            fidelity: fit.fidelity,
+            seconds: fit.seconds,
+        };
+        on_run(&run);
+        Ok((fit, run))
+    };
+    let fits: Vec<Result<(MpcFit, ProtocolRun), MpcError>> = if runs_in_parallel {
+        settings.par_iter().map(one_run).collect()
+    } else {
+        settings.iter().map(one_run).collect()
+    };
     let mut best: Option<(MpcFit, usize, u64)> = None;
     let mut runs = Vec::with_capacity(fits.len());
     for result in fits {
