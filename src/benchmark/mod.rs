@@ -377,6 +377,7 @@ mod tests {
             ks: 2..=4,
             restarts: 2,
             mpc: MpcParams::new(2),
+            runs_in_parallel: false,
         };
         assert_eq!(runs_per_method(ds.x.view(), &settings), 6);
         for method in Method::ALL {
