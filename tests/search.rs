@@ -106,30 +106,22 @@ fn protocol_keeps_the_best_run() {
     let ds = gaussian_blobs(200, 2, 3, 0.4, 8).into_dataset();
     let space = ExplanationSpace::identity(2);
     let base = MpcParams::new(2).m(1).beta(1);
-    let result = mpc::protocol(
-        ds.x.view(),
-        &ds.map,
-        &space,
-        &base,
-        2..=4,
-        2,
-        true,
-        &(),
-        &|_| {},
-    )
-    .unwrap();
-    let one_at_a_time = mpc::protocol(
-        ds.x.view(),
-        &ds.map,
-        &space,
-        &base,
-        2..=4,
-        2,
-        false,
-        &(),
-        &|_| {},
-    )
-    .unwrap();
+    let run = |parallel: bool| {
+        mpc::protocol(
+            ds.x.view(),
+            &ds.map,
+            &space,
+            &base,
+            2..=4,
+            2,
+            parallel,
+            &(),
+            &|_| {},
+        )
+        .unwrap()
+    };
+    let result = run(true);
+    let one_at_a_time = run(false);
     assert_eq!(one_at_a_time.best.labels, result.best.labels);
     assert_eq!(result.runs.len(), 6);
     let best = result

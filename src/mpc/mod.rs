@@ -168,21 +168,19 @@ pub fn fit_with(
     // The two starts are independent: on the rayon pool they use both cores
     // of a single run. Each is deterministic and the choice between them is
     // fixed (own start first), so the result does not depend on threads.
-    let best = match (own_start, coarse.as_ref()) {
+    // `starts` always asks for at least one start.
+    let mut fit = match (own_start, coarse.as_ref()) {
         (true, Some(c)) => {
             let (own, from_coarse) = rayon::join(|| run(None), || run(Some(c)));
             let (own, from_coarse) = (own?, from_coarse?);
             if better(&from_coarse, &own) {
-                Some(from_coarse)
+                from_coarse
             } else {
-                Some(own)
+                own
             }
         }
-        (false, Some(c)) => Some(run(Some(c))?),
-        (true, None) => Some(run(None)?),
-        (false, None) => None,
+        (_, c) => run(c)?,
     };
-    let mut fit = best.expect("at least one start runs");
     fit.seconds = start.elapsed().as_secs_f64();
     Ok(fit)
 }
