@@ -55,6 +55,9 @@ fn main() {
     if let Ok(v) = std::env::var("NID_ENSEMBLE") {
         opts.nid.ensemble = v.parse().expect("NID_ENSEMBLE");
     }
+    if let Ok(v) = std::env::var("NID_WEIGHT_POWER") {
+        opts.nid.member_weight_power = v.parse().expect("NID_WEIGHT_POWER");
+    }
     if std::env::var("NID_L1_AVERAGE").is_ok() {
         opts.nid.average_l1_grid = true;
     }

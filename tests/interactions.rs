@@ -1,14 +1,15 @@
 //! Scenario tests of the interaction screeners (lasso, NID) and the NID
 //! synthetic suite.
 
-use ndarray::{array, Array1, Array2};
+use ndarray::{array, s, Array1, Array2};
 use polyclust::interactions::auc::{pairwise_auc, roc_auc, top_rank_recall, true_pairs};
 use polyclust::interactions::lasso::{
     lasso_path, lasso_screen, soft_threshold, Lasso, LassoScreenOptions,
 };
 use polyclust::interactions::mlp::{AdditiveNet, Init, Loss, TrainReport};
 use polyclust::interactions::nid::{
-    greedy_ranking, nid_screen, pairwise_strengths, select_l1, unit_influence, NidOptions,
+    ensemble_strengths, greedy_ranking, member_weights, nid_screen, pairwise_strengths, select_l1,
+    unit_influence, NidOptions,
 };
 use polyclust::interactions::synthetic::{feature_names, SyntheticFunction};
 use polyclust::interactions::{
@@ -315,6 +316,67 @@ fn ensemble_averages_normalized_strengths_and_finds_the_pair() {
     assert_ne!(a.interactions[0].strength, b.interactions[0].strength);
     let again = nid_screen(x.view(), y.view(), &nm, &three).unwrap();
     assert_eq!(b, again);
+}
+
+#[test]
+fn member_weights_follow_the_inverse_validation_loss() {
+    let close = |a: &[f64], b: &[f64]| a.iter().zip(b).all(|(x, y)| (x - y).abs() < 1e-12);
+    // Losses 1 and 2 at power 2: raw weights 1 and 1/4.
+    assert!(close(&member_weights(&[1.0, 2.0], 2.0), &[0.8, 0.2]));
+    assert!(close(
+        &member_weights(&[1.0, 2.0, 4.0], 0.0),
+        &[1.0 / 3.0; 3]
+    ));
+    assert!(close(&member_weights(&[0.5, f64::NAN], 2.0), &[1.0, 0.0]));
+    assert!(close(
+        &member_weights(&[f64::INFINITY, f64::NAN], 2.0),
+        &[0.5, 0.5]
+    ));
+    // A perfect fit is floored instead of taking an infinite weight.
+    let w = member_weights(&[0.0, 1.0], 1.0);
+    assert!(w.iter().all(|v| v.is_finite() && *v > 0.0));
+    assert!((w.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+}
+
+#[test]
+fn ensemble_is_the_loss_weighted_mean_of_its_members() {
+    let (x, y) = product_plus_main(1200, 4);
+    let (xt, xv) = (x.slice(s![..900, ..]), x.slice(s![900.., ..]));
+    let (yt, yv) = (y.slice(s![..900]), y.slice(s![900..]));
+    let three = NidOptions {
+        ensemble: 3,
+        member_weight_power: 2.0,
+        ..small_nid_options(11)
+    };
+    let (ens, first) = ensemble_strengths(xt, yt, xv, yv, &three, 2);
+    // Each member alone: ensemble of one with the member's seed.
+    let members: Vec<_> = (0..3u64)
+        .map(|m| {
+            let one = NidOptions {
+                ensemble: 1,
+                seed: 11 + 7919 * m,
+                ..three.clone()
+            };
+            ensemble_strengths(xt, yt, xv, yv, &one, 2)
+        })
+        .collect();
+    assert_eq!(first, members[0].1);
+    let losses: Vec<f64> = members.iter().map(|m| m.1.best_valid_loss).collect();
+    let w = member_weights(&losses, 2.0);
+    for i in 0..4 {
+        for j in 0..4 {
+            // A lone member's matrix is already scaled to a maximum of 1.
+            let expect: f64 = (0..3).map(|m| w[m] * members[m].0.pairwise[i][j]).sum();
+            assert!((ens.pairwise[i][j] - expect).abs() < 1e-12);
+        }
+    }
+    // Weights that differ from the plain mean change the result.
+    assert!(w.iter().any(|v| (v - 1.0 / 3.0).abs() > 1e-3));
+    let plain = NidOptions {
+        member_weight_power: 0.0,
+        ..three.clone()
+    };
+    assert_ne!(ensemble_strengths(xt, yt, xv, yv, &plain, 2).0, ens);
 }
 
 #[test]

@@ -1,9 +1,12 @@
 //! `interactions`, and the screening step of `cluster --interactions`.
 
 use super::args::{InteractionsArgs, MethodArg};
+use super::progress::counter_bar;
 use crate::data::{self, Dataset, LoadOptions};
 use crate::interactions::lasso::{lasso_screen, LassoScreenOptions};
-use crate::interactions::nid::{evaluate_synthetic, nid_screen, EvalOptions, NidOptions};
+use crate::interactions::nid::{
+    evaluate_synthetic_with_progress, nid_screen, EvalOptions, NidOptions,
+};
 use crate::interactions::synthetic::SyntheticFunction;
 use crate::interactions::{screen_against_labels, ScreenMethod, ScreenOptions, Screening};
 use anyhow::{bail, Context, Result};
@@ -120,16 +123,16 @@ pub(crate) fn interactions_cmd(args: &InteractionsArgs) -> Result<()> {
             bail!("the F1-F10 benchmark evaluates NID: use --method nid");
         }
         let seeds: Vec<u64> = (args.seed..args.seed + args.seeds.max(1)).collect();
-        let mut opts = EvalOptions::default();
+        // Each run is seeded and single-threaded, so running them side by
+        // side changes only the wall time.
+        let mut opts = EvalOptions {
+            parallel: true,
+            ..EvalOptions::default()
+        };
         opts.nid.degree = usize::from(args.degree);
-        let bar = indicatif::ProgressBar::new_spinner();
-        bar.set_message(format!(
-            "training MLP-M on {} functions × {} seeds",
-            functions.len(),
-            seeds.len()
-        ));
-        bar.enable_steady_tick(std::time::Duration::from_millis(200));
-        let reports = evaluate_synthetic(&functions, &seeds, &opts);
+        let bar = counter_bar(functions.len() * seeds.len(), "runs");
+        bar.set_message("training MLP-M");
+        let reports = evaluate_synthetic_with_progress(&functions, &seeds, &opts, &|| bar.inc(1));
         bar.finish_and_clear();
         let average = reports.iter().map(|r| r.auc).sum::<f64>() / reports.len().max(1) as f64;
         if args.json {
