@@ -123,8 +123,8 @@ pub(crate) fn interactions_cmd(args: &InteractionsArgs) -> Result<()> {
             bail!("the F1-F10 benchmark evaluates NID: use --method nid");
         }
         let seeds: Vec<u64> = (args.seed..args.seed + args.seeds.max(1)).collect();
-        // Each run is seeded and single-threaded, so running them side by
-        // side changes only the wall time.
+        // Each run is seeded, so running them side by side changes only the
+        // wall time.
         let mut opts = EvalOptions {
             parallel: true,
             ..EvalOptions::default()

@@ -424,13 +424,14 @@ pub fn ensemble_strengths(
             (interaction_strengths(&net, max_order), rep)
         })
         .collect();
-    let losses: Vec<f64> = fits.iter().map(|f| f.1.best_valid_loss).collect();
+    let (strengths, reports): (Vec<NidStrengths>, Vec<TrainReport>) = fits.into_iter().unzip();
+    let losses: Vec<f64> = reports.iter().map(|r| r.best_valid_loss).collect();
     let weights = member_weights(&losses, opts.member_weight_power);
     let p = x_train.ncols();
     let mut pairwise = vec![vec![0.0; p]; p];
     let mut sets: HashMap<Vec<usize>, f64> = HashMap::new();
     let scale_of = |top: f64, weight: f64| if top > 0.0 { weight / top } else { 0.0 };
-    for ((st, _), &weight) in fits.iter().zip(&weights) {
+    for (st, &weight) in strengths.into_iter().zip(&weights) {
         let top = st.pairwise.iter().flatten().fold(0.0f64, |a, &b| a.max(b));
         let scale = scale_of(top, weight);
         for (acc, row) in pairwise.iter_mut().zip(&st.pairwise) {
@@ -439,13 +440,13 @@ pub fn ensemble_strengths(
             }
         }
         let scale = scale_of(st.ranking.first().map_or(0.0, |r| r.1), weight);
-        for (set, v) in &st.ranking {
-            *sets.entry(set.clone()).or_insert(0.0) += v * scale;
+        for (set, v) in st.ranking {
+            *sets.entry(set).or_insert(0.0) += v * scale;
         }
     }
     let mut ranking: Vec<(Vec<usize>, f64)> = sets.into_iter().collect();
     sort_ranking(&mut ranking);
-    let first = fits.into_iter().next().expect("at least one member").1;
+    let first = reports.into_iter().next().expect("at least one member");
     (NidStrengths { pairwise, ranking }, first)
 }
 
@@ -699,8 +700,8 @@ pub struct EvalOptions {
     pub n: usize,
     /// Network and training options (the seed is replaced per run).
     pub nid: NidOptions,
-    /// Run the (function, seed) jobs on the rayon pool; each job is
-    /// single-threaded and seeded, so results do not depend on this flag.
+    /// Run the (function, seed) jobs side by side on the rayon pool; each
+    /// job is seeded, so results do not depend on this flag.
     pub parallel: bool,
 }
 
