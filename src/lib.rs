@@ -18,7 +18,6 @@
 
 pub mod assign;
 pub mod benchmark;
-pub mod cli;
 pub mod data;
 pub mod explain;
 pub mod hyperplane;

@@ -1,5 +1,9 @@
+//! The `polyclust` binary: the command line over the library.
+
+mod cli;
+
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    polyclust::cli::main()
+    cli::main()
 }

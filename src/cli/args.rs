@@ -439,7 +439,7 @@ pub enum CoarseStartArg {
     Both,
 }
 
-impl From<CoarseStartArg> for crate::mpc::CoarseStart {
+impl From<CoarseStartArg> for polyclust::mpc::CoarseStart {
     fn from(c: CoarseStartArg) -> Self {
         match c {
             CoarseStartArg::Never => Self::Never,
@@ -449,7 +449,7 @@ impl From<CoarseStartArg> for crate::mpc::CoarseStart {
     }
 }
 
-impl From<PresetArg> for crate::mpc::Preset {
+impl From<PresetArg> for polyclust::mpc::Preset {
     fn from(p: PresetArg) -> Self {
         match p {
             PresetArg::Mpc1 => Self::Mpc1,
@@ -458,7 +458,7 @@ impl From<PresetArg> for crate::mpc::Preset {
     }
 }
 
-impl From<BackendArg> for crate::hyperplane::Backend {
+impl From<BackendArg> for polyclust::hyperplane::Backend {
     fn from(b: BackendArg) -> Self {
         match b {
             BackendArg::Highs => Self::Highs,

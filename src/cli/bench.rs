@@ -3,9 +3,9 @@
 
 use super::args::BenchPaperArgs;
 use super::progress::counter_bar;
-use crate::benchmark::{self, BenchRow, BenchSettings, Method};
-use crate::data::{Dataset, Registry};
-use crate::mpc::MpcParams;
+use polyclust::benchmark::{self, BenchRow, BenchSettings, Method};
+use polyclust::data::{Dataset, Registry};
+use polyclust::mpc::MpcParams;
 use anyhow::{bail, Context, Result};
 use serde_json::json;
 use std::path::Path;

@@ -3,10 +3,10 @@
 use super::args::{ClusterArgs, ExplainArgs, PredictArgs, RuleFormat};
 use super::commands::load;
 use super::progress::{counter_bar, Spinner};
-use crate::data::{self, LoadOptions, RawTable};
-use crate::explain;
-use crate::hyperplane::Coefficients;
-use crate::mpc::{self, ExplanationSpace, MpcParams, PolytopeModel, Preset};
+use polyclust::data::{self, LoadOptions, RawTable};
+use polyclust::explain;
+use polyclust::hyperplane::Coefficients;
+use polyclust::mpc::{self, ExplanationSpace, MpcParams, PolytopeModel, Preset};
 use anyhow::{bail, Context, Result};
 use serde_json::json;
 use std::io::Write;
@@ -58,10 +58,10 @@ pub(crate) fn cluster(args: &ClusterArgs) -> Result<()> {
             (None, None) => {
                 // No target: screen against an initial k-means labelling.
                 let k = args.k.or(args.k_range.map(|r| r.0)).unwrap_or(2);
-                let km = crate::kmeans::KMeansParams::new(k)
+                let km = polyclust::kmeans::KMeansParams::new(k)
                     .seed(args.seed)
                     .check(ds.x.view())?;
-                let fit = crate::kmeans::fit(ds.x.view(), &km);
+                let fit = polyclust::kmeans::fit(ds.x.view(), &km);
                 super::screening::screen_labels(
                     ds,
                     &fit.labels,
@@ -152,7 +152,7 @@ pub(crate) fn cluster(args: &ClusterArgs) -> Result<()> {
     let ari = loaded
         .truth
         .as_ref()
-        .map(|t| crate::metrics::adjusted_rand_index(&fit.labels, t));
+        .map(|t| polyclust::metrics::adjusted_rand_index(&fit.labels, t));
     if args.json {
         let mut out = json!({
             "instance": ds.name, "n": ds.n(), "d": ds.d(), "k": model.k(),

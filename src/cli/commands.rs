@@ -3,8 +3,8 @@
 use super::args::{
     BenchCommand, Cli, Command, DataArgs, Generated, InstancesAction, KmeansArgs, ScoreArgs,
 };
-use crate::data::{self, Dataset, LoadOptions, RawTable, Registry};
-use crate::{kmeans, metrics};
+use polyclust::data::{self, Dataset, LoadOptions, RawTable, Registry};
+use polyclust::{kmeans, metrics};
 use anyhow::{Context, Result};
 use serde_json::json;
 use std::time::Instant;

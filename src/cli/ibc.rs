@@ -1,8 +1,8 @@
 //! `polyclust ibc`: interaction-based regimes, models A/B/C/D under
 //! cross-validation (IBC article §7–11), and the article's simulated data.
 
-use crate::data::{self, LoadOptions, RawTable};
-use crate::ibc::{self, simulate, IbcOptions, IbcReport, Method};
+use polyclust::data::{self, LoadOptions, RawTable};
+use polyclust::ibc::{self, simulate, IbcOptions, IbcReport, Method};
 use anyhow::{bail, Context, Result};
 use clap::ValueEnum;
 use ndarray::{Array1, Array2};

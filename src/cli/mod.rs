@@ -11,8 +11,7 @@ mod progress;
 mod screening;
 mod solvers;
 
-pub use args::Cli;
-pub use ibc::IbcArgs;
+use args::Cli;
 
 use clap::Parser;
 use std::process::ExitCode;

@@ -1,9 +1,9 @@
 //! `--plot FILE.svg`: points coloured by cluster with the polytope boundaries,
 //! in original units, for two columns of the data.
 
-use crate::data::Dataset;
-use crate::hyperplane::Side;
-use crate::mpc::{ExplanationFeature, PolytopeModel};
+use polyclust::data::Dataset;
+use polyclust::hyperplane::Side;
+use polyclust::mpc::{ExplanationFeature, PolytopeModel};
 use anyhow::{bail, Context, Result};
 use plotters::prelude::*;
 use std::path::Path;

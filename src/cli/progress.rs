@@ -1,6 +1,6 @@
 //! Progress display on stderr (indicatif hides it when stderr is not a terminal).
 
-use crate::mpc::{Observer, Progress};
+use polyclust::mpc::{Observer, Progress};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};

@@ -2,13 +2,13 @@
 
 use super::args::{InteractionsArgs, MethodArg};
 use super::progress::counter_bar;
-use crate::data::{self, Dataset, LoadOptions};
-use crate::interactions::lasso::{lasso_screen, LassoScreenOptions};
-use crate::interactions::nid::{
+use polyclust::data::{self, Dataset, LoadOptions};
+use polyclust::interactions::lasso::{lasso_screen, LassoScreenOptions};
+use polyclust::interactions::nid::{
     evaluate_synthetic_with_progress, nid_screen, EvalOptions, NidOptions,
 };
-use crate::interactions::synthetic::SyntheticFunction;
-use crate::interactions::{screen_against_labels, ScreenMethod, ScreenOptions, Screening};
+use polyclust::interactions::synthetic::SyntheticFunction;
+use polyclust::interactions::{screen_against_labels, ScreenMethod, ScreenOptions, Screening};
 use anyhow::{bail, Context, Result};
 use ndarray::Array1;
 use serde_json::json;

@@ -5,12 +5,12 @@ use super::args::{
 };
 use super::commands::{load, Loaded};
 use super::progress::counter_bar;
-use crate::benchmark::median;
-use crate::hyperplane::{
+use polyclust::benchmark::median;
+use polyclust::hyperplane::{
     self, Backend, Coefficients, HyperplaneParams, HyperplaneProblem, SolveOptions, SolveOutcome,
     ValidHyperplaneParams,
 };
-use crate::mpc::{self, ExplanationSpace, MpcParams, Preset};
+use polyclust::mpc::{self, ExplanationSpace, MpcParams, Preset};
 use anyhow::{bail, Context, Result};
 use serde_json::json;
 
