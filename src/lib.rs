@@ -1,18 +1,32 @@
 //! # polyclust
 //!
-//! Interpretable clustering with polytopes: Multi-Polytope Clustering (MPC,
-//! Lawless and Günlük, AAAI 2022), where every cluster is explained by the
-//! intersection of half-spaces with small integer coefficients.
+//! Interpretable clustering with polytopes: Multi-Polytope Clustering (MPC;
+//! Lawless, Kalagnanam, Nguyen, Phan and Reddy, "Interpretable Clustering via
+//! Multi-Polytope Machines", AAAI 2022), where every cluster is explained by
+//! the intersection of half-spaces with small integer coefficients.
 //!
 //! ```
-//! use polyclust::{data, kmeans, metrics};
+//! use polyclust::{data, explain, metrics, mpc};
 //!
 //! let ds = data::gaussian_blobs(300, 2, 3, 0.3, 7).into_dataset();
-//! let params = kmeans::KMeansParams::new(3).seed(1).check(ds.x.view()).unwrap();
-//! let fit = kmeans::fit(ds.x.view(), &params);
-//! let s = metrics::silhouette(ds.x.view(), &fit.labels).unwrap();
-//! assert!(s > 0.7);
+//! let space = mpc::ExplanationSpace::identity(ds.d());
+//! // MPC-1: axis-parallel polytopes, three initial clusters, seed 1.
+//! let params = mpc::MpcParams::new(3)
+//!     .preset(mpc::Preset::Mpc1)
+//!     .seed(1)
+//!     .check(ds.x.view(), space.dim())
+//!     .unwrap();
+//! let fit = mpc::fit(ds.x.view(), &ds.map, space, &params, &()).unwrap();
+//! assert_eq!(fit.fidelity, 1.0);
+//! assert!(fit.silhouette.unwrap() > 0.7);
+//! // The rules decide every row as the fit did.
+//! assert_eq!(fit.model.assign(ds.x.view()).0, fit.labels);
+//! println!("{}", explain::rules_text(&fit.model));
+//! # let _ = metrics::silhouette(ds.x.view(), &fit.labels).unwrap();
 //! ```
+//!
+//! The command line (`polyclust`) is built with the default `cli` feature;
+//! a library user can depend on the crate with `default-features = false`.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
@@ -27,6 +41,7 @@ pub mod kmeans;
 pub mod metrics;
 pub mod mpc;
 pub mod params;
+pub mod protocol;
 
 pub use hyperplane::{
     Backend, Coefficients, Hyperplane, HyperplaneParams, HyperplaneProblem, SolveOptions,

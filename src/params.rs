@@ -1,6 +1,7 @@
 //! Parameter validation shared by the algorithms: builders are checked into
 //! validated types, and the algorithms accept only the validated ones.
 
+use crate::hyperplane::HyperplaneError;
 use thiserror::Error;
 
 /// A rejected parameter: names the field and says what is allowed.
@@ -20,6 +21,17 @@ impl ParamsError {
             field,
             reason: reason.into(),
         }
+    }
+
+    /// The hyperplane settings' error, named by the field it concerns.
+    pub fn from_hyperplane(e: &HyperplaneError) -> Self {
+        let field = match e {
+            HyperplaneError::M(_) => "m",
+            HyperplaneError::Beta(_) | HyperplaneError::BetaExceedsDimension { .. } => "beta",
+            HyperplaneError::Epsilon(_) => "epsilon",
+            _ => "hyperplane",
+        };
+        Self::new(field, e.to_string())
     }
 }
 

@@ -15,6 +15,7 @@ pub use report::{format_seconds, to_csv, to_markdown, CSV_HEADER};
 use crate::data::Dataset;
 use crate::mpc::{self, ExplanationSpace, MpcError, MpcParams, Preset};
 use crate::params::{check_k, ParamsError};
+use crate::protocol::{run_grid, ProtocolGrid};
 use crate::{kmeans, metrics};
 use ndarray::ArrayView2;
 use serde::Serialize;
@@ -181,53 +182,50 @@ pub fn kmeans_protocol(
     restarts: usize,
     seed: u64,
     kmeans_restarts: usize,
-    on_run: &dyn Fn(&KMeansRun),
+    on_run: &(dyn Fn(&KMeansRun) + Sync),
 ) -> Result<KMeansProtocolResult, ParamsError> {
-    let mut best: Option<(Vec<usize>, usize, u64, Option<f64>)> = None;
-    let mut runs = Vec::new();
-    let mut first_error = None;
-    for k in ks {
-        for r in 0..restarts.max(1) {
-            let run_seed = seed + r as u64;
-            let params = match kmeans::KMeansParams::new(k)
-                .restarts(kmeans_restarts)
-                .seed(run_seed)
-                .check(x)
-            {
-                Ok(p) => p,
-                Err(e) => {
-                    first_error.get_or_insert(e);
-                    continue;
-                }
-            };
-            let start = Instant::now();
-            let fit = kmeans::fit(x, &params);
-            let seconds = start.elapsed().as_secs_f64();
-            let silhouette = metrics::silhouette(x, &fit.labels).ok();
-            let run = KMeansRun {
-                k,
-                seed: run_seed,
-                silhouette,
-                seconds,
-            };
-            on_run(&run);
-            runs.push(run);
-            let score = |s: Option<f64>| s.unwrap_or(f64::NEG_INFINITY);
-            if best.as_ref().is_none_or(|b| score(silhouette) > score(b.3)) {
-                best = Some((fit.labels, k, run_seed, silhouette));
-            }
-        }
-    }
-    let Some((labels, best_k, best_seed, silhouette)) = best else {
-        return Err(
-            first_error.unwrap_or_else(|| ParamsError::new("k-range", "the range holds no k"))
-        );
+    let grid = ProtocolGrid { ks, restarts, seed };
+    let prepare = |k: usize, run_seed: u64| {
+        kmeans::KMeansParams::new(k)
+            .restarts(kmeans_restarts)
+            .seed(run_seed)
+            .check(x)
     };
+    let one_run = |params: &kmeans::ValidKMeansParams| {
+        let start = Instant::now();
+        let fit = kmeans::fit(x, params);
+        let seconds = start.elapsed().as_secs_f64();
+        let run = KMeansRun {
+            k: params.k,
+            seed: params.seed,
+            silhouette: metrics::silhouette(x, &fit.labels).ok(),
+            seconds,
+        };
+        on_run(&run);
+        Ok::<_, ParamsError>((fit.labels, run))
+    };
+    let score = |s: Option<f64>| s.unwrap_or(f64::NEG_INFINITY);
+    let outcome = run_grid(
+        &grid,
+        prepare,
+        one_run,
+        |a, b| score(a.1.silhouette) > score(b.1.silhouette),
+        false,
+    )?;
+    let best = outcome.runs[outcome.best].1;
+    let mut labels = Vec::new();
+    let mut runs = Vec::with_capacity(outcome.runs.len());
+    for (index, (run_labels, run)) in outcome.runs.into_iter().enumerate() {
+        if index == outcome.best {
+            labels = run_labels;
+        }
+        runs.push(run);
+    }
     Ok(KMeansProtocolResult {
         labels,
-        best_k,
-        best_seed,
-        silhouette,
+        best_k: best.k,
+        best_seed: best.seed,
+        silhouette: best.silhouette,
         runs,
     })
 }
@@ -289,7 +287,7 @@ pub fn run_method(
             let seconds: Vec<f64> = result.runs.iter().map(|r| r.seconds).collect();
             row.silhouette = result.silhouette;
             row.k = metrics::compact_labels(&result.labels).1;
-            row.median_run_seconds = median(&seconds);
+            row.median_run_seconds = metrics::median(&seconds);
             row.runs = result.runs.len();
         }
         Some(preset) => {
@@ -321,21 +319,6 @@ pub fn run_method(
         }
     }
     Ok(row)
-}
-
-/// Median of a list (0 for an empty one).
-pub fn median(values: &[f64]) -> f64 {
-    if values.is_empty() {
-        return 0.0;
-    }
-    let mut v = values.to_vec();
-    v.sort_by(f64::total_cmp);
-    let mid = v.len() / 2;
-    if v.len() % 2 == 1 {
-        v[mid]
-    } else {
-        0.5 * (v[mid - 1] + v[mid])
-    }
 }
 
 #[cfg(test)]
@@ -394,12 +377,5 @@ mod tests {
             assert_eq!(row.hyperplanes.is_some(), method != Method::KMeansPlusPlus);
             assert_eq!(row.paper_silhouette, None, "not a paper instance");
         }
-    }
-
-    #[test]
-    fn median_of_odd_and_even_lists() {
-        assert_eq!(median(&[]), 0.0);
-        assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0);
-        assert_eq!(median(&[4.0, 1.0, 2.0, 3.0]), 2.5);
     }
 }

@@ -1,6 +1,8 @@
 //! Command-line arguments (clap derive).
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use polyclust::hyperplane::Backend;
+use polyclust::mpc::{CoarseStart, Preset};
 use std::path::PathBuf;
 
 /// Interpretable clustering with polytopes.
@@ -101,11 +103,8 @@ pub struct BenchPaperArgs {
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
     /// Hyperplane solver of the MPC runs.
-    #[arg(long, default_value = "enumerate")]
-    pub backend: BackendArg,
-    /// Time limit per hyperplane MILP, seconds (MILP backends).
-    #[arg(long, default_value_t = 60.0)]
-    pub solver_time_limit: f64,
+    #[command(flatten)]
+    pub solver: SolverArgs,
     /// Wall-clock limit of one MPC run, seconds.
     #[arg(long, value_name = "S")]
     pub time_limit: Option<f64>,
@@ -142,6 +141,17 @@ pub struct PairArgs {
     pub family: FamilyArgs,
 }
 
+/// The hyperplane solver of MPC runs.
+#[derive(Debug, Clone, Args)]
+pub struct SolverArgs {
+    /// Hyperplane solver.
+    #[arg(long, default_value = "enumerate")]
+    pub backend: Backend,
+    /// Time limit per hyperplane MILP, seconds (MILP backends).
+    #[arg(long, default_value_t = 60.0)]
+    pub solver_time_limit: f64,
+}
+
 /// M, beta and the coefficient kind.
 #[derive(Debug, Clone, Args)]
 pub struct FamilyArgs {
@@ -156,6 +166,17 @@ pub struct FamilyArgs {
     pub general: bool,
 }
 
+impl FamilyArgs {
+    /// The coefficient kind of `--general`.
+    pub fn coefficients(&self) -> polyclust::hyperplane::Coefficients {
+        if self.general {
+            polyclust::hyperplane::Coefficients::General
+        } else {
+            polyclust::hyperplane::Coefficients::Integer
+        }
+    }
+}
+
 /// `hyperplane` arguments.
 #[derive(Debug, Args)]
 pub struct HyperplaneArgs {
@@ -164,7 +185,7 @@ pub struct HyperplaneArgs {
     pub pair: PairArgs,
     /// Solver backend.
     #[arg(long, default_value = "enumerate")]
-    pub backend: BackendArg,
+    pub backend: Backend,
     /// Time limit for the MILP backends, seconds.
     #[arg(long, default_value_t = 60.0)]
     pub time_limit: f64,
@@ -210,7 +231,7 @@ pub struct BenchSolversArgs {
     pub family: FamilyArgs,
     /// The paper's settings: mpc1 (M = beta = 1) or mpc2 (M = 3, beta = 2).
     #[arg(long, conflicts_with_all = ["m", "beta", "general"])]
-    pub preset: Option<PresetArg>,
+    pub preset: Option<Preset>,
     /// Cluster the data with one whole MPC run per backend (Algorithms 1
     /// and 2) instead of solving the class pairs.
     #[arg(long)]
@@ -226,7 +247,7 @@ pub struct BenchSolversArgs {
     pub time_limit: f64,
     /// Backends to run (default: every compiled-in one).
     #[arg(long, value_delimiter = ',')]
-    pub backends: Vec<BackendArg>,
+    pub backends: Vec<Backend>,
     /// Print one JSON object.
     #[arg(long)]
     pub json: bool,
@@ -273,7 +294,7 @@ pub struct ClusterArgs {
     pub restarts: usize,
     /// The paper's settings: mpc1 (M = beta = 1) or mpc2 (M = 3, beta = 2).
     #[arg(long, conflicts_with_all = ["m", "beta", "axis_parallel"])]
-    pub preset: Option<PresetArg>,
+    pub preset: Option<Preset>,
     /// Largest number of clusters the coordinate descent may reach by splits
     /// (default: the run's k; with --k-range, the top of the range).
     #[arg(long, value_name = "K")]
@@ -285,22 +306,16 @@ pub struct ClusterArgs {
     /// = 1) result and refine it: never, always or both (each run tries
     /// both starts and keeps the better).
     #[arg(long, default_value = "both")]
-    pub coarse_start: CoarseStartArg,
+    pub coarse_start: CoarseStart,
     /// Wall-clock limit of one run, seconds.
     #[arg(long, value_name = "S")]
     pub time_limit: Option<f64>,
-    /// Largest absolute integer coefficient M.
-    #[arg(long, default_value_t = 3)]
-    pub m: u32,
-    /// Largest number of non-zero coefficients per hyperplane.
-    #[arg(long, default_value_t = 2)]
-    pub beta: usize,
+    /// Hyperplane family (--general needs --backend highs).
+    #[command(flatten)]
+    pub family: FamilyArgs,
     /// Axis-parallel hyperplanes (M = beta = 1).
     #[arg(long, conflicts_with_all = ["m", "beta", "general"])]
     pub axis_parallel: bool,
-    /// Real coefficients in [-1, 1] (needs --backend highs).
-    #[arg(long)]
-    pub general: bool,
     /// Weight of the representation error.
     #[arg(long, default_value_t = 1.0, allow_negative_numbers = true)]
     pub lambda: f64,
@@ -311,11 +326,8 @@ pub struct ClusterArgs {
     #[arg(long)]
     pub n_max: Option<usize>,
     /// Hyperplane solver.
-    #[arg(long, default_value = "enumerate")]
-    pub backend: BackendArg,
-    /// Time limit per hyperplane MILP, seconds.
-    #[arg(long, default_value_t = 60.0)]
-    pub solver_time_limit: f64,
+    #[command(flatten)]
+    pub solver: SolverArgs,
     /// Seed.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
@@ -388,15 +400,6 @@ pub struct InteractionsArgs {
     pub json: bool,
 }
 
-/// The paper's presets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum PresetArg {
-    /// M = beta = 1 (axis-parallel).
-    Mpc1,
-    /// M = 3, beta = 2.
-    Mpc2,
-}
-
 /// Parse `A..B` (inclusive) with 2 ≤ A ≤ B.
 fn parse_k_range(text: &str) -> Result<(usize, usize), String> {
     let (a, b) = text
@@ -415,57 +418,6 @@ fn parse_k_range(text: &str) -> Result<(usize, usize), String> {
         return Err(format!("range {a}..{b} must satisfy 2 <= A <= B"));
     }
     Ok((a, b))
-}
-
-/// Hyperplane backend names on the command line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum BackendArg {
-    /// The MILP on HiGHS.
-    Highs,
-    /// The MILP on microlp (pure Rust).
-    Microlp,
-    /// Exact enumeration of integer directions.
-    Enumerate,
-}
-
-/// `--coarse-start` values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum CoarseStartArg {
-    /// Every run starts from its own setting.
-    Never,
-    /// Every run starts axis-parallel.
-    Always,
-    /// Every run tries both starts and keeps the better.
-    Both,
-}
-
-impl From<CoarseStartArg> for polyclust::mpc::CoarseStart {
-    fn from(c: CoarseStartArg) -> Self {
-        match c {
-            CoarseStartArg::Never => Self::Never,
-            CoarseStartArg::Always => Self::Always,
-            CoarseStartArg::Both => Self::Both,
-        }
-    }
-}
-
-impl From<PresetArg> for polyclust::mpc::Preset {
-    fn from(p: PresetArg) -> Self {
-        match p {
-            PresetArg::Mpc1 => Self::Mpc1,
-            PresetArg::Mpc2 => Self::Mpc2,
-        }
-    }
-}
-
-impl From<BackendArg> for polyclust::hyperplane::Backend {
-    fn from(b: BackendArg) -> Self {
-        match b {
-            BackendArg::Highs => Self::Highs,
-            BackendArg::Microlp => Self::Microlp,
-            BackendArg::Enumerate => Self::Enumerate,
-        }
-    }
 }
 
 /// `predict` arguments.

@@ -3,10 +3,10 @@
 
 use super::args::BenchPaperArgs;
 use super::progress::counter_bar;
+use anyhow::{bail, Context, Result};
 use polyclust::benchmark::{self, BenchRow, BenchSettings, Method};
 use polyclust::data::{Dataset, Registry};
 use polyclust::mpc::MpcParams;
-use anyhow::{bail, Context, Result};
 use serde_json::json;
 use std::path::Path;
 use std::time::Instant;
@@ -67,11 +67,11 @@ pub(crate) fn bench_paper(args: &BenchPaperArgs) -> Result<()> {
     // readable partial results behind if the run is interrupted.
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create output directory {}", args.out.display()))?;
-    let mut mpc = MpcParams::new(args.k_range.0)
+    let mpc = MpcParams::new(args.k_range.0)
         .seed(args.seed)
-        .backend(args.backend.into());
-    mpc.solver_time_limit = Some(args.solver_time_limit);
-    mpc.time_limit = args.time_limit;
+        .backend(args.solver.backend)
+        .solver_time_limit(Some(args.solver.solver_time_limit))
+        .time_limit(args.time_limit);
     let settings = BenchSettings {
         ks: args.k_range.0..=args.k_range.1,
         restarts: args.restarts,
@@ -116,7 +116,7 @@ pub(crate) fn bench_paper(args: &BenchPaperArgs) -> Result<()> {
             json!({
                 "rows": rows, "out": args.out, "seconds": seconds,
                 "k_range": [args.k_range.0, args.k_range.1], "restarts": args.restarts,
-                "seed": args.seed, "backend": settings.mpc.backend.name(),
+                "seed": args.seed, "backend": args.solver.backend.name(),
             })
         );
     } else {

@@ -1,26 +1,52 @@
 //! `cluster`, `predict` and `explain`.
 
 use super::args::{ClusterArgs, ExplainArgs, PredictArgs, RuleFormat};
-use super::commands::load;
+use super::load::{load, Loaded};
 use super::progress::{counter_bar, Spinner};
+use anyhow::{bail, Context, Result};
 use polyclust::data::{self, LoadOptions, RawTable};
 use polyclust::explain;
 use polyclust::hyperplane::Coefficients;
-use polyclust::mpc::{self, ExplanationSpace, MpcParams, PolytopeModel, Preset};
-use anyhow::{bail, Context, Result};
+use polyclust::mpc::{self, ExplanationSpace, MpcParams, PolytopeModel, Preset, ScreeningTarget};
 use serde_json::json;
 use std::io::Write;
 use std::path::Path;
+
+/// M, β and the coefficient kind of `cluster`: the preset's, the
+/// axis-parallel setting's, or the flags'.
+fn family(args: &ClusterArgs) -> (u32, usize, Coefficients) {
+    let (m, beta) = match (args.preset, args.axis_parallel) {
+        (Some(preset), _) => preset.m_beta(),
+        (None, true) => Preset::Mpc1.m_beta(),
+        (None, false) => (args.family.m, args.family.beta),
+    };
+    (m, beta, args.family.coefficients())
+}
+
+/// The MPC settings of `cluster` for `k` initial clusters.
+fn mpc_params(args: &ClusterArgs, k: usize) -> MpcParams {
+    let (m, beta, coefficients) = family(args);
+    MpcParams::new(k)
+        .m(m)
+        .beta(beta)
+        .coefficients(coefficients)
+        .lambda(args.lambda)
+        .seed(args.seed)
+        .backend(args.solver.backend)
+        .solver_time_limit(Some(args.solver.solver_time_limit))
+        .bounds(args.n_min, args.n_max)
+        .kmeans_restarts(args.kmeans_restarts)
+        .local_search(!args.no_search)
+        .coarse_start(args.coarse_start)
+        .time_limit(args.time_limit)
+        .k_max(args.k_max)
+}
 
 pub(crate) fn cluster(args: &ClusterArgs) -> Result<()> {
     let label_column = args.labels_from.as_deref().or(args.target.as_deref());
     let loaded = load(&args.data, label_column)?;
     let ds = &loaded.dataset;
-    let (m, beta) = match (args.preset, args.axis_parallel) {
-        (Some(preset), _) => Preset::from(preset).m_beta(),
-        (None, true) => Preset::Mpc1.m_beta(),
-        (None, false) => (args.m, args.beta),
-    };
+    let (m, beta, _) = family(args);
     let mut space = ExplanationSpace::identity(ds.d());
     if let Some(q) = args.binarize {
         if q < 2 {
@@ -41,76 +67,33 @@ pub(crate) fn cluster(args: &ClusterArgs) -> Result<()> {
         if ds.d() < 2 {
             bail!("--interactions needs at least two features");
         }
-        let screening = match (&args.target, &given) {
-            (Some(col), _) => match super::screening::numeric_target(ds, col) {
-                Ok(y) => {
-                    super::screening::screen_target(ds, &y, args.interaction_method, 2, args.seed)?
-                }
-                // A class column: screen one-vs-rest against its classes.
-                Err(_) => {
-                    let ids = ds.label_ids().context("no target values read")?.0;
-                    super::screening::screen_labels(ds, &ids, args.interaction_method, args.seed)?
-                }
+        let target = match (&args.target, &given, &ds.labels) {
+            (Some(_), _, Some(cells)) => ScreeningTarget::Column(cells),
+            (None, Some(labels), _) => ScreeningTarget::Clusters(labels),
+            _ => ScreeningTarget::InitialClustering {
+                k: args.k.or(args.k_range.map(|r| r.0)).unwrap_or(2),
             },
-            (None, Some(labels)) => {
-                super::screening::screen_labels(ds, labels, args.interaction_method, args.seed)?
-            }
-            (None, None) => {
-                // No target: screen against an initial k-means labelling.
-                let k = args.k.or(args.k_range.map(|r| r.0)).unwrap_or(2);
-                let km = polyclust::kmeans::KMeansParams::new(k)
-                    .seed(args.seed)
-                    .check(ds.x.view())?;
-                let fit = polyclust::kmeans::fit(ds.x.view(), &km);
-                super::screening::screen_labels(
-                    ds,
-                    &fit.labels,
-                    args.interaction_method,
-                    args.seed,
-                )?
-            }
         };
-        let products: Vec<Vec<usize>> = screening
-            .interactions
-            .iter()
-            .take(top)
-            .map(|i| i.features.clone())
-            .collect();
-        screened = screening
-            .interactions
-            .iter()
-            .take(top)
-            .map(|i| i.name.clone())
-            .collect();
-        space.add_products(ds.x.view(), &products);
+        let screening = mpc::screen_for_explanation(
+            ds.x.view(),
+            &ds.feature_names(),
+            target,
+            super::screening::method(args.interaction_method),
+            args.seed,
+        )?;
+        screened = space.add_screened(ds.x.view(), &screening, top);
     }
     if let Some(labels) = &given {
-        return explain_given(args, &loaded, space, labels, m, beta, &screened);
+        return explain_given(args, &loaded, space, labels, &screened);
     }
     let (k_lo, k_hi) = args.k_range.unwrap_or_else(|| {
         let k = args.k.expect("clap requires --k or --k-range");
         (k, k)
     });
-    let mut params = MpcParams::new(k_lo)
-        .m(m)
-        .beta(beta)
-        .lambda(args.lambda)
-        .seed(args.seed)
-        .backend(args.backend.into())
-        .bounds(args.n_min, args.n_max)
-        .coefficients(if args.general {
-            Coefficients::General
-        } else {
-            Coefficients::Integer
-        });
-    params.kmeans_restarts = args.kmeans_restarts;
-    params.solver_time_limit = Some(args.solver_time_limit);
-    params.local_search = !args.no_search;
-    params.coarse_start = args.coarse_start.into();
-    params.time_limit = args.time_limit;
-    params.k_max = args.k_max;
+    let params = mpc_params(args, k_lo);
     // Validate once up front so bad parameters fail before any work.
-    let backend = params.clone().check(ds.x.view(), space.dim())?.backend;
+    params.clone().check(ds.x.view(), space.dim())?;
+    let backend = args.solver.backend;
     let runs = (k_hi - k_lo + 1) * args.restarts.max(1);
     let spinner = Spinner::new();
     let bar = (runs > 1).then(|| counter_bar(runs, "runs"));
@@ -231,29 +214,17 @@ pub(crate) fn cluster(args: &ClusterArgs) -> Result<()> {
 }
 
 /// `cluster --labels-from COL`: polytopes that explain a given clustering.
-#[allow(clippy::too_many_arguments)]
 fn explain_given(
     args: &ClusterArgs,
-    loaded: &super::commands::Loaded,
+    loaded: &Loaded,
     space: ExplanationSpace,
     labels: &[usize],
-    m: u32,
-    beta: usize,
     screened: &[String],
 ) -> Result<()> {
     let ds = &loaded.dataset;
     let k = labels.iter().max().map_or(0, |l| l + 1);
-    let mut params = MpcParams::new(k)
-        .m(m)
-        .beta(beta)
-        .backend(args.backend.into())
-        .coefficients(if args.general {
-            Coefficients::General
-        } else {
-            Coefficients::Integer
-        });
-    params.solver_time_limit = Some(args.solver_time_limit);
-    let params = params.check(ds.x.view(), space.dim())?;
+    let (m, beta, _) = family(args);
+    let params = mpc_params(args, k).check(ds.x.view(), space.dim())?;
     let fit = mpc::explain_labels(ds.x.view(), &ds.map, space, labels, &params)?;
     if let Some(dir) = &args.out {
         write_outputs(dir, ds, &fit)?;
@@ -275,7 +246,7 @@ fn explain_given(
                 "silhouette": fit.silhouette, "fidelity": fit.fidelity,
                 "hyperplanes": fit.model.hyperplanes.len(),
                 "halfspaces": fit.model.halfspace_count(),
-                "seconds": fit.seconds, "backend": params.backend.name(),
+                "seconds": fit.seconds, "backend": args.solver.backend.name(),
                 "status": "explained", "m": m, "beta": beta,
                 "interactions": screened,
             })

@@ -6,6 +6,7 @@ mod bench;
 mod cluster;
 mod commands;
 mod ibc;
+mod load;
 mod plot;
 mod progress;
 mod screening;

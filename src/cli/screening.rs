@@ -2,15 +2,15 @@
 
 use super::args::{InteractionsArgs, MethodArg};
 use super::progress::counter_bar;
+use anyhow::{bail, Context, Result};
+use ndarray::Array1;
 use polyclust::data::{self, Dataset, LoadOptions};
 use polyclust::interactions::lasso::{lasso_screen, LassoScreenOptions};
 use polyclust::interactions::nid::{
     evaluate_synthetic_with_progress, nid_screen, EvalOptions, NidOptions,
 };
 use polyclust::interactions::synthetic::SyntheticFunction;
-use polyclust::interactions::{screen_against_labels, ScreenMethod, ScreenOptions, Screening};
-use anyhow::{bail, Context, Result};
-use ndarray::Array1;
+use polyclust::interactions::{ScreenMethod, Screening};
 use serde_json::json;
 
 /// Parse `f1..f10`, `all`, or `f1,f4`.
@@ -57,7 +57,7 @@ pub(crate) fn numeric_target(ds: &Dataset, column: &str) -> Result<Array1<f64>> 
         .map(Array1::from)
 }
 
-fn method(m: MethodArg) -> ScreenMethod {
+pub(crate) fn method(m: MethodArg) -> ScreenMethod {
     match m {
         MethodArg::Lasso => ScreenMethod::Lasso,
         MethodArg::Nid => ScreenMethod::Nid,
@@ -95,25 +95,6 @@ pub(crate) fn screen_target(
             },
         )?,
     })
-}
-
-/// Screen against cluster (or class) labels, one-vs-rest.
-pub(crate) fn screen_labels(
-    ds: &Dataset,
-    labels: &[usize],
-    m: MethodArg,
-    seed: u64,
-) -> Result<Screening> {
-    let mut opts = ScreenOptions::default();
-    opts.lasso.seed = seed;
-    opts.nid.seed = seed;
-    Ok(screen_against_labels(
-        ds.x.view(),
-        labels,
-        &ds.feature_names(),
-        method(m),
-        &opts,
-    )?)
 }
 
 pub(crate) fn interactions_cmd(args: &InteractionsArgs) -> Result<()> {

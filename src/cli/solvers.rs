@@ -1,46 +1,39 @@
 //! `hyperplane`, `export-model` and `bench solvers`.
 
 use super::args::{
-    BenchSolversArgs, ExportModelArgs, FamilyArgs, HyperplaneArgs, ModelFormat, PairArgs, PresetArg,
+    BenchSolversArgs, ExportModelArgs, FamilyArgs, HyperplaneArgs, ModelFormat, PairArgs,
 };
-use super::commands::{load, Loaded};
+use super::load::{load, Loaded};
 use super::progress::counter_bar;
-use polyclust::benchmark::median;
-use polyclust::hyperplane::{
-    self, Backend, Coefficients, HyperplaneParams, HyperplaneProblem, SolveOptions, SolveOutcome,
-    ValidHyperplaneParams,
-};
-use polyclust::mpc::{self, ExplanationSpace, MpcParams, Preset};
 use anyhow::{bail, Context, Result};
+use polyclust::hyperplane::{
+    self, objectives_agree, Backend, Coefficients, HyperplaneParams, HyperplaneProblem,
+    SolveOptions, ValidHyperplaneParams,
+};
+use polyclust::metrics::median;
+use polyclust::mpc::{self, ExplanationSpace, MpcParams, Preset};
+use polyclust::params::ParamsError;
 use serde_json::json;
 
 /// M, beta and the coefficient kind: the preset's when one is given.
-fn family_settings(family: &FamilyArgs, preset: Option<PresetArg>) -> (u32, usize, Coefficients) {
-    let (m, beta) = preset.map_or((family.m, family.beta), |p| Preset::from(p).m_beta());
-    let coefficients = if family.general {
-        Coefficients::General
-    } else {
-        Coefficients::Integer
-    };
-    (m, beta, coefficients)
+fn family_settings(family: &FamilyArgs, preset: Option<Preset>) -> (u32, usize, Coefficients) {
+    let (m, beta) = preset.map_or((family.m, family.beta), Preset::m_beta);
+    (m, beta, family.coefficients())
 }
 
-/// Hyperplane parameters from the command line, checked against d.
+/// Hyperplane parameters from the command line, checked against d features.
 fn family_params(
     family: &FamilyArgs,
-    preset: Option<PresetArg>,
+    preset: Option<Preset>,
     d: usize,
 ) -> Result<ValidHyperplaneParams> {
     let (m, beta, coefficients) = family_settings(family, preset);
-    let params = HyperplaneParams::new()
+    HyperplaneParams::new()
         .m(m)
         .beta(beta)
         .coefficients(coefficients)
-        .check()?;
-    if beta > d {
-        bail!("invalid beta: beta = {beta} exceeds the number of features d = {d}");
-    }
-    Ok(params)
+        .check_for(d)
+        .map_err(|e| ParamsError::from_hyperplane(&e).into())
 }
 
 /// Rows of every label, in order of first appearance.
@@ -75,40 +68,13 @@ fn pair_rows(args: &PairArgs) -> Result<(Loaded, Vec<usize>, Vec<usize>)> {
     Ok((loaded, members[i].clone(), members[j].clone()))
 }
 
-fn status_name(outcome: &SolveOutcome) -> String {
-    match outcome.status {
-        hyperplane::SolveStatus::Optimal => "optimal".into(),
-        hyperplane::SolveStatus::GapLimit { gap } => format!("gap_limit (gap {gap:.2e})"),
-        hyperplane::SolveStatus::TimeLimit { gap: Some(gap) } => {
-            format!("time_limit (gap {gap:.2e})")
-        }
-        hyperplane::SolveStatus::TimeLimit { gap: None } => "time_limit".into(),
-    }
-}
-
-fn status_key(outcome: &SolveOutcome) -> &'static str {
-    match outcome.status {
-        hyperplane::SolveStatus::Optimal => "optimal",
-        hyperplane::SolveStatus::GapLimit { .. } => "gap_limit",
-        hyperplane::SolveStatus::TimeLimit { .. } => "time_limit",
-    }
-}
-
-fn gap(outcome: &SolveOutcome) -> Option<f64> {
-    match outcome.status {
-        hyperplane::SolveStatus::Optimal => Some(0.0),
-        hyperplane::SolveStatus::GapLimit { gap } => Some(gap),
-        hyperplane::SolveStatus::TimeLimit { gap } => gap,
-    }
-}
-
 pub(crate) fn hyperplane_cmd(args: &HyperplaneArgs) -> Result<()> {
     let (loaded, ci, cj) = pair_rows(&args.pair)?;
     let ds = &loaded.dataset;
     let params = family_params(&args.pair.family, None, ds.d())?;
     let problem = HyperplaneProblem::new(ds.x.view(), &ci, &cj)?;
     let options = SolveOptions {
-        backend: args.backend.into(),
+        backend: args.backend,
         time_limit: Some(args.time_limit),
         mip_gap: None,
     };
@@ -131,7 +97,7 @@ pub(crate) fn hyperplane_cmd(args: &HyperplaneArgs) -> Result<()> {
                 "m": params.m(), "beta": params.beta(),
                 "w": w, "b": outcome.hyperplane.b,
                 "objective": outcome.objective, "misclassified": outcome.misclassified,
-                "status": status_key(&outcome), "gap": gap(&outcome),
+                "status": outcome.status.key(), "gap": outcome.status.gap(),
                 "seconds": outcome.seconds, "backend": outcome.backend.name(),
             })
         );
@@ -156,7 +122,7 @@ pub(crate) fn hyperplane_cmd(args: &HyperplaneArgs) -> Result<()> {
         );
         println!("  objective = {:.6}", outcome.objective);
         println!("  misclassified = {}", outcome.misclassified);
-        println!("  status = {}", status_name(&outcome));
+        println!("  status = {}", outcome.status);
         println!("  seconds = {:.4}", outcome.seconds);
     }
     Ok(())
@@ -189,17 +155,12 @@ pub(crate) fn export_model(args: &ExportModelArgs) -> Result<()> {
     Ok(())
 }
 
-/// Two objectives agree to 1e-6 relative (absolute near zero).
-pub(crate) fn objectives_agree(a: f64, b: f64) -> bool {
-    (a - b).abs() <= 1e-6 * a.abs().max(b.abs()).max(1.0)
-}
-
 /// The backends named on the command line, or every compiled-in one.
 fn chosen_backends(args: &BenchSolversArgs) -> Vec<Backend> {
     if args.backends.is_empty() {
         Backend::ALL.to_vec()
     } else {
-        args.backends.iter().map(|&b| b.into()).collect()
+        args.backends.clone()
     }
 }
 
@@ -221,29 +182,18 @@ pub(crate) fn bench_solvers(args: &BenchSolversArgs) -> Result<()> {
     let bar = counter_bar(pairs.len() * backends.len(), "solves");
     for &(i, j) in &pairs {
         let problem = HyperplaneProblem::new(ds.x.view(), &members[i], &members[j])?;
-        let mut optimal_objectives = Vec::new();
-        for &backend in &backends {
-            bar.set_message(format!("pair {}-{} {backend}", names[i], names[j]));
-            let options = SolveOptions {
-                backend,
-                time_limit: Some(args.time_limit),
-                mip_gap: None,
-            };
-            let outcome = hyperplane::solve(&problem, &params, &options)?;
-            bar.inc(1);
-            if outcome.status.is_optimal() {
-                optimal_objectives.push(outcome.objective);
-            } else {
-                unproven += 1;
-            }
-            rows.push((format!("{}-{}", names[i], names[j]), outcome));
-        }
-        if optimal_objectives
-            .iter()
-            .any(|&o| !objectives_agree(o, optimal_objectives[0]))
-        {
-            all_agree = false;
-        }
+        let pair = format!("{}-{}", names[i], names[j]);
+        bar.set_message(format!("pair {pair}"));
+        let check = hyperplane::cross_check(
+            &problem,
+            &params,
+            &backends,
+            Some(args.time_limit),
+            &mut |_| bar.inc(1),
+        )?;
+        all_agree &= check.agree;
+        unproven += check.unproven;
+        rows.extend(check.outcomes.into_iter().map(|o| (pair.clone(), o)));
     }
     bar.finish_and_clear();
     if args.json {
@@ -252,7 +202,7 @@ pub(crate) fn bench_solvers(args: &BenchSolversArgs) -> Result<()> {
             .map(|(pair, o)| {
                 json!({
                     "pair": pair, "backend": o.backend.name(), "objective": o.objective,
-                    "status": status_key(o), "gap": gap(o), "seconds": o.seconds,
+                    "status": o.status.key(), "gap": o.status.gap(), "seconds": o.seconds,
                     "misclassified": o.misclassified,
                 })
             })
@@ -292,7 +242,7 @@ pub(crate) fn bench_solvers(args: &BenchSolversArgs) -> Result<()> {
                 pair,
                 o.backend.name(),
                 o.objective,
-                status_name(o),
+                o.status.to_string(),
                 o.seconds
             );
         }
@@ -357,14 +307,14 @@ fn bench_solvers_mpc(args: &BenchSolversArgs) -> Result<()> {
     let mut runs = Vec::new();
     for &backend in &backends {
         bar.set_message(format!("{} with {backend}", ds.name));
-        let mut params = MpcParams::new(k)
+        let params = MpcParams::new(k)
             .m(m)
             .beta(beta)
             .coefficients(coefficients)
             .seed(args.seed)
-            .backend(backend);
-        params.solver_time_limit = Some(args.time_limit);
-        let params = params.check(ds.x.view(), space.dim())?;
+            .backend(backend)
+            .solver_time_limit(Some(args.time_limit))
+            .check(ds.x.view(), space.dim())?;
         let fit = mpc::fit(ds.x.view(), &ds.map, space.clone(), &params, &())
             .with_context(|| format!("MPC run with backend {backend}"))?;
         bar.inc(1);

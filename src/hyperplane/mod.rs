@@ -73,6 +73,7 @@
 //! assert!(outcome.hyperplane.score(x.row(2)) <= -params.epsilon());
 //! ```
 
+pub(crate) mod directions;
 mod enumerate;
 mod export;
 mod milp;
@@ -86,7 +87,7 @@ use ndarray::{ArrayView1, ArrayView2};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-pub use enumerate::direction_count;
+pub use directions::{direction_count, search_candidate_bytes, MAX_CANDIDATE_BYTES};
 pub use export::{write_lp, write_mps, ExportError, MpsFormat};
 pub use milp::with_highs_lock;
 pub use params::{
@@ -267,6 +268,7 @@ pub fn misclassified(problem: &HyperplaneProblem, hyperplane: &Hyperplane, epsil
 
 /// A solver backend, chosen at run time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "lowercase")]
 pub enum Backend {
     /// The MILP (1)–(12) on HiGHS (time limit and MIP gap supported).
@@ -351,6 +353,89 @@ impl SolveStatus {
     pub fn is_optimal(&self) -> bool {
         matches!(self, SolveStatus::Optimal)
     }
+
+    /// Key used in JSON output: `optimal`, `gap_limit` or `time_limit`.
+    pub fn key(&self) -> &'static str {
+        match self {
+            SolveStatus::Optimal => "optimal",
+            SolveStatus::GapLimit { .. } => "gap_limit",
+            SolveStatus::TimeLimit { .. } => "time_limit",
+        }
+    }
+
+    /// Relative gap between the incumbent and the best bound (0 when
+    /// optimal; `None` when a stopped solve does not know it).
+    pub fn gap(&self) -> Option<f64> {
+        match *self {
+            SolveStatus::Optimal => Some(0.0),
+            SolveStatus::GapLimit { gap } => Some(gap),
+            SolveStatus::TimeLimit { gap } => gap,
+        }
+    }
+}
+
+/// The key, with the gap of a stopped solve: `time_limit (gap 1.00e-2)`.
+impl fmt::Display for SolveStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self, self.gap()) {
+            (SolveStatus::Optimal, _) | (_, None) => f.write_str(self.key()),
+            (_, Some(gap)) => write!(f, "{} (gap {gap:.2e})", self.key()),
+        }
+    }
+}
+
+/// Whether two objective values agree to 1e-6 relative (absolute near zero):
+/// the tolerance within which two backends' optima count as the same.
+pub fn objectives_agree(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-6 * a.abs().max(b.abs()).max(1.0)
+}
+
+/// One problem solved by several backends: their outcomes and whether every
+/// proven optimum agrees ([`objectives_agree`]).
+#[derive(Clone, Debug)]
+pub struct CrossCheck {
+    /// One outcome per backend, in the order given.
+    pub outcomes: Vec<SolveOutcome>,
+    /// Whether the proven optima agree.
+    pub agree: bool,
+    /// Solves that stopped before proving optimality.
+    pub unproven: usize,
+}
+
+/// Solve `problem` with every backend of `backends` (time limit per MILP
+/// solve `time_limit`) and compare their proven optima: every backend must
+/// reach the same optimal objective. `on_solve` sees each outcome as it
+/// arrives (progress bars).
+pub fn cross_check(
+    problem: &HyperplaneProblem,
+    params: &ValidHyperplaneParams,
+    backends: &[Backend],
+    time_limit: Option<f64>,
+    on_solve: &mut dyn FnMut(&SolveOutcome),
+) -> Result<CrossCheck, SolveError> {
+    let mut outcomes = Vec::with_capacity(backends.len());
+    for &backend in backends {
+        let options = SolveOptions {
+            backend,
+            time_limit,
+            mip_gap: None,
+        };
+        let outcome = solve(problem, params, &options)?;
+        on_solve(&outcome);
+        outcomes.push(outcome);
+    }
+    let optima: Vec<f64> = outcomes
+        .iter()
+        .filter(|o| o.status.is_optimal())
+        .map(|o| o.objective)
+        .collect();
+    let agree = optima.iter().all(|&o| objectives_agree(o, optima[0]));
+    let unproven = outcomes.len() - optima.len();
+    Ok(CrossCheck {
+        outcomes,
+        agree,
+        unproven,
+    })
 }
 
 /// The result of [`solve`].
@@ -386,12 +471,12 @@ pub enum SolveError {
         /// Why.
         reason: &'static str,
     },
-    /// Enumeration would visit too many directions.
-    #[error("enumeration would visit {directions} directions (limit {limit}); use a MILP backend or smaller M, beta")]
+    /// The list of integer directions would not fit in memory.
+    #[error("the integer directions for these M and beta would need {bytes} bytes of memory (limit {limit}); use a smaller M or beta, or a MILP backend")]
     TooManyDirections {
-        /// Directions to visit.
-        directions: u128,
-        /// The limit.
+        /// Bytes the direction list would need.
+        bytes: u128,
+        /// The limit in bytes.
         limit: u128,
     },
     /// The MILP solver failed.
@@ -430,14 +515,7 @@ pub fn solve(
     options: &SolveOptions,
 ) -> Result<SolveOutcome, SolveError> {
     problem.validate()?;
-    let d = problem.dim();
-    if params.beta() > d {
-        return Err(HyperplaneError::BetaExceedsDimension {
-            beta: params.beta(),
-            d,
-        }
-        .into());
-    }
+    params.params().check_for(problem.dim())?;
     let start = Instant::now();
     let mut enumerated = None;
     let (w, status) = match options.backend {

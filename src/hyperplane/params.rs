@@ -100,19 +100,13 @@ impl HyperplaneParams {
 }
 
 impl HyperplaneParams {
-    /// [`check`](Self::check) plus every data-dependent check for `problem`:
-    /// `beta ≤ d`, and `Ci`, `Cj` non-empty, disjoint, in range and finite.
-    pub fn check_for(
-        &self,
-        problem: &super::HyperplaneProblem,
-    ) -> Result<ValidHyperplaneParams, HyperplaneError> {
+    /// [`check`](Self::check) plus the check against the data: `beta ≤ d`
+    /// for `d` features. (The row sets are checked by
+    /// [`HyperplaneProblem::new`](super::HyperplaneProblem::new).)
+    pub fn check_for(&self, d: usize) -> Result<ValidHyperplaneParams, HyperplaneError> {
         let valid = self.check()?;
-        problem.validate()?;
-        if self.beta > problem.dim() {
-            return Err(HyperplaneError::BetaExceedsDimension {
-                beta: self.beta,
-                d: problem.dim(),
-            });
+        if self.beta > d {
+            return Err(HyperplaneError::BetaExceedsDimension { beta: self.beta, d });
         }
         Ok(valid)
     }
@@ -239,22 +233,15 @@ mod tests {
     }
 
     #[test]
-    fn check_for_rejects_beta_above_dimension_and_empty_clusters() {
-        let x = ndarray::Array2::<f64>::zeros((4, 2));
-        let problem = crate::hyperplane::HyperplaneProblem {
-            x: x.view(),
-            ci: &[0, 1],
-            cj: &[2, 3],
-        };
+    fn check_for_rejects_beta_above_dimension() {
         assert_eq!(
-            HyperplaneParams::new().beta(3).check_for(&problem),
+            HyperplaneParams::new().beta(3).check_for(2),
             Err(HyperplaneError::BetaExceedsDimension { beta: 3, d: 2 })
         );
-        assert!(HyperplaneParams::new().beta(2).check_for(&problem).is_ok());
-        let empty = crate::hyperplane::HyperplaneProblem { cj: &[], ..problem };
+        assert!(HyperplaneParams::new().beta(2).check_for(2).is_ok());
         assert_eq!(
-            HyperplaneParams::new().check_for(&empty),
-            Err(HyperplaneError::EmptyCj)
+            HyperplaneParams::new().m(0).check_for(2),
+            Err(HyperplaneError::M(0))
         );
     }
 

@@ -161,6 +161,21 @@ pub fn inertia(x: ArrayView2<f64>, labels: &[usize], centroids: ArrayView2<f64>)
         .sum()
 }
 
+/// Median of a list (0 for an empty one).
+pub fn median(values: &[f64]) -> f64 {
+    if values.is_empty() {
+        return 0.0;
+    }
+    let mut v = values.to_vec();
+    v.sort_by(f64::total_cmp);
+    let mid = v.len() / 2;
+    if v.len() % 2 == 1 {
+        v[mid]
+    } else {
+        0.5 * (v[mid - 1] + v[mid])
+    }
+}
+
 /// Adjusted Rand index between two labellings (Hubert and Arabie 1985).
 pub fn adjusted_rand_index(a: &[usize], b: &[usize]) -> f64 {
     assert_eq!(a.len(), b.len(), "labellings of different lengths");
@@ -229,6 +244,13 @@ mod tests {
         // scikit-learn: adjusted_rand_score([0,0,0,1,1,1],[0,1,0,1,2,2]) = 0.24242424242424243
         let w = adjusted_rand_index(&[0, 0, 0, 1, 1, 1], &[0, 1, 0, 1, 2, 2]);
         assert!((w - 0.242_424_242_424_242_43).abs() < 1e-12, "{w}");
+    }
+
+    #[test]
+    fn median_of_odd_and_even_lists() {
+        assert_eq!(median(&[]), 0.0);
+        assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0);
+        assert_eq!(median(&[4.0, 1.0, 2.0, 3.0]), 2.5);
     }
 
     #[test]

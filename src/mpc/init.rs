@@ -15,14 +15,14 @@
 //! error). Cost per outer iteration: O(inner · n·K·d) for the assignments
 //! plus K(K−1)/2 hyperplane solves.
 
+use super::build::centres;
 use super::params::ValidMpcParams;
-use super::{MpcError, Observer, Progress, RunStatus};
+use super::{Deadline, MpcError, Observer, Progress, RunStatus};
 use crate::assign::{self, CardinalityBounds};
-use crate::hyperplane::{self, Hyperplane, HyperplaneProblem, SolveOptions, SolveOutcome};
+use crate::hyperplane::{self, Hyperplane, HyperplaneProblem, SolveOutcome};
 use crate::kmeans;
 use ndarray::{Array2, ArrayView2};
 use rayon::prelude::*;
-use std::time::Instant;
 
 /// One separating hyperplane between clusters `i < j`; cluster `i` lies on
 /// the side `w·z + b ≥ 0`.
@@ -55,11 +55,17 @@ impl SolveStats {
     }
 }
 
+impl std::ops::AddAssign<&SolveStats> for SolveStats {
+    fn add_assign(&mut self, other: &SolveStats) {
+        self.solved += other.solved;
+        self.optimal += other.optimal;
+        self.seconds += other.seconds;
+    }
+}
+
 /// Result of Algorithm 1.
 #[derive(Debug, Clone)]
 pub struct InitResult {
-    /// Assignment of the last iteration (slots 0..K).
-    pub labels: Vec<usize>,
     /// Centres in the clustering space, K × d.
     pub centroids: Array2<f64>,
     /// Hyperplanes for every pair i < j.
@@ -78,8 +84,9 @@ pub fn solve_pairs(
     labels: &[usize],
     k: usize,
     params: &ValidMpcParams,
+    deadline: &Deadline,
 ) -> Result<(Vec<PairHyperplane>, SolveStats), MpcError> {
-    solve_pairs_reusing(z, labels, k, params, &mut PairCache::default())
+    solve_pairs_reusing(z, labels, k, params, &mut PairCache::default(), deadline)
 }
 
 /// Hyperplanes already solved, by pair, with the memberships they separate.
@@ -103,6 +110,7 @@ pub fn solve_pairs_reusing(
     k: usize,
     params: &ValidMpcParams,
     cache: &mut PairCache,
+    deadline: &Deadline,
 ) -> Result<(Vec<PairHyperplane>, SolveStats), MpcError> {
     let mut members: Vec<Vec<usize>> = vec![Vec::new(); k];
     for (t, &l) in labels.iter().enumerate() {
@@ -112,11 +120,7 @@ pub fn solve_pairs_reusing(
         .flat_map(|i| (i + 1..k).map(move |j| (i, j)))
         .filter(|&(i, j)| !members[i].is_empty() && !members[j].is_empty())
         .collect();
-    let options = SolveOptions {
-        backend: params.backend,
-        time_limit: params.solver_time_limit,
-        mip_gap: None,
-    };
+    let options = params.solve_options(deadline);
     let reused = |i: usize, j: usize| {
         cache
             .solved
@@ -188,25 +192,6 @@ pub fn penalty_matrix(
     penalty
 }
 
-/// Centres of the clusters (slots with no point keep their previous centre).
-fn centres(x: ArrayView2<f64>, labels: &[usize], previous: &Array2<f64>) -> Array2<f64> {
-    let k = previous.nrows();
-    let mut sums = Array2::<f64>::zeros(previous.raw_dim());
-    let mut counts = vec![0usize; k];
-    for (row, &l) in x.rows().into_iter().zip(labels) {
-        sums.row_mut(l).scaled_add(1.0, &row);
-        counts[l] += 1;
-    }
-    for (c, &count) in counts.iter().enumerate() {
-        if count > 0 {
-            sums.row_mut(c).mapv_inplace(|v| v / count as f64);
-        } else {
-            sums.row_mut(c).assign(&previous.row(c));
-        }
-    }
-    sums
-}
-
 /// Assignment step (31)–(32): argmin per point, or the transportation LP under
 /// cardinality bounds; without bounds an assignment that empties a cluster is
 /// re-solved with N_min = 1 so every cluster stays in use.
@@ -254,7 +239,7 @@ pub fn initialize(
     z: ArrayView2<f64>,
     params: &ValidMpcParams,
     observer: &dyn Observer,
-    start: Instant,
+    deadline: &Deadline,
 ) -> Result<InitResult, MpcError> {
     let k = params.k;
     let kparams = kmeans::KMeansParams::new(k)
@@ -270,11 +255,6 @@ pub fn initialize(
     let mut solves = SolveStats::default();
     let mut status = RunStatus::IterationLimit;
     let mut cache = PairCache::default();
-    let out_of_time = || {
-        params
-            .time_limit
-            .is_some_and(|t| start.elapsed().as_secs_f64() > t)
-    };
     for outer in 1..=params.max_outer {
         // Lines 4–8: assignments and centres with ξ fixed.
         for _ in 0..params.max_inner {
@@ -288,10 +268,8 @@ pub fn initialize(
             }
         }
         // Lines 10–17: hyperplanes and representation errors.
-        let (h, stats) = solve_pairs_reusing(z, &labels, k, params, &mut cache)?;
-        solves.solved += stats.solved;
-        solves.optimal += stats.optimal;
-        solves.seconds += stats.seconds;
+        let (h, stats) = solve_pairs_reusing(z, &labels, k, params, &mut cache, deadline)?;
+        solves += &stats;
         hyperplanes = h;
         penalty = penalty_matrix(z, &hyperplanes, k, params.lambda, params.epsilon);
         let value = objective(x, &labels, centroids.view(), &penalty);
@@ -313,13 +291,12 @@ pub fn initialize(
             status = RunStatus::Converged;
             break;
         }
-        if out_of_time() {
+        if deadline.expired() {
             status = RunStatus::TimeLimit;
             break;
         }
     }
     Ok(InitResult {
-        labels,
         centroids,
         hyperplanes,
         history,

@@ -2,27 +2,32 @@
 //! minimisation, [`init`]), Algorithm 2 (silhouette coordinate descent), and
 //! the fitted [`PolytopeModel`] whose polytopes explain every cluster.
 
+pub(crate) mod build;
+mod deadline;
 pub mod init;
 pub mod model;
 pub mod params;
 pub mod protocol;
+mod redundancy;
 pub mod search;
 pub mod space;
 
+pub use build::finalize;
+pub use deadline::Deadline;
 pub use init::{PairHyperplane, SolveStats};
 pub use model::{HalfSpace, ModelSettings, Polytope, PolytopeModel, SCHEMA_VERSION};
 pub use params::{CoarseStart, MpcParams, Preset, ValidMpcParams};
 pub use protocol::{protocol, ProtocolResult, ProtocolRun};
-pub use space::{ExplanationFeature, ExplanationSpace};
+pub use space::{screen_for_explanation, ExplanationFeature, ExplanationSpace, ScreeningTarget};
 
 use crate::assign::AssignError;
 use crate::data::FeatureMap;
-use crate::hyperplane::{Side, SolveError};
+use crate::hyperplane::SolveError;
 use crate::metrics;
 use crate::params::ParamsError;
+use build::centres;
 use ndarray::{Array2, ArrayView2};
 use serde::Serialize;
-use std::time::Instant;
 use thiserror::Error;
 
 /// Why an iterative loop stopped. A status, not an error.
@@ -45,6 +50,12 @@ impl RunStatus {
             RunStatus::IterationLimit => "iteration_limit",
             RunStatus::TimeLimit => "time_limit",
         }
+    }
+}
+
+impl std::fmt::Display for RunStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
     }
 }
 
@@ -79,6 +90,9 @@ pub enum MpcError {
     /// The assignment problem failed.
     #[error(transparent)]
     Assign(#[from] AssignError),
+    /// Interaction screening for the explanation space failed.
+    #[error(transparent)]
+    Screening(#[from] crate::interactions::InteractionError),
 }
 
 /// A fitted MPC clustering.
@@ -132,7 +146,7 @@ pub fn fit_with(
     observer: &dyn Observer,
     distances: Option<&crate::metrics::Distances>,
 ) -> Result<MpcFit, MpcError> {
-    let start = Instant::now();
+    let deadline = Deadline::after(params.time_limit);
     let x = x.as_standard_layout().to_owned();
     let z = space.transform(x.view());
     let owned;
@@ -146,8 +160,11 @@ pub fn fit_with(
     };
     let (own_start, coarse_start) = params.coarse_start.starts(params.m, params.beta);
     let coarse = if coarse_start {
-        let mut p = (**params).clone().m(1).beta(1);
-        p.coarse_start = CoarseStart::Never;
+        let p = (**params)
+            .clone()
+            .m(1)
+            .beta(1)
+            .coarse_start(CoarseStart::Never);
         Some(p.check(x.view(), z.ncols())?)
     } else {
         None
@@ -162,7 +179,7 @@ pub fn fit_with(
             coarse,
             observer,
             dist,
-            start,
+            &deadline,
         )
     };
     // The two starts are independent: on the rayon pool they use both cores
@@ -181,7 +198,7 @@ pub fn fit_with(
         }
         (_, c) => run(c)?,
     };
-    fit.seconds = start.elapsed().as_secs_f64();
+    fit.seconds = deadline.elapsed();
     Ok(fit)
 }
 
@@ -205,9 +222,9 @@ fn fit_from<'a>(
     coarse: Option<&'a ValidMpcParams>,
     observer: &dyn Observer,
     dist: Option<&'a crate::metrics::Distances>,
-    start: Instant,
+    deadline: &Deadline,
 ) -> Result<MpcFit, MpcError> {
-    let init = init::initialize(x, z, coarse.unwrap_or(params), observer, start)?;
+    let init = init::initialize(x, z, coarse.unwrap_or(params), observer, deadline)?;
     let mut solves = init.solves.clone();
     let mut hyperplanes = init.hyperplanes;
     let mut centroids = init.centroids;
@@ -219,11 +236,17 @@ fn fit_from<'a>(
             None => &[params],
         };
         for stage in stages {
-            let found =
-                search::search(x, z, dist, hyperplanes, &centroids, stage, observer, start)?;
-            solves.solved += found.solves.solved;
-            solves.optimal += found.solves.optimal;
-            solves.seconds += found.solves.seconds;
+            let found = search::search(
+                x,
+                z,
+                dist,
+                hyperplanes,
+                &centroids,
+                stage,
+                observer,
+                deadline,
+            )?;
+            solves += &found.solves;
             hyperplanes = found.hyperplanes;
             centroids = found.centroids;
             search_status = Some(found.status);
@@ -252,7 +275,7 @@ fn fit_from<'a>(
         search_history,
         solves,
         coarse_start: coarse.is_some(),
-        seconds: start.elapsed().as_secs_f64(),
+        seconds: deadline.elapsed(),
     })
 }
 
@@ -269,22 +292,12 @@ pub fn explain_labels(
     labels: &[usize],
     params: &ValidMpcParams,
 ) -> Result<MpcFit, MpcError> {
-    let start = Instant::now();
+    let deadline = Deadline::after(params.time_limit);
     let x = x.as_standard_layout().to_owned();
     let z = space.transform(x.view());
     let k = labels.iter().max().map_or(0, |m| m + 1);
-    let mut centroids = Array2::<f64>::zeros((k, x.ncols()));
-    let mut counts = vec![0usize; k];
-    for (row, &l) in x.rows().into_iter().zip(labels) {
-        centroids.row_mut(l).scaled_add(1.0, &row);
-        counts[l] += 1;
-    }
-    for (c, &m) in counts.iter().enumerate() {
-        if m > 0 {
-            centroids.row_mut(c).mapv_inplace(|v| v / m as f64);
-        }
-    }
-    let (hyperplanes, solves) = init::solve_pairs(z.view(), labels, k, params)?;
+    let centroids = centres(x.view(), labels, &Array2::zeros((k, x.ncols())));
+    let (hyperplanes, solves) = init::solve_pairs(z.view(), labels, k, params, &deadline)?;
     let model = finalize(
         x.view(),
         z.view(),
@@ -316,141 +329,6 @@ pub fn explain_labels(
         search_history: Vec::new(),
         solves,
         coarse_start: false,
-        seconds: start.elapsed().as_secs_f64(),
+        seconds: deadline.elapsed(),
     })
-}
-
-/// Labels by the tournament, uncovered rows to the nearest centre.
-fn tournament_labels(
-    x: ArrayView2<f64>,
-    z: ArrayView2<f64>,
-    hyperplanes: &[PairHyperplane],
-    centroids: &[Vec<f64>],
-) -> (Vec<usize>, Vec<bool>) {
-    let k = centroids.len();
-    x.rows()
-        .into_iter()
-        .zip(z.rows())
-        .map(|(xr, zr)| match model::tournament(hyperplanes, k, zr) {
-            Some(c) => (c, true),
-            None => (model::nearest_centre(centroids, xr), false),
-        })
-        .unzip()
-}
-
-/// Turn hyperplanes and centres into a model: drop clusters the polytopes
-/// leave empty, centre every hyperplane in the widest gap that keeps each
-/// relevant row on its side, and remove redundant half-spaces.
-pub fn finalize(
-    x: ArrayView2<f64>,
-    z: ArrayView2<f64>,
-    map: &FeatureMap,
-    space: ExplanationSpace,
-    mut hyperplanes: Vec<PairHyperplane>,
-    centroids: &Array2<f64>,
-    params: &ValidMpcParams,
-) -> PolytopeModel {
-    let mut centres: Vec<Vec<f64>> = centroids.rows().into_iter().map(|r| r.to_vec()).collect();
-    // Drop empty clusters until every remaining one holds a row.
-    let (labels, inside) = loop {
-        let (labels, inside) = tournament_labels(x, z, &hyperplanes, &centres);
-        let mut sizes = vec![0usize; centres.len()];
-        labels.iter().for_each(|&l| sizes[l] += 1);
-        match sizes.iter().position(|&s| s == 0) {
-            Some(empty) if centres.len() > 1 => {
-                centres.remove(empty);
-                hyperplanes.retain(|h| h.i != empty && h.j != empty);
-                for h in &mut hyperplanes {
-                    h.i -= usize::from(h.i > empty);
-                    h.j -= usize::from(h.j > empty);
-                }
-            }
-            _ => break (labels, inside),
-        }
-    };
-    center_margins(z, &mut hyperplanes, &labels, &inside);
-    let k = centres.len();
-    let mut sizes = vec![0usize; k];
-    labels.iter().for_each(|&l| sizes[l] += 1);
-    let polytopes: Vec<Polytope> = (0..k)
-        .map(|c| Polytope {
-            cluster: c,
-            size: sizes[c],
-            halfspaces: hyperplanes
-                .iter()
-                .enumerate()
-                .filter(|(_, h)| h.i == c || h.j == c)
-                .map(|(idx, h)| HalfSpace {
-                    hyperplane: idx,
-                    side: if h.i == c { Side::I } else { Side::J },
-                })
-                .collect(),
-        })
-        .collect();
-    let mut model = PolytopeModel {
-        schema_version: SCHEMA_VERSION,
-        map: map.clone(),
-        space,
-        centroids: centres,
-        hyperplanes,
-        polytopes,
-        settings: ModelSettings {
-            m: params.m,
-            beta: params.beta,
-            coefficients: params.coefficients,
-            epsilon: params.epsilon,
-            lambda: params.lambda,
-        },
-    };
-    let full = model.polytopes.clone();
-    crate::explain::remove_redundant(&mut model, z);
-    // The reduced polytopes must decide every training row as the tournament did.
-    let (decided, _) = model.assign_with(x, z);
-    if decided != labels {
-        model.polytopes = full;
-    }
-    model
-}
-
-/// Move each hyperplane's intercept to the middle of the gap between the rows
-/// it must keep on either side: the rows of its two clusters and the rows no
-/// polytope covers (whose tournament must not change). `w` is unchanged and no
-/// such row changes side, so the labels are unchanged; the boundary then sits
-/// as far as possible from the data, like a decision tree's midpoint split.
-fn center_margins(
-    z: ArrayView2<f64>,
-    hyperplanes: &mut [PairHyperplane],
-    labels: &[usize],
-    inside: &[bool],
-) {
-    for h in hyperplanes.iter_mut() {
-        let mut lowest_non_negative = f64::INFINITY;
-        let mut highest_negative = f64::NEG_INFINITY;
-        for (t, zr) in z.rows().into_iter().enumerate() {
-            let relevant = !inside[t] || labels[t] == h.i || labels[t] == h.j;
-            if !relevant {
-                continue;
-            }
-            let s = h.hyperplane.score(zr);
-            if s >= 0.0 {
-                lowest_non_negative = lowest_non_negative.min(s);
-            } else {
-                highest_negative = highest_negative.max(s);
-            }
-        }
-        if lowest_non_negative.is_finite() && highest_negative.is_finite() {
-            let mid = 0.5 * (lowest_non_negative + highest_negative);
-            let candidate = h.hyperplane.b - mid;
-            // Keep the shift only if it provably preserves every side (rounding).
-            let mut shifted = h.hyperplane.clone();
-            shifted.b = candidate;
-            let preserved = z.rows().into_iter().enumerate().all(|(t, zr)| {
-                let relevant = !inside[t] || labels[t] == h.i || labels[t] == h.j;
-                !relevant || ((h.hyperplane.score(zr) >= 0.0) == (shifted.score(zr) >= 0.0))
-            });
-            if preserved {
-                h.hyperplane.b = candidate;
-            }
-        }
-    }
 }

@@ -12,7 +12,7 @@ use super::init::PairHyperplane;
 use super::space::ExplanationSpace;
 use crate::data::FeatureMap;
 use crate::hyperplane::{Coefficients, Side};
-use ndarray::{Array2, ArrayView1, ArrayView2};
+use ndarray::{ArrayView1, ArrayView2};
 use serde::{Deserialize, Serialize};
 
 /// Version of the model JSON layout; bumped on incompatible changes.
@@ -84,24 +84,44 @@ impl HalfSpace {
     }
 }
 
-/// Winner of the pairwise tournament: the cluster on whose side `z` lies for
-/// every hyperplane it takes part in (at most one exists), or `None`.
+/// Winner of the pairwise tournament among clusters `0..k`: the cluster on
+/// whose side `z` lies for every hyperplane it takes part in (at most one
+/// exists), or `None`.
 pub fn tournament(hyperplanes: &[PairHyperplane], k: usize, z: ArrayView1<f64>) -> Option<usize> {
-    let mut losses = vec![false; k];
-    for h in hyperplanes {
-        if h.hyperplane.score(z) >= 0.0 {
-            losses[h.j] = true;
-        } else {
-            losses[h.i] = true;
-        }
-    }
-    losses.iter().position(|lost| !lost)
+    tournament_among(hyperplanes, &vec![true; k], z)
 }
 
-/// Index of the nearest centre (ties to the lowest id).
+/// [`tournament`] among the slots marked `active` (a slot merged away keeps
+/// no hyperplane and must not win).
+pub fn tournament_among(
+    hyperplanes: &[PairHyperplane],
+    active: &[bool],
+    z: ArrayView1<f64>,
+) -> Option<usize> {
+    let mut lost = vec![false; active.len()];
+    for h in hyperplanes {
+        if h.hyperplane.score(z) >= 0.0 {
+            lost[h.j] = true;
+        } else {
+            lost[h.i] = true;
+        }
+    }
+    (0..active.len()).find(|&c| active[c] && !lost[c])
+}
+
+/// Index of the nearest centre (squared Euclidean distance; ties to the
+/// lowest id).
 pub fn nearest_centre(centroids: &[Vec<f64>], x: ArrayView1<f64>) -> usize {
+    nearest_active_centre(centroids, &vec![true; centroids.len()], x)
+}
+
+/// [`nearest_centre`] among the centres marked `active`.
+pub fn nearest_active_centre(centroids: &[Vec<f64>], active: &[bool], x: ArrayView1<f64>) -> usize {
     let mut best = (f64::INFINITY, 0);
     for (c, centre) in centroids.iter().enumerate() {
+        if !active[c] {
+            continue;
+        }
         let d: f64 = x.iter().zip(centre).map(|(a, b)| (a - b) * (a - b)).sum();
         if d < best.0 {
             best = (d, c);
@@ -166,12 +186,6 @@ impl PolytopeModel {
     /// Total number of half-spaces over all polytopes (after redundancy removal).
     pub fn halfspace_count(&self) -> usize {
         self.polytopes.iter().map(|p| p.halfspaces.len()).sum()
-    }
-
-    /// Centres as a matrix.
-    pub fn centroid_matrix(&self) -> Array2<f64> {
-        let d = self.centroids.first().map_or(0, Vec::len);
-        Array2::from_shape_fn((self.centroids.len(), d), |(c, j)| self.centroids[c][j])
     }
 
     /// Serialize as pretty JSON.

@@ -1,12 +1,16 @@
 //! MPC parameters and their validation.
 
+use super::Deadline;
 use crate::assign::CardinalityBounds;
-use crate::hyperplane::{Backend, Coefficients, HyperplaneParams, ValidHyperplaneParams};
+use crate::hyperplane::{
+    Backend, Coefficients, HyperplaneParams, SolveOptions, ValidHyperplaneParams,
+};
 use crate::params::{check_k, ParamsError};
 use ndarray::ArrayView2;
 
 /// The paper's two settings (§4.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Preset {
     /// MPC-1: M = β = 1, axis-parallel hyperplanes (every polytope is a box rule).
     Mpc1,
@@ -27,48 +31,55 @@ impl Preset {
 /// Settings of Multi-Polytope Clustering (Algorithms 1 and 2).
 ///
 /// Defaults: M = 3, β = 2 (the paper's MPC-2), integer coefficients, λ = 1,
-/// ε = 1e-3, no cardinality bounds, enumeration backend, 10 k-means restarts,
-/// at most 50 outer iterations of Algorithm 1, both starts (own and
-/// axis-parallel, see [`CoarseStart`]).
+/// ε = 1e-3, no cardinality bounds, enumeration backend, 60 s per MILP solve,
+/// 10 k-means restarts, at most 50 outer iterations of Algorithm 1 (100
+/// assignment passes each), at most 200 accepted moves of Algorithm 2, no
+/// time limit, both starts (own and axis-parallel, see [`CoarseStart`]).
+///
+/// Built with the setters and validated by [`MpcParams::check`]; the
+/// algorithms accept only [`ValidMpcParams`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct MpcParams {
     /// Initial number of clusters K.
-    pub k: usize,
+    pub(crate) k: usize,
     /// Largest absolute integer coefficient M (8)–(9).
-    pub m: u32,
+    pub(crate) m: u32,
     /// Largest number of non-zero coefficients β (7).
-    pub beta: usize,
+    pub(crate) beta: usize,
     /// Integer or general coefficients.
-    pub coefficients: Coefficients,
+    pub(crate) coefficients: Coefficients,
     /// Weight λ of the representation error in (25)–(26) and (31).
-    pub lambda: f64,
+    pub(crate) lambda: f64,
     /// Margin ε of constraint (3).
-    pub epsilon: f64,
+    pub(crate) epsilon: f64,
     /// Smallest cluster size N_min of (15).
-    pub n_min: Option<usize>,
+    pub(crate) n_min: Option<usize>,
     /// Largest cluster size N_max of (15).
-    pub n_max: Option<usize>,
+    pub(crate) n_max: Option<usize>,
     /// Hyperplane solver.
-    pub backend: Backend,
+    pub(crate) backend: Backend,
     /// Time limit per hyperplane MILP, seconds (MILP backends only).
-    pub solver_time_limit: Option<f64>,
+    pub(crate) solver_time_limit: Option<f64>,
     /// Seed of every random choice.
-    pub seed: u64,
+    pub(crate) seed: u64,
     /// k-means restarts of the initial clustering (Algorithm 1 line 2).
-    pub kmeans_restarts: usize,
+    pub(crate) kmeans_restarts: usize,
     /// Outer iterations of Algorithm 1.
-    pub max_outer: usize,
+    pub(crate) max_outer: usize,
     /// Assignment/centre iterations inside one outer iteration (lines 5–8).
-    pub max_inner: usize,
+    pub(crate) max_inner: usize,
     /// Wall-clock limit of the whole run, seconds.
-    pub time_limit: Option<f64>,
+    pub(crate) time_limit: Option<f64>,
     /// Largest number of clusters Algorithm 2 may create (K_max); default K
     /// for a single run, the largest k of the range in [`crate::mpc::protocol`].
-    pub k_max: Option<usize>,
+    pub(crate) k_max: Option<usize>,
     /// Run the silhouette coordinate descent (Algorithm 2) after initialisation.
-    pub local_search: bool,
+    pub(crate) local_search: bool,
     /// When runs start from axis-parallel hyperplanes (see [`CoarseStart`]).
-    pub coarse_start: CoarseStart,
+    pub(crate) coarse_start: CoarseStart,
+    /// Largest number of moves Algorithm 2 accepts before it stops with
+    /// [`crate::mpc::RunStatus::IterationLimit`].
+    pub(crate) max_moves: usize,
 }
 
 /// Coarse-to-fine starts for settings beyond axis-parallel (M > 1 or β > 1).
@@ -81,6 +92,7 @@ pub struct MpcParams {
 /// (Algorithm 1 in the full setting) reaches optima the axis-parallel path
 /// does not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum CoarseStart {
     /// Every run starts from its own setting.
     Never,
@@ -128,7 +140,63 @@ impl MpcParams {
             k_max: None,
             local_search: true,
             coarse_start: CoarseStart::Both,
+            max_moves: 200,
         }
+    }
+
+    /// Set the initial number of clusters K.
+    pub fn k(mut self, k: usize) -> Self {
+        self.k = k;
+        self
+    }
+
+    /// Set the margin ε of constraint (3).
+    pub fn epsilon(mut self, epsilon: f64) -> Self {
+        self.epsilon = epsilon;
+        self
+    }
+
+    /// Set the time limit of every hyperplane MILP, seconds (`None`: none).
+    pub fn solver_time_limit(mut self, seconds: Option<f64>) -> Self {
+        self.solver_time_limit = seconds;
+        self
+    }
+
+    /// Set the k-means restarts of the initial clustering.
+    pub fn kmeans_restarts(mut self, restarts: usize) -> Self {
+        self.kmeans_restarts = restarts;
+        self
+    }
+
+    /// Set the outer iterations of Algorithm 1.
+    pub fn max_outer(mut self, iterations: usize) -> Self {
+        self.max_outer = iterations;
+        self
+    }
+
+    /// Set the assignment passes inside one outer iteration of Algorithm 1.
+    pub fn max_inner(mut self, iterations: usize) -> Self {
+        self.max_inner = iterations;
+        self
+    }
+
+    /// Set the wall-clock limit of the whole run, seconds (`None`: none).
+    pub fn time_limit(mut self, seconds: Option<f64>) -> Self {
+        self.time_limit = seconds;
+        self
+    }
+
+    /// Set K_max, the most clusters Algorithm 2 may reach by splits (`None`:
+    /// the run's K).
+    pub fn k_max(mut self, k_max: Option<usize>) -> Self {
+        self.k_max = k_max;
+        self
+    }
+
+    /// Set the most moves Algorithm 2 accepts.
+    pub fn max_moves(mut self, moves: usize) -> Self {
+        self.max_moves = moves;
+        self
     }
 
     /// Apply a preset's M and β.
@@ -196,37 +264,17 @@ impl MpcParams {
     /// space dimension `d_z`.
     pub fn check(self, x: ArrayView2<f64>, d_z: usize) -> Result<ValidMpcParams, ParamsError> {
         let n = x.nrows();
-        if self.m < 1 {
-            return Err(ParamsError::new(
-                "m",
-                format!("M = {}; the coefficient bound must be at least 1", self.m),
-            ));
-        }
-        if self.beta < 1 {
-            return Err(ParamsError::new(
-                "beta",
-                "beta = 0; at least one non-zero coefficient is needed",
-            ));
-        }
-        if self.beta > d_z {
-            return Err(ParamsError::new(
-                "beta",
-                format!(
-                    "beta = {} exceeds the number of explanation features d = {d_z}",
-                    self.beta
-                ),
-            ));
-        }
+        let hyperplane = HyperplaneParams::new()
+            .m(self.m)
+            .beta(self.beta)
+            .epsilon(self.epsilon)
+            .coefficients(self.coefficients)
+            .check_for(d_z)
+            .map_err(|e| ParamsError::from_hyperplane(&e))?;
         if !(self.lambda >= 0.0 && self.lambda.is_finite()) {
             return Err(ParamsError::new(
                 "lambda",
                 format!("lambda = {}; it must be a finite number ≥ 0", self.lambda),
-            ));
-        }
-        if !(self.epsilon > 0.0 && self.epsilon.is_finite()) {
-            return Err(ParamsError::new(
-                "epsilon",
-                format!("epsilon = {}; it must be a finite number > 0", self.epsilon),
             ));
         }
         check_k(self.k, x)?;
@@ -276,13 +324,12 @@ impl MpcParams {
                 "general (real) coefficients need a MILP backend: use --backend highs",
             ));
         }
-        let hyperplane = HyperplaneParams::new()
-            .m(self.m)
-            .beta(self.beta)
-            .epsilon(self.epsilon)
-            .coefficients(self.coefficients)
-            .check()
-            .map_err(|e| ParamsError::new("hyperplane", e.to_string()))?;
+        if self.max_outer == 0 || self.max_inner == 0 {
+            return Err(ParamsError::new(
+                "max-outer",
+                "Algorithm 1 needs at least one outer iteration and one assignment pass",
+            ));
+        }
         let bounds = (self.n_min.is_some() || self.n_max.is_some())
             .then_some(CardinalityBounds { n_min, n_max });
         Ok(ValidMpcParams {
@@ -301,6 +348,22 @@ pub struct ValidMpcParams {
     pub hyperplane: ValidHyperplaneParams,
     /// Cardinality bounds, when given.
     pub bounds: Option<CardinalityBounds>,
+}
+
+impl ValidMpcParams {
+    /// Options of one hyperplane solve: the backend, and the MILP time limit
+    /// cut to what remains of the run's `deadline`.
+    pub fn solve_options(&self, deadline: &Deadline) -> SolveOptions {
+        let time_limit = match (self.solver_time_limit, deadline.remaining()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        SolveOptions {
+            backend: self.backend,
+            time_limit,
+            mip_gap: None,
+        }
+    }
 }
 
 impl std::ops::Deref for ValidMpcParams {

@@ -3,11 +3,12 @@
 //! row (fidelity 1) are preferred; ties keep the first run in (k, seed) order,
 //! so the result does not depend on thread count.
 
+use super::ValidMpcParams;
 use super::{better, fit_with, ExplanationSpace, MpcError, MpcFit, MpcParams, Observer};
 use crate::data::FeatureMap;
-use crate::metrics::Distances;
+use crate::metrics::{self, Distances};
+use crate::protocol::{run_grid, ProtocolGrid};
 use ndarray::ArrayView2;
-use rayon::prelude::*;
 use serde::Serialize;
 use std::time::Instant;
 
@@ -46,25 +47,18 @@ pub struct ProtocolResult {
 impl ProtocolResult {
     /// Median seconds of a single run.
     pub fn median_run_seconds(&self) -> f64 {
-        let mut t: Vec<f64> = self.runs.iter().map(|r| r.seconds).collect();
-        t.sort_by(f64::total_cmp);
-        match t.len() {
-            0 => 0.0,
-            n if n % 2 == 1 => t[n / 2],
-            n => 0.5 * (t[n / 2 - 1] + t[n / 2]),
-        }
+        let seconds: Vec<f64> = self.runs.iter().map(|r| r.seconds).collect();
+        metrics::median(&seconds)
     }
 }
 
 /// Run MPC for every k in `ks` (values the data cannot support are skipped)
-/// and seeds `base.seed .. base.seed + restarts`; keep the best run. With
-/// `runs_in_parallel` the runs execute side by side on the rayon pool, else
-/// one at a time (each still parallel inside). Unless
-/// `base.k_max` is set, Algorithm 2 may split up to the largest k of `ks`.
-/// The runs are independent and execute in parallel (rayon); each is
-/// deterministic and the best is chosen in (k, seed) order, so the result
-/// does not depend on the thread count. `on_run` is called after every run,
-/// in completion order (progress bars).
+/// and seeds `base.seed .. base.seed + restarts`; keep the best run (see
+/// [`crate::protocol::run_grid`]). With `runs_in_parallel` the runs execute
+/// side by side on the rayon pool, else one at a time (each still parallel
+/// inside). Unless `base.k_max` is set, Algorithm 2 may split up to the
+/// largest k of `ks`. `on_run` is called after every run, in completion
+/// order (progress bars).
 #[allow(clippy::too_many_arguments)]
 pub fn protocol(
     x: ArrayView2<f64>,
@@ -80,28 +74,24 @@ pub fn protocol(
     let start = Instant::now();
     let x = x.as_standard_layout().to_owned();
     let distances = Distances::new(x.view());
-    let mut first_error = None;
-    let mut settings = Vec::new();
     // K_max (Algorithm 2): unless given, the largest k of the range, so a
     // run may split beyond its initial k but, as the paper's bound for a
     // fair comparison with fixed-k methods (§3.2), never ends with more
     // clusters than the range allows.
     let k_max = base.k_max.unwrap_or(*ks.end());
-    for k in ks {
-        for r in 0..restarts.max(1) {
-            let mut params = base.clone();
-            params.k = k;
-            params.k_max = Some(k_max.max(k));
-            params.seed = base.seed + r as u64;
-            match params.check(x.view(), space.dim()) {
-                Ok(p) => settings.push(p),
-                Err(e) => {
-                    first_error.get_or_insert(e);
-                }
-            }
-        }
-    }
-    let one_run = |params: &super::ValidMpcParams| {
+    let grid = ProtocolGrid {
+        ks,
+        restarts,
+        seed: base.seed,
+    };
+    let prepare = |k: usize, seed: u64| {
+        base.clone()
+            .k(k)
+            .k_max(Some(k_max.max(k)))
+            .seed(seed)
+            .check(x.view(), space.dim())
+    };
+    let one_run = |params: &ValidMpcParams| {
         let fit = fit_with(
             x.view(),
             map,
@@ -119,29 +109,29 @@ pub fn protocol(
             seconds: fit.seconds,
         };
         on_run(&run);
-        Ok((fit, run))
+        Ok::<_, MpcError>((fit, run))
     };
-    let fits: Vec<Result<(MpcFit, ProtocolRun), MpcError>> = if runs_in_parallel {
-        settings.par_iter().map(one_run).collect()
-    } else {
-        settings.iter().map(one_run).collect()
-    };
-    let mut best: Option<(MpcFit, usize, u64)> = None;
-    let mut runs = Vec::with_capacity(fits.len());
-    for result in fits {
-        let (fit, run) = result?;
-        if best.as_ref().is_none_or(|(b, _, _)| better(&fit, b)) {
-            best = Some((fit, run.k, run.seed));
+    let outcome = run_grid(
+        &grid,
+        prepare,
+        one_run,
+        |a, b| better(&a.0, &b.0),
+        runs_in_parallel,
+    )?;
+    let (best_k, best_seed) = (
+        outcome.runs[outcome.best].1.k,
+        outcome.runs[outcome.best].1.seed,
+    );
+    let mut best = None;
+    let mut runs = Vec::with_capacity(outcome.runs.len());
+    for (index, (fit, run)) in outcome.runs.into_iter().enumerate() {
+        if index == outcome.best {
+            best = Some(fit);
         }
         runs.push(run);
     }
-    let Some((best, best_k, best_seed)) = best else {
-        return Err(MpcError::Params(first_error.unwrap_or_else(|| {
-            crate::params::ParamsError::new("k-range", "the range holds no k")
-        })));
-    };
     Ok(ProtocolResult {
-        best,
+        best: best.expect("the best run is one of the runs"),
         best_k,
         best_seed,
         runs,

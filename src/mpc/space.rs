@@ -3,8 +3,88 @@
 //! thresholds `x_d ≥ q` and products of features `x_a·x_b` screened for
 //! interactions.
 
-use ndarray::{Array2, ArrayView1, ArrayView2};
+use super::MpcError;
+use crate::interactions::{
+    lasso::{lasso_screen, LassoScreenOptions},
+    nid::{nid_screen, NidOptions},
+    screen_against_labels, ScreenMethod, ScreenOptions, Screening,
+};
+use crate::kmeans;
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2};
 use serde::{Deserialize, Serialize};
+
+/// What interactions are screened against before they join the explanation
+/// space (MPC paper Remark 1: products of features a polytope may use).
+#[derive(Debug, Clone, Copy)]
+pub enum ScreeningTarget<'a> {
+    /// The cells of a target column: regression screening when every cell is
+    /// a finite number, else one-vs-rest screening against its classes.
+    Column(&'a [String]),
+    /// Given clusters (ids `0..K`), one-vs-rest.
+    Clusters(&'a [usize]),
+    /// No target: an initial k-means clustering with `k` clusters (seeded),
+    /// one-vs-rest.
+    InitialClustering {
+        /// Clusters of the initial k-means.
+        k: usize,
+    },
+}
+
+/// Screen the features `x` (named `names`) against `target` with `method`
+/// (degree-2 products, seeded). Regression targets use the screeners
+/// directly; class and cluster targets one-vs-rest
+/// ([`screen_against_labels`]).
+pub fn screen_for_explanation(
+    x: ArrayView2<f64>,
+    names: &[String],
+    target: ScreeningTarget,
+    method: ScreenMethod,
+    seed: u64,
+) -> Result<Screening, MpcError> {
+    let labels = match target {
+        ScreeningTarget::Column(cells) => {
+            let numbers: Option<Vec<f64>> = cells
+                .iter()
+                .map(|v| v.parse::<f64>().ok().filter(|y| y.is_finite()))
+                .collect();
+            if let Some(y) = numbers {
+                let y = Array1::from(y);
+                return Ok(match method {
+                    ScreenMethod::Lasso => lasso_screen(
+                        x,
+                        y.view(),
+                        names,
+                        &LassoScreenOptions {
+                            degree: 2,
+                            seed,
+                            ..Default::default()
+                        },
+                    )?,
+                    ScreenMethod::Nid => nid_screen(
+                        x,
+                        y.view(),
+                        names,
+                        &NidOptions {
+                            degree: 2,
+                            seed,
+                            ..Default::default()
+                        },
+                    )?,
+                });
+            }
+            crate::data::encode_labels(cells).0
+        }
+        ScreeningTarget::Clusters(ids) => ids.to_vec(),
+        ScreeningTarget::InitialClustering { k } => {
+            let params = kmeans::KMeansParams::new(k).seed(seed).check(x)?;
+            kmeans::fit(x, &params).labels
+        }
+    };
+    let mut opts = ScreenOptions::default();
+    opts.lasso.seed = seed;
+    opts.nid.seed = seed;
+    Ok(screen_against_labels(x, &labels, names, method, &opts)?)
+}
 
 /// One column of Z, defined from the (scaled) clustering features X.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -147,6 +227,19 @@ impl ExplanationSpace {
                 scale: if largest > 0.0 { largest } else { 1.0 },
             });
         }
+    }
+
+    /// Add the `top` strongest products of a screening; returns their names.
+    pub fn add_screened(
+        &mut self,
+        x: ArrayView2<f64>,
+        screening: &Screening,
+        top: usize,
+    ) -> Vec<String> {
+        let chosen = &screening.interactions[..top.min(screening.interactions.len())];
+        let products: Vec<Vec<usize>> = chosen.iter().map(|i| i.features.clone()).collect();
+        self.add_products(x, &products);
+        chosen.iter().map(|i| i.name.clone()).collect()
     }
 
     /// Number of columns of Z.

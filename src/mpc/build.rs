@@ -1,0 +1,182 @@
+//! Building the fitted [`PolytopeModel`] from the hyperplanes and centres an
+//! MPC run ends with (MPC paper §3, §4.2): clusters the polytopes leave
+//! empty are dropped, every hyperplane is centred in its widest gap, and
+//! redundant half-spaces are removed ([`super::redundancy`]) as long as the
+//! reduced polytopes decide every training row as the tournament did.
+
+use super::init::PairHyperplane;
+use super::model::{nearest_centre, tournament, HalfSpace, ModelSettings, Polytope};
+use super::params::ValidMpcParams;
+use super::space::ExplanationSpace;
+use super::{PolytopeModel, SCHEMA_VERSION};
+use crate::data::FeatureMap;
+use crate::hyperplane::Side;
+use ndarray::{Array2, ArrayView2};
+
+/// Mean of the rows `rows` of `x`, summed in row order (`None` for no rows).
+pub(crate) fn mean_of_rows(x: ArrayView2<f64>, rows: &[usize]) -> Option<Vec<f64>> {
+    if rows.is_empty() {
+        return None;
+    }
+    let mut sum = vec![0.0; x.ncols()];
+    for &t in rows {
+        for (a, v) in sum.iter_mut().zip(x.row(t)) {
+            *a += v;
+        }
+    }
+    let count = rows.len() as f64;
+    sum.iter_mut().for_each(|v| *v /= count);
+    Some(sum)
+}
+
+/// Centres of the clusters `0..k` of `labels`; a cluster with no row keeps
+/// its row of `previous`.
+pub(crate) fn centres(x: ArrayView2<f64>, labels: &[usize], previous: &Array2<f64>) -> Array2<f64> {
+    let k = previous.nrows();
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); k];
+    for (t, &l) in labels.iter().enumerate() {
+        members[l].push(t);
+    }
+    let mut out = previous.clone();
+    for (c, rows) in members.iter().enumerate() {
+        if let Some(mean) = mean_of_rows(x, rows) {
+            out.row_mut(c).assign(&ndarray::ArrayView1::from(&mean));
+        }
+    }
+    out
+}
+
+/// Labels by the tournament, uncovered rows to the nearest centre.
+fn tournament_labels(
+    x: ArrayView2<f64>,
+    z: ArrayView2<f64>,
+    hyperplanes: &[PairHyperplane],
+    centroids: &[Vec<f64>],
+) -> (Vec<usize>, Vec<bool>) {
+    let k = centroids.len();
+    x.rows()
+        .into_iter()
+        .zip(z.rows())
+        .map(|(xr, zr)| match tournament(hyperplanes, k, zr) {
+            Some(c) => (c, true),
+            None => (nearest_centre(centroids, xr), false),
+        })
+        .unzip()
+}
+
+/// Turn hyperplanes and centres into a model: drop clusters the polytopes
+/// leave empty, centre every hyperplane in the widest gap that keeps each
+/// relevant row on its side, and remove redundant half-spaces.
+pub fn finalize(
+    x: ArrayView2<f64>,
+    z: ArrayView2<f64>,
+    map: &FeatureMap,
+    space: ExplanationSpace,
+    mut hyperplanes: Vec<PairHyperplane>,
+    centroids: &Array2<f64>,
+    params: &ValidMpcParams,
+) -> PolytopeModel {
+    let mut centres: Vec<Vec<f64>> = centroids.rows().into_iter().map(|r| r.to_vec()).collect();
+    // Drop empty clusters until every remaining one holds a row.
+    let (labels, inside) = loop {
+        let (labels, inside) = tournament_labels(x, z, &hyperplanes, &centres);
+        let mut sizes = vec![0usize; centres.len()];
+        labels.iter().for_each(|&l| sizes[l] += 1);
+        match sizes.iter().position(|&s| s == 0) {
+            Some(empty) if centres.len() > 1 => {
+                centres.remove(empty);
+                hyperplanes.retain(|h| h.i != empty && h.j != empty);
+                for h in &mut hyperplanes {
+                    h.i -= usize::from(h.i > empty);
+                    h.j -= usize::from(h.j > empty);
+                }
+            }
+            _ => break (labels, inside),
+        }
+    };
+    center_margins(z, &mut hyperplanes, &labels, &inside);
+    let k = centres.len();
+    let mut sizes = vec![0usize; k];
+    labels.iter().for_each(|&l| sizes[l] += 1);
+    let polytopes: Vec<Polytope> = (0..k)
+        .map(|c| Polytope {
+            cluster: c,
+            size: sizes[c],
+            halfspaces: hyperplanes
+                .iter()
+                .enumerate()
+                .filter(|(_, h)| h.i == c || h.j == c)
+                .map(|(idx, h)| HalfSpace {
+                    hyperplane: idx,
+                    side: if h.i == c { Side::I } else { Side::J },
+                })
+                .collect(),
+        })
+        .collect();
+    let mut model = PolytopeModel {
+        schema_version: SCHEMA_VERSION,
+        map: map.clone(),
+        space,
+        centroids: centres,
+        hyperplanes,
+        polytopes,
+        settings: ModelSettings {
+            m: params.m,
+            beta: params.beta,
+            coefficients: params.coefficients,
+            epsilon: params.epsilon,
+            lambda: params.lambda,
+        },
+    };
+    let full = model.polytopes.clone();
+    super::redundancy::remove_redundant(&mut model, z);
+    // The reduced polytopes must decide every training row as the tournament did.
+    let (decided, _) = model.assign_with(x, z);
+    if decided != labels {
+        model.polytopes = full;
+    }
+    model
+}
+
+/// Move each hyperplane's intercept to the middle of the gap between the rows
+/// it must keep on either side: the rows of its two clusters and the rows no
+/// polytope covers (whose tournament must not change). `w` is unchanged and no
+/// such row changes side, so the labels are unchanged; the boundary then sits
+/// as far as possible from the data, like a decision tree's midpoint split.
+fn center_margins(
+    z: ArrayView2<f64>,
+    hyperplanes: &mut [PairHyperplane],
+    labels: &[usize],
+    inside: &[bool],
+) {
+    for h in hyperplanes.iter_mut() {
+        let mut lowest_non_negative = f64::INFINITY;
+        let mut highest_negative = f64::NEG_INFINITY;
+        for (t, zr) in z.rows().into_iter().enumerate() {
+            let relevant = !inside[t] || labels[t] == h.i || labels[t] == h.j;
+            if !relevant {
+                continue;
+            }
+            let s = h.hyperplane.score(zr);
+            if s >= 0.0 {
+                lowest_non_negative = lowest_non_negative.min(s);
+            } else {
+                highest_negative = highest_negative.max(s);
+            }
+        }
+        if lowest_non_negative.is_finite() && highest_negative.is_finite() {
+            let mid = 0.5 * (lowest_non_negative + highest_negative);
+            let candidate = h.hyperplane.b - mid;
+            // Keep the shift only if it provably preserves every side (rounding).
+            let mut shifted = h.hyperplane.clone();
+            shifted.b = candidate;
+            let preserved = z.rows().into_iter().enumerate().all(|(t, zr)| {
+                let relevant = !inside[t] || labels[t] == h.i || labels[t] == h.j;
+                !relevant || ((h.hyperplane.score(zr) >= 0.0) == (shifted.score(zr) >= 0.0))
+            });
+            if preserved {
+                h.hyperplane.b = candidate;
+            }
+        }
+    }
+}

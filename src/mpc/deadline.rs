@@ -1,0 +1,37 @@
+//! The wall-clock budget of a run.
+
+use std::time::Instant;
+
+/// When a run started and how long it may take. Algorithm 1 checks it after
+/// every outer iteration, Algorithm 2 before every move, and every MILP solve
+/// gets at most the time that remains ([`super::ValidMpcParams::solve_options`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Deadline {
+    start: Instant,
+    limit: Option<f64>,
+}
+
+impl Deadline {
+    /// A budget of `limit` seconds from now (`None`: unlimited).
+    pub fn after(limit: Option<f64>) -> Self {
+        Self {
+            start: Instant::now(),
+            limit,
+        }
+    }
+
+    /// Seconds since the start.
+    pub fn elapsed(&self) -> f64 {
+        self.start.elapsed().as_secs_f64()
+    }
+
+    /// Seconds left (`None`: unlimited; never negative).
+    pub fn remaining(&self) -> Option<f64> {
+        self.limit.map(|t| (t - self.elapsed()).max(0.0))
+    }
+
+    /// Whether the budget is used up.
+    pub fn expired(&self) -> bool {
+        self.limit.is_some_and(|t| self.elapsed() > t)
+    }
+}
