@@ -57,6 +57,7 @@ fn model_roundtrips_through_json_and_predicts_its_assignment() {
     let broken = text.replace("\"schema_version\": 1", "\"schema_version\": 99");
     assert!(mpc::PolytopeModel::from_json(&broken)
         .unwrap_err()
+        .to_string()
         .contains("99"));
 }
 

@@ -112,9 +112,10 @@ fn protocol_keeps_the_best_run() {
             &ds.map,
             &space,
             &base,
-            2..=4,
-            2,
-            parallel,
+            &mpc::ProtocolPlan {
+                runs_in_parallel: parallel,
+                ..mpc::ProtocolPlan::new(2..=4, 2)
+            },
             &(),
             &|_| {},
         )

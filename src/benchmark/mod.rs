@@ -292,14 +292,16 @@ pub fn run_method(
         }
         Some(preset) => {
             let params = settings.mpc.clone().preset(preset);
+            let plan = mpc::ProtocolPlan {
+                runs_in_parallel: settings.runs_in_parallel,
+                ..mpc::ProtocolPlan::new(settings.ks.clone(), settings.restarts)
+            };
             let result = mpc::protocol(
                 ds.x.view(),
                 &ds.map,
                 &ExplanationSpace::identity(ds.d()),
                 &params,
-                settings.ks.clone(),
-                settings.restarts,
-                settings.runs_in_parallel,
+                &plan,
                 &(),
                 &|run| {
                     on_run(RunTick {

@@ -106,7 +106,7 @@ pub struct BenchPaperArgs {
     #[command(flatten)]
     pub solver: SolverArgs,
     /// Wall-clock limit of one MPC run, seconds.
-    #[arg(long, value_name = "S")]
+    #[arg(long, value_name = "S", allow_negative_numbers = true)]
     pub time_limit: Option<f64>,
     /// Run the (k, seed) MPC runs of an instance one at a time instead of
     /// side by side, so each run's seconds are those of a run alone on the
@@ -148,7 +148,7 @@ pub struct SolverArgs {
     #[arg(long, default_value = "enumerate")]
     pub backend: Backend,
     /// Time limit per hyperplane MILP, seconds (MILP backends).
-    #[arg(long, default_value_t = 60.0)]
+    #[arg(long, default_value_t = 60.0, allow_negative_numbers = true)]
     pub solver_time_limit: f64,
 }
 
@@ -187,7 +187,7 @@ pub struct HyperplaneArgs {
     #[arg(long, default_value = "enumerate")]
     pub backend: Backend,
     /// Time limit for the MILP backends, seconds.
-    #[arg(long, default_value_t = 60.0)]
+    #[arg(long, default_value_t = 60.0, allow_negative_numbers = true)]
     pub time_limit: f64,
     /// Print one JSON object.
     #[arg(long)]
@@ -243,7 +243,7 @@ pub struct BenchSolversArgs {
     #[arg(long, default_value_t = 0, requires = "mpc")]
     pub seed: u64,
     /// Time limit per MILP solve, seconds.
-    #[arg(long, default_value_t = 60.0)]
+    #[arg(long, default_value_t = 60.0, allow_negative_numbers = true)]
     pub time_limit: f64,
     /// Backends to run (default: every compiled-in one).
     #[arg(long, value_delimiter = ',')]
@@ -308,8 +308,12 @@ pub struct ClusterArgs {
     #[arg(long, default_value = "both")]
     pub coarse_start: CoarseStart,
     /// Wall-clock limit of one run, seconds.
-    #[arg(long, value_name = "S")]
+    #[arg(long, value_name = "S", allow_negative_numbers = true)]
     pub time_limit: Option<f64>,
+    /// Wall-clock budget of the whole protocol (every k and seed), seconds:
+    /// runs not started when it ends are skipped, and the result says so.
+    #[arg(long, value_name = "S", allow_negative_numbers = true)]
+    pub budget: Option<f64>,
     /// Hyperplane family (--general needs --backend highs).
     #[command(flatten)]
     pub family: FamilyArgs,
@@ -492,6 +496,10 @@ pub struct DataArgs {
     /// Columns to ignore (ids); repeatable.
     #[arg(long, value_name = "COL")]
     pub drop: Vec<String>,
+    /// Columns to one-hot encode even where their values are numbers;
+    /// repeatable.
+    #[arg(long, value_name = "COL")]
+    pub categorical: Vec<String>,
     /// Seed of the generated instance.
     #[arg(long, value_name = "S", default_value_t = 1)]
     pub generate_seed: u64,

@@ -2,6 +2,8 @@
 //! as results.csv and results.md beside the paper's Tables 1–4.
 
 use super::args::BenchPaperArgs;
+use super::output;
+use super::output::outln;
 use super::progress::counter_bar;
 use anyhow::{bail, Context, Result};
 use polyclust::benchmark::{self, BenchRow, BenchSettings, Method};
@@ -11,14 +13,30 @@ use serde_json::json;
 use std::path::Path;
 use std::time::Instant;
 
-/// Write results.csv and results.md for the rows so far.
-fn write_results(dir: &Path, rows: &[BenchRow], settings: &BenchSettings) -> Result<()> {
-    let write = |name: &str, text: String| -> Result<()> {
-        let path = dir.join(name);
-        std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))
-    };
-    write("results.csv", benchmark::to_csv(rows))?;
-    write("results.md", benchmark::to_markdown(rows, settings))
+/// Write the rows so far: `results.partial.{csv,md}` while the benchmark
+/// runs (readable if it is interrupted), `results.{csv,md}` once it is done.
+/// An earlier run's results.csv is replaced only by a finished run.
+fn write_results(
+    dir: &Path,
+    rows: &[BenchRow],
+    settings: &BenchSettings,
+    done: bool,
+) -> Result<()> {
+    let stem = if done { "results" } else { "results.partial" };
+    output::write_file(
+        &dir.join(format!("{stem}.csv")),
+        benchmark::to_csv(rows).as_bytes(),
+    )?;
+    output::write_file(
+        &dir.join(format!("{stem}.md")),
+        benchmark::to_markdown(rows, settings).as_bytes(),
+    )?;
+    if done {
+        for name in ["results.partial.csv", "results.partial.md"] {
+            let _ = std::fs::remove_file(dir.join(name));
+        }
+    }
+    Ok(())
 }
 
 /// The selected instances, loaded and prepared as `cluster` prepares them
@@ -62,9 +80,11 @@ pub(crate) fn bench_paper(args: &BenchPaperArgs) -> Result<()> {
     if args.restarts == 0 {
         bail!("invalid restarts: 0; at least one seed per k is needed");
     }
+    polyclust::params::check_seconds("time-limit", args.time_limit)?;
+    polyclust::params::check_seconds("solver-time-limit", Some(args.solver.solver_time_limit))?;
     let datasets = selected(args)?;
-    // Fail on an unwritable directory before hours of runs, and leave
-    // readable partial results behind if the run is interrupted.
+    // Fail on an unwritable directory before hours of runs.
+    output::check_writable_dir(&args.out)?;
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create output directory {}", args.out.display()))?;
     let mpc = MpcParams::new(args.k_range.0)
@@ -78,7 +98,6 @@ pub(crate) fn bench_paper(args: &BenchPaperArgs) -> Result<()> {
         mpc,
         runs_in_parallel: !args.one_run_at_a_time,
     };
-    write_results(&args.out, &[], &settings)?;
     let total: usize = datasets
         .iter()
         .map(|(ds, _)| Method::ALL.len() * benchmark::runs_per_method(ds.x.view(), &settings))
@@ -106,12 +125,13 @@ pub(crate) fn bench_paper(args: &BenchPaperArgs) -> Result<()> {
             .with_context(|| format!("{} on {}", method.heading(), ds.name))?;
             rows.push(row);
         }
-        write_results(&args.out, &rows, &settings)?;
+        write_results(&args.out, &rows, &settings, false)?;
     }
     bar.finish_and_clear();
+    write_results(&args.out, &rows, &settings, true)?;
     let seconds = start.elapsed().as_secs_f64();
     if args.json {
-        println!(
+        outln!(
             "{}",
             json!({
                 "rows": rows, "out": args.out, "seconds": seconds,
@@ -120,7 +140,7 @@ pub(crate) fn bench_paper(args: &BenchPaperArgs) -> Result<()> {
             })
         );
     } else {
-        println!(
+        outln!(
             "{:<12} {:<9} {:>10} {:>3} {:>8} {:>11} {:>10} {:>10} {:>10}",
             "instance",
             "method",
@@ -136,7 +156,7 @@ pub(crate) fn bench_paper(args: &BenchPaperArgs) -> Result<()> {
             v.map_or_else(|| "—".to_string(), |v| format!("{v:.digits$}"))
         };
         for r in &rows {
-            println!(
+            outln!(
                 "{:<12} {:<9} {:>10} {:>3} {:>8} {:>11} {:>10} {:>10} {:>10}",
                 r.instance,
                 r.method.name(),
@@ -151,7 +171,7 @@ pub(crate) fn bench_paper(args: &BenchPaperArgs) -> Result<()> {
                 opt(r.paper_silhouette, 3),
             );
         }
-        println!(
+        outln!(
             "wrote {}/results.csv and {}/results.md in {seconds:.1} s",
             args.out.display(),
             args.out.display()

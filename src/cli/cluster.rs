@@ -2,6 +2,8 @@
 
 use super::args::{ClusterArgs, ExplainArgs, PredictArgs, RuleFormat};
 use super::load::{load, Loaded};
+use super::output::{out, outln};
+use super::plot::{plot_clusters, plot_columns};
 use super::progress::{counter_bar, Spinner};
 use anyhow::{bail, Context, Result};
 use polyclust::data::{self, LoadOptions, RawTable};
@@ -10,7 +12,7 @@ use polyclust::hyperplane::Coefficients;
 use polyclust::mpc::{self, ExplanationSpace, MpcParams, PolytopeModel, Preset, ScreeningTarget};
 use serde_json::json;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// M, β and the coefficient kind of `cluster`: the preset's, the
 /// axis-parallel setting's, or the flags'.
@@ -47,12 +49,32 @@ pub(crate) fn cluster(args: &ClusterArgs) -> Result<()> {
     let loaded = load(&args.data, label_column)?;
     let ds = &loaded.dataset;
     let (m, beta, _) = family(args);
+    let plot = match &args.plot {
+        Some(svg) => Some((svg, plot_columns(ds, args.plot_columns.as_deref())?)),
+        None => None,
+    };
     let mut space = ExplanationSpace::identity(ds.d());
     if let Some(q) = args.binarize {
         if q < 2 {
             bail!("invalid binarize: Q = {q}; at least 2 quantile bins are needed");
         }
         space.add_quantile_thresholds(ds.x.view(), q);
+    }
+    // Settings are checked before any work (screening can take minutes).
+    if args.labels_from.is_none() {
+        let (k_lo, k_hi) = args
+            .k_range
+            .unwrap_or_else(|| args.k.map_or((2, 2), |k| (k, k)));
+        if args.k_range.is_some() {
+            polyclust::params::check_k_range(k_lo, k_hi, ds.x.view())?;
+        } else {
+            polyclust::params::check_k(k_lo, ds.x.view())?;
+        }
+        if args.restarts == 0 {
+            bail!("invalid restarts: 0; at least one seed per k is needed");
+        }
+        polyclust::params::check_seconds("budget", args.budget)?;
+        mpc_params(args, k_lo).check(ds.x.view(), space.dim())?;
     }
     let given = match &args.labels_from {
         Some(col) => Some(
@@ -84,14 +106,14 @@ pub(crate) fn cluster(args: &ClusterArgs) -> Result<()> {
         screened = space.add_screened(ds.x.view(), &screening, top);
     }
     if let Some(labels) = &given {
-        return explain_given(args, &loaded, space, labels, &screened);
+        return explain_given(args, &loaded, space, labels, &screened, plot);
     }
     let (k_lo, k_hi) = args.k_range.unwrap_or_else(|| {
         let k = args.k.expect("clap requires --k or --k-range");
         (k, k)
     });
     let params = mpc_params(args, k_lo);
-    // Validate once up front so bad parameters fail before any work.
+    // The explanation space may have grown by the screened products.
     params.clone().check(ds.x.view(), space.dim())?;
     let backend = args.solver.backend;
     let runs = (k_hi - k_lo + 1) * args.restarts.max(1);
@@ -108,14 +130,16 @@ pub(crate) fn cluster(args: &ClusterArgs) -> Result<()> {
             ));
         }
     };
+    let plan = mpc::ProtocolPlan {
+        budget: args.budget,
+        ..mpc::ProtocolPlan::new(k_lo..=k_hi, args.restarts)
+    };
     let result = mpc::protocol(
         ds.x.view(),
         &ds.map,
         &space,
         &params,
-        k_lo..=k_hi,
-        args.restarts,
-        true,
+        &plan,
         if bar.is_some() { &() } else { &spinner },
         &on_run,
     );
@@ -129,8 +153,8 @@ pub(crate) fn cluster(args: &ClusterArgs) -> Result<()> {
     if let Some(dir) = &args.out {
         write_outputs(dir, ds, fit)?;
     }
-    if let Some(svg) = &args.plot {
-        super::plot::plot_clusters(svg, ds, model, &fit.labels, args.plot_columns.as_deref())?;
+    if let Some((svg, columns)) = plot {
+        plot_clusters(svg, ds, model, &fit.labels, columns)?;
     }
     let ari = loaded
         .truth
@@ -144,13 +168,14 @@ pub(crate) fn cluster(args: &ClusterArgs) -> Result<()> {
             "hyperplanes": model.hyperplanes.len(),
             "halfspaces": model.halfspace_count(),
             "seconds": result.seconds, "backend": backend.name(),
-            "status": fit.search_status.unwrap_or(fit.init_status).name(),
+            "status": fit.status().name(),
             "init_status": fit.init_status.name(),
             "start": if fit.coarse_start { "axis_parallel" } else { "own" },
             "search_moves": fit.search_history.len().saturating_sub(1),
             "init_iterations": fit.init_history.len(),
             "best_k": result.best_k, "best_seed": result.best_seed,
             "runs": result.runs.len(), "median_run_seconds": result.median_run_seconds(),
+            "runs_skipped": result.skipped, "protocol_status": result.status.name(),
             "solves": fit.solves.solved, "solves_optimal": fit.solves.optimal,
             "m": m, "beta": beta, "seed": args.seed,
             "interactions": screened,
@@ -158,9 +183,9 @@ pub(crate) fn cluster(args: &ClusterArgs) -> Result<()> {
         if let Some(a) = ari {
             out["ari"] = json!(a);
         }
-        println!("{out}");
+        outln!("{out}");
     } else {
-        println!(
+        outln!(
             "{}: n = {}, d = {}, k = {} clusters, M = {m}, beta = {beta}, backend {}",
             ds.name,
             ds.n(),
@@ -169,25 +194,33 @@ pub(crate) fn cluster(args: &ClusterArgs) -> Result<()> {
             backend
         );
         match fit.silhouette {
-            Some(s) => println!("  silhouette = {s:.6}"),
-            None => println!("  silhouette undefined (one cluster)"),
+            Some(s) => outln!("  silhouette = {s:.6}"),
+            None => outln!("  silhouette undefined (one cluster)"),
         }
-        println!(
+        outln!(
             "  fidelity = {:.4} ({} rows outside every polytope)",
-            fit.fidelity, fit.uncovered
+            fit.fidelity,
+            fit.uncovered
         );
         if let Some(a) = ari {
-            println!("  ARI vs ground truth = {a:.6}");
+            outln!("  ARI vs ground truth = {a:.6}");
         }
-        println!(
+        outln!(
             "  {} hyperplanes, {} half-spaces after redundancy removal; {} of {} solves proven optimal",
             model.hyperplanes.len(),
             model.halfspace_count(),
             fit.solves.optimal,
             fit.solves.solved
         );
+        if result.skipped > 0 {
+            outln!(
+                "  the budget ended the protocol: {} of {} runs skipped",
+                result.skipped,
+                result.skipped + result.runs.len()
+            );
+        }
         if result.runs.len() > 1 {
-            println!(
+            outln!(
                 "  best of {} runs: k = {}, seed {}; median run {:.3} s, total {:.3} s",
                 result.runs.len(),
                 result.best_k,
@@ -196,19 +229,15 @@ pub(crate) fn cluster(args: &ClusterArgs) -> Result<()> {
                 result.seconds
             );
         }
-        println!(
-            "  status {}, {:.3} s",
-            fit.search_status.unwrap_or(fit.init_status).name(),
-            fit.seconds
-        );
+        outln!("  status {}, {:.3} s", fit.status().name(), fit.seconds);
         if let Some(dir) = &args.out {
-            println!(
+            outln!(
                 "  wrote {}/{{assignments.csv, model.json, rules.txt, rules.sql}}",
                 dir.display()
             );
         }
-        println!();
-        print!("{}", explain::rules_text(model));
+        outln!();
+        out!("{}", explain::rules_text(model));
     }
     Ok(())
 }
@@ -220,6 +249,7 @@ fn explain_given(
     space: ExplanationSpace,
     labels: &[usize],
     screened: &[String],
+    plot: Option<(&PathBuf, (usize, usize))>,
 ) -> Result<()> {
     let ds = &loaded.dataset;
     let k = labels.iter().max().map_or(0, |l| l + 1);
@@ -229,17 +259,11 @@ fn explain_given(
     if let Some(dir) = &args.out {
         write_outputs(dir, ds, &fit)?;
     }
-    if let Some(svg) = &args.plot {
-        super::plot::plot_clusters(
-            svg,
-            ds,
-            &fit.model,
-            &fit.labels,
-            args.plot_columns.as_deref(),
-        )?;
+    if let Some((svg, columns)) = plot {
+        plot_clusters(svg, ds, &fit.model, &fit.labels, columns)?;
     }
     if args.json {
-        println!(
+        outln!(
             "{}",
             json!({
                 "instance": ds.name, "n": ds.n(), "d": ds.d(), "k": fit.model.k(),
@@ -252,7 +276,7 @@ fn explain_given(
             })
         );
     } else {
-        println!(
+        outln!(
             "{}: explaining {} given clusters, n = {}, d = {}, M = {m}, beta = {beta}",
             ds.name,
             k,
@@ -260,50 +284,62 @@ fn explain_given(
             ds.d()
         );
         if !screened.is_empty() {
-            println!("  screened interactions added: {}", screened.join(", "));
+            outln!("  screened interactions added: {}", screened.join(", "));
         }
-        println!(
+        outln!(
             "  fidelity = {:.4} (share of rows inside their given cluster's polytope)",
             fit.fidelity
         );
-        println!(
+        outln!(
             "  {} hyperplanes, {} half-spaces, {:.3} s",
             fit.model.hyperplanes.len(),
             fit.model.halfspace_count(),
             fit.seconds
         );
-        println!();
-        print!("{}", explain::rules_text(&fit.model));
+        outln!();
+        out!("{}", explain::rules_text(&fit.model));
     }
     Ok(())
 }
 
+/// `--out DIR`: the assignments, the model and its rules, replacing an
+/// earlier DIR only once all of them are written.
 fn write_outputs(dir: &Path, ds: &data::Dataset, fit: &mpc::MpcFit) -> Result<()> {
-    std::fs::create_dir_all(dir)
-        .with_context(|| format!("cannot create output directory {}", dir.display()))?;
-    let write = |name: &str, text: &str| -> Result<()> {
-        let path = dir.join(name);
-        std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))
-    };
     let mut csv = String::from("row,cluster\n");
     for (row, cluster) in ds.row_index.iter().zip(&fit.labels) {
         csv.push_str(&format!("{row},{cluster}\n"));
     }
-    write("assignments.csv", &csv)?;
-    write("model.json", &fit.model.to_json())?;
-    write("rules.txt", &explain::rules_text(&fit.model))?;
-    write(
-        "rules.sql",
-        &format!("{}\n", explain::rules_sql(&fit.model)),
-    )?;
-    Ok(())
+    let files = [
+        ("assignments.csv", csv.into_bytes()),
+        ("model.json", fit.model.to_json().into_bytes()),
+        ("rules.txt", explain::rules_text(&fit.model).into_bytes()),
+        (
+            "rules.sql",
+            format!("{}\n", explain::rules_sql(&fit.model)).into_bytes(),
+        ),
+    ];
+    Ok(super::output::write_dir(dir, &files)?)
 }
 
 fn read_model(path: &Path) -> Result<PolytopeModel> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read model file {}", path.display()))?;
-    PolytopeModel::from_json(&text)
-        .map_err(|e| anyhow::anyhow!("model file {}: {e}", path.display()))
+    PolytopeModel::from_json(&text).with_context(|| format!("model file {}", path.display()))
+}
+
+/// The warning for rows `predict` leaves out: how many, and the first ten
+/// by their `row` value (0-based, as in the output).
+fn missing_rows_note(kept: &[usize], rows: usize) -> String {
+    let mut is_kept = vec![false; rows];
+    kept.iter().for_each(|&r| is_kept[r] = true);
+    let missing: Vec<usize> = (0..rows).filter(|&r| !is_kept[r]).collect();
+    let shown: Vec<String> = missing.iter().take(10).map(|r| r.to_string()).collect();
+    let more = if missing.len() > 10 { ", …" } else { "" };
+    format!(
+        "warning: {} rows with a missing cell (empty, NA or ?) were not assigned: row {}{more} (0-based, as in the row column)",
+        missing.len(),
+        shown.join(", ")
+    )
 }
 
 pub(crate) fn predict(args: &PredictArgs) -> Result<()> {
@@ -318,16 +354,16 @@ pub(crate) fn predict(args: &PredictArgs) -> Result<()> {
     let (labels, _) = model.assign(ds.x.view());
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    writeln!(out, "row,cluster")?;
-    for (row, cluster) in ds.row_index.iter().zip(&labels) {
-        writeln!(out, "{row},{cluster}")?;
-    }
-    out.flush()?;
+    let written = (|| {
+        writeln!(out, "row,cluster")?;
+        for (row, cluster) in ds.row_index.iter().zip(&labels) {
+            writeln!(out, "{row},{cluster}")?;
+        }
+        out.flush()
+    })();
+    written.map_err(|e| super::output::WriteError::new("standard output", e))?;
     if ds.dropped_rows > 0 {
-        eprintln!(
-            "{} rows with a missing cell were not assigned",
-            ds.dropped_rows
-        );
+        super::output::warn(&missing_rows_note(&ds.row_index, table.rows.len()));
     }
     Ok(())
 }
@@ -335,12 +371,12 @@ pub(crate) fn predict(args: &PredictArgs) -> Result<()> {
 pub(crate) fn explain_cmd(args: &ExplainArgs) -> Result<()> {
     let model = read_model(&args.model)?;
     match args.format {
-        RuleFormat::Text => print!("{}", explain::rules_text(&model)),
-        RuleFormat::Json => println!(
+        RuleFormat::Text => out!("{}", explain::rules_text(&model)),
+        RuleFormat::Json => outln!(
             "{}",
             serde_json::to_string_pretty(&explain::rules_json(&model))?
         ),
-        RuleFormat::Sql => println!("{}", explain::rules_sql(&model)),
+        RuleFormat::Sql => outln!("{}", explain::rules_sql(&model)),
     }
     Ok(())
 }

@@ -2,6 +2,7 @@
 
 use super::args::{BenchCommand, Cli, Command, InstancesAction, KmeansArgs, ScoreArgs};
 use super::load::{load, print_header};
+use super::output::outln;
 use anyhow::{Context, Result};
 use polyclust::data::Registry;
 use polyclust::{kmeans, metrics};
@@ -38,13 +39,16 @@ fn instances_list(json_out: bool) -> Result<()> {
             .iter()
             .map(|i| json!({"name": i.name, "n": i.n_rows, "d": i.n_features, "suite": i.suite}))
             .collect();
-        println!("{}", json!({ "instances": rows }));
+        outln!("{}", json!({ "instances": rows }));
     } else {
-        println!("{:<14} {:>6} {:>4}  suite", "name", "n", "d");
+        outln!("{:<14} {:>6} {:>4}  suite", "name", "n", "d");
         for i in &registry.instances {
-            println!(
+            outln!(
                 "{:<14} {:>6} {:>4}  {}",
-                i.name, i.n_rows, i.n_features, i.suite
+                i.name,
+                i.n_rows,
+                i.n_features,
+                i.suite
             );
         }
     }
@@ -73,14 +77,14 @@ fn score(args: &ScoreArgs) -> Result<()> {
         if let Some(a) = ari {
             out["ari"] = json!(a);
         }
-        println!("{out}");
+        outln!("{out}");
     } else {
-        print_header(ds, names.len());
-        println!("  silhouette = {s:.6}");
+        print_header(ds, names.len())?;
+        outln!("  silhouette = {s:.6}");
         if let Some(a) = ari {
-            println!("  ARI vs ground truth = {a:.6}");
+            outln!("  ARI vs ground truth = {a:.6}");
         }
-        println!("  seconds = {seconds:.3}");
+        outln!("  seconds = {seconds:.3}");
     }
     Ok(())
 }
@@ -109,15 +113,15 @@ fn kmeans_cmd(args: &KmeansArgs) -> Result<()> {
         if let Some(a) = ari {
             out["ari"] = json!(a);
         }
-        println!("{out}");
+        outln!("{out}");
     } else {
-        print_header(ds, args.k);
-        println!("  silhouette = {s:.6}");
-        println!("  inertia = {:.6}", fit.inertia);
+        print_header(ds, args.k)?;
+        outln!("  silhouette = {s:.6}");
+        outln!("  inertia = {:.6}", fit.inertia);
         if let Some(a) = ari {
-            println!("  ARI vs ground truth = {a:.6}");
+            outln!("  ARI vs ground truth = {a:.6}");
         }
-        println!("  seconds = {seconds:.3}");
+        outln!("  seconds = {seconds:.3}");
     }
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! `polyclust ibc`: interaction-based regimes, models A/B/C/D under
 //! cross-validation (IBC article §7–11), and the article's simulated data.
 
+use super::output::outln;
 use anyhow::{bail, Context, Result};
 use clap::ValueEnum;
 use ndarray::{Array1, Array2};
@@ -79,15 +80,20 @@ pub(crate) fn ibc_cmd(args: &IbcArgs) -> Result<()> {
             .write
             .as_ref()
             .context("--simulate needs --write FILE")?;
+        if args.rows < 2 {
+            bail!(
+                "invalid rows: {}; a simulated data set needs at least 2 rows",
+                args.rows
+            );
+        }
         let sim = match kind {
             SimulateArg::Article => simulate::article(args.rows, args.noise_features, args.seed),
             SimulateArg::Degree3 => simulate::degree3(args.rows, args.noise_features, args.seed),
             SimulateArg::Regimes => simulate::regimes(args.rows, args.noise_features, args.seed),
         };
-        sim.write_csv(path)
-            .with_context(|| format!("cannot write {}", path.display()))?;
+        super::output::write_file(path, sim.to_csv().as_bytes())?;
         if !args.json {
-            println!(
+            outln!(
                 "wrote {} rows × {} features + Y to {}",
                 sim.x.nrows(),
                 sim.x.ncols(),
@@ -115,9 +121,9 @@ pub(crate) fn ibc_cmd(args: &IbcArgs) -> Result<()> {
     let report = ibc::run(x.view(), y.view(), &names, &opts)
         .with_context(|| format!("data file {}", path.display()))?;
     if args.json {
-        println!("{}", serde_json::to_string(&report)?);
+        outln!("{}", serde_json::to_string(&report)?);
     } else {
-        print_report(&report);
+        print_report(&report)?;
     }
     Ok(())
 }
@@ -155,8 +161,8 @@ fn load_regression(path: &Path, target: &str) -> Result<(Array2<f64>, Array1<f64
     Ok((x, y, ds.feature_names()))
 }
 
-fn print_report(r: &IbcReport) {
-    println!(
+fn print_report(r: &IbcReport) -> Result<()> {
+    outln!(
         "IBC on n = {}, p = {} ({} screening, degree {}, {}-fold CV)",
         r.n,
         r.p,
@@ -167,19 +173,19 @@ fn print_report(r: &IbcReport) {
         r.degree,
         r.folds
     );
-    println!("top interactions:");
+    outln!("top interactions:");
     for (name, s) in r.top_interactions.iter().zip(&r.strengths) {
-        println!("  {name:<24} strength {s:.4}");
+        outln!("  {name:<24} strength {s:.4}");
     }
-    println!(
+    outln!(
         "split: {} [variables: {}; rule: {}]",
         r.split_description,
         r.split.variables.join(", "),
         r.split.rule
     );
-    println!("  chosen by {}", r.selection);
-    println!();
-    println!("model                                    R² in   R² CV (± sd)     RMSE CV");
+    outln!("  chosen by {}", r.selection);
+    outln!();
+    outln!("model                                    R² in   R² CV (± sd)     RMSE CV");
     let rows = [
         ("A  linear on X", &r.models.a),
         ("B  per-regime linear on X (IBC)", &r.models.b),
@@ -187,15 +193,19 @@ fn print_report(r: &IbcReport) {
         ("D  per-regime with interactions", &r.models.d),
     ];
     for (label, m) in rows {
-        println!(
+        outln!(
             "{label:<38} {:>7.4}  {:>7.4} (± {:.4})  {:>8.4}",
-            m.r2_in, m.r2_cv, m.r2_cv_sd, m.rmse_cv
+            m.r2_in,
+            m.r2_cv,
+            m.r2_cv_sd,
+            m.rmse_cv
         );
     }
     if r.ridge_fallback {
-        println!(
+        outln!(
             "note: a rank-deficient or tiny regime was fitted by ridge (or by the pooled model)"
         );
     }
-    println!("seconds = {:.3}", r.seconds);
+    outln!("seconds = {:.3}", r.seconds);
+    Ok(())
 }

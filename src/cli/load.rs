@@ -2,6 +2,7 @@
 //! generated instance) and the lines that describe it.
 
 use super::args::{DataArgs, Generated};
+use super::output::outln;
 use anyhow::{Context, Result};
 use polyclust::data::{self, Dataset, LoadOptions, RawTable, Registry};
 
@@ -38,12 +39,13 @@ pub(crate) fn load(args: &DataArgs, label_override: Option<&str>) -> Result<Load
         let options = LoadOptions {
             label_column: (!args.no_label).then(|| args.label_column.clone()),
             drop: args.drop.clone(),
-            categorical: Vec::new(),
+            categorical: args.categorical.clone(),
         };
         (path, options, None)
     };
     if src.instance.is_some() {
         options.drop.extend(args.drop.iter().cloned());
+        options.categorical.extend(args.categorical.iter().cloned());
     }
     let table = RawTable::read(&path)?;
     let truth_column = options.label_column.clone();
@@ -92,9 +94,10 @@ fn loading_note(ds: &Dataset) -> Option<String> {
 }
 
 /// First lines of a text summary: the data's shape and what loading set aside.
-pub(crate) fn print_header(ds: &Dataset, k: usize) {
-    println!("{}: n = {}, d = {}, k = {k}", ds.name, ds.n(), ds.d());
+pub(crate) fn print_header(ds: &Dataset, k: usize) -> Result<()> {
+    outln!("{}: n = {}, d = {}, k = {k}", ds.name, ds.n(), ds.d());
     if let Some(note) = loading_note(ds) {
-        println!("  {note}");
+        outln!("  {note}");
     }
+    Ok(())
 }

@@ -7,6 +7,7 @@ mod cluster;
 mod commands;
 mod ibc;
 mod load;
+mod output;
 mod plot;
 mod progress;
 mod screening;
@@ -20,8 +21,12 @@ use std::process::ExitCode;
 /// Parse the process arguments, run the command, map errors to exit code 2.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    match commands::run(cli) {
+    let result = commands::run(cli).and_then(|()| Ok(output::flush_stdout()?));
+    match result {
         Ok(()) => ExitCode::SUCCESS,
+        // The reader went away (`| head`): nothing is wrong and nothing is
+        // left to say.
+        Err(e) if output::is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             let mut msg = String::new();
             for (i, cause) in e.chain().enumerate() {
@@ -30,7 +35,7 @@ pub fn main() -> ExitCode {
                 }
                 msg.push_str(&cause.to_string());
             }
-            eprintln!("error: {msg}");
+            output::warn(&format!("error: {msg}"));
             ExitCode::from(2)
         }
     }

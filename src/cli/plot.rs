@@ -22,22 +22,17 @@ const PALETTE: [RGBColor; 10] = [
     RGBColor(23, 190, 207),
 ];
 
-/// Write the SVG.
-pub(crate) fn plot_clusters(
-    path: &Path,
-    ds: &Dataset,
-    model: &PolytopeModel,
-    labels: &[usize],
-    columns: Option<&[String]>,
-) -> Result<()> {
+/// The two features `--plot` draws: the named ones, or the only two.
+/// Checked before any work, so a wrong name fails before outputs are written.
+pub(crate) fn plot_columns(ds: &Dataset, columns: Option<&[String]>) -> Result<(usize, usize)> {
     let names = ds.feature_names();
-    let (a, b) = match columns {
+    Ok(match columns {
         Some([ca, cb]) => {
             let find = |c: &String| {
                 names.iter().position(|n| n == c).with_context(|| {
                     format!(
                         "--plot-columns: no feature named '{c}' (features: {})",
-                        names.join(", ")
+                        polyclust::data::name_list(&names)
                     )
                 })
             };
@@ -49,7 +44,19 @@ pub(crate) fn plot_clusters(
             "--plot needs two columns: the data have {} features, name two with --plot-columns A,B",
             ds.d()
         ),
-    };
+    })
+}
+
+/// The SVG of the clusters and their polytope boundaries on features
+/// `(a, b)` (from [`plot_columns`]), written to `path`.
+pub(crate) fn plot_clusters(
+    path: &Path,
+    ds: &Dataset,
+    model: &PolytopeModel,
+    labels: &[usize],
+    (a, b): (usize, usize),
+) -> Result<()> {
+    let names = ds.feature_names();
     let ca = &ds.map.columns[a];
     let cb = &ds.map.columns[b];
     let orig = |u: f64, v: f64| (ca.unscale(u), cb.unscale(v));
@@ -59,61 +66,65 @@ pub(crate) fn plot_clusters(
         let p = ((hi - lo) * 0.03).max(1e-9);
         (lo - p)..(hi + p)
     };
-    let root = SVGBackend::new(path, (800, 700)).into_drawing_area();
-    let draw_err =
-        |e: &dyn std::fmt::Display| anyhow::anyhow!("cannot draw {}: {e}", path.display());
-    root.fill(&WHITE).map_err(|e| draw_err(&e))?;
-    let mut chart = ChartBuilder::on(&root)
-        .caption(
-            format!(
-                "{}: {} clusters (M = {}, beta = {})",
-                ds.name,
-                model.k(),
-                model.settings.m,
-                model.settings.beta
-            ),
-            ("sans-serif", 22),
-        )
-        .margin(15)
-        .x_label_area_size(40)
-        .y_label_area_size(55)
-        .build_cartesian_2d(pad(x0, x1), pad(y0, y1))
-        .map_err(|e| draw_err(&e))?;
-    chart
-        .configure_mesh()
-        .x_desc(names[a].as_str())
-        .y_desc(names[b].as_str())
-        .draw()
-        .map_err(|e| draw_err(&e))?;
-    for (c, colour) in (0..model.k()).map(|c| (c, PALETTE[c % PALETTE.len()])) {
-        let points =
-            ds.x.rows()
-                .into_iter()
-                .zip(labels)
-                .filter(|(_, l)| **l == c)
-                .map(|(r, _)| orig(r[a], r[b]));
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (800, 700)).into_drawing_area();
+        let draw_err =
+            |e: &dyn std::fmt::Display| anyhow::anyhow!("cannot draw {}: {e}", path.display());
+        root.fill(&WHITE).map_err(|e| draw_err(&e))?;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(
+                format!(
+                    "{}: {} clusters (M = {}, beta = {})",
+                    ds.name,
+                    model.k(),
+                    model.settings.m,
+                    model.settings.beta
+                ),
+                ("sans-serif", 22),
+            )
+            .margin(15)
+            .x_label_area_size(40)
+            .y_label_area_size(55)
+            .build_cartesian_2d(pad(x0, x1), pad(y0, y1))
+            .map_err(|e| draw_err(&e))?;
         chart
-            .draw_series(points.map(|p| Circle::new(p, 3, colour.mix(0.75).filled())))
-            .map_err(|e| draw_err(&e))?
-            .label(format!("cluster {c}"))
-            .legend(move |(x, y)| Circle::new((x, y), 4, colour.filled()));
-        for h in 0..model.polytopes[c].halfspaces.len() {
-            if let Some([p, q]) = boundary_segment(model, c, h, a, b) {
-                chart
-                    .draw_series(LineSeries::new(
-                        [orig(p.0, p.1), orig(q.0, q.1)],
-                        colour.stroke_width(2),
-                    ))
-                    .map_err(|e| draw_err(&e))?;
+            .configure_mesh()
+            .x_desc(names[a].as_str())
+            .y_desc(names[b].as_str())
+            .draw()
+            .map_err(|e| draw_err(&e))?;
+        for (c, colour) in (0..model.k()).map(|c| (c, PALETTE[c % PALETTE.len()])) {
+            let points =
+                ds.x.rows()
+                    .into_iter()
+                    .zip(labels)
+                    .filter(|(_, l)| **l == c)
+                    .map(|(r, _)| orig(r[a], r[b]));
+            chart
+                .draw_series(points.map(|p| Circle::new(p, 3, colour.mix(0.75).filled())))
+                .map_err(|e| draw_err(&e))?
+                .label(format!("cluster {c}"))
+                .legend(move |(x, y)| Circle::new((x, y), 4, colour.filled()));
+            for h in 0..model.polytopes[c].halfspaces.len() {
+                if let Some([p, q]) = boundary_segment(model, c, h, a, b) {
+                    chart
+                        .draw_series(LineSeries::new(
+                            [orig(p.0, p.1), orig(q.0, q.1)],
+                            colour.stroke_width(2),
+                        ))
+                        .map_err(|e| draw_err(&e))?;
+                }
             }
         }
+        chart
+            .configure_series_labels()
+            .background_style(WHITE.mix(0.8))
+            .border_style(BLACK)
+            .draw()
+            .map_err(|e| draw_err(&e))?;
+        root.present().map_err(|e| draw_err(&e))?;
     }
-    chart
-        .configure_series_labels()
-        .background_style(WHITE.mix(0.8))
-        .border_style(BLACK)
-        .draw()
-        .map_err(|e| draw_err(&e))?;
-    root.present().map_err(|e| draw_err(&e))?;
+    super::output::write_file(path, svg.as_bytes())?;
     Ok(())
 }

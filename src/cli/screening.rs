@@ -1,6 +1,7 @@
 //! `interactions`, and the screening step of `cluster --interactions`.
 
 use super::args::{InteractionsArgs, MethodArg};
+use super::output::outln;
 use super::progress::counter_bar;
 use anyhow::{bail, Context, Result};
 use ndarray::Array1;
@@ -117,22 +118,28 @@ pub(crate) fn interactions_cmd(args: &InteractionsArgs) -> Result<()> {
         bar.finish_and_clear();
         let average = reports.iter().map(|r| r.auc).sum::<f64>() / reports.len().max(1) as f64;
         if args.json {
-            println!(
+            outln!(
                 "{}",
                 json!({"functions": reports, "average_auc": average, "seeds": seeds.len()})
             );
         } else {
-            println!(
+            outln!(
                 "{:<6} {:>8} {:>16} {:>10}",
-                "fn", "AUC", "top-rank recall", "seconds"
+                "fn",
+                "AUC",
+                "top-rank recall",
+                "seconds"
             );
             for r in &reports {
-                println!(
+                outln!(
                     "{:<6} {:>8.4} {:>16.3} {:>10.1}",
-                    r.function, r.auc, r.top_rank_recall, r.seconds
+                    r.function,
+                    r.auc,
+                    r.top_rank_recall,
+                    r.seconds
                 );
             }
-            println!(
+            outln!(
                 "average pairwise AUC over {} seeds: {average:.4}",
                 seeds.len()
             );
@@ -161,12 +168,12 @@ pub(crate) fn interactions_cmd(args: &InteractionsArgs) -> Result<()> {
     let seconds = start.elapsed().as_secs_f64();
     let top: Vec<_> = screening.interactions.iter().take(args.top).collect();
     if args.json {
-        println!(
+        outln!(
             "{}",
             json!({"interactions": top, "method": screening.method, "seconds": seconds})
         );
     } else {
-        println!(
+        outln!(
             "{}: {} rows, {} features, target '{target}', {} screening",
             ds.name,
             ds.n(),
@@ -174,9 +181,9 @@ pub(crate) fn interactions_cmd(args: &InteractionsArgs) -> Result<()> {
             screening.method
         );
         for (rank, i) in top.iter().enumerate() {
-            println!("  {:>2}. {:<30} {:.6}", rank + 1, i.name, i.strength);
+            outln!("  {:>2}. {:<30} {:.6}", rank + 1, i.name, i.strength);
         }
-        println!("  seconds = {seconds:.3}");
+        outln!("  seconds = {seconds:.3}");
     }
     Ok(())
 }

@@ -4,6 +4,7 @@ use super::args::{
     BenchSolversArgs, ExportModelArgs, FamilyArgs, HyperplaneArgs, ModelFormat, PairArgs,
 };
 use super::load::{load, Loaded};
+use super::output::outln;
 use super::progress::counter_bar;
 use anyhow::{bail, Context, Result};
 use polyclust::hyperplane::{
@@ -89,7 +90,7 @@ pub(crate) fn hyperplane_cmd(args: &HyperplaneArgs) -> Result<()> {
         .map(|(w, n)| (n.clone(), json!(w)))
         .collect();
     if args.json {
-        println!(
+        outln!(
             "{}",
             json!({
                 "instance": ds.name, "i": args.pair.i, "j": args.pair.j,
@@ -102,7 +103,7 @@ pub(crate) fn hyperplane_cmd(args: &HyperplaneArgs) -> Result<()> {
             })
         );
     } else {
-        println!(
+        outln!(
             "{}: clusters '{}' ({} rows) vs '{}' ({} rows), d = {}, M = {}, beta = {}, backend {}",
             ds.name,
             args.pair.i,
@@ -115,15 +116,15 @@ pub(crate) fn hyperplane_cmd(args: &HyperplaneArgs) -> Result<()> {
             outcome.backend
         );
         let terms: Vec<String> = w.iter().map(|(n, v)| format!("{v}·{n}'")).collect();
-        println!(
+        outln!(
             "  w·x + b = {} + {:.6}",
             terms.join(" + "),
             outcome.hyperplane.b
         );
-        println!("  objective = {:.6}", outcome.objective);
-        println!("  misclassified = {}", outcome.misclassified);
-        println!("  status = {}", outcome.status);
-        println!("  seconds = {:.4}", outcome.seconds);
+        outln!("  objective = {:.6}", outcome.objective);
+        outln!("  misclassified = {}", outcome.misclassified);
+        outln!("  status = {}", outcome.status);
+        outln!("  seconds = {:.4}", outcome.seconds);
     }
     Ok(())
 }
@@ -133,16 +134,15 @@ pub(crate) fn export_model(args: &ExportModelArgs) -> Result<()> {
     let ds = &loaded.dataset;
     let params = family_params(&args.pair.family, None, ds.d())?;
     let problem = HyperplaneProblem::new(ds.x.view(), &ci, &cj)?;
-    let file = std::fs::File::create(&args.out)
-        .with_context(|| format!("cannot write {}", args.out.display()))?;
-    let writer = std::io::BufWriter::new(file);
+    let mut model = Vec::new();
     match args.format {
-        ModelFormat::Lp => hyperplane::write_lp(&problem, &params, writer)?,
+        ModelFormat::Lp => hyperplane::write_lp(&problem, &params, &mut model)?,
         ModelFormat::Mps => {
-            hyperplane::write_mps(&problem, &params, hyperplane::MpsFormat::Free, writer)?
+            hyperplane::write_mps(&problem, &params, hyperplane::MpsFormat::Free, &mut model)?
         }
     }
-    eprintln!(
+    super::output::write_file(&args.out, &model)?;
+    super::output::warn(&format!(
         "wrote the MILP (1)-(12) for '{}' vs '{}' of {} ({} + {} rows, d = {}) to {}",
         args.pair.i,
         args.pair.j,
@@ -151,7 +151,7 @@ pub(crate) fn export_model(args: &ExportModelArgs) -> Result<()> {
         cj.len(),
         ds.d(),
         args.out.display()
-    );
+    ));
     Ok(())
 }
 
@@ -214,7 +214,7 @@ pub(crate) fn bench_solvers(args: &BenchSolversArgs) -> Result<()> {
                 json!(median(&rows_of(&rows, backend))),
             );
         }
-        println!(
+        outln!(
             "{}",
             json!({
                 "instance": ds.name, "n": ds.n(), "d": ds.d(), "m": params.m(), "beta": params.beta(),
@@ -223,7 +223,7 @@ pub(crate) fn bench_solvers(args: &BenchSolversArgs) -> Result<()> {
             })
         );
     } else {
-        println!(
+        outln!(
             "{}: {} clusters, n = {}, d = {}, M = {}, beta = {}",
             ds.name,
             names.len(),
@@ -232,12 +232,16 @@ pub(crate) fn bench_solvers(args: &BenchSolversArgs) -> Result<()> {
             params.m(),
             params.beta()
         );
-        println!(
+        outln!(
             "{:<12} {:<10} {:>16} {:<24} {:>10}",
-            "pair", "backend", "objective", "status", "seconds"
+            "pair",
+            "backend",
+            "objective",
+            "status",
+            "seconds"
         );
         for (pair, o) in &rows {
-            println!(
+            outln!(
                 "{:<12} {:<10} {:>16.8} {:<24} {:>10.4}",
                 pair,
                 o.backend.name(),
@@ -252,9 +256,9 @@ pub(crate) fn bench_solvers(args: &BenchSolversArgs) -> Result<()> {
                 .filter(|(_, o)| o.backend == backend)
                 .map(|(_, o)| o.seconds)
                 .collect::<Vec<_>>();
-            println!("median seconds per pair, {backend}: {:.4}", median(&times));
+            outln!("median seconds per pair, {backend}: {:.4}", median(&times));
         }
-        println!(
+        outln!(
             "all backends agree on every proven optimum: {}{}",
             if all_agree { "yes" } else { "NO" },
             if unproven > 0 {
@@ -338,11 +342,11 @@ fn bench_solvers_mpc(args: &BenchSolversArgs) -> Result<()> {
                     "solves": f.solves.solved, "solves_optimal": f.solves.optimal,
                     "optimal_share": r.optimal_share(), "solver_seconds": f.solves.seconds,
                     "seconds": f.seconds,
-                    "status": f.search_status.unwrap_or(f.init_status).name(),
+                    "status": f.status().name(),
                 })
             })
             .collect();
-        println!(
+        outln!(
             "{}",
             json!({
                 "instance": ds.name, "n": ds.n(), "d": ds.d(), "k": k, "m": m, "beta": beta,
@@ -351,14 +355,14 @@ fn bench_solvers_mpc(args: &BenchSolversArgs) -> Result<()> {
             })
         );
     } else {
-        println!(
+        outln!(
             "{}: MPC with k = {k}, n = {}, d = {}, M = {m}, beta = {beta}, seed {}",
             ds.name,
             ds.n(),
             ds.d(),
             args.seed
         );
-        println!(
+        outln!(
             "{:<10} {:>10} {:>8} {:>11} {:>8} {:>22} {:>13} {:>9}",
             "backend",
             "silhouette",
@@ -371,7 +375,7 @@ fn bench_solvers_mpc(args: &BenchSolversArgs) -> Result<()> {
         );
         for r in &runs {
             let f = &r.fit;
-            println!(
+            outln!(
                 "{:<10} {:>10} {:>8} {:>11} {:>8.4} {:>22} {:>13.3} {:>9.3}",
                 r.backend.name(),
                 f.silhouette
@@ -389,7 +393,7 @@ fn bench_solvers_mpc(args: &BenchSolversArgs) -> Result<()> {
                 f.seconds
             );
         }
-        println!(
+        outln!(
             "all backends reach the same silhouette: {}",
             if same_silhouette { "yes" } else { "no" }
         );

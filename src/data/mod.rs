@@ -18,7 +18,7 @@ pub use synthetic::{gaussian_blobs, quadrants, SyntheticInstance};
 
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use thiserror::Error;
 
@@ -95,6 +95,44 @@ pub enum DataError {
     NoFeatures {
         /// File path.
         path: PathBuf,
+    },
+    /// A header cell is empty.
+    #[error("data file {path}: column {position} of the header has no name")]
+    EmptyColumnName {
+        /// File path.
+        path: PathBuf,
+        /// 1-based position of the column.
+        position: usize,
+    },
+    /// A column of numbers holds a cell that is not one.
+    #[error("data file {path}, row {row} (line {line}), column '{column}': value '{value}' is not a number, while {numbers} of the column's {cells} cells are; fix the cell, leave it empty to mark it missing, or declare the column categorical (--categorical {column})")]
+    MixedColumn {
+        /// File path.
+        path: PathBuf,
+        /// 1-based data row.
+        row: usize,
+        /// 1-based line in the file.
+        line: usize,
+        /// Column name.
+        column: String,
+        /// The offending text (cut to a few dozen characters).
+        value: String,
+        /// Cells of the column that are numbers.
+        numbers: usize,
+        /// Cells of the column (rows kept).
+        cells: usize,
+    },
+    /// A numeric column spans more than a double can hold.
+    #[error("data file {path}, column '{column}': its values span {min:e} to {max:e}, a range too wide to scale to [0, 1] in double precision; rescale the column")]
+    Range {
+        /// File path.
+        path: PathBuf,
+        /// Column name.
+        column: String,
+        /// Smallest value.
+        min: f64,
+        /// Largest value.
+        max: f64,
     },
     /// The header repeats a column name.
     #[error("data file {path}: column '{column}' appears twice in the header")]
@@ -224,18 +262,19 @@ impl FeatureMap {
 
     /// Input column names the map reads (each once, in order).
     pub fn sources(&self) -> Vec<String> {
-        let mut seen = Vec::<String>::new();
+        let mut seen = HashSet::new();
+        let mut sources = Vec::new();
         for c in &self.columns {
             let s = match c {
                 FeatureColumn::Numeric { source, .. } | FeatureColumn::OneHot { source, .. } => {
                     source
                 }
             };
-            if !seen.contains(s) {
-                seen.push(s.clone());
+            if seen.insert(s.as_str()) {
+                sources.push(s.clone());
             }
         }
-        seen
+        sources
     }
 }
 
@@ -295,6 +334,28 @@ pub fn encode_labels(labels: &[String]) -> (Vec<usize>, Vec<String>) {
     (ids, names)
 }
 
+/// A cell as quoted in a message: at most 40 characters, then `…` and the
+/// length (a five-megabyte cell is not echoed whole).
+pub fn excerpt(cell: &str) -> String {
+    const KEEP: usize = 40;
+    let t = cell.trim();
+    match t.char_indices().nth(KEEP) {
+        None => t.to_string(),
+        Some((cut, _)) => format!("{}… ({} characters)", &t[..cut], t.chars().count()),
+    }
+}
+
+/// Names as listed in a message: the first 20, then how many more.
+pub fn name_list(names: &[String]) -> String {
+    const KEEP: usize = 20;
+    let shown: Vec<String> = names.iter().take(KEEP).map(|n| excerpt(n)).collect();
+    if names.len() > KEEP {
+        format!("{}, … ({} more)", shown.join(", "), names.len() - KEEP)
+    } else {
+        shown.join(", ")
+    }
+}
+
 /// True when a cell counts as missing: empty, `NA` or `?` (after trimming).
 pub fn is_missing(cell: &str) -> bool {
     matches!(cell.trim(), "" | "NA" | "?")
@@ -330,6 +391,8 @@ pub struct RawTable {
     pub header: Vec<String>,
     /// Rows of cells.
     pub rows: Vec<Vec<String>>,
+    /// Column name → position, built once (wide files have 10⁵+ columns).
+    index: HashMap<String, usize>,
 }
 
 impl RawTable {
@@ -361,11 +424,18 @@ impl RawTable {
                 path: path.to_path_buf(),
             });
         }
+        let mut index = HashMap::with_capacity(header.len());
         for (i, h) in header.iter().enumerate() {
-            if header[..i].contains(h) {
+            if h.is_empty() {
+                return Err(DataError::EmptyColumnName {
+                    path: path.to_path_buf(),
+                    position: i + 1,
+                });
+            }
+            if index.insert(h.clone(), i).is_some() {
                 return Err(DataError::DuplicateColumn {
                     path: path.to_path_buf(),
-                    column: h.clone(),
+                    column: excerpt(h),
                 });
             }
         }
@@ -395,17 +465,19 @@ impl RawTable {
             path: path.to_path_buf(),
             header,
             rows,
+            index,
         })
     }
 
-    fn column_index(&self, name: &str) -> Result<usize, DataError> {
-        self.header
-            .iter()
-            .position(|h| h == name)
+    /// Position of a column, or an error naming the file and the columns it has.
+    pub fn column_index(&self, name: &str) -> Result<usize, DataError> {
+        self.index
+            .get(name)
+            .copied()
             .ok_or_else(|| DataError::MissingColumn {
                 path: self.path.clone(),
-                column: name.to_string(),
-                available: self.header.join(", "),
+                column: excerpt(name),
+                available: name_list(&self.header),
             })
     }
 }
@@ -436,7 +508,7 @@ pub fn prepare(
     let label_idx = match &options.label_column {
         Some(l) if map.is_none() => Some(table.column_index(l)?),
         // For prediction, a label column is used only when present.
-        Some(l) => table.header.iter().position(|h| h == l),
+        Some(l) => table.index.get(l).copied(),
         None => None,
     };
     let mut skip = vec![false; table.header.len()];
@@ -480,7 +552,11 @@ pub fn prepare(
         });
     }
 
-    // Column types: numeric unless a kept value is not a number.
+    // Column types: numeric when every kept cell is a number. A column whose
+    // cells are mostly numbers but some not is refused, naming the first
+    // such cell (a stray text cell would otherwise turn it into dozens of
+    // one-hot columns); a column with at least as many text cells as
+    // numbers is categorical. A declared categorical column is never parsed.
     let forced_categorical = |name: &str| options.categorical.iter().any(|c| c == name);
     let mut parsed: Vec<Option<Vec<f64>>> = Vec::with_capacity(feature_cols.len());
     for &c in &feature_cols {
@@ -491,13 +567,12 @@ pub fn prepare(
             continue;
         }
         let mut values = Vec::with_capacity(kept.len());
-        let mut numeric = true;
+        let mut first_text = None;
         for &r in &kept {
             match parse_number(&table.rows[r][c]) {
                 Ok(Some(v)) => values.push(v),
                 Ok(None) => {
-                    numeric = false;
-                    break;
+                    first_text.get_or_insert(r);
                 }
                 Err(()) => {
                     return Err(DataError::NotFinite {
@@ -505,29 +580,53 @@ pub fn prepare(
                         row: r + 1,
                         line: r + 2,
                         column: name.clone(),
-                        value: table.rows[r][c].trim().to_string(),
+                        value: excerpt(&table.rows[r][c]),
                     })
                 }
             }
         }
-        if !numeric && map.is_some() {
-            // The model saw this column as numeric: name the first bad cell.
-            let r = kept
+        let Some(r) = first_text else {
+            let (min, max) = values
                 .iter()
-                .copied()
-                .find(|&r| matches!(parse_number(&table.rows[r][c]), Ok(None)))
-                .unwrap_or(kept[0]);
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
+                    (a.min(v), b.max(v))
+                });
+            if map.is_none() && !(max - min).is_finite() {
+                return Err(DataError::Range {
+                    path: path.clone(),
+                    column: name.clone(),
+                    min,
+                    max,
+                });
+            }
+            parsed.push(Some(values));
+            continue;
+        };
+        if map.is_some() {
+            // The model saw this column as numeric: name the first bad cell.
             return Err(DataError::Encode {
                 path: path.clone(),
                 row: r + 1,
                 column: name.clone(),
                 reason: format!(
                     "value '{}' is not a number but the model reads this column as numeric",
-                    table.rows[r][c].trim()
+                    excerpt(&table.rows[r][c])
                 ),
             });
         }
-        parsed.push(if numeric { Some(values) } else { None });
+        let numbers = values.len();
+        if numbers > kept.len() - numbers {
+            return Err(DataError::MixedColumn {
+                path: path.clone(),
+                row: r + 1,
+                line: r + 2,
+                column: name.clone(),
+                value: excerpt(&table.rows[r][c]),
+                numbers,
+                cells: kept.len(),
+            });
+        }
+        parsed.push(None);
     }
 
     let fitted_map = match map {
@@ -577,12 +676,12 @@ pub fn prepare(
     // Encode.
     let d = fitted_map.columns.len();
     let mut x = Array2::<f64>::zeros((kept.len(), d));
-    let source_slot = |source: &str| {
-        feature_cols
-            .iter()
-            .position(|&c| table.header[c] == source)
-            .expect("feature map sources are looked up above")
-    };
+    let slot_of: HashMap<&str, usize> = feature_cols
+        .iter()
+        .enumerate()
+        .map(|(slot, &c)| (table.header[c].as_str(), slot))
+        .collect();
+    let source_slot = |source: &str| slot_of[source];
     for (j, col) in fitted_map.columns.iter().enumerate() {
         match col {
             FeatureColumn::Numeric { source, .. } => {
@@ -602,19 +701,27 @@ pub fn prepare(
     }
     if let Some(m) = map {
         // Unknown categories cannot be encoded faithfully.
+        let known: HashSet<(&str, &str)> = m
+            .columns
+            .iter()
+            .filter_map(|col| match col {
+                FeatureColumn::OneHot { source, value } => Some((source.as_str(), value.as_str())),
+                FeatureColumn::Numeric { .. } => None,
+            })
+            .collect();
         for source in &m.categorical_sources {
             let c = table.column_index(source)?;
             for &r in &kept {
                 let v = table.rows[r][c].trim();
-                let known = m.columns.iter().any(|col| {
-                    matches!(col, FeatureColumn::OneHot { source: s, value } if s == source && value == v)
-                });
-                if !known {
+                if !known.contains(&(source.as_str(), v)) {
                     return Err(DataError::Encode {
                         path: path.clone(),
                         row: r + 1,
                         column: source.clone(),
-                        reason: format!("category '{v}' was not seen when the model was fitted"),
+                        reason: format!(
+                            "category '{}' was not seen when the model was fitted",
+                            excerpt(v)
+                        ),
                     });
                 }
             }

@@ -88,6 +88,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 pub use directions::{direction_count, search_candidate_bytes, MAX_CANDIDATE_BYTES};
+pub(crate) use enumerate::{enumeration_bytes, MAX_ENUMERATION_BYTES};
 pub use export::{write_lp, write_mps, ExportError, MpsFormat};
 pub use milp::with_highs_lock;
 pub use params::{
@@ -516,6 +517,11 @@ pub fn solve(
 ) -> Result<SolveOutcome, SolveError> {
     problem.validate()?;
     params.params().check_for(problem.dim())?;
+    if let Some(t) = options.time_limit {
+        if !(t.is_finite() && t >= 0.0) {
+            return Err(HyperplaneError::TimeLimit(t).into());
+        }
+    }
     let start = Instant::now();
     let mut enumerated = None;
     let (w, status) = match options.backend {

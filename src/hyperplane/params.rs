@@ -150,13 +150,13 @@ impl ValidHyperplaneParams {
 #[derive(Debug, Clone, PartialEq, Error)]
 pub enum HyperplaneError {
     /// `M` must be at least 1.
-    #[error("coefficient bound M must be at least 1, got {0}")]
+    #[error("M = {0}; the coefficient bound must be at least 1")]
     M(u32),
     /// `β` must be at least 1.
-    #[error("sparsity bound beta must be at least 1, got {0}")]
+    #[error("beta = {0}; at least one non-zero coefficient is needed")]
     Beta(usize),
     /// `β` cannot exceed the number of features.
-    #[error("sparsity bound beta = {beta} exceeds the number of features d = {d}")]
+    #[error("beta = {beta} exceeds the number of features d = {d}")]
     BetaExceedsDimension {
         /// The requested `β`.
         beta: usize,
@@ -164,8 +164,11 @@ pub enum HyperplaneError {
         d: usize,
     },
     /// `ε` must be finite and positive.
-    #[error("margin epsilon must be finite and positive, got {0}")]
+    #[error("epsilon = {0}; the margin must be a finite number above 0")]
     Epsilon(f64),
+    /// A time limit must be a finite number of seconds, at least 0.
+    #[error("time limit {0} is not a finite number of seconds ≥ 0")]
+    TimeLimit(f64),
     /// `Ci` is empty.
     #[error("cluster Ci is empty")]
     EmptyCi,

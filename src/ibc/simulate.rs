@@ -13,7 +13,6 @@ use ndarray::{Array1, Array2};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
-use std::io::Write;
 use std::path::Path;
 
 /// A simulated regression data set.
@@ -30,13 +29,17 @@ pub struct Simulated {
 impl Simulated {
     /// Writes `names…,Y` as CSV with full-precision values.
     pub fn write_csv(&self, path: &Path) -> std::io::Result<()> {
-        let mut w = std::io::BufWriter::new(std::fs::File::create(path)?);
-        writeln!(w, "{},Y", self.names.join(","))?;
+        std::fs::write(path, self.to_csv())
+    }
+
+    /// The CSV text: a header `names…,Y` and one line per row.
+    pub fn to_csv(&self) -> String {
+        let mut out = format!("{},Y\n", self.names.join(","));
         for (row, y) in self.x.rows().into_iter().zip(&self.y) {
             let cells: Vec<String> = row.iter().map(|v| format!("{v}")).collect();
-            writeln!(w, "{},{y}", cells.join(","))?;
+            out.push_str(&format!("{},{y}\n", cells.join(",")));
         }
-        w.flush()
+        out
     }
 }
 

@@ -20,6 +20,17 @@ impl Deadline {
         }
     }
 
+    /// A budget of `limit` seconds from now that also ends with `outer` (a
+    /// run inside a protocol with an overall budget).
+    pub fn within(outer: Option<&Deadline>, limit: Option<f64>) -> Self {
+        let outer = outer.and_then(Deadline::remaining);
+        let limit = match (limit, outer) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        Self::after(limit)
+    }
+
     /// Seconds since the start.
     pub fn elapsed(&self) -> f64 {
         self.start.elapsed().as_secs_f64()

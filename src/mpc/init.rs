@@ -263,7 +263,9 @@ pub fn initialize(
             let changed = next != labels;
             labels = next;
             centroids = centres(x, &labels, &centroids);
-            if !changed {
+            // Past the deadline, the current assignment still gets its
+            // hyperplanes below: a run always ends with a model.
+            if !changed || deadline.expired() {
                 break;
             }
         }

@@ -15,9 +15,9 @@ pub mod space;
 pub use build::finalize;
 pub use deadline::Deadline;
 pub use init::{PairHyperplane, SolveStats};
-pub use model::{HalfSpace, ModelSettings, Polytope, PolytopeModel, SCHEMA_VERSION};
+pub use model::{HalfSpace, ModelError, ModelSettings, Polytope, PolytopeModel, SCHEMA_VERSION};
 pub use params::{CoarseStart, MpcParams, Preset, ValidMpcParams};
-pub use protocol::{protocol, ProtocolResult, ProtocolRun};
+pub use protocol::{protocol, ProtocolPlan, ProtocolResult, ProtocolRun};
 pub use space::{screen_for_explanation, ExplanationFeature, ExplanationSpace, ScreeningTarget};
 
 use crate::assign::AssignError;
@@ -125,6 +125,14 @@ pub struct MpcFit {
     pub seconds: f64,
 }
 
+impl MpcFit {
+    /// How the run ended: Algorithm 2's status, or Algorithm 1's when the
+    /// search did not run.
+    pub fn status(&self) -> RunStatus {
+        self.search_status.unwrap_or(self.init_status)
+    }
+}
+
 /// Fit MPC on the scaled clustering matrix `x` with explanation space `space`.
 pub fn fit(
     x: ArrayView2<f64>,
@@ -133,11 +141,12 @@ pub fn fit(
     params: &ValidMpcParams,
     observer: &dyn Observer,
 ) -> Result<MpcFit, MpcError> {
-    fit_with(x, map, space, params, observer, None)
+    fit_with(x, map, space, params, observer, None, None)
 }
 
 /// As [`fit`], reusing a distance matrix of the rows of `x` (the protocol
-/// computes it once for all its runs).
+/// computes it once for all its runs), and ending no later than `budget`
+/// (the protocol's overall budget) as well as the run's own time limit.
 pub fn fit_with(
     x: ArrayView2<f64>,
     map: &FeatureMap,
@@ -145,8 +154,9 @@ pub fn fit_with(
     params: &ValidMpcParams,
     observer: &dyn Observer,
     distances: Option<&crate::metrics::Distances>,
+    budget: Option<&Deadline>,
 ) -> Result<MpcFit, MpcError> {
-    let deadline = Deadline::after(params.time_limit);
+    let deadline = Deadline::within(budget, params.time_limit);
     let x = x.as_standard_layout().to_owned();
     let z = space.transform(x.view());
     let owned;
@@ -256,6 +266,14 @@ fn fit_from<'a>(
             search_history.extend(found.history.into_iter().skip(skip));
         }
     }
+    // A run the deadline cut short says so, whichever loop it was in.
+    let mut init_status = init.status;
+    if deadline.expired() {
+        match search_status.as_mut() {
+            Some(status) => *status = RunStatus::TimeLimit,
+            None => init_status = RunStatus::TimeLimit,
+        }
+    }
     let model = finalize(x, z, map, space.clone(), hyperplanes, &centroids, params);
     let (labels, inside) = model.assign_with(x, z);
     let uncovered = inside.iter().filter(|i| !**i).count();
@@ -269,7 +287,7 @@ fn fit_from<'a>(
         uncovered,
         fidelity,
         silhouette,
-        init_status: init.status,
+        init_status,
         init_history: init.history,
         search_status,
         search_history,

@@ -9,7 +9,7 @@
 //! the pairwise tournament), so the order matters only outside it.
 
 use super::init::PairHyperplane;
-use super::space::ExplanationSpace;
+use super::space::{ExplanationFeature, ExplanationSpace};
 use crate::data::FeatureMap;
 use crate::hyperplane::{Coefficients, Side};
 use ndarray::{ArrayView1, ArrayView2};
@@ -17,6 +17,25 @@ use serde::{Deserialize, Serialize};
 
 /// Version of the model JSON layout; bumped on incompatible changes.
 pub const SCHEMA_VERSION: u32 = 1;
+
+/// A model file that cannot be used.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ModelError {
+    /// Not JSON, or not the model layout.
+    #[error("not a model: {0}")]
+    Json(String),
+    /// Another layout version.
+    #[error("model schema version {0} is not supported (expected {SCHEMA_VERSION})")]
+    Version(String),
+    /// A field that does not fit the rest of the model.
+    #[error("field {field} {reason}")]
+    Field {
+        /// Path of the field, e.g. `polytopes[0].halfspaces[1]`.
+        field: String,
+        /// What is wrong.
+        reason: String,
+    },
+}
 
 /// One side of one hyperplane: `w·z + b ≥ 0` (side I) or `w·z + b < 0` (side J).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -193,17 +212,183 @@ impl PolytopeModel {
         serde_json::to_string_pretty(self).expect("a model serializes")
     }
 
-    /// Read a model from JSON, checking the schema version.
-    pub fn from_json(text: &str) -> Result<Self, String> {
+    /// Read a model from JSON, checking the schema version, then
+    /// [`PolytopeModel::validate`]: a model file edited by hand or cut short
+    /// is refused with the field that is wrong, before anything uses it.
+    pub fn from_json(text: &str) -> Result<Self, ModelError> {
         let value: serde_json::Value =
-            serde_json::from_str(text).map_err(|e| format!("not a JSON model: {e}"))?;
+            serde_json::from_str(text).map_err(|e| ModelError::Json(e.to_string()))?;
         let version = value.get("schema_version").and_then(|v| v.as_u64());
         if version != Some(u64::from(SCHEMA_VERSION)) {
-            return Err(format!(
-                "model schema version {} is not supported (expected {SCHEMA_VERSION})",
-                version.map_or("missing".to_string(), |v| v.to_string())
+            return Err(ModelError::Version(
+                version.map_or("missing".to_string(), |v| v.to_string()),
             ));
         }
-        serde_json::from_value(value).map_err(|e| format!("malformed model: {e}"))
+        let model: Self =
+            serde_json::from_value(value).map_err(|e| ModelError::Json(e.to_string()))?;
+        model.validate()?;
+        Ok(model)
+    }
+
+    /// Check that every part of the model fits the others: feature columns,
+    /// explanation features that read existing columns, one finite centre of
+    /// the right length per cluster, hyperplanes between existing clusters
+    /// with one finite weight per explanation feature, polytopes in id order
+    /// whose half-spaces are sides of their own cluster's hyperplanes, and
+    /// settings in their valid ranges.
+    pub fn validate(&self) -> Result<(), ModelError> {
+        let bad = |field: String, reason: String| Err(ModelError::Field { field, reason });
+        let d = self.map.columns.len();
+        if d == 0 {
+            return bad(
+                "map.columns".into(),
+                "the model has no feature columns".into(),
+            );
+        }
+        for (c, col) in self.map.columns.iter().enumerate() {
+            if let crate::data::FeatureColumn::Numeric { min, max, .. } = col {
+                if !(min.is_finite() && max.is_finite() && min <= max) {
+                    return bad(
+                        format!("map.columns[{c}]"),
+                        format!("min {min} and max {max} are not a finite range"),
+                    );
+                }
+            }
+        }
+        let dz = self.space.features.len();
+        if dz == 0 {
+            return bad(
+                "space.features".into(),
+                "the explanation space is empty".into(),
+            );
+        }
+        for (j, f) in self.space.features.iter().enumerate() {
+            let field = format!("space.features[{j}]");
+            let column = |index: usize| {
+                if index < d {
+                    Ok(())
+                } else {
+                    bad(
+                        field.clone(),
+                        format!("reads feature {index}, but the model has {d} features"),
+                    )
+                }
+            };
+            match f {
+                ExplanationFeature::Base { index } => column(*index)?,
+                ExplanationFeature::Threshold { index, threshold } => {
+                    column(*index)?;
+                    if !threshold.is_finite() {
+                        return bad(field, format!("threshold {threshold} is not finite"));
+                    }
+                }
+                ExplanationFeature::Product {
+                    indices,
+                    centers,
+                    scale,
+                } => {
+                    for &index in indices {
+                        column(index)?;
+                    }
+                    if indices.len() < 2 || centers.len() != indices.len() {
+                        return bad(
+                            field,
+                            format!(
+                                "a product of {} features with {} centres",
+                                indices.len(),
+                                centers.len()
+                            ),
+                        );
+                    }
+                    if !(scale.is_finite() && *scale > 0.0)
+                        || centers.iter().any(|c| !c.is_finite())
+                    {
+                        return bad(
+                            field,
+                            "its centres and scale must be finite, the scale positive".into(),
+                        );
+                    }
+                }
+            }
+        }
+        let k = self.polytopes.len();
+        if k == 0 {
+            return bad("polytopes".into(), "the model has no clusters".into());
+        }
+        if self.centroids.len() != k {
+            return bad(
+                "centroids".into(),
+                format!("{} centres for {k} clusters", self.centroids.len()),
+            );
+        }
+        for (c, centre) in self.centroids.iter().enumerate() {
+            if centre.len() != d || centre.iter().any(|v| !v.is_finite()) {
+                return bad(
+                    format!("centroids[{c}]"),
+                    format!("needs {d} finite coordinates, has {}", centre.len()),
+                );
+            }
+        }
+        for (h, pair) in self.hyperplanes.iter().enumerate() {
+            let field = format!("hyperplanes[{h}]");
+            if !(pair.i < pair.j && pair.j < k) {
+                return bad(
+                    field,
+                    format!("separates clusters {} and {} of {k}", pair.i, pair.j),
+                );
+            }
+            let hp = &pair.hyperplane;
+            if hp.w.len() != dz || hp.w.iter().any(|w| !w.is_finite()) || !hp.b.is_finite() {
+                return bad(
+                    field,
+                    format!(
+                        "needs {dz} finite weights and a finite intercept, has {} weights",
+                        hp.w.len()
+                    ),
+                );
+            }
+        }
+        for (c, p) in self.polytopes.iter().enumerate() {
+            if p.cluster != c {
+                return bad(
+                    format!("polytopes[{c}].cluster"),
+                    format!("is {}, but polytopes are listed in id order", p.cluster),
+                );
+            }
+            for (e, half) in p.halfspaces.iter().enumerate() {
+                let field = format!("polytopes[{c}].halfspaces[{e}]");
+                let Some(pair) = self.hyperplanes.get(half.hyperplane) else {
+                    return bad(
+                        field,
+                        format!(
+                            "points at hyperplane {} of {}",
+                            half.hyperplane,
+                            self.hyperplanes.len()
+                        ),
+                    );
+                };
+                let own = match half.side {
+                    Side::I => pair.i,
+                    Side::J => pair.j,
+                };
+                if own != c {
+                    return bad(
+                        field,
+                        format!("is a side of cluster {own}'s hyperplane, not of cluster {c}'s"),
+                    );
+                }
+            }
+        }
+        let st = &self.settings;
+        if st.m < 1 || st.beta < 1 || !(st.epsilon.is_finite() && st.epsilon > 0.0) {
+            return bad(
+                "settings".into(),
+                format!(
+                    "M = {}, beta = {}, epsilon = {} are out of range",
+                    st.m, st.beta, st.epsilon
+                ),
+            );
+        }
+        Ok(())
     }
 }

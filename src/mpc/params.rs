@@ -3,9 +3,13 @@
 use super::Deadline;
 use crate::assign::CardinalityBounds;
 use crate::hyperplane::{
+    direction_count, enumeration_bytes, search_candidate_bytes, MAX_CANDIDATE_BYTES,
+    MAX_ENUMERATION_BYTES,
+};
+use crate::hyperplane::{
     Backend, Coefficients, HyperplaneParams, SolveOptions, ValidHyperplaneParams,
 };
-use crate::params::{check_k, ParamsError};
+use crate::params::{check_k, check_seconds, ParamsError};
 use ndarray::ArrayView2;
 
 /// The paper's two settings (§4.1).
@@ -278,6 +282,32 @@ impl MpcParams {
             ));
         }
         check_k(self.k, x)?;
+        check_seconds("time-limit", self.time_limit)?;
+        check_seconds("solver-time-limit", self.solver_time_limit)?;
+        if self.backend == Backend::Enumerate {
+            let bytes = enumeration_bytes(direction_count(d_z, self.m, self.beta));
+            if bytes > MAX_ENUMERATION_BYTES {
+                return Err(ParamsError::new(
+                    "m",
+                    format!(
+                        "M = {} with beta = {} on {d_z} features needs {bytes} bytes of integer directions for the enumeration (limit {MAX_ENUMERATION_BYTES}); use a smaller M or beta, or a MILP backend",
+                        self.m, self.beta
+                    ),
+                ));
+            }
+        }
+        if self.local_search {
+            let bytes = search_candidate_bytes(d_z, self.m, self.beta, self.beta.min(d_z));
+            if bytes > MAX_CANDIDATE_BYTES {
+                return Err(ParamsError::new(
+                    "m",
+                    format!(
+                        "M = {} with beta = {} on {d_z} features needs {bytes} bytes of candidate directions for the coordinate descent (limit {MAX_CANDIDATE_BYTES}); use a smaller M or beta",
+                        self.m, self.beta
+                    ),
+                ));
+            }
+        }
         if let Some(k_max) = self.k_max {
             if k_max < self.k {
                 return Err(ParamsError::new(
@@ -310,6 +340,12 @@ impl MpcParams {
             return Err(ParamsError::new(
                 "n-min",
                 format!("n-min = {n_min} exceeds n-max = {n_max}"),
+            ));
+        }
+        if self.max_moves == 0 && self.local_search {
+            return Err(ParamsError::new(
+                "max-moves",
+                "0; the coordinate descent needs room for at least one move (or skip it)",
             ));
         }
         if self.kmeans_restarts == 0 {

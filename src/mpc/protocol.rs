@@ -3,10 +3,13 @@
 //! row (fidelity 1) are preferred; ties keep the first run in (k, seed) order,
 //! so the result does not depend on thread count.
 
-use super::ValidMpcParams;
-use super::{better, fit_with, ExplanationSpace, MpcError, MpcFit, MpcParams, Observer};
+use super::{
+    better, fit_with, Deadline, ExplanationSpace, MpcError, MpcFit, MpcParams, Observer, RunStatus,
+    ValidMpcParams,
+};
 use crate::data::FeatureMap;
 use crate::metrics::{self, Distances};
+use crate::params::{check_k_range, check_seconds, ParamsError};
 use crate::protocol::{run_grid, ProtocolGrid};
 use ndarray::ArrayView2;
 use serde::Serialize;
@@ -29,6 +32,35 @@ pub struct ProtocolRun {
     pub seconds: f64,
 }
 
+/// Which runs the protocol makes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProtocolPlan {
+    /// Values of k (the paper: 2..=10).
+    pub ks: std::ops::RangeInclusive<usize>,
+    /// Seeds per k, from the base parameters' seed (the paper: 100).
+    pub restarts: usize,
+    /// Run side by side on the rayon pool, or one at a time (each still
+    /// parallel inside).
+    pub runs_in_parallel: bool,
+    /// Wall-clock budget of the whole protocol, seconds: runs not started
+    /// when it ends are skipped (and counted), runs under way stop at it.
+    /// Which runs finish then depends on the machine, so a budgeted result is
+    /// reproducible only when the budget was not reached.
+    pub budget: Option<f64>,
+}
+
+impl ProtocolPlan {
+    /// Every k of `ks`, `restarts` seeds each, runs side by side, no budget.
+    pub fn new(ks: std::ops::RangeInclusive<usize>, restarts: usize) -> Self {
+        Self {
+            ks,
+            restarts,
+            runs_in_parallel: true,
+            budget: None,
+        }
+    }
+}
+
 /// Result of the protocol.
 #[derive(Debug, Clone)]
 pub struct ProtocolResult {
@@ -40,6 +72,10 @@ pub struct ProtocolResult {
     pub best_seed: u64,
     /// Every run, in (k, seed) order.
     pub runs: Vec<ProtocolRun>,
+    /// Runs not started because the budget had ended.
+    pub skipped: usize,
+    /// Whether the budget ended the protocol early ([`RunStatus::TimeLimit`]).
+    pub status: RunStatus,
     /// Wall-clock seconds of the whole protocol.
     pub seconds: f64,
 }
@@ -52,36 +88,35 @@ impl ProtocolResult {
     }
 }
 
-/// Run MPC for every k in `ks` (values the data cannot support are skipped)
-/// and seeds `base.seed .. base.seed + restarts`; keep the best run (see
-/// [`crate::protocol::run_grid`]). With `runs_in_parallel` the runs execute
-/// side by side on the rayon pool, else one at a time (each still parallel
-/// inside). Unless `base.k_max` is set, Algorithm 2 may split up to the
-/// largest k of `ks`. `on_run` is called after every run, in completion
-/// order (progress bars).
-#[allow(clippy::too_many_arguments)]
+/// Run MPC for every k of `plan.ks` and seeds `base.seed ..
+/// base.seed + plan.restarts`; keep the best run (see
+/// [`crate::protocol::run_grid`]). The range is checked against the data up
+/// front. Unless `base.k_max` is set, Algorithm 2 may split up to the largest
+/// k of the range. `on_run` is called after every run, in completion order
+/// (progress bars).
 pub fn protocol(
     x: ArrayView2<f64>,
     map: &FeatureMap,
     space: &ExplanationSpace,
     base: &MpcParams,
-    ks: std::ops::RangeInclusive<usize>,
-    restarts: usize,
-    runs_in_parallel: bool,
+    plan: &ProtocolPlan,
     observer: &dyn Observer,
     on_run: &(dyn Fn(&ProtocolRun) + Sync),
 ) -> Result<ProtocolResult, MpcError> {
     let start = Instant::now();
+    check_k_range(*plan.ks.start(), *plan.ks.end(), x)?;
+    check_seconds("budget", plan.budget)?;
+    let budget = Deadline::after(plan.budget);
     let x = x.as_standard_layout().to_owned();
     let distances = Distances::new(x.view());
     // K_max (Algorithm 2): unless given, the largest k of the range, so a
     // run may split beyond its initial k but, as the paper's bound for a
     // fair comparison with fixed-k methods (§3.2), never ends with more
     // clusters than the range allows.
-    let k_max = base.k_max.unwrap_or(*ks.end());
+    let k_max = base.k_max.unwrap_or(*plan.ks.end());
     let grid = ProtocolGrid {
-        ks,
-        restarts,
+        ks: plan.ks.clone(),
+        restarts: plan.restarts,
         seed: base.seed,
     };
     let prepare = |k: usize, seed: u64| {
@@ -92,6 +127,9 @@ pub fn protocol(
             .check(x.view(), space.dim())
     };
     let one_run = |params: &ValidMpcParams| {
+        if budget.expired() {
+            return Ok(None);
+        }
         let fit = fit_with(
             x.view(),
             map,
@@ -99,6 +137,7 @@ pub fn protocol(
             params,
             observer,
             Some(&distances),
+            Some(&budget),
         )?;
         let run = ProtocolRun {
             k: params.k,
@@ -109,32 +148,48 @@ pub fn protocol(
             seconds: fit.seconds,
         };
         on_run(&run);
-        Ok::<_, MpcError>((fit, run))
+        Ok::<_, MpcError>(Some((fit, run)))
     };
     let outcome = run_grid(
         &grid,
         prepare,
         one_run,
-        |a, b| better(&a.0, &b.0),
-        runs_in_parallel,
+        |a, b| match (a, b) {
+            (Some(a), Some(b)) => better(&a.0, &b.0),
+            (a, b) => a.is_some() && b.is_none(),
+        },
+        plan.runs_in_parallel,
     )?;
-    let (best_k, best_seed) = (
-        outcome.runs[outcome.best].1.k,
-        outcome.runs[outcome.best].1.seed,
-    );
+    let skipped = outcome.runs.iter().filter(|r| r.is_none()).count();
     let mut best = None;
     let mut runs = Vec::with_capacity(outcome.runs.len());
-    for (index, (fit, run)) in outcome.runs.into_iter().enumerate() {
+    for (index, result) in outcome.runs.into_iter().enumerate() {
+        let Some((fit, run)) = result else { continue };
         if index == outcome.best {
-            best = Some(fit);
+            best = Some((fit, run.k, run.seed));
         }
         runs.push(run);
     }
+    let Some((best, best_k, best_seed)) = best else {
+        return Err(MpcError::Params(ParamsError::new(
+            "budget",
+            format!(
+                "{} s ended before the first run finished; give the protocol more time",
+                plan.budget.unwrap_or(0.0)
+            ),
+        )));
+    };
     Ok(ProtocolResult {
-        best: best.expect("the best run is one of the runs"),
+        best,
         best_k,
         best_seed,
         runs,
+        skipped,
+        status: if budget.expired() {
+            RunStatus::TimeLimit
+        } else {
+            RunStatus::Converged
+        },
         seconds: start.elapsed().as_secs_f64(),
     })
 }

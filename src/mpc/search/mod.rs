@@ -152,11 +152,8 @@ impl<'a> Driver<'a> {
     /// loss of the relabelled rows drops (the sweeps' prediction is checked)
     /// without increasing the violation of the bounds; otherwise roll back.
     /// Returns whether the move was accepted.
-    fn step(&mut self, mv: Move, deadline: &Deadline) -> Result<bool, MpcError> {
-        let Some(proposal) = self
-            .search
-            .propose(mv, self.loss, deadline, &mut self.stats)?
-        else {
+    fn step(&mut self, mv: Move) -> Result<bool, MpcError> {
+        let Some(proposal) = self.search.propose(mv, self.loss, &mut self.stats)? else {
             return Ok(false);
         };
         let s = &mut self.search;
@@ -276,6 +273,7 @@ pub fn search<'a>(
         covered: vec![true; n],
         n,
         sample: sample.as_ref(),
+        deadline: *deadline,
     };
     search.accept_labels();
     let loss = search.current_loss();
@@ -296,7 +294,7 @@ pub fn search<'a>(
         if deadline.expired() {
             break RunStatus::TimeLimit;
         }
-        if driver.step(mv, deadline)? {
+        if driver.step(mv)? {
             observer.progress(Progress {
                 stage: "coordinate descent",
                 iteration: driver.accepted(),

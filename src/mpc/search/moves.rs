@@ -10,7 +10,7 @@ use crate::hyperplane::directions::search_candidates;
 use crate::hyperplane::{self, Hyperplane, HyperplaneProblem};
 use crate::mpc::build::mean_of_rows;
 use crate::mpc::init::{PairHyperplane, SolveStats};
-use crate::mpc::{Deadline, MpcError};
+use crate::mpc::MpcError;
 
 /// One move of Algorithm 2, on cluster slots.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -78,12 +78,11 @@ pub(super) enum Proposal {
 impl Search<'_> {
     /// Propose `mv`: Some((predicted loss, proposal)) when it is predicted to
     /// lower `current` by more than [`MIN_GAIN`]. Hyperplane solves (merges,
-    /// covers) stay within `deadline` and are counted in `stats`.
+    /// covers) stay within the run's deadline and are counted in `stats`.
     pub(super) fn propose(
         &self,
         mv: Move,
         current: f64,
-        deadline: &Deadline,
         stats: &mut SolveStats,
     ) -> Result<Option<Proposal>, MpcError> {
         Ok(match mv {
@@ -102,14 +101,14 @@ impl Search<'_> {
                     hyperplane,
                 }),
             Move::Cover { cluster } => {
-                self.try_cover(cluster, current, deadline, stats)?
+                self.try_cover(cluster, current, stats)?
                     .map(|hyperplanes| Proposal::Replace {
                         hyperplanes,
                         inactive: None,
                     })
             }
             Move::Merge { a, b } => {
-                self.try_merge(a, b, current, deadline, stats)?
+                self.try_merge(a, b, current, stats)?
                     .map(|hyperplanes| Proposal::Replace {
                         hyperplanes,
                         inactive: Some(b),
@@ -261,16 +260,11 @@ impl Search<'_> {
         &self,
         ci: &[usize],
         cj: &[usize],
-        deadline: &Deadline,
         stats: &mut SolveStats,
     ) -> Result<Hyperplane, MpcError> {
         let problem =
             HyperplaneProblem::new(self.z.view(), ci, cj).map_err(|e| MpcError::Solve(e.into()))?;
-        let outcome = hyperplane::solve(
-            &problem,
-            &self.params.hyperplane,
-            &self.solve_options(deadline),
-        )?;
+        let outcome = hyperplane::solve(&problem, &self.params.hyperplane, &self.solve_options())?;
         stats.record(&outcome);
         Ok(outcome.hyperplane)
     }
@@ -286,7 +280,6 @@ impl Search<'_> {
         &self,
         c: usize,
         current: f64,
-        deadline: &Deadline,
         stats: &mut SolveStats,
     ) -> Result<Option<Vec<PairHyperplane>>, MpcError> {
         if (0..self.n).all(|t| self.covered[t] || self.state.labels()[t] != c) {
@@ -295,10 +288,14 @@ impl Search<'_> {
         let members = self.members();
         let mut hyperplanes = self.hyperplanes.clone();
         for h in hyperplanes.iter_mut().filter(|h| h.i == c || h.j == c) {
+            // A move half re-solved at the deadline is abandoned.
+            if self.deadline.expired() {
+                return Ok(None);
+            }
             if members[h.i].is_empty() || members[h.j].is_empty() {
                 continue;
             }
-            h.hyperplane = self.solve_pair(&members[h.i], &members[h.j], deadline, stats)?;
+            h.hyperplane = self.solve_pair(&members[h.i], &members[h.j], stats)?;
         }
         Ok(self
             .improves_with(&hyperplanes, None, current, MIN_GAIN)
@@ -312,7 +309,6 @@ impl Search<'_> {
         a: usize,
         b: usize,
         current: f64,
-        deadline: &Deadline,
         stats: &mut SolveStats,
     ) -> Result<Option<Vec<PairHyperplane>>, MpcError> {
         // Only adjacent clusters merge: some row of one could belong to the other.
@@ -360,6 +356,9 @@ impl Search<'_> {
             if identical {
                 continue;
             }
+            if self.deadline.expired() {
+                return Ok(None);
+            }
             let others: Vec<usize> = (0..self.n)
                 .filter(|&t| self.state.labels()[t] == other)
                 .collect();
@@ -371,7 +370,7 @@ impl Search<'_> {
             } else {
                 (&others, &merged_rows)
             };
-            h.hyperplane = self.solve_pair(ci, cj, deadline, stats)?;
+            h.hyperplane = self.solve_pair(ci, cj, stats)?;
         }
         Ok(self
             .improves_with(&hyperplanes, Some(b), current, MIN_GAIN)

@@ -31,6 +31,9 @@ pub(super) struct Search<'a> {
     pub(super) n: usize,
     /// Rows on which directions are ranked before exact sweeps (large n).
     pub(super) sample: Option<&'a Sample>,
+    /// The run's deadline: sweeps stop scoring directions once it passes,
+    /// and solves get at most the time that remains.
+    pub(super) deadline: Deadline,
 }
 
 impl<'a> Search<'a> {
@@ -130,6 +133,7 @@ impl<'a> Search<'a> {
             covered: self.covered.clone(),
             n: self.n,
             sample: None,
+            deadline: self.deadline,
         };
         if let Some(slot) = inactive {
             probe.active[slot] = false;
@@ -140,7 +144,7 @@ impl<'a> Search<'a> {
     }
 
     /// Solver options of a re-solve of (1)–(12) within the run's deadline.
-    pub(super) fn solve_options(&self, deadline: &Deadline) -> SolveOptions {
-        self.params.solve_options(deadline)
+    pub(super) fn solve_options(&self) -> SolveOptions {
+        self.params.solve_options(&self.deadline)
     }
 }

@@ -351,6 +351,7 @@ impl Search<'_> {
             let ranked: Vec<(usize, SweepBest)> = directions
                 .par_iter()
                 .enumerate()
+                .filter(|_| !self.deadline.expired())
                 .filter_map(|(idx, w)| {
                     let current_theta = current.filter(|(c, _)| *c == idx).map(|(_, t)| t);
                     let span = Span::Full {
@@ -400,6 +401,7 @@ impl Search<'_> {
         let ranked: Vec<(usize, SweepBest)> = directions
             .par_iter()
             .enumerate()
+            .filter(|_| !self.deadline.expired())
             .filter_map(|(idx, w)| {
                 let current_theta = current.filter(|(c, _)| *c == idx).map(|(_, t)| t);
                 let span = Span::Full {
