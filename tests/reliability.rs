@@ -121,7 +121,8 @@ fn a_closed_pipe_ends_the_program_quietly() {
 fn each_tampered_field_of_a_model_is_named() {
     let dir = tempfile::tempdir().unwrap();
     let (model, data) = fitted_model(dir.path());
-    let cases: Vec<(&str, Box<dyn Fn(&mut serde_json::Value)>)> = vec![
+    type Tamper = Box<dyn Fn(&mut serde_json::Value)>;
+    let cases: Vec<(&str, Tamper)> = vec![
         (
             "polytopes[0].halfspaces[0]",
             Box::new(|m| m["polytopes"][0]["halfspaces"][0]["hyperplane"] = 57.into()),
