@@ -9,7 +9,12 @@
 //!   constraint matrix is totally unimodular, so the LP relaxation solved by
 //!   HiGHS has an integral optimal vertex; the solution is checked for
 //!   integrality and the MILP with binary `z` is solved when the check fails.
-//!   Every cluster is used (`u_k = 1` in (15)).
+//!   Every cluster is used (`u_k = 1` in (15)). Large problems are solved
+//!   without an LP, by successive shortest paths ([`assign_transport`]).
+
+mod transport;
+
+pub use transport::assign_transport;
 
 use good_lp::{
     constraint, variable, Expression, ProblemVariables, Solution, SolverModel, Variable,
@@ -94,9 +99,31 @@ pub fn assign_unbounded(cost: &[f64], k: usize) -> Vec<usize> {
         .collect()
 }
 
-/// Optimal assignment under cardinality bounds (transportation LP on HiGHS,
-/// MILP fallback if the vertex is not integral).
+/// Above this many assignment variables (n·K), the bounded assignment is
+/// solved by successive shortest paths ([`assign_transport`]) instead of the
+/// HiGHS LP: both are exact (a differential test checks it), the LP's memory
+/// and time grow with n·K while the dedicated algorithm grows with the
+/// violation of the argmin. Below it the LP is kept, so the results of the
+/// paper's instances do not depend on how ties between equal optima break.
+pub const LP_VARIABLES_LIMIT: usize = 200_000;
+
+/// Optimal assignment under cardinality bounds: the argmin when it meets
+/// them, else the transportation problem ([`assign_bounded_lp`] up to
+/// [`LP_VARIABLES_LIMIT`] variables, [`assign_transport`] beyond).
 pub fn assign_bounded(
+    cost: &[f64],
+    k: usize,
+    bounds: CardinalityBounds,
+) -> Result<Vec<usize>, AssignError> {
+    if cost.len() > LP_VARIABLES_LIMIT {
+        return assign_transport(cost, k, bounds);
+    }
+    assign_bounded_lp(cost, k, bounds)
+}
+
+/// Optimal assignment under cardinality bounds by the transportation LP on
+/// HiGHS (MILP fallback if the vertex is not integral).
+pub fn assign_bounded_lp(
     cost: &[f64],
     k: usize,
     bounds: CardinalityBounds,

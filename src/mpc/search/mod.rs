@@ -36,9 +36,9 @@ use super::{Deadline, MpcError, Observer, Progress, RunStatus};
 use crate::metrics::{Distances, SilhouetteState};
 use moves::Move;
 use ndarray::{Array2, ArrayView2};
-use state::Search;
+use state::{Score, Search};
 use std::collections::HashMap;
-use sweep::{size_violation, Sample};
+use sweep::Sample;
 
 /// Weight μ of the share of uncovered rows in the loss.
 pub const UNCOVERED_WEIGHT: f64 = 1.0;
@@ -79,7 +79,7 @@ struct Driver<'a> {
     examined: HashMap<Move, (u64, u64)>,
     /// Where the next scan of the queue starts.
     cursor: usize,
-    loss: f64,
+    score: Score,
     history: Vec<f64>,
     stats: SolveStats,
 }
@@ -137,23 +137,13 @@ impl<'a> Driver<'a> {
         Some(mv)
     }
 
-    /// Sum of the violations of the cardinality bounds (15) over the clusters.
-    fn violation(&self, state: &SilhouetteState) -> usize {
-        self.search.params.bounds.map_or(0, |b| {
-            state
-                .sizes()
-                .iter()
-                .map(|&size| size_violation(&b, size))
-                .sum()
-        })
-    }
-
     /// Examine one move: propose it, apply it, and keep it only if the exact
-    /// loss of the relabelled rows drops (the sweeps' prediction is checked)
-    /// without increasing the violation of the bounds; otherwise roll back.
-    /// Returns whether the move was accepted.
+    /// score of the relabelled rows beats the current one (the sweeps'
+    /// prediction is checked: less violation of the bounds, or as much and a
+    /// lower loss); otherwise roll back. Returns whether the move was
+    /// accepted.
     fn step(&mut self, mv: Move) -> Result<bool, MpcError> {
-        let Some(proposal) = self.search.propose(mv, self.loss, &mut self.stats)? else {
+        let Some(proposal) = self.search.propose(mv, self.score, &mut self.stats)? else {
             return Ok(false);
         };
         let s = &mut self.search;
@@ -168,10 +158,8 @@ impl<'a> Driver<'a> {
         s.apply(proposal);
         // A split adds a slot.
         self.version.resize(self.search.k(), 0);
-        let new_loss = self.search.current_loss();
-        if new_loss >= self.loss - MIN_GAIN
-            || self.violation(&self.search.state) > self.violation(&snapshot.3)
-        {
+        let new = self.search.score();
+        if !new.beats(self.score) {
             let s = &mut self.search;
             (s.hyperplanes, s.active, s.centroids, s.state, s.covered) = snapshot;
             self.version.truncate(self.search.k());
@@ -187,8 +175,8 @@ impl<'a> Driver<'a> {
         let (a, b) = mv.clusters();
         self.version[a] += 1;
         self.version[b] += 1;
-        self.loss = new_loss;
-        self.history.push(new_loss);
+        self.score = new;
+        self.history.push(new.loss);
         Ok(true)
     }
 
@@ -276,15 +264,15 @@ pub fn search<'a>(
         deadline: *deadline,
     };
     search.accept_labels();
-    let loss = search.current_loss();
+    let score = search.score();
     let mut driver = Driver {
         search,
         k_max: params.k_max.unwrap_or(params.k).max(k),
         version: vec![0; k],
         examined: HashMap::new(),
         cursor: 0,
-        loss,
-        history: vec![loss],
+        score,
+        history: vec![score.loss],
         stats: SolveStats::default(),
     };
     let status = loop {
@@ -298,7 +286,7 @@ pub fn search<'a>(
             observer.progress(Progress {
                 stage: "coordinate descent",
                 iteration: driver.accepted(),
-                loss: driver.loss,
+                loss: driver.score.loss,
             });
             if driver.accepted() >= params.max_moves {
                 break RunStatus::IterationLimit;

@@ -3,9 +3,9 @@
 //! before it is applied; the driver ([`super::search`]) accepts a move only
 //! when the exact loss drops.
 
-use super::state::Search;
-use super::sweep::SweepRows;
-use super::{MIN_GAIN, UNCOVERED_WEIGHT};
+use super::state::{Score, Search};
+use super::sweep::{size_violation, Candidate, SweepRows};
+use super::UNCOVERED_WEIGHT;
 use crate::hyperplane::directions::search_candidates;
 use crate::hyperplane::{self, Hyperplane, HyperplaneProblem};
 use crate::mpc::build::mean_of_rows;
@@ -76,26 +76,38 @@ pub(super) enum Proposal {
 }
 
 impl Search<'_> {
-    /// Propose `mv`: Some((predicted loss, proposal)) when it is predicted to
-    /// lower `current` by more than [`MIN_GAIN`]. Hyperplane solves (merges,
-    /// covers) stay within the run's deadline and are counted in `stats`.
+    /// Propose `mv`: Some(proposal) when it is predicted to beat `current`
+    /// ([`Score::beats`]). Hyperplane solves (merges, covers) stay within the
+    /// run's deadline and are counted in `stats`.
     pub(super) fn propose(
         &self,
         mv: Move,
-        current: f64,
+        current: Score,
         stats: &mut SolveStats,
     ) -> Result<Option<Proposal>, MpcError> {
+        // A shift or split changes the sizes of two clusters only: it is
+        // judged by their part of the violation.
+        let local = |found: &Candidate, now: usize| {
+            Score {
+                violation: found.violation,
+                loss: found.loss,
+            }
+            .beats(Score {
+                violation: now,
+                loss: current.loss,
+            })
+        };
         Ok(match mv {
             Move::Shift { i, j } => match self.pair_index(i, j) {
                 Some(index) => self
                     .best_shift(index)?
-                    .filter(|(loss, _)| *loss < current - MIN_GAIN)
+                    .filter(|(found, _)| local(found, self.violation_of(&[i, j])))
                     .map(|(_, hyperplane)| Proposal::Shift { index, hyperplane }),
                 None => None,
             },
             Move::Split { cluster } => self
                 .best_split(cluster)?
-                .filter(|(loss, _)| *loss < current - MIN_GAIN)
+                .filter(|(found, _)| local(found, self.violation_of(&[cluster])))
                 .map(|(_, hyperplane)| Proposal::Split {
                     cluster,
                     hyperplane,
@@ -142,7 +154,7 @@ impl Search<'_> {
     }
 
     /// Best boundary shift of the hyperplane at index `h`: (loss, new hyperplane).
-    fn best_shift(&self, h: usize) -> Result<Option<(f64, Hyperplane)>, MpcError> {
+    fn best_shift(&self, h: usize) -> Result<Option<(Candidate, Hyperplane)>, MpcError> {
         let PairHyperplane {
             i,
             j,
@@ -172,7 +184,7 @@ impl Search<'_> {
     }
 
     /// Best split of cluster c: (loss, hyperplane with c on the ≥ side).
-    fn best_split(&self, c: usize) -> Result<Option<(f64, Hyperplane)>, MpcError> {
+    fn best_split(&self, c: usize) -> Result<Option<(Candidate, Hyperplane)>, MpcError> {
         let rows: Vec<(usize, bool, bool, usize)> = (0..self.n)
             .filter(|&t| self.covered[t] && self.state.labels()[t] == c)
             .map(|t| (t, true, true, c))
@@ -199,13 +211,13 @@ impl Search<'_> {
         rows: &SweepRows,
         directions: &[Vec<f64>],
         current: Option<(usize, f64)>,
-    ) -> Option<(f64, Hyperplane)> {
-        let (loss, idx, theta) = self.best_boundary(state, i, j, rows, directions, current)?;
+    ) -> Option<(Candidate, Hyperplane)> {
+        let found = self.best_boundary(state, i, j, rows, directions, current)?;
         Some((
-            loss,
+            found,
             Hyperplane {
-                w: directions[idx].clone(),
-                b: -theta,
+                w: directions[found.direction].clone(),
+                b: -found.theta,
             },
         ))
     }
@@ -279,7 +291,7 @@ impl Search<'_> {
     fn try_cover(
         &self,
         c: usize,
-        current: f64,
+        current: Score,
         stats: &mut SolveStats,
     ) -> Result<Option<Vec<PairHyperplane>>, MpcError> {
         if (0..self.n).all(|t| self.covered[t] || self.state.labels()[t] != c) {
@@ -298,7 +310,8 @@ impl Search<'_> {
             h.hyperplane = self.solve_pair(&members[h.i], &members[h.j], stats)?;
         }
         Ok(self
-            .improves_with(&hyperplanes, None, current, MIN_GAIN)
+            .score_with(&hyperplanes, None)
+            .filter(|probe| probe.beats(current))
             .map(|_| hyperplanes))
     }
 
@@ -308,7 +321,7 @@ impl Search<'_> {
         &self,
         a: usize,
         b: usize,
-        current: f64,
+        current: Score,
         stats: &mut SolveStats,
     ) -> Result<Option<Vec<PairHyperplane>>, MpcError> {
         // Only adjacent clusters merge: some row of one could belong to the other.
@@ -321,10 +334,19 @@ impl Search<'_> {
         if !adjacent {
             return Ok(None);
         }
-        // Cheap screen: the loss with b's rows relabelled a, in O(n·K).
-        let screened = -self.state.silhouette_merged(a, b)
-            + UNCOVERED_WEIGHT * self.uncovered() as f64 / self.n as f64;
-        if self.state.clusters() <= 2 || screened >= current - MIN_GAIN {
+        // Cheap screen: the loss with b's rows relabelled a, in O(n·K), and
+        // the violation of the bounds by the merged cluster.
+        let sizes = self.state.sizes();
+        let merged_violation = self
+            .params
+            .bounds
+            .map_or(0, |bounds| size_violation(&bounds, sizes[a] + sizes[b]));
+        let screened = Score {
+            violation: current.violation + merged_violation - self.violation_of(&[a, b]),
+            loss: -self.state.silhouette_merged(a, b)
+                + UNCOVERED_WEIGHT * self.uncovered() as f64 / self.n as f64,
+        };
+        if self.state.clusters() <= 2 || !screened.beats(current) {
             return Ok(None);
         }
         let merged_rows: Vec<usize> = (0..self.n)
@@ -373,7 +395,8 @@ impl Search<'_> {
             h.hyperplane = self.solve_pair(ci, cj, stats)?;
         }
         Ok(self
-            .improves_with(&hyperplanes, Some(b), current, MIN_GAIN)
+            .score_with(&hyperplanes, Some(b))
+            .filter(|probe| probe.beats(current))
             .map(|_| hyperplanes))
     }
 }

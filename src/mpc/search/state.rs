@@ -2,8 +2,8 @@
 //! clusters, the labels they induce (tournament winner, or the nearest centre
 //! for a row no cluster wins) and the incremental silhouette of those labels.
 
-use super::sweep::Sample;
-use super::UNCOVERED_WEIGHT;
+use super::sweep::{size_violation, Sample};
+use super::{MIN_GAIN, UNCOVERED_WEIGHT};
 use crate::hyperplane::SolveOptions;
 use crate::metrics::{Distances, SilhouetteState};
 use crate::mpc::init::PairHyperplane;
@@ -11,6 +11,25 @@ use crate::mpc::model::{nearest_active_centre, tournament_among};
 use crate::mpc::params::ValidMpcParams;
 use crate::mpc::Deadline;
 use ndarray::ArrayView2;
+
+/// What Algorithm 2 minimises, in order: the violation of the cardinality
+/// bounds (15) in rows (0 without bounds), then the loss
+/// `−silhouette + μ·uncovered/n`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct Score {
+    pub(super) violation: usize,
+    pub(super) loss: f64,
+}
+
+impl Score {
+    /// Whether this score is better than `other` by enough to take a move:
+    /// less violation, or the same and a loss lower by more than
+    /// [`MIN_GAIN`].
+    pub(super) fn beats(self, other: Score) -> bool {
+        self.violation < other.violation
+            || self.violation == other.violation && self.loss < other.loss - MIN_GAIN
+    }
+}
 
 /// The polytopes being searched and the labels they induce.
 pub(super) struct Search<'a> {
@@ -53,6 +72,24 @@ impl<'a> Search<'a> {
 
     pub(super) fn current_loss(&self) -> f64 {
         Self::loss(&self.state, self.uncovered(), self.n)
+    }
+
+    /// Rows by which `clusters` are outside the cardinality bounds.
+    pub(super) fn violation_of(&self, clusters: &[usize]) -> usize {
+        self.params.bounds.map_or(0, |b| {
+            clusters
+                .iter()
+                .map(|&c| size_violation(&b, self.state.sizes()[c]))
+                .sum()
+        })
+    }
+
+    /// The current [`Score`].
+    pub(super) fn score(&self) -> Score {
+        Score {
+            violation: self.violation_of(&(0..self.k()).collect::<Vec<_>>()),
+            loss: self.current_loss(),
+        }
     }
 
     /// Nearest active centre of row t.
@@ -111,16 +148,14 @@ impl<'a> Search<'a> {
         members
     }
 
-    /// The loss this state would have with `hyperplanes` (and `inactive`
-    /// slot dropped), when it improves on `current` by more than `min_gain`
-    /// and keeps two clusters: the probe that merges and covers are judged by.
-    pub(super) fn improves_with(
+    /// The score this state would have with `hyperplanes` (and the
+    /// `inactive` slot dropped), when it keeps two clusters: the probe that
+    /// merges and covers are judged by.
+    pub(super) fn score_with(
         &self,
         hyperplanes: &[PairHyperplane],
         inactive: Option<usize>,
-        current: f64,
-        min_gain: f64,
-    ) -> Option<f64> {
+    ) -> Option<Score> {
         let mut probe = Search {
             x: self.x,
             z: self.z,
@@ -139,8 +174,7 @@ impl<'a> Search<'a> {
             probe.active[slot] = false;
         }
         probe.accept_labels();
-        let loss = probe.current_loss();
-        (loss < current - min_gain && probe.state.clusters() >= 2).then_some(loss)
+        (probe.state.clusters() >= 2).then(|| probe.score())
     }
 
     /// Solver options of a re-solve of (1)–(12) within the run's deadline.

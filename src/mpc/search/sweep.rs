@@ -160,16 +160,18 @@ impl SweepSpace<'_> {
         }
         let cache = state.other_means_min(&affected);
         let step = ((last - first) / grid).max(1);
-        let mut best: Option<(f64, usize)> = None;
+        // Best position by (violation of the bounds by i and j, loss): with
+        // bounds, positions that repair a violation come first.
+        let mut best: Option<(usize, f64, usize)> = None;
         for pos in first..=last {
             let near_current =
                 local.is_some_and(|r| pos + LOCAL_POSITIONS >= r && pos <= r + LOCAL_POSITIONS);
             // Position `pos`: rows 0..pos on j's side; θ between neighbours.
             let separable = pos == 0 || pos == len || order[pos - 1].0 < order[pos].0;
-            let within = self.bounds.is_none_or(|(b, allowed)| {
+            let violation = self.bounds.map_or(0, |(b, _)| {
                 size_violation(&b, state.sizes()[i]) + size_violation(&b, state.sizes()[j])
-                    <= allowed
             });
+            let within = self.bounds.is_none_or(|(_, allowed)| violation <= allowed);
             if ((pos - first) % step == 0 || near_current || pos == last)
                 && separable
                 && within
@@ -177,8 +179,8 @@ impl SweepSpace<'_> {
             {
                 let loss = -state.silhouette_within(&affected, &cache)
                     + UNCOVERED_WEIGHT * uncovered as f64 / self.n as f64;
-                if best.is_none_or(|(b, _)| loss < b) {
-                    best = Some((loss, pos));
+                if best.is_none_or(|(bv, bl, _)| violation < bv || violation == bv && loss < bl) {
+                    best = Some((violation, loss, pos));
                 }
             }
             if pos < last {
@@ -191,7 +193,7 @@ impl SweepSpace<'_> {
                 }
             }
         }
-        let (loss, pos) = best?;
+        let (violation, loss, pos) = best?;
         let theta_at = |pos: usize| {
             if pos == 0 {
                 order[0].0 - 1.0
@@ -219,6 +221,7 @@ impl SweepSpace<'_> {
         };
         let current_window = local.map(window_around);
         Some(SweepBest {
+            violation,
             loss,
             theta: theta_at(pos),
             window: window_around(pos),
@@ -249,6 +252,8 @@ pub(super) enum Span<'s> {
 
 /// Best position of a sweep.
 pub(super) struct SweepBest {
+    /// How far i and j are outside the cardinality bounds there.
+    pub(super) violation: usize,
     pub(super) loss: f64,
     pub(super) theta: f64,
     /// The θ interval spanning [`WINDOW_RANKS`] rows on either side of the
@@ -304,8 +309,37 @@ impl Sample {
     }
 }
 
+/// The best boundary a sweep found: by the violation of the bounds by the
+/// two clusters, then the loss, then the direction's index (the candidates'
+/// order breaks ties).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Candidate {
+    pub(super) violation: usize,
+    pub(super) loss: f64,
+    pub(super) direction: usize,
+    pub(super) theta: f64,
+}
+
+impl Candidate {
+    fn from_sweep(direction: usize, b: &SweepBest) -> Self {
+        Self {
+            violation: b.violation,
+            loss: b.loss,
+            direction,
+            theta: b.theta,
+        }
+    }
+
+    fn order(a: &Self, b: &Self) -> std::cmp::Ordering {
+        a.violation
+            .cmp(&b.violation)
+            .then(a.loss.total_cmp(&b.loss))
+            .then(a.direction.cmp(&b.direction))
+    }
+}
+
 impl Search<'_> {
-    /// Best (loss, direction, θ) for the boundary between `i` and `j` over
+    /// Best candidate for the boundary between `i` and `j` over
     /// `directions`, from `state`. Small data: every direction is swept
     /// exactly. With a subsample, every direction is swept on it; the best few
     /// (and the current direction near its current θ) are then re-scored
@@ -319,7 +353,7 @@ impl Search<'_> {
         rows: &SweepRows,
         directions: &[Vec<f64>],
         current: Option<(usize, f64)>,
-    ) -> Option<(f64, usize, f64)> {
+    ) -> Option<Candidate> {
         let in_rows = {
             let mut v = vec![false; self.n];
             rows.iter().for_each(|r| v[r.0] = true);
@@ -341,8 +375,6 @@ impl Search<'_> {
                 )
             }),
         };
-        let pick =
-            |a: &(f64, usize, f64), b: &(f64, usize, f64)| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1));
         let Some(sample) = self.sample.as_ref() else {
             // Few rows: the ranking sweeps are exact already (on a coarse
             // grid); the best few directions are then refined on every
@@ -365,8 +397,8 @@ impl Search<'_> {
                 .collect();
             let coarse = ranked
                 .iter()
-                .map(|(idx, b)| (b.loss, *idx, b.theta))
-                .min_by(pick);
+                .map(|(idx, b)| Candidate::from_sweep(*idx, b))
+                .min_by(Candidate::order);
             let refined = self.refine(
                 state,
                 base_uncovered,
@@ -377,7 +409,10 @@ impl Search<'_> {
                 directions,
                 ranked,
             );
-            return [coarse, refined].into_iter().flatten().min_by(pick);
+            return [coarse, refined]
+                .into_iter()
+                .flatten()
+                .min_by(Candidate::order);
         };
         let labels: Vec<usize> = sample.rows.iter().map(|&t| state.labels()[t]).collect();
         let sub_state = SilhouetteState::new(&sample.dist, &labels, state.slots());
@@ -439,8 +474,13 @@ impl Search<'_> {
         rows: &SweepRows,
         directions: &[Vec<f64>],
         mut ranked: Vec<(usize, SweepBest)>,
-    ) -> Option<(f64, usize, f64)> {
-        ranked.sort_by(|a, b| a.1.loss.total_cmp(&b.1.loss).then(a.0.cmp(&b.0)));
+    ) -> Option<Candidate> {
+        ranked.sort_by(|a, b| {
+            Candidate::order(
+                &Candidate::from_sweep(a.0, &a.1),
+                &Candidate::from_sweep(b.0, &b.1),
+            )
+        });
         let mut windows: Vec<(usize, (f64, f64))> = ranked
             .iter()
             .take(EXACT_DIRECTIONS)
@@ -464,9 +504,9 @@ impl Search<'_> {
                 };
                 exact
                     .sweep(&span, &directions[idx], i, j, rows, WINDOW_POSITIONS)
-                    .map(|b| (b.loss, idx, b.theta))
+                    .map(|b| Candidate::from_sweep(idx, &b))
             })
-            .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
+            .min_by(Candidate::order)
     }
 }
 
