@@ -6,7 +6,7 @@ mod common;
 use common::{assert_clear_error, instances_dir, json_stdout, polyclust, polyclust_with_instances};
 use std::path::Path;
 
-const HEADER: &str = "instance,method,silhouette,k,fidelity,hyperplanes,median_run_seconds,paper_silhouette,paper_seconds";
+const HEADER: &str = "instance,method,silhouette,k,fidelity,hyperplanes,median_run_seconds,paper_silhouette,paper_seconds,smallest_cluster,min_cluster_size";
 const METHODS: [&str; 3] = ["kmeans++", "mpc1", "mpc2"];
 
 /// One parsed line of results.csv (empty cells as `None`).
@@ -20,6 +20,8 @@ struct CsvRow {
     median_run_seconds: f64,
     paper_silhouette: Option<f64>,
     paper_seconds: Option<f64>,
+    smallest_cluster: usize,
+    min_cluster_size: usize,
 }
 
 fn read_results(out: &Path) -> Vec<CsvRow> {
@@ -30,7 +32,7 @@ fn read_results(out: &Path) -> Vec<CsvRow> {
     lines
         .map(|line| {
             let c: Vec<&str> = line.split(',').collect();
-            assert_eq!(c.len(), 9, "{line}");
+            assert_eq!(c.len(), 11, "{line}");
             CsvRow {
                 instance: c[0].into(),
                 method: c[1].into(),
@@ -41,6 +43,8 @@ fn read_results(out: &Path) -> Vec<CsvRow> {
                 median_run_seconds: c[6].parse().expect("seconds"),
                 paper_silhouette: opt(c[7]),
                 paper_seconds: opt(c[8]),
+                smallest_cluster: c[9].parse().expect("a cluster size"),
+                min_cluster_size: c[10].parse().expect("a cluster size"),
             }
         })
         .collect()
@@ -60,6 +64,16 @@ fn check_rows(rows: &[CsvRow], instances: &[&str]) {
     for r in rows {
         assert!((-1.0..=1.0).contains(&r.silhouette), "{}", r.silhouette);
         assert!(r.k >= 2, "{} {}", r.instance, r.method);
+        // The default floor, 1 % of the rows and at least 2, holds.
+        assert!(r.min_cluster_size >= 2, "{} {}", r.instance, r.method);
+        assert!(
+            r.smallest_cluster >= r.min_cluster_size,
+            "{} {}: smallest cluster {} under the floor {}",
+            r.instance,
+            r.method,
+            r.smallest_cluster,
+            r.min_cluster_size
+        );
         assert!(r.median_run_seconds >= 0.0);
         if r.method == "kmeans++" {
             assert!(r.fidelity.is_none() && r.hyperplanes.is_none());

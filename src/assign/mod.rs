@@ -31,6 +31,18 @@ pub struct CardinalityBounds {
     pub n_max: usize,
 }
 
+impl CardinalityBounds {
+    /// How far a cluster of `size` rows is outside the bounds, in rows (an
+    /// empty cluster is unused, which (15) allows).
+    pub fn violation(&self, size: usize) -> usize {
+        if size == 0 {
+            0
+        } else {
+            size.saturating_sub(self.n_max) + self.n_min.saturating_sub(size)
+        }
+    }
+}
+
 /// The assignment problem could not be solved.
 #[derive(Debug, Clone, PartialEq, Error)]
 pub enum AssignError {

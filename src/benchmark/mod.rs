@@ -128,6 +128,13 @@ pub struct BenchRow {
     pub paper_seconds: Option<f64>,
     /// The paper's number of clusters (Tables 5–6).
     pub paper_k: Option<usize>,
+    /// Rows of the smallest cluster of the best run.
+    pub smallest_cluster: Option<usize>,
+    /// The minimum cluster size the runs were held to, in rows (1: none).
+    pub min_cluster_size: usize,
+    /// Whether the best run met it (no run did when false: the row then
+    /// reports the best run below it).
+    pub meets_min_cluster_size: bool,
 }
 
 /// One finished run, reported to the caller's progress hook.
@@ -152,6 +159,8 @@ pub struct KMeansRun {
     pub seed: u64,
     /// Silhouette (`None` when fewer than two clusters are non-empty).
     pub silhouette: Option<f64>,
+    /// Rows of the smallest cluster.
+    pub smallest: usize,
     /// Seconds of the k-means fit.
     pub seconds: f64,
 }
@@ -167,6 +176,9 @@ pub struct KMeansProtocolResult {
     pub best_seed: u64,
     /// Its silhouette.
     pub silhouette: Option<f64>,
+    /// Whether its smallest cluster holds at least the floor (when no run
+    /// does, the best run below it is kept and says so here).
+    pub meets_min_cluster_size: bool,
     /// Every run, in (k, seed) order.
     pub runs: Vec<KMeansRun>,
 }
@@ -174,14 +186,17 @@ pub struct KMeansProtocolResult {
 /// The paper's protocol for its k-means++ baseline: k-means (best inertia of
 /// `kmeans_restarts` k-means++ seedings, as scikit-learn's `n_init`) for every
 /// k in `ks` that the data support and seeds `seed .. seed + restarts`; the
-/// run with the highest silhouette is kept, the first one on ties. Cost:
-/// O(runs · (Lloyd + n²·d)) for the silhouettes.
+/// run with the highest silhouette is kept, the first one on ties. Runs whose
+/// smallest cluster holds fewer than `min_cluster_size` rows are discarded
+/// (ranked below every run that meets it). Cost: O(runs · (Lloyd + n²·d))
+/// for the silhouettes.
 pub fn kmeans_protocol(
     x: ArrayView2<f64>,
     ks: RangeInclusive<usize>,
     restarts: usize,
     seed: u64,
     kmeans_restarts: usize,
+    min_cluster_size: usize,
     on_run: &(dyn Fn(&KMeansRun) + Sync),
 ) -> Result<KMeansProtocolResult, ParamsError> {
     let grid = ProtocolGrid { ks, restarts, seed };
@@ -195,21 +210,32 @@ pub fn kmeans_protocol(
         let start = Instant::now();
         let fit = kmeans::fit(x, params);
         let seconds = start.elapsed().as_secs_f64();
+        let mut sizes = vec![0usize; params.k];
+        fit.labels.iter().for_each(|&l| sizes[l] += 1);
         let run = KMeansRun {
             k: params.k,
             seed: params.seed,
             silhouette: metrics::silhouette(x, &fit.labels).ok(),
+            smallest: sizes.iter().copied().min().unwrap_or(0),
             seconds,
         };
         on_run(&run);
         Ok::<_, ParamsError>((fit.labels, run))
     };
-    let score = |s: Option<f64>| s.unwrap_or(f64::NEG_INFINITY);
+    let key = |r: &KMeansRun| {
+        (
+            r.smallest >= min_cluster_size,
+            r.silhouette.unwrap_or(f64::NEG_INFINITY),
+        )
+    };
     let outcome = run_grid(
         &grid,
         prepare,
         one_run,
-        |a, b| score(a.1.silhouette) > score(b.1.silhouette),
+        |a, b| {
+            let (ka, kb) = (key(&a.1), key(&b.1));
+            ka.0 && !kb.0 || ka.0 == kb.0 && ka.1 > kb.1
+        },
         false,
     )?;
     let best = outcome.runs[outcome.best].1;
@@ -226,6 +252,7 @@ pub fn kmeans_protocol(
         best_k: best.k,
         best_seed: best.seed,
         silhouette: best.silhouette,
+        meets_min_cluster_size: best.smallest >= min_cluster_size,
         runs,
     })
 }
@@ -266,7 +293,12 @@ pub fn run_method(
         paper_silhouette: paper.silhouette(&ds.name, method.name()),
         paper_seconds: paper.seconds(&ds.name, method.name()),
         paper_k: paper.k(&ds.name, method.name()),
+        smallest_cluster: None,
+        min_cluster_size: 1,
+        meets_min_cluster_size: true,
     };
+    let floor = settings.mpc.min_cluster_size.rows(ds.n())?;
+    row.min_cluster_size = floor;
     match method.preset() {
         None => {
             let result = kmeans_protocol(
@@ -275,6 +307,7 @@ pub fn run_method(
                 settings.restarts,
                 settings.mpc.seed,
                 settings.mpc.kmeans_restarts,
+                floor,
                 &|run| {
                     on_run(RunTick {
                         method,
@@ -287,6 +320,12 @@ pub fn run_method(
             let seconds: Vec<f64> = result.runs.iter().map(|r| r.seconds).collect();
             row.silhouette = result.silhouette;
             row.k = metrics::compact_labels(&result.labels).1;
+            row.smallest_cluster = result
+                .runs
+                .iter()
+                .find(|r| (r.k, r.seed) == (result.best_k, result.best_seed))
+                .map(|r| r.smallest);
+            row.meets_min_cluster_size = result.meets_min_cluster_size;
             row.median_run_seconds = metrics::median(&seconds);
             row.runs = result.runs.len();
         }
@@ -314,6 +353,8 @@ pub fn run_method(
             )?;
             row.silhouette = result.best.silhouette;
             row.k = result.best.model.k();
+            row.smallest_cluster = Some(result.best.smallest_cluster());
+            row.meets_min_cluster_size = result.best.meets_min_cluster_size();
             row.fidelity = Some(result.best.fidelity);
             row.hyperplanes = Some(result.best.model.hyperplanes.len());
             row.median_run_seconds = result.median_run_seconds();
@@ -331,7 +372,7 @@ mod tests {
     #[test]
     fn kmeans_protocol_keeps_the_best_silhouette_in_fixed_order() {
         let ds = gaussian_blobs(120, 2, 4, 0.1, 3).into_dataset();
-        let result = kmeans_protocol(ds.x.view(), 2..=6, 2, 0, 3, &|_| {}).unwrap();
+        let result = kmeans_protocol(ds.x.view(), 2..=6, 2, 0, 3, 1, &|_| {}).unwrap();
         assert_eq!(result.runs.len(), 10);
         let order: Vec<(usize, u64)> = result.runs.iter().map(|r| (r.k, r.seed)).collect();
         assert_eq!(order[..3], [(2, 0), (2, 1), (3, 0)]);
@@ -350,7 +391,7 @@ mod tests {
     #[test]
     fn kmeans_protocol_rejects_a_range_the_data_cannot_hold() {
         let ds = gaussian_blobs(5, 2, 2, 0.3, 3).into_dataset();
-        let err = kmeans_protocol(ds.x.view(), 6..=8, 1, 0, 1, &|_| {}).unwrap_err();
+        let err = kmeans_protocol(ds.x.view(), 6..=8, 1, 0, 1, 1, &|_| {}).unwrap_err();
         assert_eq!(err.field, "k");
     }
 

@@ -7,7 +7,7 @@ use super::{BenchRow, BenchSettings, Method, PaperResults};
 use std::fmt::Write;
 
 /// The CSV header, one column per field of the published comparison.
-pub const CSV_HEADER: &str = "instance,method,silhouette,k,fidelity,hyperplanes,median_run_seconds,paper_silhouette,paper_seconds";
+pub const CSV_HEADER: &str = "instance,method,silhouette,k,fidelity,hyperplanes,median_run_seconds,paper_silhouette,paper_seconds,smallest_cluster,min_cluster_size";
 
 fn cell<T: ToString>(value: Option<T>) -> String {
     value.map(|v| v.to_string()).unwrap_or_default()
@@ -28,6 +28,8 @@ pub fn to_csv(rows: &[BenchRow]) -> String {
             r.median_run_seconds.to_string(),
             cell(r.paper_silhouette),
             cell(r.paper_seconds),
+            cell(r.smallest_cluster),
+            r.min_cluster_size.to_string(),
         ];
         out.push_str(&fields.join(","));
         out.push('\n');
@@ -112,7 +114,9 @@ pub fn to_markdown(rows: &[BenchRow], settings: &BenchSettings) -> String {
     let _ = writeln!(
         out,
         "Protocol (MPC paper §4.1): every k in {}..{}, {} seed{} per k (the paper: 100), \
-         best silhouette kept; Algorithm 2 may split up to the largest k. MPC-1: M = β = 1; \
+         best silhouette kept; minimum cluster size {} (runs with a smaller cluster, k-means++ \
+         included, rank below every run that meets it; 1 is the paper's unconstrained \
+         protocol); Algorithm 2 may split up to the largest k. MPC-1: M = β = 1; \
          MPC-2: M = 3, β = 2, each run from its own start and from the MPC-1 result, the \
          better kept; hyperplane backend {}; k-means++ keeps the best inertia of {} seedings \
          per run. Paper figures: {}, \"{}\", {}; {}; {}.\n",
@@ -120,6 +124,7 @@ pub fn to_markdown(rows: &[BenchRow], settings: &BenchSettings) -> String {
         settings.ks.end(),
         settings.restarts,
         if settings.restarts == 1 { "" } else { "s" },
+        settings.mpc.min_cluster_size,
         settings.mpc.backend,
         settings.mpc.kmeans_restarts,
         src.authors,
@@ -135,9 +140,11 @@ pub fn to_markdown(rows: &[BenchRow], settings: &BenchSettings) -> String {
         let _ = writeln!(out, "## {}\n", suite_title(suite));
         let _ = writeln!(
             out,
-            "### Silhouette{}\n\nEach cell: silhouette (clusters of the best run; the paper's from \
-             Tables 5–6). † marks an MPC model that leaves rows outside their own polytope \
-             (fidelity < 1). {MISSING} = no figure.\n",
+            "### Silhouette{}\n\nEach cell: silhouette (clusters of the best run; rows of its \
+             smallest cluster) beside the paper's (clusters from Tables 5–6). † marks an MPC model \
+             that leaves rows outside their own polytope (fidelity < 1); ‡ a best run whose \
+             smallest cluster is under the minimum cluster size (no run met it). {MISSING} = no \
+             figure.\n",
             table_ref(tables.map(|t| t.0))
         );
         heading_row(&mut out, "instance (n, d)");
@@ -149,13 +156,16 @@ pub fn to_markdown(rows: &[BenchRow], settings: &BenchSettings) -> String {
                     .find(|r| r.instance == first.instance && r.method == m);
                 let ours = match row.and_then(|r| r.silhouette.map(|s| (r, s))) {
                     Some((r, s)) => format!(
-                        "{s:.3} ({}){}",
+                        "{s:.3} ({}{}){}{}",
                         r.k,
+                        r.smallest_cluster
+                            .map_or_else(String::new, |m| format!("; {m}")),
                         if r.fidelity.is_some_and(|f| f < 1.0) {
                             " †"
                         } else {
                             ""
-                        }
+                        },
+                        if r.meets_min_cluster_size { "" } else { " ‡" }
                     ),
                     None => MISSING.into(),
                 };
@@ -218,6 +228,9 @@ mod tests {
             paper_silhouette: paper.silhouette(instance, method.name()),
             paper_seconds: paper.seconds(instance, method.name()),
             paper_k: paper.k(instance, method.name()),
+            smallest_cluster: Some(30),
+            min_cluster_size: 3,
+            meets_min_cluster_size: true,
         }
     }
 
@@ -230,8 +243,8 @@ mod tests {
         let csv = to_csv(&rows);
         let lines: Vec<&str> = csv.lines().collect();
         assert_eq!(lines[0], CSV_HEADER);
-        assert_eq!(lines[1], "hepta,kmeans++,0.7017,7,,,0.25,0.702,0");
-        assert_eq!(lines[2], "twodiamonds,mpc1,0.631,7,1,21,0.25,0.631,");
+        assert_eq!(lines[1], "hepta,kmeans++,0.7017,7,,,0.25,0.702,0,30,3");
+        assert_eq!(lines[2], "twodiamonds,mpc1,0.631,7,1,21,0.25,0.631,,30,3");
         assert_eq!(lines.len(), 3);
     }
 
@@ -249,7 +262,7 @@ mod tests {
         assert!(md.contains("(paper Table 1)") && md.contains("(paper Table 3)"));
         assert!(md.contains("(paper Table 2)") && md.contains("(paper Table 4)"));
         assert!(md.contains(
-            "| hepta (212, 3) | 0.702 (7) | 0.702 (7) | 0.702 (7) | 0.702 (7) | 0.650 (7) † | 0.702 (7) |"
+            "| hepta (212, 3) | 0.702 (7; 30) | 0.702 (7) | 0.702 (7; 30) | 0.702 (7) | 0.650 (7; 30) † | 0.702 (7) |"
         ), "{md}");
         assert!(
             md.contains("| hepta | 0.250 | 0 | 0.250 | 24.72 | 0.250 | 133.67 |"),
@@ -258,7 +271,7 @@ mod tests {
         // iris ran MPC-2 only: the other methods show no figure of ours.
         assert!(
             md.contains(
-                "| iris (212, 3) | — | 0.629 (2) | — | 0.629 (2) | 0.630 (7) | 0.629 (2) |"
+                "| iris (212, 3) | — | 0.629 (2) | — | 0.629 (2) | 0.630 (7; 30) | 0.629 (2) |"
             ),
             "{md}"
         );

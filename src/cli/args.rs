@@ -2,7 +2,7 @@
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use polyclust::hyperplane::Backend;
-use polyclust::mpc::{CoarseStart, Preset};
+use polyclust::mpc::{CoarseStart, MinClusterSize, Preset};
 use std::path::PathBuf;
 
 /// Interpretable clustering with polytopes.
@@ -102,6 +102,11 @@ pub struct BenchPaperArgs {
     /// First seed; run r of every k uses seed + r.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
+    /// Smallest cluster size of every method's runs: rows (15) or a share
+    /// (1%); a k-means++ run with a smaller cluster is discarded. 1 is the
+    /// paper's unconstrained protocol.
+    #[arg(long, value_name = "N|P%", default_value = "1%")]
+    pub min_cluster_size: MinClusterSize,
     /// Hyperplane solver of the MPC runs.
     #[command(flatten)]
     pub solver: SolverArgs,
@@ -323,9 +328,18 @@ pub struct ClusterArgs {
     /// Weight of the representation error.
     #[arg(long, default_value_t = 1.0, allow_negative_numbers = true)]
     pub lambda: f64,
-    /// Smallest cluster size.
-    #[arg(long)]
-    pub n_min: Option<usize>,
+    /// Smallest cluster size: a number of rows (15) or a share of them (1%,
+    /// at least 2 rows). 1 is the paper's unconstrained protocol.
+    #[arg(long, alias = "n-min", value_name = "N|P%", default_value = "1%")]
+    pub min_cluster_size: MinClusterSize,
+    /// Set rows that belong to no segment apart as outliers (label -1):
+    /// rows farther from their cluster's centre than the median distance +
+    /// 3 robust standard deviations.
+    #[arg(long, conflicts_with = "labels_from")]
+    pub outliers: bool,
+    /// Draw silhouette and smallest cluster against k (with --k-range) as SVG.
+    #[arg(long, value_name = "FILE.svg", requires = "k_range")]
+    pub plot_k: Option<PathBuf>,
     /// Largest cluster size.
     #[arg(long)]
     pub n_max: Option<usize>,

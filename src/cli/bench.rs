@@ -91,7 +91,8 @@ pub(crate) fn bench_paper(args: &BenchPaperArgs) -> Result<()> {
         .seed(args.seed)
         .backend(args.solver.backend)
         .solver_time_limit(Some(args.solver.solver_time_limit))
-        .time_limit(args.time_limit);
+        .time_limit(args.time_limit)
+        .min_cluster_size(args.min_cluster_size);
     let settings = BenchSettings {
         ks: args.k_range.0..=args.k_range.1,
         restarts: args.restarts,
@@ -141,11 +142,12 @@ pub(crate) fn bench_paper(args: &BenchPaperArgs) -> Result<()> {
         );
     } else {
         outln!(
-            "{:<12} {:<9} {:>10} {:>3} {:>8} {:>11} {:>10} {:>10} {:>10}",
+            "{:<12} {:<9} {:>10} {:>3} {:>8} {:>8} {:>11} {:>10} {:>10} {:>10}",
             "instance",
             "method",
             "silhouette",
             "k",
+            "smallest",
             "fidelity",
             "hyperplanes",
             "run s",
@@ -157,11 +159,15 @@ pub(crate) fn bench_paper(args: &BenchPaperArgs) -> Result<()> {
         };
         for r in &rows {
             outln!(
-                "{:<12} {:<9} {:>10} {:>3} {:>8} {:>11} {:>10} {:>10} {:>10}",
+                "{:<12} {:<9} {:>10} {:>3} {:>8} {:>8} {:>11} {:>10} {:>10} {:>10}",
                 r.instance,
                 r.method.name(),
                 opt(r.silhouette, 4),
                 r.k,
+                r.smallest_cluster.map_or_else(
+                    || "—".to_string(),
+                    |m| format!("{m}{}", if r.meets_min_cluster_size { "" } else { "‡" })
+                ),
                 opt(r.fidelity, 3),
                 r.hyperplanes
                     .map_or_else(|| "—".to_string(), |h| h.to_string()),

@@ -9,7 +9,9 @@ use anyhow::{bail, Context, Result};
 use polyclust::data::{self, LoadOptions, RawTable};
 use polyclust::explain;
 use polyclust::hyperplane::Coefficients;
-use polyclust::mpc::{self, ExplanationSpace, MpcParams, PolytopeModel, Preset, ScreeningTarget};
+use polyclust::mpc::{
+    self, ExplanationSpace, MinClusterSize, MpcParams, PolytopeModel, Preset, ScreeningTarget,
+};
 use serde_json::json;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -36,7 +38,8 @@ fn mpc_params(args: &ClusterArgs, k: usize) -> MpcParams {
         .seed(args.seed)
         .backend(args.solver.backend)
         .solver_time_limit(Some(args.solver.solver_time_limit))
-        .bounds(args.n_min, args.n_max)
+        .min_cluster_size(args.min_cluster_size)
+        .max_cluster_size(args.n_max)
         .kmeans_restarts(args.kmeans_restarts)
         .local_search(!args.no_search)
         .coarse_start(args.coarse_start)
@@ -147,9 +150,17 @@ pub(crate) fn cluster(args: &ClusterArgs) -> Result<()> {
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
-    let result = result?;
+    let mut result = result?;
+    if args.outliers {
+        result
+            .best
+            .set_outliers_apart(ds.x.view(), mpc::OUTLIER_MULTIPLE);
+    }
     let fit = &result.best;
     let model = &fit.model;
+    if let Some((svg, _)) = &args.plot_k.as_ref().map(|p| (p, ())) {
+        super::plot::plot_k_study(svg, &ds.name, &result.best_per_k(), fit.min_cluster_size)?;
+    }
     if let Some(dir) = &args.out {
         write_outputs(dir, ds, fit)?;
     }
@@ -160,15 +171,32 @@ pub(crate) fn cluster(args: &ClusterArgs) -> Result<()> {
         .truth
         .as_ref()
         .map(|t| polyclust::metrics::adjusted_rand_index(&fit.labels, t));
+    let notes = quality_notes(fit, ds.n(), &result);
+    let per_k: Vec<serde_json::Value> = result
+        .best_per_k()
+        .iter()
+        .map(|r| {
+            json!({
+                "k": r.k, "seed": r.seed, "clusters": r.clusters, "silhouette": r.silhouette,
+                "smallest_cluster": r.smallest, "fidelity": r.fidelity,
+                "meets_min_cluster_size": r.meets_min_cluster_size,
+                "reproduce": format!("--k {} --seed {} --k-max {k_hi}", r.k, r.seed),
+            })
+        })
+        .collect();
     if args.json {
         let mut out = json!({
             "instance": ds.name, "n": ds.n(), "d": ds.d(), "k": model.k(),
             "silhouette": fit.silhouette, "fidelity": fit.fidelity,
             "uncovered": fit.uncovered,
+            "sizes": fit.sizes, "cluster_silhouettes": fit.cluster_silhouettes,
+            "min_cluster_size": fit.min_cluster_size,
+            "meets_min_cluster_size": fit.meets_min_cluster_size(),
+            "outliers": fit.outlier_count(),
             "hyperplanes": model.hyperplanes.len(),
             "halfspaces": model.halfspace_count(),
             "seconds": result.seconds, "backend": backend.name(),
-            "status": fit.status().name(),
+            "status": if fit.meets_min_cluster_size() { fit.status().name() } else { "below_min_cluster_size" },
             "init_status": fit.init_status.name(),
             "start": if fit.coarse_start { "axis_parallel" } else { "own" },
             "search_moves": fit.search_history.len().saturating_sub(1),
@@ -176,9 +204,11 @@ pub(crate) fn cluster(args: &ClusterArgs) -> Result<()> {
             "best_k": result.best_k, "best_seed": result.best_seed,
             "runs": result.runs.len(), "median_run_seconds": result.median_run_seconds(),
             "runs_skipped": result.skipped, "protocol_status": result.status.name(),
+            "runs_below_min_cluster_size": result.runs.iter().filter(|r| !r.meets_min_cluster_size).count(),
+            "per_k": per_k,
             "solves": fit.solves.solved, "solves_optimal": fit.solves.optimal,
             "m": m, "beta": beta, "seed": args.seed,
-            "interactions": screened,
+            "interactions": screened, "notes": notes,
         });
         if let Some(a) = ari {
             out["ari"] = json!(a);
@@ -186,16 +216,29 @@ pub(crate) fn cluster(args: &ClusterArgs) -> Result<()> {
         outln!("{out}");
     } else {
         outln!(
-            "{}: n = {}, d = {}, k = {} clusters, M = {m}, beta = {beta}, backend {}",
+            "{}: n = {}, d = {}, k = {} clusters, M = {m}, beta = {beta}, backend {}, min cluster size {}",
             ds.name,
             ds.n(),
             ds.d(),
             model.k(),
-            backend
+            backend,
+            fit.min_cluster_size
         );
         match fit.silhouette {
+            Some(s) if fit.outliers.is_some() => outln!(
+                "  silhouette = {s:.6} (over the {} rows that are not outliers)",
+                ds.n() - fit.outlier_count()
+            ),
             Some(s) => outln!("  silhouette = {s:.6}"),
             None => outln!("  silhouette undefined (one cluster)"),
+        }
+        outln!("  {}", cluster_sizes_line(fit, ds.n()));
+        if fit.outliers.is_some() {
+            outln!(
+                "  {} outliers set apart (label -1): farther from their cluster's centre than the median distance + {} robust standard deviations",
+                fit.outlier_count(),
+                mpc::OUTLIER_MULTIPLE
+            );
         }
         outln!(
             "  fidelity = {:.4} ({} rows outside every polytope)",
@@ -229,7 +272,41 @@ pub(crate) fn cluster(args: &ClusterArgs) -> Result<()> {
                 result.seconds
             );
         }
+        if k_hi > k_lo {
+            outln!("  the choice of k (best run of each initial k):");
+            outln!(
+                "    {:>3} {:>5} {:>9} {:>10} {:>9} {:>8}  reproduce with",
+                "k",
+                "seed",
+                "clusters",
+                "silhouette",
+                "smallest",
+                "fidelity"
+            );
+            for r in result.best_per_k() {
+                outln!(
+                    "    {:>3} {:>5} {:>9} {:>10} {:>9} {:>8.4}  --k {} --seed {} --k-max {k_hi}{}",
+                    r.k,
+                    r.seed,
+                    r.clusters,
+                    r.silhouette
+                        .map_or_else(|| "—".into(), |s| format!("{s:.4}")),
+                    r.smallest,
+                    r.fidelity,
+                    r.k,
+                    r.seed,
+                    if r.meets_min_cluster_size {
+                        ""
+                    } else {
+                        "  (below the minimum cluster size)"
+                    }
+                );
+            }
+        }
         outln!("  status {}, {:.3} s", fit.status().name(), fit.seconds);
+        for note in &notes {
+            outln!("  note: {note}");
+        }
         if let Some(dir) = &args.out {
             outln!(
                 "  wrote {}/{{assignments.csv, model.json, rules.txt, rules.sql}}",
@@ -240,6 +317,61 @@ pub(crate) fn cluster(args: &ClusterArgs) -> Result<()> {
         out!("{}", explain::rules_text(model));
     }
     Ok(())
+}
+
+/// `clusters: 0: 59 rows (39.3%, silhouette 0.712), …`.
+fn cluster_sizes_line(fit: &mpc::MpcFit, n: usize) -> String {
+    let parts: Vec<String> = fit
+        .sizes
+        .iter()
+        .zip(&fit.cluster_silhouettes)
+        .enumerate()
+        .map(|(c, (&size, s))| {
+            format!(
+                "{c}: {size} rows ({:.1}%{})",
+                100.0 * size as f64 / n.max(1) as f64,
+                s.map_or_else(String::new, |s| format!(", silhouette {s:.3}"))
+            )
+        })
+        .collect();
+    format!("clusters: {}", parts.join(", "))
+}
+
+/// What a person should know about the result's clusters: a cluster under
+/// 1 % of the rows (only possible with a lowered floor), and a protocol whose
+/// runs could not meet the floor.
+fn quality_notes(fit: &mpc::MpcFit, n: usize, result: &mpc::ProtocolResult) -> Vec<String> {
+    let mut notes = Vec::new();
+    let one_percent = (n as f64 * 0.01).ceil() as usize;
+    for (c, &size) in fit.sizes.iter().enumerate() {
+        if size < one_percent && size >= fit.min_cluster_size {
+            notes.push(format!(
+                "cluster {c} holds {size} rows, under 1% of the {n} rows: the minimum cluster size was lowered to {}",
+                fit.min_cluster_size
+            ));
+        }
+    }
+    if !fit.meets_min_cluster_size() {
+        notes.push(format!(
+            "no run met the minimum cluster size of {} rows; the best run's smallest cluster holds {} (lower the floor or the range of k)",
+            fit.min_cluster_size,
+            fit.smallest_cluster()
+        ));
+    } else {
+        let below = result
+            .runs
+            .iter()
+            .filter(|r| !r.meets_min_cluster_size)
+            .count();
+        if below > 0 {
+            notes.push(format!(
+                "{below} of {} runs ended with a cluster under the minimum cluster size of {} rows and ranked below the others",
+                result.runs.len(),
+                fit.min_cluster_size
+            ));
+        }
+    }
+    notes
 }
 
 /// `cluster --labels-from COL`: polytopes that explain a given clustering.
@@ -254,7 +386,14 @@ fn explain_given(
     let ds = &loaded.dataset;
     let k = labels.iter().max().map_or(0, |l| l + 1);
     let (m, beta, _) = family(args);
-    let params = mpc_params(args, k).check(ds.x.view(), space.dim())?;
+    if args.min_cluster_size != MinClusterSize::DEFAULT {
+        super::output::warn(
+            "note: --min-cluster-size does not apply to --labels-from: the given clusters are explained as they are",
+        );
+    }
+    let params = mpc_params(args, k)
+        .min_cluster_size(MinClusterSize::Rows(1))
+        .check(ds.x.view(), space.dim())?;
     let fit = mpc::explain_labels(ds.x.view(), &ds.map, space, labels, &params)?;
     if let Some(dir) = &args.out {
         write_outputs(dir, ds, &fit)?;
@@ -306,8 +445,13 @@ fn explain_given(
 /// earlier DIR only once all of them are written.
 fn write_outputs(dir: &Path, ds: &data::Dataset, fit: &mpc::MpcFit) -> Result<()> {
     let mut csv = String::from("row,cluster\n");
-    for (row, cluster) in ds.row_index.iter().zip(&fit.labels) {
-        csv.push_str(&format!("{row},{cluster}\n"));
+    for (t, (row, cluster)) in ds.row_index.iter().zip(&fit.labels).enumerate() {
+        let outlier = fit.outliers.as_ref().is_some_and(|o| o[t]);
+        if outlier {
+            csv.push_str(&format!("{row},{}\n", mpc::OUTLIER_LABEL));
+        } else {
+            csv.push_str(&format!("{row},{cluster}\n"));
+        }
     }
     let files = [
         ("assignments.csv", csv.into_bytes()),
@@ -351,13 +495,16 @@ pub(crate) fn predict(args: &PredictArgs) -> Result<()> {
         categorical: Vec::new(),
     };
     let ds = data::prepare(&table, &options, Some(&model.map))?;
-    let (labels, _) = model.assign(ds.x.view());
+    let segments = model.segments(ds.x.view());
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let written = (|| {
         writeln!(out, "row,cluster")?;
-        for (row, cluster) in ds.row_index.iter().zip(&labels) {
-            writeln!(out, "{row},{cluster}")?;
+        for (row, segment) in ds.row_index.iter().zip(&segments) {
+            match segment {
+                Some(cluster) => writeln!(out, "{row},{cluster}")?,
+                None => writeln!(out, "{row},{}", mpc::OUTLIER_LABEL)?,
+            }
         }
         out.flush()
     })();

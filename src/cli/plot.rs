@@ -5,7 +5,7 @@ use anyhow::{bail, Context, Result};
 use plotters::prelude::*;
 use polyclust::data::Dataset;
 use polyclust::explain::boundary_segment;
-use polyclust::mpc::PolytopeModel;
+use polyclust::mpc::{PolytopeModel, ProtocolRun};
 use std::path::Path;
 
 /// Colours that stay distinct for up to ten clusters.
@@ -123,6 +123,90 @@ pub(crate) fn plot_clusters(
             .border_style(BLACK)
             .draw()
             .map_err(|e| draw_err(&e))?;
+        root.present().map_err(|e| draw_err(&e))?;
+    }
+    super::output::write_file(path, svg.as_bytes())?;
+    Ok(())
+}
+
+/// `--plot-k FILE.svg`: the best silhouette of each initial k of a
+/// `--k-range` study, each point labelled with its smallest cluster, so a
+/// person sees when a k wins only by a small group.
+pub(crate) fn plot_k_study(
+    path: &Path,
+    name: &str,
+    per_k: &[&ProtocolRun],
+    min_cluster_size: usize,
+) -> Result<()> {
+    let points: Vec<(usize, f64, usize, bool)> = per_k
+        .iter()
+        .filter_map(|r| {
+            r.silhouette
+                .map(|s| (r.k, s, r.smallest, r.meets_min_cluster_size))
+        })
+        .collect();
+    let (k_lo, k_hi) = (
+        per_k.first().map_or(2, |r| r.k),
+        per_k.last().map_or(2, |r| r.k),
+    );
+    let (s_lo, s_hi) = points
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| {
+            (a.min(p.1), b.max(p.1))
+        });
+    let (s_lo, s_hi) = if s_lo.is_finite() {
+        (s_lo - 0.05, s_hi + 0.05)
+    } else {
+        (0.0, 1.0)
+    };
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (800, 500)).into_drawing_area();
+        let draw_err =
+            |e: &dyn std::fmt::Display| anyhow::anyhow!("cannot draw {}: {e}", path.display());
+        root.fill(&WHITE).map_err(|e| draw_err(&e))?;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(
+                format!("{name}: best silhouette per k (labels: smallest cluster, floor {min_cluster_size})"),
+                ("sans-serif", 20),
+            )
+            .margin(15)
+            .x_label_area_size(40)
+            .y_label_area_size(55)
+            .build_cartesian_2d(
+                (k_lo as f64 - 0.5)..(k_hi as f64 + 0.5),
+                s_lo..s_hi,
+            )
+            .map_err(|e| draw_err(&e))?;
+        chart
+            .configure_mesh()
+            .x_desc("initial k")
+            .y_desc("silhouette")
+            .draw()
+            .map_err(|e| draw_err(&e))?;
+        chart
+            .draw_series(LineSeries::new(
+                points.iter().map(|p| (p.0 as f64, p.1)),
+                PALETTE[0].stroke_width(2),
+            ))
+            .map_err(|e| draw_err(&e))?;
+        for &(k, s, smallest, meets) in &points {
+            let colour = if meets { PALETTE[0] } else { PALETTE[3] };
+            chart
+                .draw_series(std::iter::once(Circle::new(
+                    (k as f64, s),
+                    5,
+                    colour.filled(),
+                )))
+                .map_err(|e| draw_err(&e))?;
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    format!("{smallest}"),
+                    (k as f64, s + 0.01),
+                    ("sans-serif", 14),
+                )))
+                .map_err(|e| draw_err(&e))?;
+        }
         root.present().map_err(|e| draw_err(&e))?;
     }
     super::output::write_file(path, svg.as_bytes())?;

@@ -218,6 +218,18 @@ fn scaling_notes(model: &PolytopeModel) -> Vec<String> {
         .collect()
 }
 
+/// A cluster centre in original units: `(sepal_length 5.1, job=admin 0.3)`.
+fn centre_text(model: &PolytopeModel, centre: &[f64]) -> String {
+    let parts: Vec<String> = model
+        .map
+        .columns
+        .iter()
+        .zip(centre)
+        .map(|(c, &v)| format!("{} {}", c.name(), show(c.unscale(v))))
+        .collect();
+    format!("({})", parts.join(", "))
+}
+
 /// The whole explanation as text: one block per cluster, the pairwise
 /// comparisons (`IF … THEN cluster i ELSE cluster j`), and the scaling used.
 pub fn rules_text(model: &PolytopeModel) -> String {
@@ -237,13 +249,36 @@ pub fn rules_text(model: &PolytopeModel) -> String {
         "A row belongs to the first cluster whose conditions all hold; a row that meets none \
          goes to the nearest cluster centre.\n",
     );
+    if let Some(rule) = &model.outliers {
+        out.push_str(&format!(
+            "A row of cluster c farther from c's centre than c's radius is an outlier (label -1): \
+             radius = median distance + {} robust standard deviations, in scaled units.\n",
+            show(rule.multiple)
+        ));
+    }
     for p in &model.polytopes {
-        out.push_str(&format!("\nCluster {} ({} rows)\n", p.cluster, p.size));
+        let quality = match p.silhouette {
+            Some(s) if p.share > 0.0 => {
+                format!(", {:.1}% of the rows, silhouette {s:.3}", 100.0 * p.share)
+            }
+            _ => String::new(),
+        };
+        out.push_str(&format!(
+            "\nCluster {} ({} rows{quality})\n",
+            p.cluster, p.size
+        ));
         if p.halfspaces.is_empty() {
             out.push_str("  every row\n");
         }
         for h in &p.halfspaces {
             out.push_str(&format!("  {}\n", halfspace_text(model, h)));
+        }
+        if let Some(rule) = &model.outliers {
+            out.push_str(&format!(
+                "  outlier when the distance to {} > {} (scaled units)\n",
+                centre_text(model, &rule.centres[p.cluster]),
+                show(rule.radii[p.cluster])
+            ));
         }
     }
     if !model.hyperplanes.is_empty() {
@@ -294,11 +329,27 @@ pub fn rules_json(model: &PolytopeModel) -> Value {
         .polytopes
         .iter()
         .map(|p| {
-            json!({
+            let mut cluster = json!({
                 "cluster": p.cluster,
                 "size": p.size,
+                "share": p.share,
+                "silhouette": p.silhouette,
                 "conditions": p.halfspaces.iter().map(halfspace).collect::<Vec<_>>(),
-            })
+            });
+            if let Some(rule) = &model.outliers {
+                let centre: serde_json::Map<String, Value> = model
+                    .map
+                    .columns
+                    .iter()
+                    .zip(&rule.centres[p.cluster])
+                    .map(|(c, &v)| (c.name(), json!(c.unscale(v))))
+                    .collect();
+                cluster["outlier_when"] = json!({
+                    "scaled_distance_to_centre_above": rule.radii[p.cluster],
+                    "centre": centre,
+                });
+            }
+            cluster
         })
         .collect();
     let pairwise: Vec<Value> = model
@@ -313,12 +364,21 @@ pub fn rules_json(model: &PolytopeModel) -> Value {
             json!({"if": cond, "then": h.i, "else": h.j})
         })
         .collect();
-    json!({
+    let mut rules = json!({
         "clusters": clusters,
         "pairwise": pairwise,
         "fallback": "nearest cluster centre",
         "scaled_units": scaling_notes(model),
-    })
+        "min_cluster_size": model.settings.min_cluster_size,
+    });
+    if let Some(rule) = &model.outliers {
+        rules["outliers"] = json!({
+            "label": crate::mpc::OUTLIER_LABEL,
+            "multiple": rule.multiple,
+            "rule": "a row of cluster c is an outlier when its distance to c's centre (scaled units) exceeds c's radius",
+        });
+    }
+    rules
 }
 
 #[cfg(test)]

@@ -147,6 +147,46 @@ pub fn silhouette(x: ArrayView2<f64>, labels: &[usize]) -> Result<f64, MetricsEr
     Ok(s.iter().sum::<f64>() / s.len() as f64)
 }
 
+/// The silhouette of a clustering and of each of its clusters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClusterQuality {
+    /// Mean silhouette over every row (`None` when it is undefined: fewer
+    /// than two clusters, or as many clusters as rows).
+    pub silhouette: Option<f64>,
+    /// Rows of each cluster id `0..k`.
+    pub sizes: Vec<usize>,
+    /// Mean silhouette of each cluster's rows (`None` for an empty cluster
+    /// or when the silhouette is undefined).
+    pub cluster_silhouettes: Vec<Option<f64>>,
+}
+
+/// [`silhouette`] and the per-cluster means of [`silhouette_samples`] for
+/// labels in `0..k`, in one O(n²·d) pass.
+pub fn cluster_quality(x: ArrayView2<f64>, labels: &[usize], k: usize) -> ClusterQuality {
+    let mut sizes = vec![0usize; k];
+    labels.iter().for_each(|&l| sizes[l] += 1);
+    let Ok(samples) = silhouette_samples(x, labels) else {
+        return ClusterQuality {
+            silhouette: None,
+            sizes,
+            cluster_silhouettes: vec![None; k],
+        };
+    };
+    let mut sums = vec![0.0; k];
+    for (&l, &s) in labels.iter().zip(&samples) {
+        sums[l] += s;
+    }
+    ClusterQuality {
+        silhouette: Some(samples.iter().sum::<f64>() / samples.len() as f64),
+        cluster_silhouettes: sums
+            .iter()
+            .zip(&sizes)
+            .map(|(&sum, &m)| (m > 0).then(|| sum / m as f64))
+            .collect(),
+        sizes,
+    }
+}
+
 /// k-means objective: sum of squared distances to the assigned centre.
 pub fn inertia(x: ArrayView2<f64>, labels: &[usize], centroids: ArrayView2<f64>) -> f64 {
     x.rows()

@@ -102,6 +102,8 @@ pub fn finalize(
         .map(|c| Polytope {
             cluster: c,
             size: sizes[c],
+            share: sizes[c] as f64 / labels.len().max(1) as f64,
+            silhouette: None,
             halfspaces: hyperplanes
                 .iter()
                 .enumerate()
@@ -126,7 +128,9 @@ pub fn finalize(
             coefficients: params.coefficients,
             epsilon: params.epsilon,
             lambda: params.lambda,
+            min_cluster_size: params.min_cluster_rows(),
         },
+        outliers: None,
     };
     let full = model.polytopes.clone();
     super::redundancy::remove_redundant(&mut model, z);

@@ -275,10 +275,16 @@ pub fn initialize(
         hyperplanes = h;
         penalty = penalty_matrix(z, &hyperplanes, k, params.lambda, params.epsilon);
         let value = objective(x, &labels, centroids.view(), &penalty);
+        let mut sizes = vec![0usize; k];
+        labels.iter().for_each(|&l| sizes[l] += 1);
         observer.progress(Progress {
             stage: "alternating minimisation",
             iteration: outer,
             loss: value,
+            smallest_cluster: sizes.iter().copied().min().unwrap_or(0),
+            violation: params
+                .bounds
+                .map_or(0, |b| sizes.iter().map(|&s| b.violation(s)).sum()),
         });
         let previous = history.last().copied();
         history.push(value);

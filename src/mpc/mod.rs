@@ -6,6 +6,7 @@ pub(crate) mod build;
 mod deadline;
 pub mod init;
 pub mod model;
+pub mod outliers;
 pub mod params;
 pub mod protocol;
 mod redundancy;
@@ -16,7 +17,8 @@ pub use build::finalize;
 pub use deadline::Deadline;
 pub use init::{PairHyperplane, SolveStats};
 pub use model::{HalfSpace, ModelError, ModelSettings, Polytope, PolytopeModel, SCHEMA_VERSION};
-pub use params::{CoarseStart, MpcParams, Preset, ValidMpcParams};
+pub use outliers::{OutlierRule, OUTLIER_LABEL, OUTLIER_MULTIPLE};
+pub use params::{CoarseStart, MinClusterSize, MpcParams, Preset, ValidMpcParams};
 pub use protocol::{protocol, ProtocolPlan, ProtocolResult, ProtocolRun};
 pub use space::{screen_for_explanation, ExplanationFeature, ExplanationSpace, ScreeningTarget};
 
@@ -68,6 +70,11 @@ pub struct Progress {
     pub iteration: usize,
     /// Current loss.
     pub loss: f64,
+    /// Rows of the smallest cluster now.
+    pub smallest_cluster: usize,
+    /// Rows by which the clusters are outside the cardinality bounds (15)
+    /// now (0 without bounds). Algorithm 2 never increases it.
+    pub violation: usize,
 }
 
 /// Receives progress reports (progress bars, logs).
@@ -108,6 +115,16 @@ pub struct MpcFit {
     pub fidelity: f64,
     /// Mean silhouette of `labels` (`None` with a single cluster).
     pub silhouette: Option<f64>,
+    /// Rows of each cluster.
+    pub sizes: Vec<usize>,
+    /// Mean silhouette of each cluster's rows.
+    pub cluster_silhouettes: Vec<Option<f64>>,
+    /// The smallest cluster size the run was held to, in rows (1: none).
+    pub min_cluster_size: usize,
+    /// With outliers set apart ([`MpcFit::set_outliers_apart`]): which rows
+    /// are outliers. The silhouette, sizes and per-cluster silhouettes then
+    /// cover the other rows only.
+    pub outliers: Option<Vec<bool>>,
     /// How Algorithm 1 stopped.
     pub init_status: RunStatus,
     /// Objective (31) after each outer iteration of Algorithm 1.
@@ -130,6 +147,50 @@ impl MpcFit {
     /// search did not run.
     pub fn status(&self) -> RunStatus {
         self.search_status.unwrap_or(self.init_status)
+    }
+
+    /// Rows of the smallest cluster.
+    pub fn smallest_cluster(&self) -> usize {
+        self.sizes.iter().copied().min().unwrap_or(0)
+    }
+
+    /// Whether every cluster holds at least [`MpcFit::min_cluster_size`] rows.
+    pub fn meets_min_cluster_size(&self) -> bool {
+        self.smallest_cluster() >= self.min_cluster_size
+    }
+
+    /// Number of outliers (0 unless they were set apart).
+    pub fn outlier_count(&self) -> usize {
+        self.outliers
+            .as_ref()
+            .map_or(0, |o| o.iter().filter(|&&b| b).count())
+    }
+
+    /// Set outliers apart (see [`outliers`]): rows farther from their
+    /// cluster's centre than `multiple` robust standard deviations beyond
+    /// the median distance get the outlier label, and the model carries the
+    /// rule. The silhouette and the cluster sizes are recomputed over the
+    /// other rows of `x` (the rows the fit was made on).
+    pub fn set_outliers_apart(&mut self, x: ArrayView2<f64>, multiple: f64) {
+        let k = self.model.k();
+        let rule = OutlierRule::fit(x, &self.labels, k, multiple);
+        let mask: Vec<bool> = self
+            .labels
+            .iter()
+            .zip(x.rows())
+            .map(|(&l, row)| rule.is_outlier(l, row))
+            .collect();
+        let kept: Vec<usize> = (0..mask.len()).filter(|&t| !mask[t]).collect();
+        let labels: Vec<usize> = kept.iter().map(|&t| self.labels[t]).collect();
+        let quality =
+            metrics::cluster_quality(x.select(ndarray::Axis(0), &kept).view(), &labels, k);
+        self.silhouette = quality.silhouette;
+        self.model
+            .record_quality(&quality, self.min_cluster_size, mask.len());
+        self.sizes = quality.sizes;
+        self.cluster_silhouettes = quality.cluster_silhouettes;
+        self.model.outliers = Some(rule);
+        self.outliers = Some(mask);
     }
 }
 
@@ -214,9 +275,15 @@ pub fn fit_with(
 
 /// Whether `a` beats `b`: full fidelity first, then silhouette.
 pub(crate) fn better(a: &MpcFit, b: &MpcFit) -> bool {
-    let key = |f: &MpcFit| (f.fidelity >= 1.0, f.silhouette.unwrap_or(f64::NEG_INFINITY));
+    let key = |f: &MpcFit| {
+        (
+            f.meets_min_cluster_size(),
+            f.fidelity >= 1.0,
+            f.silhouette.unwrap_or(f64::NEG_INFINITY),
+        )
+    };
     let (ka, kb) = (key(a), key(b));
-    ka.0 && !kb.0 || (ka.0 == kb.0 && ka.1 > kb.1)
+    (ka.0, ka.1) > (kb.0, kb.1) || ((ka.0, ka.1) == (kb.0, kb.1) && ka.2 > kb.2)
 }
 
 /// One run from one start: Algorithm 1 and Algorithm 2 in `params`, or, with
@@ -278,15 +345,19 @@ fn fit_from<'a>(
     let (labels, inside) = model.assign_with(x, z);
     let uncovered = inside.iter().filter(|i| !**i).count();
     let fidelity = 1.0 - uncovered as f64 / labels.len() as f64;
-    let silhouette = (model.k() >= 2)
-        .then(|| metrics::silhouette(x, &labels).ok())
-        .flatten();
+    let quality = metrics::cluster_quality(x, &labels, model.k());
+    let mut model = model;
+    model.record_quality(&quality, params.min_cluster_rows(), labels.len());
     Ok(MpcFit {
         model,
         labels,
         uncovered,
         fidelity,
-        silhouette,
+        silhouette: quality.silhouette,
+        sizes: quality.sizes,
+        cluster_silhouettes: quality.cluster_silhouettes,
+        min_cluster_size: params.min_cluster_rows(),
+        outliers: None,
         init_status,
         init_history: init.history,
         search_status,
@@ -332,15 +403,20 @@ pub fn explain_labels(
         0.0
     };
     let uncovered = ((1.0 - fidelity) * labels.len() as f64).round() as usize;
-    let silhouette = (model.k() >= 2)
-        .then(|| metrics::silhouette(x.view(), &decided).ok())
-        .flatten();
+    // The given clusters are explained as they are: no floor applies.
+    let quality = metrics::cluster_quality(x.view(), &decided, model.k());
+    let mut model = model;
+    model.record_quality(&quality, 1, decided.len());
     Ok(MpcFit {
         model,
         labels: decided,
         uncovered,
         fidelity,
-        silhouette,
+        silhouette: quality.silhouette,
+        sizes: quality.sizes,
+        cluster_silhouettes: quality.cluster_silhouettes,
+        min_cluster_size: 1,
+        outliers: None,
         init_status: RunStatus::Converged,
         init_history: Vec::new(),
         search_status: None,

@@ -53,6 +53,12 @@ pub struct Polytope {
     pub cluster: usize,
     /// Points of the training data in the cluster.
     pub size: usize,
+    /// Share of the training rows in the cluster.
+    #[serde(default)]
+    pub share: f64,
+    /// Mean silhouette of the cluster's training rows.
+    #[serde(default)]
+    pub silhouette: Option<f64>,
     /// Its half-spaces.
     pub halfspaces: Vec<HalfSpace>,
 }
@@ -70,6 +76,13 @@ pub struct ModelSettings {
     pub epsilon: f64,
     /// Weight λ of the representation error.
     pub lambda: f64,
+    /// The smallest cluster size the fit was held to, in rows (1: none).
+    #[serde(default = "one_row")]
+    pub min_cluster_size: usize,
+}
+
+fn one_row() -> usize {
+    1
 }
 
 /// A fitted MPC model.
@@ -89,6 +102,10 @@ pub struct PolytopeModel {
     pub polytopes: Vec<Polytope>,
     /// Fitting settings.
     pub settings: ModelSettings,
+    /// Outliers set apart: rows beyond their cluster's radius get the
+    /// outlier label ([`super::outliers`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outliers: Option<super::outliers::OutlierRule>,
 }
 
 impl HalfSpace {
@@ -168,6 +185,20 @@ impl PolytopeModel {
         (nearest_centre(&self.centroids, x), false)
     }
 
+    /// Segment of every row of X: its cluster, or `None` for an outlier
+    /// (only when the model sets outliers apart).
+    pub fn segments(&self, x: ArrayView2<f64>) -> Vec<Option<usize>> {
+        let (labels, _) = self.assign(x);
+        labels
+            .into_iter()
+            .zip(x.rows())
+            .map(|(l, row)| match &self.outliers {
+                Some(rule) if rule.is_outlier(l, row) => None,
+                _ => Some(l),
+            })
+            .collect()
+    }
+
     /// Clusters of every row of the scaled clustering matrix X, and for each
     /// whether it lies inside a polytope.
     pub fn assign(&self, x: ArrayView2<f64>) -> (Vec<usize>, Vec<bool>) {
@@ -200,6 +231,23 @@ impl PolytopeModel {
             })
             .count();
         inside as f64 / labels.len().max(1) as f64
+    }
+
+    /// Record the training quality in the polytopes (sizes, shares,
+    /// per-cluster silhouettes; shares of all `n` training rows) and the
+    /// floor the fit was held to.
+    pub fn record_quality(
+        &mut self,
+        quality: &crate::metrics::ClusterQuality,
+        min_cluster_size: usize,
+        n: usize,
+    ) {
+        for p in &mut self.polytopes {
+            p.size = quality.sizes[p.cluster];
+            p.share = p.size as f64 / n.max(1) as f64;
+            p.silhouette = quality.cluster_silhouettes[p.cluster];
+        }
+        self.settings.min_cluster_size = min_cluster_size;
     }
 
     /// Total number of half-spaces over all polytopes (after redundancy removal).
@@ -377,6 +425,29 @@ impl PolytopeModel {
                         format!("is a side of cluster {own}'s hyperplane, not of cluster {c}'s"),
                     );
                 }
+            }
+        }
+        if let Some(rule) = &self.outliers {
+            if rule.centres.len() != k || rule.radii.len() != k {
+                return bad(
+                    "outliers".into(),
+                    format!(
+                        "has {} centres and {} radii for {k} clusters",
+                        rule.centres.len(),
+                        rule.radii.len()
+                    ),
+                );
+            }
+            let finite = rule
+                .centres
+                .iter()
+                .all(|c| c.len() == d && c.iter().all(|v| v.is_finite()))
+                && rule.radii.iter().all(|r| r.is_finite() && *r >= 0.0);
+            if !finite {
+                return bad(
+                    "outliers".into(),
+                    format!("needs finite centres of {d} coordinates and radii ≥ 0"),
+                );
             }
         }
         let st = &self.settings;

@@ -12,6 +12,72 @@ use crate::hyperplane::{
 use crate::params::{check_k, check_seconds, ParamsError};
 use ndarray::ArrayView2;
 
+/// The smallest cluster a model may hold: a number of rows, or a share of
+/// the rows (at least 2 rows). The default, 1 % of the rows, keeps a handful
+/// of extreme rows from becoming a "segment" that wins on silhouette;
+/// `Rows(1)` is the paper's unconstrained protocol.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum MinClusterSize {
+    /// At least this many rows (1: no floor).
+    Rows(usize),
+    /// At least this share of the rows, in (0, 1), and at least 2 rows.
+    Share(f64),
+}
+
+impl MinClusterSize {
+    /// 1 % of the rows.
+    pub const DEFAULT: MinClusterSize = MinClusterSize::Share(0.01);
+
+    /// The floor in rows for data of `n` rows.
+    pub fn rows(self, n: usize) -> Result<usize, ParamsError> {
+        match self {
+            MinClusterSize::Rows(0) => Err(ParamsError::new(
+                "min-cluster-size",
+                "0; a cluster holds at least one row (1 means no floor)",
+            )),
+            MinClusterSize::Rows(rows) => Ok(rows),
+            MinClusterSize::Share(p) if !(p > 0.0 && p < 1.0) => Err(ParamsError::new(
+                "min-cluster-size",
+                format!("{}%; a share of the rows is between 0% and 100%", p * 100.0),
+            )),
+            MinClusterSize::Share(p) => Ok(((p * n as f64).ceil() as usize).max(2)),
+        }
+    }
+}
+
+impl std::fmt::Display for MinClusterSize {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            MinClusterSize::Rows(rows) => write!(f, "{rows}"),
+            MinClusterSize::Share(p) => write!(f, "{}%", p * 100.0),
+        }
+    }
+}
+
+impl std::str::FromStr for MinClusterSize {
+    type Err = ParamsError;
+
+    /// `N` (rows) or `P%` (a share of the rows).
+    fn from_str(text: &str) -> Result<Self, ParamsError> {
+        let t = text.trim();
+        let bad = || {
+            ParamsError::new(
+                "min-cluster-size",
+                format!(
+                    "'{}' is neither a number of rows (15) nor a share of them (1%)",
+                    crate::data::excerpt(t)
+                ),
+            )
+        };
+        let size = match t.strip_suffix('%') {
+            Some(p) => MinClusterSize::Share(p.trim().parse::<f64>().map_err(|_| bad())? / 100.0),
+            None => MinClusterSize::Rows(t.parse().map_err(|_| bad())?),
+        };
+        size.rows(100)?;
+        Ok(size)
+    }
+}
+
 /// The paper's two settings (§4.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
@@ -56,8 +122,8 @@ pub struct MpcParams {
     pub(crate) lambda: f64,
     /// Margin ε of constraint (3).
     pub(crate) epsilon: f64,
-    /// Smallest cluster size N_min of (15).
-    pub(crate) n_min: Option<usize>,
+    /// Smallest cluster size N_min of (15), in rows or as a share of them.
+    pub(crate) min_cluster_size: MinClusterSize,
     /// Largest cluster size N_max of (15).
     pub(crate) n_max: Option<usize>,
     /// Hyperplane solver.
@@ -132,7 +198,7 @@ impl MpcParams {
             coefficients: Coefficients::Integer,
             lambda: 1.0,
             epsilon: crate::hyperplane::DEFAULT_EPSILON,
-            n_min: None,
+            min_cluster_size: MinClusterSize::DEFAULT,
             n_max: None,
             backend: Backend::Enumerate,
             solver_time_limit: Some(60.0),
@@ -245,9 +311,25 @@ impl MpcParams {
         self
     }
 
-    /// Set cardinality bounds.
+    /// Set the smallest cluster size (N_min of (15)); `Rows(1)` is the
+    /// paper's unconstrained protocol.
+    pub fn min_cluster_size(mut self, size: MinClusterSize) -> Self {
+        self.min_cluster_size = size;
+        self
+    }
+
+    /// Set the largest cluster size (N_max of (15); `None`: no bound).
+    pub fn max_cluster_size(mut self, rows: Option<usize>) -> Self {
+        self.n_max = rows;
+        self
+    }
+
+    /// Set both cardinality bounds in rows (`None` keeps the smallest size as
+    /// it is, or leaves the largest unbounded).
     pub fn bounds(mut self, n_min: Option<usize>, n_max: Option<usize>) -> Self {
-        self.n_min = n_min;
+        if let Some(rows) = n_min {
+            self.min_cluster_size = MinClusterSize::Rows(rows);
+        }
         self.n_max = n_max;
         self
     }
@@ -316,13 +398,18 @@ impl MpcParams {
                 ));
             }
         }
-        let n_min = self.n_min.unwrap_or(0);
+        let n_min = self.min_cluster_size.rows(n)?;
         let n_max = self.n_max.unwrap_or(n);
         if n_min * self.k > n {
             return Err(ParamsError::new(
-                "n-min",
+                "min-cluster-size",
                 format!(
-                    "n-min = {n_min} times k = {} exceeds the number of rows n = {n}",
+                    "n-min = {n_min}{} times k = {} exceeds the number of rows n = {n}",
+                    match self.min_cluster_size {
+                        MinClusterSize::Share(_) =>
+                            format!(" ({} of the rows)", self.min_cluster_size),
+                        MinClusterSize::Rows(_) => String::new(),
+                    },
                     self.k
                 ),
             ));
@@ -366,8 +453,10 @@ impl MpcParams {
                 "Algorithm 1 needs at least one outer iteration and one assignment pass",
             ));
         }
-        let bounds = (self.n_min.is_some() || self.n_max.is_some())
-            .then_some(CardinalityBounds { n_min, n_max });
+        // A floor of one row is no floor (the paper's protocol): Algorithm 1
+        // then keeps its unbounded assignment.
+        let bounds =
+            (n_min > 1 || self.n_max.is_some()).then_some(CardinalityBounds { n_min, n_max });
         Ok(ValidMpcParams {
             params: self,
             hyperplane,
@@ -384,6 +473,13 @@ pub struct ValidMpcParams {
     pub hyperplane: ValidHyperplaneParams,
     /// Cardinality bounds, when given.
     pub bounds: Option<CardinalityBounds>,
+}
+
+impl ValidMpcParams {
+    /// The smallest cluster size in rows (1: no floor).
+    pub fn min_cluster_rows(&self) -> usize {
+        self.bounds.map_or(1, |b| b.n_min.max(1))
+    }
 }
 
 impl ValidMpcParams {
@@ -423,6 +519,45 @@ mod tests {
     }
 
     #[test]
+    fn min_cluster_size_reads_rows_and_shares() {
+        use std::str::FromStr;
+        assert_eq!(
+            MinClusterSize::from_str("15").unwrap(),
+            MinClusterSize::Rows(15)
+        );
+        assert_eq!(
+            MinClusterSize::from_str("1%").unwrap(),
+            MinClusterSize::Share(0.01)
+        );
+        assert_eq!(MinClusterSize::DEFAULT.rows(4601).unwrap(), 47);
+        assert_eq!(MinClusterSize::DEFAULT.rows(150).unwrap(), 2);
+        assert_eq!(MinClusterSize::Share(0.05).rows(150).unwrap(), 8);
+        for bad in ["0", "abc", "150%", "0%", "-1", "x%"] {
+            assert_eq!(
+                MinClusterSize::from_str(bad).unwrap_err().field,
+                "min-cluster-size",
+                "{bad}"
+            );
+        }
+        let x = ndarray::Array2::from_shape_fn((100, 2), |(t, f)| (t * (f + 1)) as f64);
+        let floor = |m| {
+            MpcParams::new(2)
+                .min_cluster_size(m)
+                .check(x.view(), 2)
+                .unwrap()
+                .min_cluster_rows()
+        };
+        assert_eq!(floor(MinClusterSize::Rows(1)), 1);
+        assert_eq!(floor(MinClusterSize::DEFAULT), 2);
+        assert!(MpcParams::new(2)
+            .min_cluster_size(MinClusterSize::Rows(1))
+            .check(x.view(), 2)
+            .unwrap()
+            .bounds
+            .is_none());
+    }
+
+    #[test]
     fn each_rejected_field() {
         assert_eq!(field(MpcParams::new(2).m(0)), "m");
         assert_eq!(field(MpcParams::new(2).beta(0)), "beta");
@@ -430,7 +565,14 @@ mod tests {
         assert_eq!(field(MpcParams::new(2).lambda(-1.0)), "lambda");
         assert_eq!(field(MpcParams::new(1)), "k");
         assert_eq!(field(MpcParams::new(5)), "k");
-        assert_eq!(field(MpcParams::new(2).bounds(Some(3), None)), "n-min");
+        assert_eq!(
+            field(MpcParams::new(2).bounds(Some(3), None)),
+            "min-cluster-size"
+        );
+        assert_eq!(
+            field(MpcParams::new(2).min_cluster_size(MinClusterSize::Rows(0))),
+            "min-cluster-size"
+        );
         assert_eq!(field(MpcParams::new(2).bounds(None, Some(1))), "n-max");
         assert_eq!(
             field(MpcParams::new(2).coefficients(Coefficients::General)),

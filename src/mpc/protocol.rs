@@ -28,8 +28,22 @@ pub struct ProtocolRun {
     pub silhouette: Option<f64>,
     /// Share of rows inside their own polytope.
     pub fidelity: f64,
+    /// Rows of the smallest cluster.
+    pub smallest: usize,
+    /// Whether every cluster holds at least the minimum cluster size.
+    pub meets_min_cluster_size: bool,
     /// Wall-clock seconds of the run.
     pub seconds: f64,
+}
+
+impl ProtocolRun {
+    /// The protocol's order of runs: the floor met, then full fidelity, then
+    /// silhouette (as [`super::better`]).
+    fn beats(&self, other: &ProtocolRun) -> bool {
+        let key = |r: &ProtocolRun| (r.meets_min_cluster_size, r.fidelity >= 1.0);
+        let score = |r: &ProtocolRun| r.silhouette.unwrap_or(f64::NEG_INFINITY);
+        key(self) > key(other) || key(self) == key(other) && score(self) > score(other)
+    }
 }
 
 /// Which runs the protocol makes.
@@ -85,6 +99,25 @@ impl ProtocolResult {
     pub fn median_run_seconds(&self) -> f64 {
         let seconds: Vec<f64> = self.runs.iter().map(|r| r.seconds).collect();
         metrics::median(&seconds)
+    }
+
+    /// The best run of every initial k, in k order (the first seed on ties):
+    /// how the choice of k was made. `polyclust cluster --k K --seed S
+    /// --k-max M` with that row's seed and the range's top as `M`
+    /// reproduces the row's run.
+    pub fn best_per_k(&self) -> Vec<&ProtocolRun> {
+        let mut best: Vec<&ProtocolRun> = Vec::new();
+        for run in &self.runs {
+            match best.last_mut() {
+                Some(b) if b.k == run.k => {
+                    if run.beats(b) {
+                        *b = run;
+                    }
+                }
+                _ => best.push(run),
+            }
+        }
+        best
     }
 }
 
@@ -145,11 +178,16 @@ pub fn protocol(
             clusters: fit.model.k(),
             silhouette: fit.silhouette,
             fidelity: fit.fidelity,
+            smallest: fit.smallest_cluster(),
+            meets_min_cluster_size: fit.meets_min_cluster_size(),
             seconds: fit.seconds,
         };
         on_run(&run);
         Ok::<_, MpcError>(Some((fit, run)))
     };
+    // Every k of the range must be possible under the floor: checked at the
+    // largest, before any run.
+    prepare(*plan.ks.end(), base.seed)?;
     let outcome = run_grid(
         &grid,
         prepare,

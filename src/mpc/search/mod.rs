@@ -283,10 +283,19 @@ pub fn search<'a>(
             break RunStatus::TimeLimit;
         }
         if driver.step(mv)? {
+            let s = &driver.search;
             observer.progress(Progress {
                 stage: "coordinate descent",
                 iteration: driver.accepted(),
                 loss: driver.score.loss,
+                // An emptied slot is no cluster: (15) lets it go unused.
+                smallest_cluster: (0..s.k())
+                    .filter(|&c| s.active[c])
+                    .map(|c| s.state.sizes()[c])
+                    .filter(|&size| size > 0)
+                    .min()
+                    .unwrap_or(0),
+                violation: driver.score.violation,
             });
             if driver.accepted() >= params.max_moves {
                 break RunStatus::IterationLimit;

@@ -47,14 +47,9 @@ pub(super) struct SweepSpace<'b> {
     pub(super) bounds: Option<(CardinalityBounds, usize)>,
 }
 
-/// How far a cluster of `size` rows is outside the bounds (an empty cluster is
-/// unused, which (15) allows).
+/// How far a cluster of `size` rows is outside the bounds.
 pub(super) fn size_violation(bounds: &CardinalityBounds, size: usize) -> usize {
-    if size == 0 {
-        0
-    } else {
-        size.saturating_sub(bounds.n_max) + bounds.n_min.saturating_sub(size)
-    }
+    bounds.violation(size)
 }
 
 impl SweepSpace<'_> {
