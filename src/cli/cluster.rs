@@ -3,11 +3,11 @@
 use super::args::{ClusterArgs, ExplainArgs, PredictArgs, RuleFormat};
 use super::commands::load;
 use super::progress::{counter_bar, Spinner};
+use anyhow::{bail, Context, Result};
 use polyclust::data::{self, LoadOptions, RawTable};
 use polyclust::explain;
 use polyclust::hyperplane::Coefficients;
 use polyclust::mpc::{self, ExplanationSpace, MpcParams, PolytopeModel, Preset};
-use anyhow::{bail, Context, Result};
 use serde_json::json;
 use std::io::Write;
 use std::path::Path;
@@ -323,7 +323,10 @@ fn write_outputs(dir: &Path, ds: &data::Dataset, fit: &mpc::MpcFit) -> Result<()
     write("rules.txt", &explain::rules_text(&fit.model))?;
     write(
         "rules.sql",
-        &format!("{}\n", explain::rules_sql(&fit.model)),
+        &format!(
+            "{}\n",
+            explain::rules_sql(&fit.model, explain::Dialect::Ansi)
+        ),
     )?;
     Ok(())
 }
@@ -362,14 +365,24 @@ pub(crate) fn predict(args: &PredictArgs) -> Result<()> {
 }
 
 pub(crate) fn explain_cmd(args: &ExplainArgs) -> Result<()> {
+    if args.format != RuleFormat::Sql && (args.dialect.is_some() || args.table.is_some()) {
+        bail!("--dialect and --table apply to --format sql");
+    }
     let model = read_model(&args.model)?;
+    let dialect = args.dialect.unwrap_or_default();
     match args.format {
         RuleFormat::Text => print!("{}", explain::rules_text(&model)),
         RuleFormat::Json => println!(
             "{}",
             serde_json::to_string_pretty(&explain::rules_json(&model))?
         ),
-        RuleFormat::Sql => println!("{}", explain::rules_sql(&model)),
+        RuleFormat::Sql => match &args.table {
+            Some(table) => {
+                let keep: Vec<&str> = args.keep.iter().map(String::as_str).collect();
+                println!("{}", explain::select_sql(&model, dialect, table, &keep));
+            }
+            None => println!("{}", explain::rules_sql(&model, dialect)),
+        },
     }
     Ok(())
 }

@@ -9,6 +9,6 @@ mod sql;
 
 pub use redundancy::remove_redundant;
 pub use render::{halfspace_text, rules_json, rules_text, z_feature_name};
-pub use sql::rules_sql;
+pub use sql::{rules_sql, select_sql, Dialect};
 
 use crate::mpc::PolytopeModel;
