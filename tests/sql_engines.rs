@@ -1,18 +1,22 @@
 //! The rules SQL inside real engines. For models fitted on generated data
-//! (blobs; quadrants with an interaction product; numeric, integer, decimal
-//! and one-hot categorical columns with names and values that need quoting;
-//! a model that needs the nearest-centre fallback), the rows are loaded into
-//! the engine, `select_sql` labels them there, and every row's cluster must
-//! equal `PolytopeModel::assign` on the same rows read back through the
-//! model's feature map (the `predict` path). The rows are the training rows
-//! plus probes beyond the training range (and unseen categories), where the
-//! polytopes extrapolate and the fallback decides.
+//! (blobs; quadrant regimes explained by an interaction product; integer,
+//! decimal and one-hot categorical columns with names and values that need
+//! quoting; integer ages in a binarized space, with rows exactly on the
+//! thresholds; a model that needs the nearest-centre fallback), the rows are
+//! loaded into the engine with typed columns, `select_sql` labels them there,
+//! and every row's cluster must equal `PolytopeModel::assign` on the same
+//! rows read back through the model's feature map (the `predict` path). The
+//! rows are the training rows plus probes beyond the training range, where
+//! the polytopes extrapolate and the fallback decides.
 //!
-//! SQLite is bundled with rusqlite. DuckDB is its Python package, driven by
-//! `tests/engines/duckdb_query.py` through the interpreter named by
-//! `POLYCLUST_DUCKDB_PYTHON` (`.ci/run` installs one in a virtual
-//! environment) or `python3`. Without DuckDB the test fails when `CI` is set,
-//! and is skipped with a note otherwise.
+//! Engines: SQLite, bundled with rusqlite; PostgreSQL, a server from the
+//! machine's packages that the test starts on a Unix socket; DuckDB and Spark
+//! (local mode, Java), their Python packages driven by the scripts in
+//! `tests/engines/` through the interpreters named by
+//! `POLYCLUST_DUCKDB_PYTHON` and `POLYCLUST_SPARK_PYTHON` (default `python3`;
+//! `.ci/run` installs both packages in a virtual environment). A test whose
+//! engine is missing fails when `CI` is `true` or `1`, and is skipped with a
+//! note otherwise.
 
 use polyclust::data::{self, LoadOptions, RawTable};
 use polyclust::explain::{self, Dialect};
@@ -441,99 +445,185 @@ fn in_ci() -> bool {
     matches!(std::env::var("CI").as_deref(), Ok("true") | Ok("1"))
 }
 
-/// A Python interpreter that imports duckdb, or `None` (a failure in CI).
-fn duckdb_python() -> Option<PathBuf> {
-    let python = std::env::var_os("POLYCLUST_DUCKDB_PYTHON")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("python3"));
-    let found = std::process::Command::new(&python)
-        .args(["-c", "import duckdb"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if found {
-        return Some(python);
-    }
-    let note = format!(
-        "no DuckDB: {} cannot import duckdb (set POLYCLUST_DUCKDB_PYTHON to a Python \
-         with the duckdb package; .ci/run installs one)",
-        python.display()
-    );
-    assert!(!in_ci(), "{note}");
-    eprintln!("{note}: DuckDB test skipped");
-    None
+/// An engine driven through Python: the interpreter, the script in
+/// `tests/engines/`, and how the script's table declares a column.
+struct PyEngine {
+    name: &'static str,
+    python: PathBuf,
+    script: &'static str,
+    quote: Dialect,
+    column_type: fn(Kind) -> &'static str,
 }
 
-/// Load the case's rows into DuckDB with typed columns and run the queries.
-fn duckdb_rows(python: &Path, case: &Case, dialects: &[Dialect]) -> Vec<Vec<(i64, i64)>> {
-    let columns: Vec<serde_json::Value> = case
-        .columns
-        .iter()
-        .map(|(name, kind)| {
-            let ty = match kind {
-                Kind::Double => "DOUBLE",
-                Kind::Money => "DECIMAL(12,2)",
-                Kind::Integer => "INTEGER",
-                Kind::Text => "VARCHAR",
-            };
-            serde_json::json!([Dialect::Duckdb.quote_ident(name), ty])
-        })
-        .collect();
-    let queries: Vec<String> = dialects.iter().map(|d| query(case, *d, "t")).collect();
-    let spec = serde_json::json!({
-        "csv": case.csv,
-        "table": "t",
-        "columns": columns,
-        "queries": queries,
-    });
-    let spec_path = case.csv.with_extension(format!("{}.json", dialects.len()));
-    std::fs::write(&spec_path, spec.to_string()).unwrap();
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/engines/duckdb_query.py");
-    let out = std::process::Command::new(python)
-        .arg(&script)
-        .arg(&spec_path)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "duckdb_query.py failed on {}: {}",
-        case.name,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let answer: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    eprintln!("DuckDB {}: {}", answer["version"], case.name);
-    answer["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .zip(dialects)
-        .map(|(result, dialect)| {
-            if let Some(e) = result.get("error") {
-                panic!("DuckDB reads the {dialect} SQL of {}: {e}", case.name);
+impl PyEngine {
+    /// The interpreter named by `env_var`, else `python3`, when it imports
+    /// `module` (and `java` runs, for Spark); `None` (a failure in CI) otherwise.
+    fn find(
+        name: &'static str,
+        env_var: &str,
+        module: &str,
+        script: &'static str,
+        quote: Dialect,
+        column_type: fn(Kind) -> &'static str,
+    ) -> Option<PyEngine> {
+        let python = std::env::var_os(env_var)
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from("python3"));
+        let runs = |program: &Path, args: &[&str]| {
+            std::process::Command::new(program)
+                .args(args)
+                .output()
+                .is_ok_and(|o| o.status.success())
+        };
+        let mut missing = Vec::new();
+        if !runs(&python, &["-c", &format!("import {module}")]) {
+            missing.push(format!("{} cannot import {module}", python.display()));
+        }
+        if module == "pyspark" && !runs(Path::new("java"), &["-version"]) {
+            missing.push("no java".to_string());
+        }
+        if missing.is_empty() {
+            return Some(PyEngine {
+                name,
+                python,
+                script,
+                quote,
+                column_type,
+            });
+        }
+        let note = format!(
+            "no {name}: {} (set {env_var} to a Python with the {module} package; \
+             .ci/run installs one)",
+            missing.join(", ")
+        );
+        assert!(!in_ci(), "{note}");
+        eprintln!("{note}: {name} test skipped");
+        None
+    }
+
+    /// Load every case's rows into the engine with typed columns and run the
+    /// queries of `dialects`, all in one process: per case, per dialect, the rows.
+    fn rows(&self, cases: &[Case], dialects: &[Dialect]) -> Vec<Vec<Vec<(i64, i64)>>> {
+        let jobs: Vec<serde_json::Value> = cases
+            .iter()
+            .map(|case| {
+                let columns: Vec<serde_json::Value> = case
+                    .columns
+                    .iter()
+                    .map(|(name, kind)| {
+                        serde_json::json!([self.quote.quote_ident(name), (self.column_type)(*kind)])
+                    })
+                    .collect();
+                let queries: Vec<String> = dialects.iter().map(|d| query(case, *d, "t")).collect();
+                serde_json::json!({
+                    "csv": case.csv,
+                    "table": "t",
+                    "columns": columns,
+                    "queries": queries,
+                })
+            })
+            .collect();
+        let dir = tempfile::tempdir().unwrap();
+        let spec_path = dir.path().join("spec.json");
+        std::fs::write(&spec_path, serde_json::json!({ "jobs": jobs }).to_string()).unwrap();
+        let script = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/engines")
+            .join(self.script);
+        let out = std::process::Command::new(&self.python)
+            .arg(&script)
+            .arg(&spec_path)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{} failed: {}",
+            self.script,
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let answer: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        eprintln!("{} {}", self.name, answer["version"]);
+        answer["jobs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(cases)
+            .map(|(job, case)| {
+                job.as_array()
+                    .unwrap()
+                    .iter()
+                    .zip(dialects)
+                    .map(|(result, dialect)| {
+                        if let Some(e) = result.get("error") {
+                            panic!(
+                                "{} reads the {dialect} SQL of {}: {e}",
+                                self.name, case.name
+                            );
+                        }
+                        result["rows"]
+                            .as_array()
+                            .unwrap()
+                            .iter()
+                            .map(|r| (r[0].as_i64().unwrap(), r[1].as_i64().unwrap()))
+                            .collect()
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    fn assert_labels(&self, dialects: &[Dialect]) {
+        let results = self.rows(cases(), dialects);
+        for (case, per_dialect) in cases().iter().zip(&results) {
+            for (dialect, rows) in dialects.iter().zip(per_dialect) {
+                assert_labels(case, self.name, *dialect, rows);
             }
-            result["rows"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|r| (r[0].as_i64().unwrap(), r[1].as_i64().unwrap()))
-                .collect()
-        })
-        .collect()
+        }
+    }
 }
 
 #[test]
 fn duckdb_labels_every_row_as_the_library() {
-    let Some(python) = duckdb_python() else {
+    let column_type = |kind| match kind {
+        Kind::Double => "DOUBLE",
+        Kind::Money => "DECIMAL(12,2)",
+        Kind::Integer => "INTEGER",
+        Kind::Text => "VARCHAR",
+    };
+    let Some(duckdb) = PyEngine::find(
+        "DuckDB",
+        "POLYCLUST_DUCKDB_PYTHON",
+        "duckdb",
+        "duckdb_query.py",
+        Dialect::Duckdb,
+        column_type,
+    ) else {
         return;
     };
     // DuckDB's parser is PostgreSQL's: ansi, duckdb and postgres all run.
     // (The sqlite dialect does not belong there: REAL is a 4-byte float in DuckDB.)
-    let dialects = [Dialect::Ansi, Dialect::Duckdb, Dialect::Postgres];
-    for case in cases() {
-        let results = duckdb_rows(&python, case, &dialects);
-        for (dialect, rows) in dialects.iter().zip(&results) {
-            assert_labels(case, "duckdb", *dialect, rows);
-        }
-    }
+    duckdb.assert_labels(&[Dialect::Ansi, Dialect::Duckdb, Dialect::Postgres]);
+}
+
+#[test]
+fn spark_labels_every_row_as_the_library() {
+    let column_type = |kind| match kind {
+        Kind::Double => "DOUBLE",
+        Kind::Money => "DECIMAL(12,2)",
+        Kind::Integer => "INT",
+        Kind::Text => "STRING",
+    };
+    let Some(spark) = PyEngine::find(
+        "Spark",
+        "POLYCLUST_SPARK_PYTHON",
+        "pyspark",
+        "spark_query.py",
+        Dialect::Spark,
+        column_type,
+    ) else {
+        return;
+    };
+    // Double quotes delimit strings in Spark SQL: only the spark dialect runs.
+    spark.assert_labels(&[Dialect::Spark]);
 }
 
 /// A throw-away PostgreSQL server on a Unix socket in a temporary directory,
