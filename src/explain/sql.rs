@@ -8,10 +8,12 @@
 //! columns are cast to the dialect's double type, and numbers are written in
 //! shortest round-trip form, inside a cast to that type except in SQLite
 //! (whose decimal literals are doubles already). PostgreSQL reads `0.1` and
-//! even `1e-5` as NUMERIC and DuckDB and Spark read `0.1` as DECIMAL; exact
-//! decimal arithmetic would round differently from the library, and integer
-//! or decimal columns would divide in their own type. With doubles throughout,
-//! an engine reproduces the library's assignment on every row.
+//! even `1e-5` as NUMERIC and DuckDB and Spark read `0.1` as DECIMAL, and an
+//! INTEGER or DECIMAL column minus such a literal stays decimal: exact
+//! decimal arithmetic rounds differently from the library and puts rows that
+//! lie on a threshold on the other side (`tests/sql_engines.rs` shows it in
+//! PostgreSQL). With doubles throughout, an engine reproduces the library's
+//! assignment on every row.
 //!
 //! One-hot categories compare the column with a string literal (`"job" =
 //! 'admin'`, case-sensitive, no trimming), so categorical columns belong in
@@ -43,7 +45,7 @@ pub enum Dialect {
     /// Standard SQL: "double-quoted" names, CAST(… AS DOUBLE PRECISION); runs in SQLite, DuckDB and PostgreSQL.
     #[default]
     Ansi,
-    /// SQLite: "double-quoted" names, REAL literals, columns CAST(… AS REAL).
+    /// SQLite: "double-quoted" names, bare literals, columns CAST(… AS REAL) (SQLite only: REAL is a 4-byte float in DuckDB).
     Sqlite,
     /// DuckDB: "double-quoted" names, CAST(… AS DOUBLE).
     Duckdb,
