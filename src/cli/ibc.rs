@@ -1,11 +1,11 @@
 //! `polyclust ibc`: interaction-based regimes, models A/B/C/D under
 //! cross-validation (IBC article §7–11), and the article's simulated data.
 
+use polyclust::data::{self, LoadOptions, RawTable};
+use polyclust::ibc::{self, simulate, IbcOptions, IbcReport, Method};
 use anyhow::{bail, Context, Result};
 use clap::ValueEnum;
 use ndarray::{Array1, Array2};
-use polyclust::data::{self, LoadOptions, RawTable};
-use polyclust::ibc::{self, simulate, IbcOptions, IbcReport, Method};
 use std::path::{Path, PathBuf};
 
 /// Interaction screener.

@@ -2,8 +2,6 @@
 
 use super::args::{InteractionsArgs, MethodArg};
 use super::progress::counter_bar;
-use anyhow::{bail, Context, Result};
-use ndarray::Array1;
 use polyclust::data::{self, Dataset, LoadOptions};
 use polyclust::interactions::lasso::{lasso_screen, LassoScreenOptions};
 use polyclust::interactions::nid::{
@@ -11,6 +9,8 @@ use polyclust::interactions::nid::{
 };
 use polyclust::interactions::synthetic::SyntheticFunction;
 use polyclust::interactions::{screen_against_labels, ScreenMethod, ScreenOptions, Screening};
+use anyhow::{bail, Context, Result};
+use ndarray::Array1;
 use serde_json::json;
 
 /// Parse `f1..f10`, `all`, or `f1,f4`.
