@@ -268,3 +268,86 @@ fn cluster_writes_outputs_and_explains() {
     let bad = polyclust(&["explain", "--model", "run/rules.txt"], dir.path());
     assert_clear_error(&bad, &["rules.txt"]);
 }
+
+#[test]
+fn explain_writes_sql_per_dialect_and_a_select() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = polyclust(
+        &["cluster", "--generate", "blobs", "--k", "3", "--out", "run"],
+        dir.path(),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let explain = |args: &[&str]| {
+        let mut all = vec!["explain", "--model", "run/model.json", "--format", "sql"];
+        all.extend_from_slice(args);
+        let out = polyclust(&all, dir.path());
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    // rules.sql is the ANSI expression, the default of explain.
+    let rules = std::fs::read_to_string(dir.path().join("run/rules.sql")).unwrap();
+    assert_eq!(explain(&[]), rules);
+    assert_eq!(explain(&["--dialect", "ansi"]), rules);
+    assert!(
+        rules.contains("CAST(\"x1\" AS DOUBLE PRECISION)"),
+        "{rules}"
+    );
+    let duckdb = explain(&["--dialect", "duckdb"]);
+    assert!(duckdb.contains("CAST(\"x1\" AS DOUBLE)"), "{duckdb}");
+    let sqlite = explain(&["--dialect", "sqlite"]);
+    assert!(sqlite.contains("CAST(\"x1\" AS REAL)"), "{sqlite}");
+    let spark = explain(&[
+        "--dialect",
+        "spark",
+        "--table",
+        "sales.customers",
+        "--keep",
+        "id,x1",
+    ]);
+    assert!(spark.starts_with("SELECT `id`, `x1`,\nCASE\n"), "{spark}");
+    assert!(
+        spark.ends_with("END AS `cluster`\nFROM sales.customers\n"),
+        "{spark}"
+    );
+    assert!(!spark.contains('"'), "{spark}");
+    let all = explain(&["--dialect", "postgres", "--table", "customers"]);
+    assert!(all.starts_with("SELECT *,\nCASE\n"), "{all}");
+    assert!(all.contains("CAST(\"x1\" AS DOUBLE PRECISION)"), "{all}");
+
+    let text_with_dialect = polyclust(
+        &[
+            "explain",
+            "--model",
+            "run/model.json",
+            "--dialect",
+            "duckdb",
+        ],
+        dir.path(),
+    );
+    assert_clear_error(&text_with_dialect, &["--format sql"]);
+    let bad = polyclust(
+        &[
+            "explain",
+            "--model",
+            "run/model.json",
+            "--format",
+            "sql",
+            "--dialect",
+            "mysql",
+        ],
+        dir.path(),
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    for d in ["ansi", "sqlite", "duckdb", "postgres", "spark"] {
+        assert!(stderr.contains(d), "{stderr}");
+    }
+}

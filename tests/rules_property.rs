@@ -103,7 +103,7 @@ proptest! {
         let (again, _) = model.assign(ds.x.view());
         prop_assert_eq!(&again, &fit.labels);
         // So does SQLite on the original columns.
-        let from_sql = sql_labels(file.path(), d, &explain::rules_sql(&model));
+        let from_sql = sql_labels(file.path(), d, &explain::rules_sql(&model, explain::Dialect::Ansi));
         prop_assert_eq!(&from_sql, &fit.labels);
         // Fidelity counts rows inside their own polytope.
         let fidelity = model.fidelity(ds.x.view(), &fit.labels);

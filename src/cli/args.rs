@@ -458,6 +458,16 @@ pub struct ExplainArgs {
     /// Output format.
     #[arg(long, default_value = "text")]
     pub format: RuleFormat,
+    /// SQL dialect of --format sql (default: ansi, which SQLite, DuckDB and PostgreSQL read).
+    #[arg(long)]
+    pub dialect: Option<polyclust::explain::Dialect>,
+    /// Print `SELECT <columns>, <rules> AS cluster FROM NAME` (--format sql);
+    /// NAME is written as given: a table, `schema.table` or any FROM item.
+    #[arg(long, value_name = "NAME")]
+    pub table: Option<String>,
+    /// Columns of the table to select beside the cluster (default: all, `*`).
+    #[arg(long, value_name = "COL", value_delimiter = ',', requires = "table")]
+    pub keep: Vec<String>,
 }
 
 /// `instances` actions.

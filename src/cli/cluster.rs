@@ -459,7 +459,11 @@ fn write_outputs(dir: &Path, ds: &data::Dataset, fit: &mpc::MpcFit) -> Result<()
         ("rules.txt", explain::rules_text(&fit.model).into_bytes()),
         (
             "rules.sql",
-            format!("{}\n", explain::rules_sql(&fit.model)).into_bytes(),
+            format!(
+                "{}\n",
+                explain::rules_sql(&fit.model, explain::Dialect::Ansi)
+            )
+            .into_bytes(),
         ),
     ];
     Ok(super::output::write_dir(dir, &files)?)
@@ -516,14 +520,24 @@ pub(crate) fn predict(args: &PredictArgs) -> Result<()> {
 }
 
 pub(crate) fn explain_cmd(args: &ExplainArgs) -> Result<()> {
+    if args.format != RuleFormat::Sql && (args.dialect.is_some() || args.table.is_some()) {
+        bail!("--dialect and --table apply to --format sql");
+    }
     let model = read_model(&args.model)?;
+    let dialect = args.dialect.unwrap_or_default();
     match args.format {
         RuleFormat::Text => out!("{}", explain::rules_text(&model)),
         RuleFormat::Json => outln!(
             "{}",
             serde_json::to_string_pretty(&explain::rules_json(&model))?
         ),
-        RuleFormat::Sql => outln!("{}", explain::rules_sql(&model)),
+        RuleFormat::Sql => match &args.table {
+            Some(table) => {
+                let keep: Vec<&str> = args.keep.iter().map(String::as_str).collect();
+                outln!("{}", explain::select_sql(&model, dialect, table, &keep));
+            }
+            None => outln!("{}", explain::rules_sql(&model, dialect)),
+        },
     }
     Ok(())
 }

@@ -1,144 +1,596 @@
 //! The model as one SQL `CASE WHEN … END` expression over the original column
-//! names (double-quoted), returning the cluster ids of the model's decision
-//! rule, so it embeds as `SELECT <expr> FROM t` in any SQL engine.
+//! names, returning the cluster ids of the model's decision rule, so it embeds
+//! as `SELECT <expr> FROM t` in the engine that holds the data.
 //!
 //! Arithmetic follows the library's evaluation order (scaling
 //! `(v − min) / (max − min)`, scores `b + w₁z₁ + w₂z₂ …`, squared distances
-//! summed left to right) and numbers are written in shortest round-trip form,
-//! so an engine with IEEE doubles reproduces the library's assignments.
+//! summed left to right), and every operand is an IEEE double: numeric
+//! columns are cast to the dialect's double type, and numbers are written in
+//! shortest round-trip form, inside a cast to that type except in SQLite
+//! (whose decimal literals are doubles already). PostgreSQL reads `0.1` and
+//! even `1e-5` as NUMERIC and DuckDB and Spark read `0.1` as DECIMAL, and an
+//! INTEGER or DECIMAL column minus such a literal stays decimal: exact
+//! decimal arithmetic rounds differently from the library and puts rows that
+//! lie on a threshold on the other side (`tests/sql_engines.rs` shows it in
+//! PostgreSQL). With doubles throughout, an engine reproduces the library's
+//! assignment on every row.
+//!
+//! One-hot categories compare the column with a string literal (`"job" =
+//! 'admin'`, case-sensitive, no trimming), so categorical columns belong in
+//! text columns holding the category exactly as the training file did.
+//!
+//! ```
+//! use polyclust::explain::Dialect;
+//!
+//! assert_eq!(Dialect::Ansi.quote_ident(r#"a "b""#), r#""a ""b""""#);
+//! assert_eq!(Dialect::Spark.quote_ident("a`b"), "`a``b`");
+//! assert_eq!(Dialect::Postgres.float(1e-5), "CAST(1e-5 AS DOUBLE PRECISION)");
+//! assert_eq!(Dialect::Duckdb.float(0.1), "CAST(1e-1 AS DOUBLE)");
+//! assert_eq!(Dialect::Sqlite.float(0.1), "0.1");
+//! assert_eq!(Dialect::Spark.text("O'Brien"), r"'O\'Brien'");
+//! ```
 
 use super::PolytopeModel;
 use crate::data::FeatureColumn;
 use crate::hyperplane::Side;
 use crate::mpc::ExplanationFeature;
 
-/// A double literal that parses back to the same value.
-fn lit(v: f64) -> String {
-    let s = format!("{v:?}");
-    if s.contains('.') || s.contains('e') || s.contains("inf") || s.contains("NaN") {
-        s
-    } else {
-        format!("{s}.0")
-    }
+/// The SQL engine family the rules are written for. Each dialect's SQL runs
+/// unchanged in its engines; [`Dialect::Ansi`] runs in SQLite, DuckDB and
+/// PostgreSQL alike, Spark SQL needs [`Dialect::Spark`] (double quotes are
+/// string literals there).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+pub enum Dialect {
+    /// Standard SQL: "double-quoted" names, CAST(… AS DOUBLE PRECISION); runs in SQLite, DuckDB and PostgreSQL.
+    #[default]
+    Ansi,
+    /// SQLite: "double-quoted" names, bare literals, columns CAST(… AS REAL) (SQLite only: REAL is a 4-byte float in DuckDB).
+    Sqlite,
+    /// DuckDB: "double-quoted" names, CAST(… AS DOUBLE).
+    Duckdb,
+    /// PostgreSQL: "double-quoted" names, CAST(… AS DOUBLE PRECISION).
+    Postgres,
+    /// Spark SQL: `backquoted` names, backslash escapes in strings, CAST(… AS DOUBLE).
+    Spark,
 }
 
-fn quote_ident(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
-}
+impl Dialect {
+    /// Every dialect.
+    pub const ALL: [Dialect; 5] = [
+        Dialect::Ansi,
+        Dialect::Sqlite,
+        Dialect::Duckdb,
+        Dialect::Postgres,
+        Dialect::Spark,
+    ];
 
-fn quote_text(value: &str) -> String {
-    format!("'{}'", value.replace('\'', "''"))
-}
-
-/// SQL for the scaled clustering feature `i`.
-fn x_expr(model: &PolytopeModel, i: usize) -> String {
-    match &model.map.columns[i] {
-        FeatureColumn::Numeric { source, min, max } => {
-            if max > min {
-                format!(
-                    "(({} - {}) / {})",
-                    quote_ident(source),
-                    lit(*min),
-                    lit(max - min)
-                )
-            } else {
-                "0.0".into()
-            }
+    /// Name as on the command line (`ansi`, `sqlite`, …).
+    pub fn name(self) -> &'static str {
+        match self {
+            Dialect::Ansi => "ansi",
+            Dialect::Sqlite => "sqlite",
+            Dialect::Duckdb => "duckdb",
+            Dialect::Postgres => "postgres",
+            Dialect::Spark => "spark",
         }
-        FeatureColumn::OneHot { source, value } => format!(
-            "(CASE WHEN {} = {} THEN 1.0 ELSE 0.0 END)",
-            quote_ident(source),
-            quote_text(value)
-        ),
+    }
+
+    /// The double-precision type as the dialect spells it.
+    pub fn double_type(self) -> &'static str {
+        match self {
+            Dialect::Ansi | Dialect::Postgres => "DOUBLE PRECISION",
+            Dialect::Sqlite => "REAL",
+            Dialect::Duckdb | Dialect::Spark => "DOUBLE",
+        }
+    }
+
+    /// A quoted identifier: `"name"` with `""` for a quote inside, or in
+    /// Spark `` `name` `` with ``` `` ``` for a backquote inside.
+    pub fn quote_ident(self, name: &str) -> String {
+        match self {
+            Dialect::Spark => format!("`{}`", name.replace('`', "``")),
+            _ => format!("\"{}\"", name.replace('"', "\"\"")),
+        }
+    }
+
+    /// A string literal: `'value'` with `''` for a quote inside; Spark
+    /// unescapes backslash sequences in literals (its default, unless
+    /// `spark.sql.parser.escapedStringLiterals` is set), so there a quote
+    /// is `\'` and a backslash `\\`.
+    pub fn text(self, value: &str) -> String {
+        match self {
+            Dialect::Spark => format!("'{}'", value.replace('\\', "\\\\").replace('\'', "\\'")),
+            _ => format!("'{}'", value.replace('\'', "''")),
+        }
+    }
+
+    /// A double literal that the engine reads back as the same IEEE double.
+    /// SQLite reads any decimal literal as a double; elsewhere the shortest
+    /// round-trip digits in exponent form (a double already in DuckDB and
+    /// Spark, NUMERIC in PostgreSQL) are cast to the double type. The value
+    /// must be finite.
+    pub fn float(self, v: f64) -> String {
+        debug_assert!(v.is_finite(), "SQL literals are finite: {v}");
+        match self {
+            Dialect::Sqlite => {
+                let s = format!("{v:?}");
+                if s.contains('.') || s.contains('e') {
+                    s
+                } else {
+                    format!("{s}.0")
+                }
+            }
+            _ => self.cast_double(&format!("{v:e}")),
+        }
+    }
+
+    /// `CAST(expr AS <double type>)`.
+    fn cast_double(self, expr: &str) -> String {
+        format!("CAST({expr} AS {})", self.double_type())
     }
 }
 
-/// SQL for explanation feature `j`.
-fn z_expr(model: &PolytopeModel, j: usize) -> String {
-    match &model.space.features[j] {
-        ExplanationFeature::Base { index } => x_expr(model, *index),
-        ExplanationFeature::Threshold { index, threshold } => format!(
-            "(CASE WHEN {} >= {} THEN 1.0 ELSE 0.0 END)",
-            x_expr(model, *index),
-            lit(*threshold)
-        ),
-        // Same order as the library: ((1 × (x₁ − c₁)) × (x₂ − c₂)) …
-        ExplanationFeature::Product {
-            indices,
-            centers,
-            scale,
-        } => format!(
-            "((1.0 * {}) / {})",
-            indices
-                .iter()
-                .zip(centers)
-                .map(|(&i, &c)| format!("({} - {})", x_expr(model, i), lit(c)))
-                .collect::<Vec<_>>()
-                .join(" * "),
-            lit(*scale)
-        ),
+impl std::fmt::Display for Dialect {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
     }
 }
 
-/// The whole model as one SQL expression.
-pub fn rules_sql(model: &PolytopeModel) -> String {
-    let score = |idx: usize| {
-        let h = &model.hyperplanes[idx].hyperplane;
-        let mut s = lit(h.b);
+/// Writes one model's SQL in one dialect.
+struct Writer<'a> {
+    model: &'a PolytopeModel,
+    dialect: Dialect,
+}
+
+impl Writer<'_> {
+    fn float(&self, v: f64) -> String {
+        self.dialect.float(v)
+    }
+
+    /// SQL for the scaled clustering feature `i`.
+    fn x_expr(&self, i: usize) -> String {
+        let d = self.dialect;
+        match &self.model.map.columns[i] {
+            FeatureColumn::Numeric { source, min, max } => {
+                if max > min {
+                    format!(
+                        "(({} - {}) / {})",
+                        d.cast_double(&d.quote_ident(source)),
+                        self.float(*min),
+                        self.float(max - min)
+                    )
+                } else {
+                    self.float(0.0)
+                }
+            }
+            FeatureColumn::OneHot { source, value } => format!(
+                "(CASE WHEN {} = {} THEN {} ELSE {} END)",
+                d.quote_ident(source),
+                d.text(value),
+                self.float(1.0),
+                self.float(0.0)
+            ),
+        }
+    }
+
+    /// SQL for explanation feature `j`.
+    fn z_expr(&self, j: usize) -> String {
+        match &self.model.space.features[j] {
+            ExplanationFeature::Base { index } => self.x_expr(*index),
+            ExplanationFeature::Threshold { index, threshold } => format!(
+                "(CASE WHEN {} >= {} THEN {} ELSE {} END)",
+                self.x_expr(*index),
+                self.float(*threshold),
+                self.float(1.0),
+                self.float(0.0)
+            ),
+            // Same order as the library: ((1 × (x₁ − c₁)) × (x₂ − c₂)) … / scale
+            ExplanationFeature::Product {
+                indices,
+                centers,
+                scale,
+            } => format!(
+                "(({} * {}) / {})",
+                self.float(1.0),
+                indices
+                    .iter()
+                    .zip(centers)
+                    .map(|(&i, &c)| format!("({} - {})", self.x_expr(i), self.float(c)))
+                    .collect::<Vec<_>>()
+                    .join(" * "),
+                self.float(*scale)
+            ),
+        }
+    }
+
+    /// Score `b + w·z` of hyperplane `idx`.
+    fn score(&self, idx: usize) -> String {
+        let h = &self.model.hyperplanes[idx].hyperplane;
+        let mut s = self.float(h.b);
         for (j, w) in h.w.iter().enumerate() {
             if *w != 0.0 {
-                s.push_str(&format!(" + {} * {}", lit(*w), z_expr(model, j)));
+                s.push_str(&format!(" + {} * {}", self.float(*w), self.z_expr(j)));
             }
         }
         format!("({s})")
-    };
-    let mut out = String::from("CASE\n");
-    for p in &model.polytopes {
-        let cond = if p.halfspaces.is_empty() {
-            "1 = 1".to_string()
-        } else {
-            p.halfspaces
-                .iter()
-                .map(|h| {
-                    let op = match h.side {
-                        Side::I => ">=",
-                        Side::J => "<",
-                    };
-                    format!("{} {op} 0", score(h.hyperplane))
-                })
-                .collect::<Vec<_>>()
-                .join("\n    AND ")
-        };
-        out.push_str(&format!("  WHEN {cond}\n  THEN {}\n", p.cluster));
     }
-    out.push_str(&format!("  ELSE {}\nEND", fallback(model)));
-    out
-}
 
-/// Nearest centre as nested comparisons of squared distances (ties to the lowest id).
-fn fallback(model: &PolytopeModel) -> String {
-    let k = model.centroids.len();
-    if k <= 1 {
-        return "0".into();
+    /// The decision rule, with outliers (when the model sets them apart)
+    /// labelled [`crate::mpc::OUTLIER_LABEL`]: the cluster's squared distance
+    /// to its outlier centre compared with the squared radius, summed in the
+    /// library's order.
+    fn rules(&self) -> String {
+        let decision = self.decision();
+        let Some(rule) = &self.model.outliers else {
+            return decision;
+        };
+        let mut out = format!("CASE {decision}");
+        for c in 0..self.model.k() {
+            let r = rule.radii[c];
+            out.push_str(&format!(
+                "\n  WHEN {c} THEN CASE WHEN {} > {} THEN {} ELSE {c} END",
+                self.squared_distance(&rule.centres[c]),
+                self.float(r * r),
+                crate::mpc::OUTLIER_LABEL
+            ));
+        }
+        out.push_str("\nEND");
+        out
     }
-    let dist = |c: usize| {
-        let terms: Vec<String> = model.centroids[c]
+
+    /// Squared distance of a row's scaled features to `centre`, as the
+    /// library sums it (left to right from 0).
+    fn squared_distance(&self, centre: &[f64]) -> String {
+        let terms: Vec<String> = centre
             .iter()
             .enumerate()
-            .map(|(i, centre)| {
-                let diff = format!("({} - {})", x_expr(model, i), lit(*centre));
+            .map(|(i, v)| {
+                let diff = format!("({} - {})", self.x_expr(i), self.float(*v));
                 format!("{diff} * {diff}")
             })
             .collect();
-        format!("(0.0 + {})", terms.join(" + "))
-    };
-    let mut out = String::from("CASE");
-    for c in 0..k - 1 {
-        let conds: Vec<String> = (c + 1..k)
-            .map(|o| format!("{} <= {}", dist(c), dist(o)))
-            .collect();
-        out.push_str(&format!(" WHEN {} THEN {c}", conds.join(" AND ")));
+        format!("({} + {})", self.float(0.0), terms.join(" + "))
     }
-    out.push_str(&format!(" ELSE {} END", k - 1));
-    out
+
+    /// The cluster of the first polytope that holds the row, else the
+    /// nearest centre's.
+    fn decision(&self) -> String {
+        let mut out = String::from("CASE\n");
+        for p in &self.model.polytopes {
+            let cond = if p.halfspaces.is_empty() {
+                "1 = 1".to_string()
+            } else {
+                p.halfspaces
+                    .iter()
+                    .map(|h| {
+                        let op = match h.side {
+                            Side::I => ">=",
+                            Side::J => "<",
+                        };
+                        format!("{} {op} 0", self.score(h.hyperplane))
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n    AND ")
+            };
+            out.push_str(&format!("  WHEN {cond}\n  THEN {}\n", p.cluster));
+        }
+        out.push_str(&format!("  ELSE {}\nEND", self.fallback()));
+        out
+    }
+
+    /// Nearest centre as nested comparisons of squared distances (ties to the lowest id).
+    fn fallback(&self) -> String {
+        let centroids = &self.model.centroids;
+        let k = centroids.len();
+        if k <= 1 {
+            return "0".into();
+        }
+        let dist = |c: usize| self.squared_distance(&centroids[c]);
+        let mut out = String::from("CASE");
+        for c in 0..k - 1 {
+            let conds: Vec<String> = (c + 1..k)
+                .map(|o| format!("{} <= {}", dist(c), dist(o)))
+                .collect();
+            out.push_str(&format!(" WHEN {} THEN {c}", conds.join(" AND ")));
+        }
+        out.push_str(&format!(" ELSE {} END", k - 1));
+        out
+    }
+}
+
+/// The whole model as one SQL expression in `dialect`, giving the cluster id
+/// (an integer) of [`PolytopeModel::decide`]'s rule.
+pub fn rules_sql(model: &PolytopeModel, dialect: Dialect) -> String {
+    Writer { model, dialect }.rules()
+}
+
+/// `SELECT <keep_columns>, <rules> AS cluster FROM <table>`: every row of
+/// `table` with its cluster. The kept columns are quoted as identifiers (an
+/// empty list keeps every column, `*`); `table` is written as given, so it
+/// may be a qualified name (`sales.customers`) or any FROM item the engine
+/// takes (`read_parquet('customers/*.parquet')` in DuckDB), and names that
+/// need quoting are quoted by the caller.
+pub fn select_sql(
+    model: &PolytopeModel,
+    dialect: Dialect,
+    table: &str,
+    keep_columns: &[&str],
+) -> String {
+    let kept = if keep_columns.is_empty() {
+        "*".to_string()
+    } else {
+        keep_columns
+            .iter()
+            .map(|c| dialect.quote_ident(c))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    format!(
+        "SELECT {kept},\n{} AS {}\nFROM {table}",
+        rules_sql(model, dialect),
+        dialect.quote_ident("cluster")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::FeatureMap;
+    use crate::hyperplane::{Coefficients, Hyperplane};
+    use crate::mpc::{ExplanationSpace, HalfSpace, ModelSettings, PairHyperplane, Polytope};
+
+    /// Two clusters over a numeric column, a categorical one and a numeric
+    /// column whose name needs quoting, with a threshold and a product in Z.
+    fn model() -> PolytopeModel {
+        let columns = vec![
+            FeatureColumn::Numeric {
+                source: "x".into(),
+                min: -2.5,
+                max: 0.1,
+            },
+            FeatureColumn::OneHot {
+                source: "who".into(),
+                value: r"O'Brien \ co".into(),
+            },
+            FeatureColumn::Numeric {
+                source: "we\"ird`name".into(),
+                min: 1e-5,
+                max: 3.0,
+            },
+        ];
+        let mut space = ExplanationSpace::identity(3);
+        space.features.push(ExplanationFeature::Threshold {
+            index: 0,
+            threshold: 0.30000000000000004,
+        });
+        space.features.push(ExplanationFeature::Product {
+            indices: vec![0, 2],
+            centers: vec![0.5, 0.25],
+            scale: 0.0625,
+        });
+        let hyperplane = Hyperplane {
+            w: vec![1.0, -2.0, 0.0, 3.0, 1.0],
+            b: -0.1,
+        };
+        let halfspace = |side| HalfSpace {
+            hyperplane: 0,
+            side,
+        };
+        PolytopeModel {
+            schema_version: crate::mpc::SCHEMA_VERSION,
+            map: FeatureMap {
+                columns,
+                categorical_sources: vec!["who".into()],
+            },
+            space,
+            centroids: vec![vec![0.2, 1.0, 0.7], vec![0.8, 0.0, 0.1]],
+            hyperplanes: vec![PairHyperplane {
+                i: 0,
+                j: 1,
+                hyperplane,
+            }],
+            polytopes: vec![
+                Polytope {
+                    cluster: 0,
+                    size: 1,
+                    halfspaces: vec![halfspace(Side::I)],
+                },
+                Polytope {
+                    cluster: 1,
+                    size: 1,
+                    halfspaces: vec![halfspace(Side::J)],
+                },
+            ],
+            settings: ModelSettings {
+                m: 3,
+                beta: 3,
+                coefficients: Coefficients::Integer,
+                epsilon: 0.01,
+                lambda: 0.0,
+            },
+        }
+    }
+
+    /// Numeric tokens outside quotes, each with the text before and after it.
+    fn numbers(sql: &str) -> Vec<(String, String, String)> {
+        let chars: Vec<char> = sql.chars().collect();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < chars.len() {
+            let c = chars[i];
+            if c == '\'' || c == '"' || c == '`' {
+                // Skip a quoted string or name; doubled or escaped quotes stay inside.
+                i += 1;
+                while i < chars.len() {
+                    if chars[i] == '\\' && c == '\'' {
+                        i += 2;
+                        continue;
+                    }
+                    if chars[i] == c {
+                        if chars.get(i + 1) == Some(&c) {
+                            i += 2;
+                            continue;
+                        }
+                        break;
+                    }
+                    i += 1;
+                }
+                i += 1;
+                continue;
+            }
+            let starts = c.is_ascii_digit()
+                && (i == 0 || !(chars[i - 1].is_alphanumeric() || chars[i - 1] == '_'));
+            if !starts {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < chars.len()
+                && (chars[i].is_ascii_digit()
+                    || chars[i] == '.'
+                    || chars[i] == 'e'
+                    || (chars[i] == '-' && chars[i - 1] == 'e'))
+            {
+                i += 1;
+            }
+            let before: String = chars[start.saturating_sub(6)..start].iter().collect();
+            let after: String = chars[i..(i + 30).min(chars.len())].iter().collect();
+            out.push((before, chars[start..i].iter().collect(), after));
+        }
+        out
+    }
+
+    #[test]
+    fn every_fractional_number_is_cast_to_double() {
+        for dialect in Dialect::ALL {
+            let sql = rules_sql(&model(), dialect);
+            let found = numbers(&sql);
+            assert!(found.len() > 20, "{dialect}: {sql}");
+            for (before, token, after) in found {
+                if !token.contains(['.', 'e']) {
+                    // Integers: cluster ids and the zero a score is compared with.
+                    assert!(token.parse::<usize>().is_ok(), "{dialect}: {token}");
+                    continue;
+                }
+                if dialect == Dialect::Sqlite {
+                    continue; // a decimal literal is a double in SQLite
+                }
+                assert!(
+                    before.ends_with("CAST(") || before.ends_with("CAST(-"),
+                    "{dialect}: [{before}] {token}{after}"
+                );
+                let cast = format!(" AS {})", dialect.double_type());
+                assert!(after.starts_with(&cast), "{dialect}: {token}{after}");
+                assert!(
+                    token.contains('e'),
+                    "{dialect}: {token} is not in exponent form"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn literals_round_trip() {
+        let values = [
+            0.1,
+            -0.1,
+            1e-5,
+            0.30000000000000004,
+            1.0,
+            -0.0,
+            5e-324,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+            123456789.125,
+            2.0f64.powi(60),
+        ];
+        for dialect in Dialect::ALL {
+            for v in values {
+                let s = dialect.float(v);
+                let digits = match dialect {
+                    Dialect::Sqlite => s.as_str(),
+                    _ => {
+                        let end = format!(" AS {})", dialect.double_type());
+                        s.strip_prefix("CAST(")
+                            .and_then(|t| t.strip_suffix(&end))
+                            .unwrap_or_else(|| panic!("{dialect}: {s}"))
+                    }
+                };
+                let back: f64 = digits.parse().unwrap();
+                assert_eq!(back.to_bits(), v.to_bits(), "{dialect}: {s}");
+            }
+        }
+        assert_eq!(Dialect::Sqlite.float(2.0), "2.0");
+        assert_eq!(Dialect::Sqlite.float(1e-5), "1e-5");
+        assert_eq!(
+            Dialect::Ansi.float(-0.25),
+            "CAST(-2.5e-1 AS DOUBLE PRECISION)"
+        );
+        assert_eq!(Dialect::Spark.float(1e20), "CAST(1e20 AS DOUBLE)");
+    }
+
+    #[test]
+    fn names_and_strings_are_quoted_per_dialect() {
+        let m = model();
+        for dialect in [
+            Dialect::Ansi,
+            Dialect::Sqlite,
+            Dialect::Duckdb,
+            Dialect::Postgres,
+        ] {
+            let sql = rules_sql(&m, dialect);
+            let ty = dialect.double_type();
+            assert!(sql.contains(&format!("CAST(\"x\" AS {ty})")), "{sql}");
+            assert!(
+                sql.contains(&format!("CAST(\"we\"\"ird`name\" AS {ty})")),
+                "{sql}"
+            );
+            assert!(sql.contains(r#""who" = 'O''Brien \ co'"#), "{sql}");
+        }
+        let spark = rules_sql(&m, Dialect::Spark);
+        assert!(spark.contains("CAST(`x` AS DOUBLE)"), "{spark}");
+        assert!(spark.contains("CAST(`we\"ird``name` AS DOUBLE)"), "{spark}");
+        assert!(spark.contains(r"`who` = 'O\'Brien \\ co'"), "{spark}");
+        // Double quotes are string literals in Spark: only the one inside a name.
+        assert_eq!(spark.matches('"').count(), spark.matches("we\"ird").count());
+    }
+
+    #[test]
+    fn no_integer_arithmetic_on_columns() {
+        // Every numeric column is cast before it is scaled, so an INTEGER or
+        // DECIMAL column divides as a double.
+        for dialect in Dialect::ALL {
+            let sql = rules_sql(&model(), dialect);
+            let bare = format!("({} - ", dialect.quote_ident("x"));
+            assert!(!sql.contains(&bare), "{dialect}: {sql}");
+        }
+    }
+
+    #[test]
+    fn select_renders_kept_columns_table_and_cluster() {
+        let m = model();
+        let sql = select_sql(&m, Dialect::Duckdb, "sales.customers", &["id", "x"]);
+        assert!(sql.starts_with("SELECT \"id\", \"x\",\nCASE\n"), "{sql}");
+        assert!(
+            sql.ends_with("\nEND AS \"cluster\"\nFROM sales.customers"),
+            "{sql}"
+        );
+        assert!(sql.contains(&rules_sql(&m, Dialect::Duckdb)));
+        let all = select_sql(&m, Dialect::Spark, "customers", &[]);
+        assert!(all.starts_with("SELECT *,\nCASE"), "{all}");
+        assert!(all.ends_with("END AS `cluster`\nFROM customers"), "{all}");
+    }
+
+    #[cfg(feature = "cli")]
+    #[test]
+    fn names_are_the_command_line_values() {
+        use clap::ValueEnum;
+        for d in Dialect::ALL {
+            assert_eq!(Dialect::from_str(d.name(), false), Ok(d));
+            assert_eq!(d.to_string(), d.name());
+        }
+        assert_eq!(Dialect::value_variants().len(), Dialect::ALL.len());
+        assert_eq!(Dialect::default(), Dialect::Ansi);
+    }
 }
