@@ -499,6 +499,10 @@ pub enum InstancesAction {
         #[arg(long)]
         json: bool,
     },
+    /// Check every instance file: present, with the manifest's row count and
+    /// sha256, and for a public instance also polyclust's own manifest entry.
+    /// One line per instance; exit code 2 when any fails.
+    Verify,
 }
 
 /// A built-in generated instance.

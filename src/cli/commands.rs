@@ -12,9 +12,10 @@ use std::time::Instant;
 /// Run a parsed command.
 pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Instances {
-            action: InstancesAction::List { json },
-        } => instances_list(json),
+        Command::Instances { action } => match action {
+            InstancesAction::List { json } => instances_list(json),
+            InstancesAction::Verify => instances_verify(),
+        },
         Command::Score(args) => score(&args),
         Command::Kmeans(args) => kmeans_cmd(&args),
         Command::Cluster(args) => super::cluster::cluster(&args),
@@ -51,11 +52,11 @@ pub(crate) fn load(args: &DataArgs, label_override: Option<&str>) -> Result<Load
         let truth = dataset.label_ids().map(|(ids, _)| ids);
         return Ok(Loaded { dataset, truth });
     }
-    let (path, mut options, name) = if let Some(name) = &src.instance {
+    let (table, mut options, name) = if let Some(name) = &src.instance {
         let registry = Registry::from_env()?;
         let info = registry.info(name)?.clone();
         (
-            registry.path(&info),
+            registry.read_table(&info)?,
             Registry::load_options(&info),
             Some(info.name),
         )
@@ -66,12 +67,11 @@ pub(crate) fn load(args: &DataArgs, label_override: Option<&str>) -> Result<Load
             drop: args.drop.clone(),
             categorical: Vec::new(),
         };
-        (path, options, None)
+        (RawTable::read(&path)?, options, None)
     };
     if src.instance.is_some() {
         options.drop.extend(args.drop.iter().cloned());
     }
-    let table = RawTable::read(&path)?;
     let truth_column = options.label_column.clone();
     if let Some(col) = label_override {
         if let Some(t) = &truth_column {
@@ -142,6 +142,63 @@ fn instances_list(json_out: bool) -> Result<()> {
                 i.name, i.n_rows, i.n_features, i.suite
             );
         }
+    }
+    Ok(())
+}
+
+fn instances_verify() -> Result<()> {
+    let registry = Registry::from_env()?;
+    let checks = registry.verify();
+    let width = checks.iter().map(|c| c.name.len()).max().unwrap_or(0);
+    let mut failed = Vec::new();
+    for c in &checks {
+        match &c.result {
+            Ok(s) => println!(
+                "ok    {:<width$} {:>6} rows  sha256 {}  {}",
+                c.name,
+                s.rows,
+                s.sha256,
+                if c.public {
+                    "matches its manifest and polyclust's"
+                } else {
+                    "matches its manifest (not a public instance)"
+                }
+            ),
+            Err(e) => {
+                println!("FAIL  {:<width$} {e}", c.name);
+                failed.push(c.path.display().to_string());
+            }
+        }
+    }
+    if !failed.is_empty() {
+        anyhow::bail!(
+            "{} of {} instances in {} failed verification: {}",
+            failed.len(),
+            checks.len(),
+            registry.dir.display(),
+            failed.join(", ")
+        );
+    }
+    let absent: Vec<&str> = data::public_instances()
+        .iter()
+        .filter(|p| registry.info(&p.name).is_err())
+        .map(|p| p.name.as_str())
+        .collect();
+    print!(
+        "all {} instances in {} verified",
+        checks.len(),
+        registry.dir.display()
+    );
+    // A directory of public instances may lack some; one of other instances lacks them all.
+    if absent.is_empty() || !checks.iter().any(|c| c.public) {
+        println!();
+    } else {
+        println!(
+            "; the directory lacks {} of the {} public instances: {}",
+            absent.len(),
+            data::public_instances().len(),
+            absent.join(", ")
+        );
     }
     Ok(())
 }
