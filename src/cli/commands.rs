@@ -15,6 +15,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Instances { action } => match action {
             InstancesAction::List { json } => instances_list(json),
             InstancesAction::Verify => instances_verify(),
+            InstancesAction::Generate { out } => instances_generate(&out),
         },
         Command::Score(args) => score(&args),
         Command::Kmeans(args) => kmeans_cmd(&args),
@@ -199,6 +200,15 @@ fn instances_verify() -> Result<()> {
             data::public_instances().len(),
             absent.join(", ")
         );
+    }
+    Ok(())
+}
+
+fn instances_generate(out: &std::path::Path) -> Result<()> {
+    let written = data::write_generated_registry(out, &data::generated_instances())
+        .with_context(|| format!("cannot write generated instances into {}", out.display()))?;
+    for path in written {
+        println!("{}", path.display());
     }
     Ok(())
 }

@@ -17,7 +17,10 @@ pub use registry::{
     public_instances, sha256_hex, FileSummary, InstanceCheck, InstanceInfo, ManifestKind, Registry,
     INSTANCES_ENV,
 };
-pub use synthetic::{gaussian_blobs, quadrants, SyntheticInstance};
+pub use synthetic::{
+    gaussian_blobs, generated_instances, quadrants, write_generated_registry, GeneratedInstance,
+    SyntheticInstance,
+};
 
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
