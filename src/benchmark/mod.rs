@@ -40,7 +40,7 @@ impl Method {
     /// The methods in table order.
     pub const ALL: [Method; 3] = [Method::KMeansPlusPlus, Method::Mpc1, Method::Mpc2];
 
-    /// Key in the CSV and in `data/paper_results.json`.
+    /// Key in the CSV and in `instances/paper_results.json`.
     pub fn name(self) -> &'static str {
         match self {
             Method::KMeansPlusPlus => "kmeans++",

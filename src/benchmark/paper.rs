@@ -2,7 +2,7 @@
 //! and Reddy, "Interpretable Clustering via Multi-Polytope Machines", AAAI
 //! 2022): silhouette from Tables 1 (FCPS) and 2 (UCI), seconds of one run
 //! from Tables 3 and 4, number of clusters from Tables 5 and 6, for every
-//! method the tables list. The figures live in `data/paper_results.json`,
+//! method the tables list. The figures live in `instances/paper_results.json`,
 //! compiled into the crate; a figure the paper does not print is `null`.
 
 use serde::Deserialize;
@@ -63,8 +63,8 @@ impl PaperResults {
     pub fn get() -> &'static PaperResults {
         static TABLE: OnceLock<PaperResults> = OnceLock::new();
         TABLE.get_or_init(|| {
-            serde_json::from_str(include_str!("../../data/paper_results.json"))
-                .expect("data/paper_results.json is valid (checked by a unit test)")
+            serde_json::from_str(include_str!("../../instances/paper_results.json"))
+                .expect("instances/paper_results.json is valid (checked by a unit test)")
         })
     }
 

@@ -479,6 +479,17 @@ pub enum InstancesAction {
         #[arg(long)]
         json: bool,
     },
+    /// Check every instance file: present, with the manifest's row count and
+    /// sha256, and for a public instance also polyclust's own manifest entry.
+    /// One line per instance; exit code 2 when any fails.
+    Verify,
+    /// Write the generated instances shipped in instances/generated/ (CSVs and
+    /// manifest.json) into a directory.
+    Generate {
+        /// Directory to write (created when missing).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
 }
 
 /// A built-in generated instance.

@@ -2,9 +2,9 @@
 
 use super::args::{BenchCommand, Cli, Command, InstancesAction, KmeansArgs, ScoreArgs};
 use super::load::{load, print_header};
-use super::output::outln;
+use super::output::{out, outln};
 use anyhow::{Context, Result};
-use polyclust::data::Registry;
+use polyclust::data::{self, Registry};
 use polyclust::{kmeans, metrics};
 use serde_json::json;
 use std::time::Instant;
@@ -12,9 +12,11 @@ use std::time::Instant;
 /// Run a parsed command.
 pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Instances {
-            action: InstancesAction::List { json },
-        } => instances_list(json),
+        Command::Instances { action } => match action {
+            InstancesAction::List { json } => instances_list(json),
+            InstancesAction::Verify => instances_verify(),
+            InstancesAction::Generate { out } => instances_generate(&out),
+        },
         Command::Score(args) => score(&args),
         Command::Kmeans(args) => kmeans_cmd(&args),
         Command::Cluster(args) => super::cluster::cluster(&args),
@@ -51,6 +53,72 @@ fn instances_list(json_out: bool) -> Result<()> {
                 i.suite
             );
         }
+    }
+    Ok(())
+}
+
+fn instances_verify() -> Result<()> {
+    let registry = Registry::from_env()?;
+    let checks = registry.verify();
+    let width = checks.iter().map(|c| c.name.len()).max().unwrap_or(0);
+    let mut failed = Vec::new();
+    for c in &checks {
+        match &c.result {
+            Ok(s) => outln!(
+                "ok    {:<width$} {:>6} rows  sha256 {}  {}",
+                c.name,
+                s.rows,
+                s.sha256,
+                if c.public {
+                    "matches its manifest and polyclust's"
+                } else {
+                    "matches its manifest (not a public instance)"
+                }
+            ),
+            Err(e) => {
+                outln!("FAIL  {:<width$} {e}", c.name);
+                failed.push(c.path.display().to_string());
+            }
+        }
+    }
+    if !failed.is_empty() {
+        anyhow::bail!(
+            "{} of {} instances in {} failed verification: {}",
+            failed.len(),
+            checks.len(),
+            registry.dir.display(),
+            failed.join(", ")
+        );
+    }
+    let absent: Vec<&str> = data::public_instances()
+        .iter()
+        .filter(|p| registry.info(&p.name).is_err())
+        .map(|p| p.name.as_str())
+        .collect();
+    out!(
+        "all {} instances in {} verified",
+        checks.len(),
+        registry.dir.display()
+    );
+    // A directory of public instances may lack some; one of other instances lacks them all.
+    if absent.is_empty() || !checks.iter().any(|c| c.public) {
+        outln!();
+    } else {
+        outln!(
+            "; the directory lacks {} of the {} public instances: {}",
+            absent.len(),
+            data::public_instances().len(),
+            absent.join(", ")
+        );
+    }
+    Ok(())
+}
+
+fn instances_generate(out: &std::path::Path) -> Result<()> {
+    let written = data::write_generated_registry(out, &data::generated_instances())
+        .with_context(|| format!("cannot write generated instances into {}", out.display()))?;
+    for path in written {
+        outln!("{}", path.display());
     }
     Ok(())
 }

@@ -26,11 +26,11 @@ pub(crate) fn load(args: &DataArgs, label_override: Option<&str>) -> Result<Load
         let truth = dataset.label_ids().map(|(ids, _)| ids);
         return Ok(Loaded { dataset, truth });
     }
-    let (path, mut options, name) = if let Some(name) = &src.instance {
+    let (table, mut options, name) = if let Some(name) = &src.instance {
         let registry = Registry::from_env()?;
         let info = registry.info(name)?.clone();
         (
-            registry.path(&info),
+            registry.read_table(&info)?,
             Registry::load_options(&info),
             Some(info.name),
         )
@@ -41,13 +41,12 @@ pub(crate) fn load(args: &DataArgs, label_override: Option<&str>) -> Result<Load
             drop: args.drop.clone(),
             categorical: args.categorical.clone(),
         };
-        (path, options, None)
+        (RawTable::read(&path)?, options, None)
     };
     if src.instance.is_some() {
         options.drop.extend(args.drop.iter().cloned());
         options.categorical.extend(args.categorical.iter().cloned());
     }
-    let table = RawTable::read(&path)?;
     let truth_column = options.label_column.clone();
     if let Some(col) = label_override {
         if let Some(t) = &truth_column {

@@ -13,8 +13,14 @@
 mod registry;
 mod synthetic;
 
-pub use registry::{InstanceInfo, Registry, INSTANCES_ENV};
-pub use synthetic::{gaussian_blobs, quadrants, SyntheticInstance};
+pub use registry::{
+    public_instances, sha256_hex, FileSummary, InstanceCheck, InstanceInfo, ManifestKind, Registry,
+    INSTANCES_ENV,
+};
+pub use synthetic::{
+    gaussian_blobs, generated_instances, quadrants, write_generated_registry, GeneratedInstance,
+    SyntheticInstance,
+};
 
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
@@ -155,6 +161,43 @@ pub enum DataError {
     /// The instance registry is missing or malformed, or the instance is unknown.
     #[error("{0}")]
     Registry(String),
+    /// A manifest lists the same instance name twice.
+    #[error(
+        "instance manifest {manifest} lists the instance '{name}' twice; names must be unique"
+    )]
+    DuplicateInstance {
+        /// The manifest file.
+        manifest: PathBuf,
+        /// The repeated name.
+        name: String,
+    },
+    /// An instance file has another number of data rows than a manifest entry says.
+    #[error(
+        "instance file {path} has {found} data rows but {manifest} says {expected}; {}",
+        if found < expected { "the file is truncated or not the published one" } else { "the file is not the published one" }
+    )]
+    RowCount {
+        /// The instance file.
+        path: PathBuf,
+        /// Data rows in the file (blank lines excluded).
+        found: usize,
+        /// Rows the manifest entry gives.
+        expected: usize,
+        /// Which manifest disagrees.
+        manifest: ManifestKind,
+    },
+    /// An instance file's SHA-256 differs from a manifest entry's.
+    #[error("instance file {path} has sha256 {found} but {manifest} says {expected}; the file is damaged or not the published one")]
+    Checksum {
+        /// The instance file.
+        path: PathBuf,
+        /// SHA-256 of the file, lowercase hex.
+        found: String,
+        /// SHA-256 the manifest entry gives.
+        expected: String,
+        /// Which manifest disagrees.
+        manifest: ManifestKind,
+    },
     /// A row to predict has a value the model cannot encode.
     #[error("data file {path}, row {row}, column '{column}': {reason}")]
     Encode {
@@ -398,14 +441,15 @@ pub struct RawTable {
 impl RawTable {
     /// Read a CSV with a header row; ragged rows are errors naming the row.
     pub fn read(path: &Path) -> Result<Self, DataError> {
-        let file = std::fs::File::open(path).map_err(|e| DataError::Io {
-            path: path.to_path_buf(),
-            reason: e.to_string(),
-        })?;
+        Self::parse(path, &read_bytes(path)?)
+    }
+
+    /// Parse the bytes of a CSV with a header row; `path` names the file in errors.
+    pub fn parse(path: &Path, bytes: &[u8]) -> Result<Self, DataError> {
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
-            .from_reader(std::io::BufReader::new(file));
+            .from_reader(bytes);
         let mut records = reader.records();
         let header: Vec<String> = match records.next() {
             None => {
@@ -480,6 +524,14 @@ impl RawTable {
                 available: name_list(&self.header),
             })
     }
+}
+
+/// The bytes of a data file, or an error naming it.
+fn read_bytes(path: &Path) -> Result<Vec<u8>, DataError> {
+    std::fs::read(path).map_err(|e| DataError::Io {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })
 }
 
 fn csv_error(path: &Path, e: &csv::Error) -> DataError {

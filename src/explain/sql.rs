@@ -394,11 +394,15 @@ mod tests {
                 Polytope {
                     cluster: 0,
                     size: 1,
+                    share: 0.5,
+                    silhouette: None,
                     halfspaces: vec![halfspace(Side::I)],
                 },
                 Polytope {
                     cluster: 1,
                     size: 1,
+                    share: 0.5,
+                    silhouette: None,
                     halfspaces: vec![halfspace(Side::J)],
                 },
             ],
@@ -408,7 +412,9 @@ mod tests {
                 coefficients: Coefficients::Integer,
                 epsilon: 0.01,
                 lambda: 0.0,
+                min_cluster_size: 1,
             },
+            outliers: None,
         }
     }
 

@@ -4,8 +4,14 @@
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
+/// Whether the tests run under CI (`CI` is `true` or `1`).
+pub fn under_ci() -> bool {
+    matches!(std::env::var("CI").as_deref(), Ok("true" | "1"))
+}
+
 /// The instance directory, when `POLYCLUST_INSTANCES` is set. Tests that need
-/// the public benchmark data skip (with a note) when it is not; CI sets it.
+/// the public benchmark data skip (with a note) when it is not, except under
+/// CI, where a missing directory fails the test rather than passing it unseen.
 pub fn instances_dir() -> Option<PathBuf> {
     match std::env::var_os("POLYCLUST_INSTANCES") {
         Some(d) => {
@@ -17,6 +23,9 @@ pub fn instances_dir() -> Option<PathBuf> {
             );
             Some(d)
         }
+        None if under_ci() => panic!(
+            "POLYCLUST_INSTANCES must be set under CI: point it at the benchmark instance directory"
+        ),
         None => {
             eprintln!("POLYCLUST_INSTANCES is not set: instance tests skipped");
             None
