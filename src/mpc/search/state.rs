@@ -113,11 +113,13 @@ impl<'a> Search<'a> {
     /// the silhouette state).
     pub(super) fn accept_labels(&mut self) {
         let (labels, covered) = self.labels_for(&self.hyperplanes);
-        for (t, &l) in labels.iter().enumerate() {
-            if self.state.labels()[t] != l {
-                self.state.move_point(self.dist, t, l);
-            }
-        }
+        let moves: Vec<(usize, usize)> = labels
+            .iter()
+            .enumerate()
+            .filter(|&(t, &l)| self.state.labels()[t] != l)
+            .map(|(t, &l)| (t, l))
+            .collect();
+        self.state.move_points(self.dist, &moves);
         self.covered = covered;
     }
 
