@@ -1,21 +1,13 @@
 //! `polyclust ibc`: interaction-based regimes, models A/B/C/D under
 //! cross-validation (IBC article §7–11), and the article's simulated data.
 
-use polyclust::data::{self, LoadOptions, RawTable};
-use polyclust::ibc::{self, simulate, IbcOptions, IbcReport, Method};
 use anyhow::{bail, Context, Result};
 use clap::ValueEnum;
 use ndarray::{Array1, Array2};
+use polyclust::data::{self, LoadOptions, RawTable};
+use polyclust::ibc::{self, simulate, IbcOptions, IbcReport};
+use polyclust::interactions::ScreenMethod;
 use std::path::{Path, PathBuf};
-
-/// Interaction screener.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum MethodArg {
-    /// Lasso-CV on interaction products.
-    Lasso,
-    /// Neural Interaction Detection.
-    Nid,
-}
 
 /// Which simulated data set to write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -45,7 +37,7 @@ pub struct IbcArgs {
     pub folds: usize,
     /// Interaction screener.
     #[arg(long, default_value = "lasso")]
-    pub method: MethodArg,
+    pub method: ScreenMethod,
     /// Most interactions used by models C and D.
     #[arg(long, default_value_t = 3)]
     pub top_k: usize,
@@ -103,10 +95,7 @@ pub(crate) fn ibc_cmd(args: &IbcArgs) -> Result<()> {
     let opts = IbcOptions {
         degree: usize::from(args.degree),
         folds: args.folds,
-        method: match args.method {
-            MethodArg::Lasso => Method::Lasso,
-            MethodArg::Nid => Method::Nid,
-        },
+        method: args.method,
         seed: args.seed,
         top_k: args.top_k,
         polytope_k: if args.no_polytope { vec![] } else { vec![4] },
@@ -161,8 +150,8 @@ fn print_report(r: &IbcReport) {
         r.n,
         r.p,
         match r.method {
-            Method::Lasso => "lasso",
-            Method::Nid => "NID",
+            ScreenMethod::Lasso => "lasso",
+            ScreenMethod::Nid => "NID",
         },
         r.degree,
         r.folds

@@ -1,7 +1,9 @@
 //! `interactions`, and the screening step of `cluster --interactions`.
 
-use super::args::{InteractionsArgs, MethodArg};
+use super::args::InteractionsArgs;
 use super::progress::counter_bar;
+use anyhow::{bail, Context, Result};
+use ndarray::Array1;
 use polyclust::data::{self, Dataset, LoadOptions};
 use polyclust::interactions::lasso::{lasso_screen, LassoScreenOptions};
 use polyclust::interactions::nid::{
@@ -9,8 +11,6 @@ use polyclust::interactions::nid::{
 };
 use polyclust::interactions::synthetic::SyntheticFunction;
 use polyclust::interactions::{screen_against_labels, ScreenMethod, ScreenOptions, Screening};
-use anyhow::{bail, Context, Result};
-use ndarray::Array1;
 use serde_json::json;
 
 /// Parse `f1..f10`, `all`, or `f1,f4`.
@@ -57,24 +57,17 @@ pub(crate) fn numeric_target(ds: &Dataset, column: &str) -> Result<Array1<f64>> 
         .map(Array1::from)
 }
 
-fn method(m: MethodArg) -> ScreenMethod {
-    match m {
-        MethodArg::Lasso => ScreenMethod::Lasso,
-        MethodArg::Nid => ScreenMethod::Nid,
-    }
-}
-
 /// Screen the dataset's features against a numeric target.
 pub(crate) fn screen_target(
     ds: &Dataset,
     y: &Array1<f64>,
-    m: MethodArg,
+    m: ScreenMethod,
     degree: usize,
     seed: u64,
 ) -> Result<Screening> {
     let names = ds.feature_names();
     Ok(match m {
-        MethodArg::Lasso => lasso_screen(
+        ScreenMethod::Lasso => lasso_screen(
             ds.x.view(),
             y.view(),
             &names,
@@ -84,7 +77,7 @@ pub(crate) fn screen_target(
                 ..Default::default()
             },
         )?,
-        MethodArg::Nid => nid_screen(
+        ScreenMethod::Nid => nid_screen(
             ds.x.view(),
             y.view(),
             &names,
@@ -101,7 +94,7 @@ pub(crate) fn screen_target(
 pub(crate) fn screen_labels(
     ds: &Dataset,
     labels: &[usize],
-    m: MethodArg,
+    m: ScreenMethod,
     seed: u64,
 ) -> Result<Screening> {
     let mut opts = ScreenOptions::default();
@@ -111,7 +104,7 @@ pub(crate) fn screen_labels(
         ds.x.view(),
         labels,
         &ds.feature_names(),
-        method(m),
+        m,
         &opts,
     )?)
 }
@@ -119,7 +112,7 @@ pub(crate) fn screen_labels(
 pub(crate) fn interactions_cmd(args: &InteractionsArgs) -> Result<()> {
     if let Some(list) = &args.synthetic {
         let functions = parse_functions(list)?;
-        if args.method != MethodArg::Nid {
+        if args.method != ScreenMethod::Nid {
             bail!("the F1-F10 benchmark evaluates NID: use --method nid");
         }
         let seeds: Vec<u64> = (args.seed..args.seed + args.seeds.max(1)).collect();

@@ -224,13 +224,30 @@ pub(crate) fn check_inputs(
     Ok(())
 }
 
-/// Which screener [`screen_against_labels`] runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// The interaction screener, for [`screen_against_labels`], the IBC
+/// pipeline and the command line (`lasso`, `nid`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum ScreenMethod {
-    /// Lasso-CV on interaction products ([`lasso::lasso_screen`]).
+    /// Lasso-CV on interaction products.
+    ///
+    /// See [`lasso::lasso_screen`].
     Lasso,
-    /// Neural Interaction Detection ([`nid::nid_screen`]).
+    /// Neural Interaction Detection on an MLP.
+    ///
+    /// See [`nid::nid_screen`].
     Nid,
+}
+
+impl ScreenMethod {
+    /// `"lasso"` or `"nid"`, as on the command line and in [`Screening::method`].
+    pub fn name(self) -> &'static str {
+        match self {
+            ScreenMethod::Lasso => "lasso",
+            ScreenMethod::Nid => "nid",
+        }
+    }
 }
 
 /// Options of both screeners, for [`screen_against_labels`].
@@ -305,10 +322,7 @@ pub fn screen_against_labels(
     sort_interactions(&mut interactions);
     Ok(Screening {
         interactions,
-        method: match method {
-            ScreenMethod::Lasso => "lasso".into(),
-            ScreenMethod::Nid => "nid".into(),
-        },
+        method: method.name().into(),
         alpha: if classes.len() == 1 { alpha } else { None },
         cutoff: None,
     })
