@@ -42,7 +42,7 @@ pub(crate) fn cluster(args: &ClusterArgs) -> Result<()> {
             bail!("--interactions needs at least two features");
         }
         let screening = match (&args.target, &given) {
-            (Some(col), _) => match super::screening::numeric_target(ds, col) {
+            (Some(col), _) => match ds.numeric_labels(col) {
                 Ok(y) => {
                     super::screening::screen_target(ds, &y, args.interaction_method, 2, args.seed)?
                 }

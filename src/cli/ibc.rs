@@ -120,21 +120,7 @@ fn load_regression(path: &Path, target: &str) -> Result<(Array2<f64>, Array1<f64
         categorical: Vec::new(),
     };
     let ds = data::prepare(&table, &options, None)?;
-    let labels = ds
-        .labels
-        .as_ref()
-        .context("the target column was not read")?;
-    let mut y = Array1::zeros(labels.len());
-    for (i, text) in labels.iter().enumerate() {
-        match text.parse::<f64>() {
-            Ok(v) if v.is_finite() => y[i] = v,
-            _ => bail!(
-                "data file {}, row {}, column '{target}': target value '{text}' is not a finite number",
-                path.display(),
-                ds.row_index[i] + 1
-            ),
-        }
-    }
+    let y = ds.numeric_labels(target)?;
     // The loader scales numeric features to [0, 1]; rules such as x ≥ 0 need
     // the original units back.
     let mut x = ds.x.clone();

@@ -36,27 +36,6 @@ fn parse_functions(text: &str) -> Result<Vec<SyntheticFunction>> {
     t.split(',').map(parse).collect()
 }
 
-/// The target column as numbers, or a clear error naming the first bad row.
-pub(crate) fn numeric_target(ds: &Dataset, column: &str) -> Result<Array1<f64>> {
-    let labels = ds.labels.as_ref().context("no target column was read")?;
-    labels
-        .iter()
-        .enumerate()
-        .map(|(r, v)| {
-            v.parse::<f64>()
-                .ok()
-                .filter(|x| x.is_finite())
-                .with_context(|| {
-                    format!(
-                        "target column '{column}', data row {}: value '{v}' is not a finite number",
-                        ds.row_index[r] + 1
-                    )
-                })
-        })
-        .collect::<Result<Vec<f64>>>()
-        .map(Array1::from)
-}
-
 /// Screen the dataset's features against a numeric target.
 pub(crate) fn screen_target(
     ds: &Dataset,
@@ -167,7 +146,7 @@ pub(crate) fn interactions_cmd(args: &InteractionsArgs) -> Result<()> {
             path.display()
         );
     }
-    let y = numeric_target(&ds, target)?;
+    let y = ds.numeric_labels(target)?;
     let start = std::time::Instant::now();
     let screening = screen_target(&ds, &y, args.method, usize::from(args.degree), args.seed)?;
     let seconds = start.elapsed().as_secs_f64();
