@@ -18,76 +18,16 @@
 //! split 1/3 train/valid/test, pairwise AUC as Table 2, top-rank recall as
 //! §5.3).
 //!
-//! Measured with the defaults ([`NidOptions::default`]: initialization
-//! uniform in ±1/√fan_in as PyTorch's `nn.Linear`, Adam step 1e-2 halved
-//! after 2 epochs without improvement, patience 8, batch 100, L1 5e-5, an
-//! ensemble of 6 networks weighted by validation loss⁻²), 5 seeds (0–4), on
-//! this 2-core machine with two runs at a time and each run's six networks
-//! trained side by side (`polyclust interactions --synthetic all --method nid
-//! --seeds 5 --json`, 32 min wall in all); pairwise AUC / top-rank recall /
-//! wall seconds per run, paper MLP-M AUC beside:
+//! Defaults ([`NidOptions::default`]): the paper's MLP-M sizes and L1 5e-5,
+//! initialization uniform in ±1/√fan_in as PyTorch's `nn.Linear` (the NID
+//! reference implementation), Adam step 1e-2 halved after 2 epochs without
+//! improvement, early-stopping patience 8, batch 100, at most 100 epochs,
+//! and an ensemble of 6 networks whose normalized strengths are weighted by
+//! validation loss⁻² ([`ensemble_strengths`]). Runs are deterministic: the
+//! same seeds reproduce every digit, on any thread count.
 //!
-//! | fn | AUC | recall | s | paper |
-//! |---|---|---|---|---|
-//! | F1 | 0.970 | 0.50 | 76 | 0.995 |
-//! | F2 | 0.864 | 0.75 | 80 | 0.85 |
-//! | F3 | 1.000 | 1.00 | 87 | 1 |
-//! | F4 | 1.000 | 0.88 | 85 | 0.996 |
-//! | F5 | 1.000 | 0.85 | 57 | 1 |
-//! | F6 | 0.768 | 0.75 | 74 | 0.70 |
-//! | F7 | 0.861 | 0.75 | 70 | 0.82 |
-//! | F8 | 0.997 | 1.00 | 72 | 0.989 |
-//! | F9 | 0.787 | 0.50 | 71 | 0.83 |
-//! | F10 | 0.975 | 0.85 | 62 | 0.99 |
-//! | mean | 0.922 | 0.78 | | 0.92 |
-//!
-//! (Runs are deterministic: the same seeds reproduce every digit, on any
-//! thread count.) F9 stays below the paper: its `log((x6·x7·x8)² + 1)` term
-//! is too weak to leave a trace in the first-layer weights, while the strong
-//! `exp(x5 + x6)` and `x9·x10` terms share hidden units and give false pairs
-//! (5,9), (5,10).
-//!
-//! What decided the defaults (the same command with the `NID_*` variables of
-//! the `nid_eval` example; 5 seeds; mean AUC over F1–F10; runs measured while
-//! other work shared the machine, so their seconds are not comparable):
-//!
-//! | setting | mean AUC |
-//! |---|---|
-//! | one network, N(0, 0.1²) weights, step 5e-3 with decay (the previous default) | 0.882 |
-//! | one network, the reference implementation's settings (uniform init, step 1e-2, no decay, patience 5) | 0.885 |
-//! | the same with patience 20 | 0.887 |
-//! | the same with N(0, 0.1²) weights | 0.831 |
-//! | reference settings, L1 5e-6 / 2e-5 / 1e-4 / 2e-4 | 0.866 / 0.878 / 0.847 / 0.761 |
-//! | reference settings, strengths averaged over L1 1e-5, 3e-5, 1e-4 (`average_l1_grid`) | 0.885 |
-//! | reference settings, ensemble of 5 | 0.897 |
-//! | one network, uniform init, step 1e-2 with decay, patience 8 | 0.897 |
-//! | the same, ensemble of 3 (plain mean) | 0.912 |
-//! | the same, ensemble of 3 weighted by validation loss⁻² | 0.917 |
-//! | the same, ensemble of 6 (plain mean) | 0.919 |
-//! | ensemble of 6 weighted by validation loss⁻¹ / ⁻² (the default) / ⁻³ / ⁻⁴ | 0.920 / 0.922 / 0.922 / 0.920 |
-//!
-//! (`NID_ENSEMBLE=3 NID_WEIGHT_POWER=0` etc.) Networks of the same settings
-//! differ by seed far more than settings differ on average (single networks
-//! on F6: AUC 0.66–0.77 across six seeds of the initialization), and the
-//! networks that fit the validation rows better tend to read the
-//! interactions better, hence the weights. These choices were measured on
-//! the same seeds 0–4 as the table above.
-//!
-//! No single L1 suits every function (F1 and F3 gain from stronger L1, F7
-//! and F10 from weaker), and averaging networks helps most on the weak
-//! high-order terms (F7: 0.66 → 0.81). The paper tuned L1 per function in
-//! 5e-6…5e-4 on a validation set; that is available as
-//! [`NidOptions::l1_grid`] (one MLP-M per L1, the lowest validation loss
-//! kept, [`train_mlp_m_tuned`]) but is not the default, because what was
-//! measured does not support it:
-//!
-//! - grid 5e-6, 2e-5, 5e-5, 2e-4, 5e-4 with the previous default, seeds 0–1
-//!   (`NID_L1_GRID=5e-6,2e-5,5e-5,2e-4,5e-4 nid_eval -- 2 f1,f7,f9 1`), AUC
-//!   grid / fixed 5e-5: F1 0.896 / 0.918, F7 0.573 / 0.550, F9 0.723 /
-//!   0.688, at about five times the time. The validation loss mostly picks
-//!   the weakest L1s (5e-6, 2e-5), and per-network AUC on a given seed does
-//!   not follow the validation loss (F7 seed 0: 0.65, 0.59, 0.50, 0.58, 0.64
-//!   along the grid; F1 rises with L1: 0.84 → 0.95).
+//! The measurements behind these defaults, with the commands that rerun
+//! them, are in `docs/nid-tuning.md`.
 
 use std::collections::HashMap;
 use std::time::Instant;
@@ -133,8 +73,8 @@ pub struct NidOptions {
     /// Initialization of every net (see [`Init`]). Default
     /// [`Init::UniformFanIn`], as the NID reference implementation (PyTorch
     /// `nn.Linear`); He-normal weights blur ω, because the random initial
-    /// weights of non-interacting inputs survive the weak L1 (see the module
-    /// doc for the measurements).
+    /// weights of non-interacting inputs survive the weak L1
+    /// (`docs/nid-tuning.md` has the measurements).
     pub init: Init,
     /// Adam step size.
     pub learning_rate: f64,
@@ -152,7 +92,7 @@ pub struct NidOptions {
     /// normalized strengths are averaged ([`ensemble_strengths`]); 1 = one
     /// network, as in the paper. Default 6: the weak high-order terms (F7,
     /// F2, F6) are read more reliably from the average than from any one
-    /// network (see the module doc).
+    /// network.
     #[serde(default = "one")]
     pub ensemble: usize,
     /// Ensemble members are weighted by `validation loss^(−power)`
