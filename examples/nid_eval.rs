@@ -6,14 +6,14 @@
 //! Usage: `cargo run --release --example nid_eval -- [--seeds 5]
 //! [--functions f1,f2] [--parallel] [--ensemble 3] [--member-weight-power 0] …`
 //! (`--help` lists every setting). Defaults: 5 seeds (0–4), all functions,
-//! sequential runs, the defaults of `NidOptions`.
+//! sequential runs, the defaults of `NidParams`.
 
 use std::process::ExitCode;
 
 use clap::Parser;
 use polyclust::interactions::mlp::Init;
 use polyclust::interactions::nid::{
-    evaluate_synthetic, EvalOptions, NidOptions, SyntheticSuiteReport,
+    evaluate_synthetic, EvalOptions, NidParams, SyntheticSuiteReport,
 };
 use polyclust::interactions::SyntheticFunction;
 
@@ -96,51 +96,55 @@ fn parse_init(text: &str) -> Result<Init, String> {
 }
 
 /// The library defaults with the settings given on the command line.
-fn options(a: &Args) -> NidOptions {
-    let mut o = NidOptions {
-        average_l1_grid: a.average_l1_grid,
-        ..NidOptions::default()
-    };
+fn params(a: &Args) -> NidParams {
+    let mut p = NidParams::new().average_l1_grid(a.average_l1_grid);
     if let Some(v) = a.max_epochs {
-        o.max_epochs = v;
+        p = p.max_epochs(v);
     }
     if let Some(v) = a.learning_rate {
-        o.learning_rate = v;
+        p = p.learning_rate(v);
     }
     if let Some(v) = a.batch_size {
-        o.batch_size = v;
+        p = p.batch_size(v);
     }
     if let Some(v) = a.l1 {
-        o.l1 = v;
+        p = p.l1(v);
     }
     if let Some(v) = &a.l1_grid {
-        o.l1_grid = v.clone();
+        p = p.l1_grid(v);
     }
     if let Some(v) = a.l1_tolerance {
-        o.l1_tolerance = v;
+        p = p.l1_tolerance(v);
     }
     if let Some(v) = a.init {
-        o.init = v;
+        p = p.init(v);
     }
     if let Some(v) = a.ensemble {
-        o.ensemble = v;
+        p = p.ensemble(v);
     }
     if let Some(v) = a.member_weight_power {
-        o.member_weight_power = v;
+        p = p.member_weight_power(v);
     }
     if let Some(v) = a.lr_decay {
-        o.lr_decay = v;
+        p = p.lr_decay(v);
     }
     if let Some(v) = a.patience {
-        o.patience = v;
+        p = p.patience(v);
     }
-    o
+    p
 }
 
 fn main() -> ExitCode {
     let args = Args::parse();
+    let nid = match params(&args).check() {
+        Ok(nid) => nid,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let opts = EvalOptions {
-        nid: options(&args),
+        nid,
         parallel: args.parallel,
         ..Default::default()
     };

@@ -7,7 +7,7 @@ use ndarray::Array1;
 use polyclust::data::{self, Dataset, LoadOptions};
 use polyclust::interactions::lasso::{lasso_screen, LassoScreenOptions};
 use polyclust::interactions::nid::{
-    evaluate_synthetic_with_progress, nid_screen, EvalOptions, NidOptions,
+    evaluate_synthetic_with_progress, nid_screen, EvalOptions, NidParams,
 };
 use polyclust::interactions::synthetic::SyntheticFunction;
 use polyclust::interactions::{screen_against_labels, ScreenMethod, ScreenOptions, Screening};
@@ -60,11 +60,7 @@ pub(crate) fn screen_target(
             ds.x.view(),
             y.view(),
             &names,
-            &NidOptions {
-                degree,
-                seed,
-                ..Default::default()
-            },
+            &NidParams::new().degree(degree).seed(seed).check()?,
         )?,
     })
 }
@@ -78,7 +74,7 @@ pub(crate) fn screen_labels(
 ) -> Result<Screening> {
     let mut opts = ScreenOptions::default();
     opts.lasso.seed = seed;
-    opts.nid.seed = seed;
+    opts.nid = opts.nid.with_seed(seed);
     Ok(screen_against_labels(
         ds.x.view(),
         labels,
@@ -97,11 +93,11 @@ pub(crate) fn interactions_cmd(args: &InteractionsArgs) -> Result<()> {
         let seeds: Vec<u64> = (args.seed..args.seed + args.seeds.max(1)).collect();
         // Each run is seeded, so running them side by side changes only the
         // wall time.
-        let mut opts = EvalOptions {
+        let opts = EvalOptions {
+            nid: NidParams::new().degree(usize::from(args.degree)).check()?,
             parallel: true,
             ..EvalOptions::default()
         };
-        opts.nid.degree = usize::from(args.degree);
         let bar = counter_bar(functions.len() * seeds.len(), "runs");
         bar.set_message("training MLP-M");
         let reports = evaluate_synthetic_with_progress(&functions, &seeds, &opts, &|| bar.inc(1));

@@ -46,7 +46,8 @@ use ndarray::{ArrayView1, ArrayView2};
 use serde::Serialize;
 use std::time::Instant;
 
-use crate::interactions::{InteractionError, NidOptions, ScreenMethod};
+use crate::interactions::{InteractionError, ScreenMethod, ValidNidParams};
+use crate::params::ParamsError;
 
 /// Errors of the IBC pipeline (bad input or a failed screening).
 #[derive(Debug, thiserror::Error)]
@@ -54,6 +55,9 @@ pub enum IbcError {
     /// The screener rejected the data.
     #[error(transparent)]
     Screening(#[from] InteractionError),
+    /// A screener setting is out of range.
+    #[error(transparent)]
+    Params(#[from] ParamsError),
     /// Too few rows for the requested folds.
     #[error("{n} rows are too few for {folds}-fold cross-validation (at least {need} are needed)")]
     TooFewRows {
@@ -99,8 +103,9 @@ pub struct IbcOptions {
     pub polytope_k: Vec<usize>,
     /// Penalty of the ridge fallback (standardized units, default 1e-3).
     pub ridge_lambda: f64,
-    /// NID settings when `method` is [`ScreenMethod::Nid`].
-    pub nid: NidOptions,
+    /// NID settings when `method` is [`ScreenMethod::Nid`]; their degree
+    /// and seed are replaced by `degree` and `seed`.
+    pub nid: ValidNidParams,
 }
 
 impl Default for IbcOptions {
@@ -116,7 +121,7 @@ impl Default for IbcOptions {
             validation_fraction: 0.3,
             polytope_k: vec![4],
             ridge_lambda: ols::DEFAULT_RIDGE,
-            nid: NidOptions::default(),
+            nid: ValidNidParams::default(),
         }
     }
 }

@@ -161,10 +161,12 @@ pub fn screen_top(
             lasso_screen(x, y, names, &o)?
         }
         ScreenMethod::Nid => {
-            let mut o = opts.nid.clone();
-            o.degree = opts.degree;
-            o.seed = opts.seed;
-            o.cutoff = false;
+            let o = opts
+                .nid
+                .clone()
+                .with_degree(opts.degree)?
+                .with_seed(opts.seed)
+                .with_cutoff(false);
             nid_screen(x, y, names, &o)?
         }
     };

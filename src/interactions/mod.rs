@@ -49,7 +49,9 @@ use ndarray::{Array1, ArrayView1, ArrayView2};
 use serde::{Deserialize, Serialize};
 
 pub use lasso::{lasso_screen, Lasso, LassoFit, LassoScreenOptions};
-pub use nid::{evaluate_synthetic, nid_screen, EvalOptions, FunctionReport, NidOptions};
+pub use nid::{
+    evaluate_synthetic, nid_screen, EvalOptions, FunctionReport, NidParams, ValidNidParams,
+};
 pub use synthetic::SyntheticFunction;
 
 /// Errors raised by the screeners for bad input.
@@ -255,8 +257,9 @@ impl ScreenMethod {
 pub struct ScreenOptions {
     /// Used with [`ScreenMethod::Lasso`].
     pub lasso: LassoScreenOptions,
-    /// Used with [`ScreenMethod::Nid`].
-    pub nid: NidOptions,
+    /// Used with [`ScreenMethod::Nid`] (binary target and no cutoff are set
+    /// per label).
+    pub nid: ValidNidParams,
 }
 
 /// Screens interactions without a target: for every cluster label c, a
@@ -301,9 +304,7 @@ pub fn screen_against_labels(
         let s = match method {
             ScreenMethod::Lasso => lasso::lasso_screen(x, y.view(), names, &opts.lasso)?,
             ScreenMethod::Nid => {
-                let mut o = opts.nid.clone();
-                o.binary = true;
-                o.cutoff = false;
+                let o = opts.nid.clone().with_binary(true).with_cutoff(false);
                 nid::nid_screen(x, y.view(), names, &o)?
             }
         };
