@@ -3,10 +3,10 @@
 
 use super::args::BenchPaperArgs;
 use super::progress::counter_bar;
+use anyhow::{bail, Context, Result};
 use polyclust::benchmark::{self, BenchRow, BenchSettings, Method};
 use polyclust::data::{Dataset, Registry};
 use polyclust::mpc::MpcParams;
-use anyhow::{bail, Context, Result};
 use serde_json::json;
 use std::path::Path;
 use std::time::Instant;

@@ -3,11 +3,11 @@
 use super::args::{ClusterArgs, ExplainArgs, PredictArgs, RuleFormat};
 use super::commands::load;
 use super::progress::{counter_bar, Spinner};
+use anyhow::{bail, Context, Result};
 use polyclust::data::{self, LoadOptions, RawTable};
 use polyclust::explain;
 use polyclust::hyperplane::Coefficients;
 use polyclust::mpc::{self, ExplanationSpace, MpcParams, PolytopeModel, Preset};
-use anyhow::{bail, Context, Result};
 use serde_json::json;
 use std::io::Write;
 use std::path::Path;

@@ -3,9 +3,9 @@
 use super::args::{
     BenchCommand, Cli, Command, DataArgs, Generated, InstancesAction, KmeansArgs, ScoreArgs,
 };
+use anyhow::{Context, Result};
 use polyclust::data::{self, Dataset, LoadOptions, RawTable, Registry};
 use polyclust::{kmeans, metrics};
-use anyhow::{Context, Result};
 use serde_json::json;
 use std::time::Instant;
 

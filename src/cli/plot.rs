@@ -1,11 +1,11 @@
 //! `--plot FILE.svg`: points coloured by cluster with the polytope boundaries,
 //! in original units, for two columns of the data.
 
+use anyhow::{bail, Context, Result};
+use plotters::prelude::*;
 use polyclust::data::Dataset;
 use polyclust::hyperplane::Side;
 use polyclust::mpc::{ExplanationFeature, PolytopeModel};
-use anyhow::{bail, Context, Result};
-use plotters::prelude::*;
 use std::path::Path;
 
 /// Colours that stay distinct for up to ten clusters.

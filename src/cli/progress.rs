@@ -1,7 +1,7 @@
 //! Progress display on stderr (indicatif hides it when stderr is not a terminal).
 
-use polyclust::mpc::{Observer, Progress};
 use indicatif::{ProgressBar, ProgressStyle};
+use polyclust::mpc::{Observer, Progress};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 

@@ -5,13 +5,13 @@ use super::args::{
 };
 use super::commands::{load, Loaded};
 use super::progress::counter_bar;
+use anyhow::{bail, Context, Result};
 use polyclust::benchmark::median;
 use polyclust::hyperplane::{
     self, Backend, Coefficients, HyperplaneParams, HyperplaneProblem, SolveOptions, SolveOutcome,
     ValidHyperplaneParams,
 };
 use polyclust::mpc::{self, ExplanationSpace, MpcParams, Preset};
-use anyhow::{bail, Context, Result};
 use serde_json::json;
 
 /// M, beta and the coefficient kind: the preset's when one is given.
