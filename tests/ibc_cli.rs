@@ -139,7 +139,19 @@ fn non_numeric_target() {
     }
     std::fs::write(dir.path().join("bad.csv"), text).unwrap();
     let out = polyclust(&["ibc", "--data", "bad.csv", "--target", "Y"], dir.path());
-    assert_one_line_error(&out, &["bad.csv", "row 6", "'Y'", "high"]);
+    assert_one_line_error(
+        &out,
+        &["error: data file bad.csv, row 6, column 'Y': value 'high' is not a finite number"],
+    );
+    // `interactions` reads its target the same way and says the same.
+    let screening = polyclust(
+        &["interactions", "--data", "bad.csv", "--target", "Y"],
+        dir.path(),
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&screening.stderr),
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]

@@ -9,7 +9,7 @@ use polyclust::interactions::lasso::{
 use polyclust::interactions::mlp::{AdditiveNet, Init, Loss, TrainReport};
 use polyclust::interactions::nid::{
     ensemble_strengths, greedy_ranking, member_weights, nid_screen, pairwise_strengths, select_l1,
-    unit_influence, NidOptions,
+    unit_influence, NidParams, ValidNidParams,
 };
 use polyclust::interactions::synthetic::{feature_names, SyntheticFunction};
 use polyclust::interactions::{
@@ -269,23 +269,25 @@ fn mlp_gradient_matches_finite_differences() {
     }
 }
 
-fn small_nid_options(seed: u64) -> NidOptions {
-    NidOptions {
-        main_hidden: vec![30, 20, 10],
-        uni_hidden: vec![5, 5],
+fn small_nid_params(seed: u64) -> NidParams {
+    NidParams::new()
+        .main_hidden(&[30, 20, 10])
+        .uni_hidden(&[5, 5])
         // Few rows and epochs: a stronger L1 than the paper's 5e-5 prunes the
         // paths of non-interacting inputs in time.
-        l1: 3e-3,
-        learning_rate: 1e-2,
-        batch_size: 50,
-        max_epochs: 25,
-        patience: 5,
-        init: Init::Normal(0.1),
-        lr_decay: 0.5,
-        ensemble: 1,
-        seed,
-        ..Default::default()
-    }
+        .l1(3e-3)
+        .learning_rate(1e-2)
+        .batch_size(50)
+        .max_epochs(25)
+        .patience(5)
+        .init(Init::Normal(0.1))
+        .lr_decay(0.5)
+        .ensemble(1)
+        .seed(seed)
+}
+
+fn small_nid_options(seed: u64) -> ValidNidParams {
+    small_nid_params(seed).check().unwrap()
 }
 
 /// y = x1·x2 + x3 on U(−1,1)⁴.
@@ -301,10 +303,7 @@ fn ensemble_averages_normalized_strengths_and_finds_the_pair() {
     let (x, y) = product_plus_main(1500, 2);
     let nm = feature_names(4);
     let one = small_nid_options(5);
-    let three = NidOptions {
-        ensemble: 3,
-        ..small_nid_options(5)
-    };
+    let three = small_nid_params(5).ensemble(3).check().unwrap();
     let a = nid_screen(x.view(), y.view(), &nm, &one).unwrap();
     let b = nid_screen(x.view(), y.view(), &nm, &three).unwrap();
     assert_eq!(b.interactions[0].features, vec![0, 1]);
@@ -343,20 +342,18 @@ fn ensemble_is_the_loss_weighted_mean_of_its_members() {
     let (x, y) = product_plus_main(1200, 4);
     let (xt, xv) = (x.slice(s![..900, ..]), x.slice(s![900.., ..]));
     let (yt, yv) = (y.slice(s![..900]), y.slice(s![900..]));
-    let three = NidOptions {
-        ensemble: 3,
-        member_weight_power: 2.0,
-        ..small_nid_options(11)
-    };
+    let three_params = small_nid_params(11).ensemble(3).member_weight_power(2.0);
+    let three = three_params.clone().check().unwrap();
     let (ens, first) = ensemble_strengths(xt, yt, xv, yv, &three, 2);
     // Each member alone: ensemble of one with the member's seed.
     let members: Vec<_> = (0..3u64)
         .map(|m| {
-            let one = NidOptions {
-                ensemble: 1,
-                seed: 11 + 7919 * m,
-                ..three.clone()
-            };
+            let one = three_params
+                .clone()
+                .ensemble(1)
+                .seed(11 + 7919 * m)
+                .check()
+                .unwrap();
             ensemble_strengths(xt, yt, xv, yv, &one, 2)
         })
         .collect();
@@ -372,10 +369,7 @@ fn ensemble_is_the_loss_weighted_mean_of_its_members() {
     }
     // Weights that differ from the plain mean change the result.
     assert!(w.iter().any(|v| (v - 1.0 / 3.0).abs() > 1e-3));
-    let plain = NidOptions {
-        member_weight_power: 0.0,
-        ..three.clone()
-    };
+    let plain = three_params.member_weight_power(0.0).check().unwrap();
     assert_ne!(ensemble_strengths(xt, yt, xv, yv, &plain, 2).0, ens);
 }
 
@@ -390,8 +384,7 @@ fn small_nid_run_ranks_the_true_pair_first_and_is_deterministic() {
     let again = nid_screen(x.view(), y.view(), &nm, &opts).unwrap();
     assert_eq!(s, again, "same seed must give the same strengths");
 
-    let mut o3 = opts.clone();
-    o3.degree = 3;
+    let o3 = small_nid_params(3).degree(3).check().unwrap();
     let s3 = nid_screen(x.view(), y.view(), &nm, &o3).unwrap();
     assert!(s3.interactions.iter().any(|i| i.features.len() == 3));
     assert!(s3.interactions.iter().all(|i| i.features.len() <= 3));
@@ -427,25 +420,25 @@ fn l1_selection_follows_the_validation_loss() {
 fn nid_screen_with_an_l1_grid_keeps_the_best_validation_fit() {
     let (x, y) = product_plus_main(1500, 1);
     let nm = feature_names(4);
-    let mut opts = small_nid_options(3);
-    opts.l1_grid = vec![3e-3, 1e-1];
+    let opts = small_nid_params(3).l1_grid(&[3e-3, 1e-1]).check().unwrap();
     let s = nid_screen(x.view(), y.view(), &nm, &opts).unwrap();
     // 1e-1 underfits, so the grid keeps the 3e-3 fit of the fixed-L1 run.
     let fixed = nid_screen(x.view(), y.view(), &nm, &small_nid_options(3)).unwrap();
     assert_eq!(s, fixed);
-    let mut bad = opts.clone();
-    bad.l1_grid = vec![-1.0];
-    assert!(nid_screen(x.view(), y.view(), &nm, &bad).is_err());
+    let bad = small_nid_params(3).l1_grid(&[-1.0]).check().unwrap_err();
+    assert_eq!(bad.field, "l1-grid");
 }
 
 #[test]
 fn mlp_cutoff_keeps_the_true_interaction() {
     let (x, y) = product_plus_main(1200, 2);
     let nm = feature_names(4);
-    let mut opts = small_nid_options(4);
-    opts.cutoff = true;
-    opts.cutoff_max = 2;
-    opts.cutoff_hidden = vec![8];
+    let opts = small_nid_params(4)
+        .cutoff(true)
+        .cutoff_max(2)
+        .cutoff_hidden(&[8])
+        .check()
+        .unwrap();
     let s = nid_screen(x.view(), y.view(), &nm, &opts).unwrap();
     let k = s.cutoff.unwrap();
     assert!(k >= 1, "the x1×x2 term lowers the GAM's validation loss");
@@ -525,5 +518,5 @@ fn bad_inputs_are_errors() {
     assert!(lasso_screen(x.view(), y.view(), &nm, &bad).is_err());
     let mut xn = x.clone();
     xn[[3, 1]] = f64::NAN;
-    assert!(nid_screen(xn.view(), y.view(), &nm, &NidOptions::default()).is_err());
+    assert!(nid_screen(xn.view(), y.view(), &nm, &ValidNidParams::default()).is_err());
 }

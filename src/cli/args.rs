@@ -290,7 +290,7 @@ pub struct ClusterArgs {
     pub target: Option<String>,
     /// Interaction screening method.
     #[arg(long, default_value = "lasso")]
-    pub interaction_method: MethodArg,
+    pub interaction_method: polyclust::interactions::ScreenMethod,
     /// Try every k in A..B (inclusive) and keep the best silhouette (the paper's protocol).
     #[arg(long, value_name = "A..B", value_parser = parse_k_range)]
     pub k_range: Option<(usize, usize)>,
@@ -369,15 +369,6 @@ pub struct ClusterArgs {
     pub json: bool,
 }
 
-/// Interaction screening methods.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum MethodArg {
-    /// Lasso-CV on interaction products.
-    Lasso,
-    /// Neural Interaction Detection on an MLP.
-    Nid,
-}
-
 /// `interactions` arguments.
 #[derive(Debug, Args)]
 pub struct InteractionsArgs {
@@ -397,7 +388,7 @@ pub struct InteractionsArgs {
     pub drop: Vec<String>,
     /// Screening method.
     #[arg(long, default_value = "lasso")]
-    pub method: MethodArg,
+    pub method: polyclust::interactions::ScreenMethod,
     /// Highest interaction order.
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u8).range(2..=3))]
     pub degree: u8,

@@ -103,7 +103,7 @@ pub(crate) fn cluster(args: &ClusterArgs) -> Result<()> {
             ds.x.view(),
             &ds.feature_names(),
             target,
-            super::screening::method(args.interaction_method),
+            args.interaction_method,
             args.seed,
         )?;
         screened = space.add_screened(ds.x.view(), &screening, top);

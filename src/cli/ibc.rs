@@ -6,17 +6,9 @@ use anyhow::{bail, Context, Result};
 use clap::ValueEnum;
 use ndarray::{Array1, Array2};
 use polyclust::data::{self, LoadOptions, RawTable};
-use polyclust::ibc::{self, simulate, IbcOptions, IbcReport, Method};
+use polyclust::ibc::{self, simulate, IbcOptions, IbcReport};
+use polyclust::interactions::ScreenMethod;
 use std::path::{Path, PathBuf};
-
-/// Interaction screener.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum MethodArg {
-    /// Lasso-CV on interaction products.
-    Lasso,
-    /// Neural Interaction Detection.
-    Nid,
-}
 
 /// Which simulated data set to write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -46,7 +38,7 @@ pub struct IbcArgs {
     pub folds: usize,
     /// Interaction screener.
     #[arg(long, default_value = "lasso")]
-    pub method: MethodArg,
+    pub method: ScreenMethod,
     /// Most interactions used by models C and D.
     #[arg(long, default_value_t = 3)]
     pub top_k: usize,
@@ -109,10 +101,7 @@ pub(crate) fn ibc_cmd(args: &IbcArgs) -> Result<()> {
     let opts = IbcOptions {
         degree: usize::from(args.degree),
         folds: args.folds,
-        method: match args.method {
-            MethodArg::Lasso => Method::Lasso,
-            MethodArg::Nid => Method::Nid,
-        },
+        method: args.method,
         seed: args.seed,
         top_k: args.top_k,
         polytope_k: if args.no_polytope { vec![] } else { vec![4] },
@@ -137,21 +126,7 @@ fn load_regression(path: &Path, target: &str) -> Result<(Array2<f64>, Array1<f64
         categorical: Vec::new(),
     };
     let ds = data::prepare(&table, &options, None)?;
-    let labels = ds
-        .labels
-        .as_ref()
-        .context("the target column was not read")?;
-    let mut y = Array1::zeros(labels.len());
-    for (i, text) in labels.iter().enumerate() {
-        match text.parse::<f64>() {
-            Ok(v) if v.is_finite() => y[i] = v,
-            _ => bail!(
-                "data file {}, row {}, column '{target}': target value '{text}' is not a finite number",
-                path.display(),
-                ds.row_index[i] + 1
-            ),
-        }
-    }
+    let y = ds.numeric_labels(target)?;
     // The loader scales numeric features to [0, 1]; rules such as x ≥ 0 need
     // the original units back.
     let mut x = ds.x.clone();
@@ -167,8 +142,8 @@ fn print_report(r: &IbcReport) -> Result<()> {
         r.n,
         r.p,
         match r.method {
-            Method::Lasso => "lasso",
-            Method::Nid => "NID",
+            ScreenMethod::Lasso => "lasso",
+            ScreenMethod::Nid => "NID",
         },
         r.degree,
         r.folds

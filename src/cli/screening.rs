@@ -1,6 +1,6 @@
 //! `interactions`, and the screening step of `cluster --interactions`.
 
-use super::args::{InteractionsArgs, MethodArg};
+use super::args::InteractionsArgs;
 use super::output::outln;
 use super::progress::counter_bar;
 use anyhow::{bail, Context, Result};
@@ -8,7 +8,7 @@ use ndarray::Array1;
 use polyclust::data::{self, Dataset, LoadOptions};
 use polyclust::interactions::lasso::{lasso_screen, LassoScreenOptions};
 use polyclust::interactions::nid::{
-    evaluate_synthetic_with_progress, nid_screen, EvalOptions, NidOptions,
+    evaluate_synthetic_with_progress, nid_screen, EvalOptions, NidParams,
 };
 use polyclust::interactions::synthetic::SyntheticFunction;
 use polyclust::interactions::{ScreenMethod, Screening};
@@ -37,45 +37,17 @@ fn parse_functions(text: &str) -> Result<Vec<SyntheticFunction>> {
     t.split(',').map(parse).collect()
 }
 
-/// The target column as numbers, or a clear error naming the first bad row.
-pub(crate) fn numeric_target(ds: &Dataset, column: &str) -> Result<Array1<f64>> {
-    let labels = ds.labels.as_ref().context("no target column was read")?;
-    labels
-        .iter()
-        .enumerate()
-        .map(|(r, v)| {
-            v.parse::<f64>()
-                .ok()
-                .filter(|x| x.is_finite())
-                .with_context(|| {
-                    format!(
-                        "target column '{column}', data row {}: value '{v}' is not a finite number",
-                        ds.row_index[r] + 1
-                    )
-                })
-        })
-        .collect::<Result<Vec<f64>>>()
-        .map(Array1::from)
-}
-
-pub(crate) fn method(m: MethodArg) -> ScreenMethod {
-    match m {
-        MethodArg::Lasso => ScreenMethod::Lasso,
-        MethodArg::Nid => ScreenMethod::Nid,
-    }
-}
-
 /// Screen the dataset's features against a numeric target.
 pub(crate) fn screen_target(
     ds: &Dataset,
     y: &Array1<f64>,
-    m: MethodArg,
+    m: ScreenMethod,
     degree: usize,
     seed: u64,
 ) -> Result<Screening> {
     let names = ds.feature_names();
     Ok(match m {
-        MethodArg::Lasso => lasso_screen(
+        ScreenMethod::Lasso => lasso_screen(
             ds.x.view(),
             y.view(),
             &names,
@@ -85,15 +57,11 @@ pub(crate) fn screen_target(
                 ..Default::default()
             },
         )?,
-        MethodArg::Nid => nid_screen(
+        ScreenMethod::Nid => nid_screen(
             ds.x.view(),
             y.view(),
             &names,
-            &NidOptions {
-                degree,
-                seed,
-                ..Default::default()
-            },
+            &NidParams::new().degree(degree).seed(seed).check()?,
         )?,
     })
 }
@@ -101,17 +69,17 @@ pub(crate) fn screen_target(
 pub(crate) fn interactions_cmd(args: &InteractionsArgs) -> Result<()> {
     if let Some(list) = &args.synthetic {
         let functions = parse_functions(list)?;
-        if args.method != MethodArg::Nid {
+        if args.method != ScreenMethod::Nid {
             bail!("the F1-F10 benchmark evaluates NID: use --method nid");
         }
         let seeds: Vec<u64> = (args.seed..args.seed + args.seeds.max(1)).collect();
         // Each run is seeded, so running them side by side changes only the
         // wall time.
-        let mut opts = EvalOptions {
+        let opts = EvalOptions {
+            nid: NidParams::new().degree(usize::from(args.degree)).check()?,
             parallel: true,
             ..EvalOptions::default()
         };
-        opts.nid.degree = usize::from(args.degree);
         let bar = counter_bar(functions.len() * seeds.len(), "runs");
         bar.set_message("training MLP-M");
         let reports = evaluate_synthetic_with_progress(&functions, &seeds, &opts, &|| bar.inc(1));
@@ -162,7 +130,7 @@ pub(crate) fn interactions_cmd(args: &InteractionsArgs) -> Result<()> {
             path.display()
         );
     }
-    let y = numeric_target(&ds, target)?;
+    let y = ds.numeric_labels(target)?;
     let start = std::time::Instant::now();
     let screening = screen_target(&ds, &y, args.method, usize::from(args.degree), args.seed)?;
     let seconds = start.elapsed().as_secs_f64();

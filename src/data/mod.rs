@@ -84,6 +84,20 @@ pub enum DataError {
         /// The offending text.
         value: String,
     },
+    /// A cell of a column read as numbers (a numeric target) is not a finite number.
+    #[error(
+        "data file {path}, row {row}, column '{column}': value '{value}' is not a finite number"
+    )]
+    NotNumeric {
+        /// File path (the dataset name for generated data).
+        path: PathBuf,
+        /// 1-based data row.
+        row: usize,
+        /// Column name.
+        column: String,
+        /// The offending text, cut to 40 characters.
+        value: String,
+    },
     /// A named column is not in the header.
     #[error("data file {path} has no column '{column}' (columns: {available})")]
     MissingColumn {
@@ -338,6 +352,8 @@ pub struct Dataset {
     pub dropped_rows: usize,
     /// Features that were constant (kept at 0).
     pub constant_features: Vec<String>,
+    /// File the rows were read from (`None` for generated data).
+    pub path: Option<PathBuf>,
 }
 
 impl Dataset {
@@ -359,6 +375,47 @@ impl Dataset {
     /// Labels encoded as 0..L in order of first appearance, with the label texts.
     pub fn label_ids(&self) -> Option<(Vec<usize>, Vec<String>)> {
         self.labels.as_ref().map(|l| encode_labels(l))
+    }
+
+    /// The labels as finite numbers (a numeric target); `column` names the
+    /// label column in errors. A cell that does not parse is a
+    /// [`DataError::NotNumeric`] naming the file, data row, column and cell;
+    /// no label column read is a [`DataError::MissingColumn`].
+    pub fn numeric_labels(&self, column: &str) -> Result<ndarray::Array1<f64>, DataError> {
+        let file = || {
+            self.path
+                .clone()
+                .unwrap_or_else(|| PathBuf::from(&self.name))
+        };
+        let labels = self
+            .labels
+            .as_ref()
+            .ok_or_else(|| DataError::MissingColumn {
+                path: file(),
+                column: column.to_string(),
+                available: self.map.sources().join(", "),
+            })?;
+        labels
+            .iter()
+            .zip(&self.row_index)
+            .map(|(text, &row)| match text.parse::<f64>() {
+                Ok(v) if v.is_finite() => Ok(v),
+                _ => Err(DataError::NotNumeric {
+                    path: file(),
+                    row: row + 1,
+                    column: column.to_string(),
+                    value: cut(text, 40),
+                }),
+            })
+            .collect()
+    }
+}
+
+/// `text` cut to `max` characters, with "…" when cut.
+fn cut(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_string(),
     }
 }
 
@@ -803,6 +860,7 @@ pub fn prepare(
         row_index: kept,
         dropped_rows,
         constant_features,
+        path: Some(path.clone()),
     })
 }
 
@@ -851,6 +909,34 @@ mod tests {
         };
         let err = load_csv(f.path(), &opts).unwrap_err();
         assert!(matches!(err, DataError::Ragged { row: 2, .. }), "{err}");
+    }
+
+    #[test]
+    fn numeric_labels_name_file_row_column_and_cell() {
+        // The dropped third row still counts: the bad cell is data row 4.
+        let f = write("a,b,Y\n1,2,0.5\n2,1,1e3\n,3,2\n3,3,abc\n");
+        let opts = LoadOptions {
+            label_column: Some("Y".into()),
+            ..Default::default()
+        };
+        let mut ds = load_csv(f.path(), &opts).unwrap();
+        let err = ds.numeric_labels("Y").unwrap_err().to_string();
+        let file = f.path().display();
+        assert_eq!(
+            err,
+            format!("data file {file}, row 4, column 'Y': value 'abc' is not a finite number")
+        );
+        let mut cell = |text: &str| {
+            ds.labels.as_mut().unwrap()[2] = text.to_string();
+            ds.numeric_labels("Y")
+        };
+        assert_eq!(cell("4").unwrap().to_vec(), vec![0.5, 1e3, 4.0]);
+        assert!(matches!(
+            cell("inf"),
+            Err(DataError::NotNumeric { row: 4, .. })
+        ));
+        let long = cell(&"x".repeat(100)).unwrap_err().to_string();
+        assert!(long.contains(&format!("'{}…'", "x".repeat(40))), "{long}");
     }
 
     #[test]

@@ -219,6 +219,7 @@ impl SyntheticInstance {
             row_index: (0..n).collect(),
             dropped_rows: 0,
             constant_features,
+            path: None,
         }
     }
 }

@@ -46,7 +46,8 @@ use ndarray::{ArrayView1, ArrayView2};
 use serde::Serialize;
 use std::time::Instant;
 
-use crate::interactions::{InteractionError, NidOptions};
+use crate::interactions::{InteractionError, ScreenMethod, ValidNidParams};
+use crate::params::ParamsError;
 
 /// Errors of the IBC pipeline (bad input or a failed screening).
 #[derive(Debug, thiserror::Error)]
@@ -54,6 +55,9 @@ pub enum IbcError {
     /// The screener rejected the data.
     #[error(transparent)]
     Screening(#[from] InteractionError),
+    /// A screener setting is out of range.
+    #[error(transparent)]
+    Params(#[from] ParamsError),
     /// Too few rows for the requested folds.
     #[error("{n} rows are too few for {folds}-fold cross-validation (at least {need} are needed)")]
     TooFewRows {
@@ -75,16 +79,6 @@ pub enum IbcError {
     Polytope(String),
 }
 
-/// The interaction screener.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Method {
-    /// Lasso-CV on interaction products (IBC article §7, §13).
-    Lasso,
-    /// Neural Interaction Detection.
-    Nid,
-}
-
 /// Options of [`run`].
 #[derive(Debug, Clone)]
 pub struct IbcOptions {
@@ -92,8 +86,8 @@ pub struct IbcOptions {
     pub degree: usize,
     /// Outer cross-validation folds (≥ 2; default 5).
     pub folds: usize,
-    /// Screener (default lasso).
-    pub method: Method,
+    /// Screener (default lasso, as IBC article §7, §13).
+    pub method: ScreenMethod,
     /// Folds of the lasso's own alpha selection (default 5).
     pub screen_folds: usize,
     /// Seed of folds, hold-outs, screening and MPC.
@@ -109,8 +103,9 @@ pub struct IbcOptions {
     pub polytope_k: Vec<usize>,
     /// Penalty of the ridge fallback (standardized units, default 1e-3).
     pub ridge_lambda: f64,
-    /// NID settings when `method` is [`Method::Nid`].
-    pub nid: NidOptions,
+    /// NID settings when `method` is [`ScreenMethod::Nid`]; their degree
+    /// and seed are replaced by `degree` and `seed`.
+    pub nid: ValidNidParams,
 }
 
 impl Default for IbcOptions {
@@ -118,7 +113,7 @@ impl Default for IbcOptions {
         IbcOptions {
             degree: 2,
             folds: 5,
-            method: Method::Lasso,
+            method: ScreenMethod::Lasso,
             screen_folds: 5,
             seed: 0,
             top_k: 3,
@@ -126,7 +121,7 @@ impl Default for IbcOptions {
             validation_fraction: 0.3,
             polytope_k: vec![4],
             ridge_lambda: ols::DEFAULT_RIDGE,
-            nid: NidOptions::default(),
+            nid: ValidNidParams::default(),
         }
     }
 }
@@ -230,7 +225,7 @@ pub struct IbcReport {
     /// How the split was chosen.
     pub selection: String,
     /// Screener.
-    pub method: Method,
+    pub method: ScreenMethod,
     /// Interaction degree.
     pub degree: usize,
     /// Folds.

@@ -20,8 +20,10 @@ use serde::Serialize;
 
 use super::ols::{fit_linear, r2_score, LinearFit};
 use super::regimes::{Split, SplitOptions, SplitRule};
-use super::{IbcError, IbcOptions, Method};
-use crate::interactions::{lasso::lasso_screen, nid::nid_screen, Interaction, LassoScreenOptions};
+use super::{IbcError, IbcOptions};
+use crate::interactions::{
+    lasso::lasso_screen, nid::nid_screen, Interaction, LassoScreenOptions, ScreenMethod,
+};
 
 /// The score of one candidate split on the hold-out.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -149,7 +151,7 @@ pub fn screen_top(
     opts: &IbcOptions,
 ) -> Result<Vec<Interaction>, IbcError> {
     let s = match opts.method {
-        Method::Lasso => {
+        ScreenMethod::Lasso => {
             let o = LassoScreenOptions {
                 degree: opts.degree,
                 folds: opts.screen_folds,
@@ -158,11 +160,13 @@ pub fn screen_top(
             };
             lasso_screen(x, y, names, &o)?
         }
-        Method::Nid => {
-            let mut o = opts.nid.clone();
-            o.degree = opts.degree;
-            o.seed = opts.seed;
-            o.cutoff = false;
+        ScreenMethod::Nid => {
+            let o = opts
+                .nid
+                .clone()
+                .with_degree(opts.degree)?
+                .with_seed(opts.seed)
+                .with_cutoff(false);
             nid_screen(x, y, names, &o)?
         }
     };

@@ -49,7 +49,9 @@ use ndarray::{Array1, ArrayView1, ArrayView2};
 use serde::{Deserialize, Serialize};
 
 pub use lasso::{lasso_screen, Lasso, LassoFit, LassoScreenOptions};
-pub use nid::{evaluate_synthetic, nid_screen, EvalOptions, FunctionReport, NidOptions};
+pub use nid::{
+    evaluate_synthetic, nid_screen, EvalOptions, FunctionReport, NidParams, ValidNidParams,
+};
 pub use synthetic::SyntheticFunction;
 
 /// Errors raised by the screeners for bad input.
@@ -224,13 +226,30 @@ pub(crate) fn check_inputs(
     Ok(())
 }
 
-/// Which screener [`screen_against_labels`] runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// The interaction screener, for [`screen_against_labels`], the IBC
+/// pipeline and the command line (`lasso`, `nid`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum ScreenMethod {
-    /// Lasso-CV on interaction products ([`lasso::lasso_screen`]).
+    /// Lasso-CV on interaction products.
+    ///
+    /// See [`lasso::lasso_screen`].
     Lasso,
-    /// Neural Interaction Detection ([`nid::nid_screen`]).
+    /// Neural Interaction Detection on an MLP.
+    ///
+    /// See [`nid::nid_screen`].
     Nid,
+}
+
+impl ScreenMethod {
+    /// `"lasso"` or `"nid"`, as on the command line and in [`Screening::method`].
+    pub fn name(self) -> &'static str {
+        match self {
+            ScreenMethod::Lasso => "lasso",
+            ScreenMethod::Nid => "nid",
+        }
+    }
 }
 
 /// Options of both screeners, for [`screen_against_labels`].
@@ -238,8 +257,9 @@ pub enum ScreenMethod {
 pub struct ScreenOptions {
     /// Used with [`ScreenMethod::Lasso`].
     pub lasso: LassoScreenOptions,
-    /// Used with [`ScreenMethod::Nid`].
-    pub nid: NidOptions,
+    /// Used with [`ScreenMethod::Nid`] (binary target and no cutoff are set
+    /// per label).
+    pub nid: ValidNidParams,
 }
 
 /// Screens interactions without a target: for every cluster label c, a
@@ -284,9 +304,7 @@ pub fn screen_against_labels(
         let s = match method {
             ScreenMethod::Lasso => lasso::lasso_screen(x, y.view(), names, &opts.lasso)?,
             ScreenMethod::Nid => {
-                let mut o = opts.nid.clone();
-                o.binary = true;
-                o.cutoff = false;
+                let o = opts.nid.clone().with_binary(true).with_cutoff(false);
                 nid::nid_screen(x, y.view(), names, &o)?
             }
         };
@@ -305,10 +323,7 @@ pub fn screen_against_labels(
     sort_interactions(&mut interactions);
     Ok(Screening {
         interactions,
-        method: match method {
-            ScreenMethod::Lasso => "lasso".into(),
-            ScreenMethod::Nid => "nid".into(),
-        },
+        method: method.name().into(),
         alpha: if classes.len() == 1 { alpha } else { None },
         cutoff: None,
     })

@@ -18,76 +18,16 @@
 //! split 1/3 train/valid/test, pairwise AUC as Table 2, top-rank recall as
 //! §5.3).
 //!
-//! Measured with the defaults ([`NidOptions::default`]: initialization
-//! uniform in ±1/√fan_in as PyTorch's `nn.Linear`, Adam step 1e-2 halved
-//! after 2 epochs without improvement, patience 8, batch 100, L1 5e-5, an
-//! ensemble of 6 networks weighted by validation loss⁻²), 5 seeds (0–4), on
-//! this 2-core machine with two runs at a time and each run's six networks
-//! trained side by side (`polyclust interactions --synthetic all --method nid
-//! --seeds 5 --json`, 32 min wall in all); pairwise AUC / top-rank recall /
-//! wall seconds per run, paper MLP-M AUC beside:
+//! Defaults ([`NidParams::new`]): the paper's MLP-M sizes and L1 5e-5,
+//! initialization uniform in ±1/√fan_in as PyTorch's `nn.Linear` (the NID
+//! reference implementation), Adam step 1e-2 halved after 2 epochs without
+//! improvement, early-stopping patience 8, batch 100, at most 100 epochs,
+//! and an ensemble of 6 networks whose normalized strengths are weighted by
+//! validation loss⁻² ([`ensemble_strengths`]). Runs are deterministic: the
+//! same seeds reproduce every digit, on any thread count.
 //!
-//! | fn | AUC | recall | s | paper |
-//! |---|---|---|---|---|
-//! | F1 | 0.970 | 0.50 | 76 | 0.995 |
-//! | F2 | 0.864 | 0.75 | 80 | 0.85 |
-//! | F3 | 1.000 | 1.00 | 87 | 1 |
-//! | F4 | 1.000 | 0.88 | 85 | 0.996 |
-//! | F5 | 1.000 | 0.85 | 57 | 1 |
-//! | F6 | 0.768 | 0.75 | 74 | 0.70 |
-//! | F7 | 0.861 | 0.75 | 70 | 0.82 |
-//! | F8 | 0.997 | 1.00 | 72 | 0.989 |
-//! | F9 | 0.787 | 0.50 | 71 | 0.83 |
-//! | F10 | 0.975 | 0.85 | 62 | 0.99 |
-//! | mean | 0.922 | 0.78 | | 0.92 |
-//!
-//! (Runs are deterministic: the same seeds reproduce every digit, on any
-//! thread count.) F9 stays below the paper: its `log((x6·x7·x8)² + 1)` term
-//! is too weak to leave a trace in the first-layer weights, while the strong
-//! `exp(x5 + x6)` and `x9·x10` terms share hidden units and give false pairs
-//! (5,9), (5,10).
-//!
-//! What decided the defaults (the same command with the `NID_*` variables of
-//! the `nid_eval` example; 5 seeds; mean AUC over F1–F10; runs measured while
-//! other work shared the machine, so their seconds are not comparable):
-//!
-//! | setting | mean AUC |
-//! |---|---|
-//! | one network, N(0, 0.1²) weights, step 5e-3 with decay (the previous default) | 0.882 |
-//! | one network, the reference implementation's settings (uniform init, step 1e-2, no decay, patience 5) | 0.885 |
-//! | the same with patience 20 | 0.887 |
-//! | the same with N(0, 0.1²) weights | 0.831 |
-//! | reference settings, L1 5e-6 / 2e-5 / 1e-4 / 2e-4 | 0.866 / 0.878 / 0.847 / 0.761 |
-//! | reference settings, strengths averaged over L1 1e-5, 3e-5, 1e-4 (`average_l1_grid`) | 0.885 |
-//! | reference settings, ensemble of 5 | 0.897 |
-//! | one network, uniform init, step 1e-2 with decay, patience 8 | 0.897 |
-//! | the same, ensemble of 3 (plain mean) | 0.912 |
-//! | the same, ensemble of 3 weighted by validation loss⁻² | 0.917 |
-//! | the same, ensemble of 6 (plain mean) | 0.919 |
-//! | ensemble of 6 weighted by validation loss⁻¹ / ⁻² (the default) / ⁻³ / ⁻⁴ | 0.920 / 0.922 / 0.922 / 0.920 |
-//!
-//! (`NID_ENSEMBLE=3 NID_WEIGHT_POWER=0` etc.) Networks of the same settings
-//! differ by seed far more than settings differ on average (single networks
-//! on F6: AUC 0.66–0.77 across six seeds of the initialization), and the
-//! networks that fit the validation rows better tend to read the
-//! interactions better, hence the weights. These choices were measured on
-//! the same seeds 0–4 as the table above.
-//!
-//! No single L1 suits every function (F1 and F3 gain from stronger L1, F7
-//! and F10 from weaker), and averaging networks helps most on the weak
-//! high-order terms (F7: 0.66 → 0.81). The paper tuned L1 per function in
-//! 5e-6…5e-4 on a validation set; that is available as
-//! [`NidOptions::l1_grid`] (one MLP-M per L1, the lowest validation loss
-//! kept, [`train_mlp_m_tuned`]) but is not the default, because what was
-//! measured does not support it:
-//!
-//! - grid 5e-6, 2e-5, 5e-5, 2e-4, 5e-4 with the previous default, seeds 0–1
-//!   (`NID_L1_GRID=5e-6,2e-5,5e-5,2e-4,5e-4 nid_eval -- 2 f1,f7,f9 1`), AUC
-//!   grid / fixed 5e-5: F1 0.896 / 0.918, F7 0.573 / 0.550, F9 0.723 /
-//!   0.688, at about five times the time. The validation loss mostly picks
-//!   the weakest L1s (5e-6, 2e-5), and per-network AUC on a given seed does
-//!   not follow the validation loss (F7 seed 0: 0.65, 0.59, 0.50, 0.58, 0.64
-//!   along the grid; F1 rises with L1: 0.84 → 0.95).
+//! The measurements behind these defaults, with the commands that rerun
+//! them, are in `docs/nid-tuning.md`.
 
 use std::collections::HashMap;
 use std::time::Instant;
@@ -103,13 +43,22 @@ use super::auc::{pairwise_auc, top_rank_recall};
 use super::lasso::standardize_columns;
 use super::mlp::{train, AdditiveNet, Init, Loss, Mlp, TrainOptions, TrainReport};
 use super::synthetic::SyntheticFunction;
-use super::{
-    check_inputs, is_nonneg, is_pos, sort_interactions, Interaction, InteractionError, Screening,
-};
+use super::{check_inputs, is_pos, sort_interactions, Interaction, InteractionError, Screening};
+use crate::params::ParamsError;
 
-/// Options of NID (network sizes, regularization, training, ranking).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct NidOptions {
+/// Settings of NID (network sizes, regularization, training, ranking).
+///
+/// Built with [`NidParams::new`] and one setter per setting, then validated
+/// once by [`NidParams::check`]; the algorithms accept only the
+/// [`ValidNidParams`] it returns. Defaults: main MLP 140-100-60-20 and
+/// univariate nets 10-10-10 (paper §4.1), L1 5e-5 and no L1 grid,
+/// [`Init::UniformFanIn`], Adam step 1e-2, batch 100, at most 100 epochs,
+/// patience 8, step halved after 2 epochs without improvement, an ensemble of
+/// 6 networks weighted by validation loss⁻², 20% of the rows held out for
+/// validation, degree 2, regression target, no MLP-Cutoff (when on: at most
+/// 10 interactions, nets 20-10, L2 1e-4), seed 0.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NidParams {
     /// Hidden sizes of the main MLP (paper: 140, 100, 60, 20).
     pub main_hidden: Vec<usize>,
     /// Hidden sizes of each univariate net (paper: 10, 10, 10); empty = plain
@@ -122,19 +71,17 @@ pub struct NidOptions {
     /// of 5e-6 to 5e-4, based on parameter tuning on a validation set"): one
     /// MLP-M is trained per value and the one chosen by `l1_tolerance` on the
     /// validation loss is kept. Empty = the fixed `l1`.
-    #[serde(default)]
     pub l1_grid: Vec<f64>,
     /// Selection rule over `l1_grid`: keep the largest L1 whose validation
     /// loss is at most `(1 + l1_tolerance)` × the lowest one (0 = the lowest
     /// validation loss; a positive value prefers sparser networks while the
     /// fit does not worsen, as in the paper's Appendix G tuning).
-    #[serde(default)]
     pub l1_tolerance: f64,
     /// Initialization of every net (see [`Init`]). Default
     /// [`Init::UniformFanIn`], as the NID reference implementation (PyTorch
     /// `nn.Linear`); He-normal weights blur ω, because the random initial
-    /// weights of non-interacting inputs survive the weak L1 (see the module
-    /// doc for the measurements).
+    /// weights of non-interacting inputs survive the weak L1
+    /// (`docs/nid-tuning.md` has the measurements).
     pub init: Init,
     /// Adam step size.
     pub learning_rate: f64,
@@ -142,9 +89,10 @@ pub struct NidOptions {
     pub batch_size: usize,
     /// Maximum epochs.
     pub max_epochs: usize,
-    /// Early-stopping patience in epochs.
+    /// Early-stopping patience in epochs (0 = stop at the first epoch without
+    /// improvement).
     pub patience: usize,
-    /// Step-size factor applied on validation plateaus (1 = none).
+    /// Step-size factor applied on validation plateaus, in (0, 1] (1 = none).
     pub lr_decay: f64,
     /// Epochs without improvement before the step size decays.
     pub decay_patience: usize,
@@ -152,21 +100,18 @@ pub struct NidOptions {
     /// normalized strengths are averaged ([`ensemble_strengths`]); 1 = one
     /// network, as in the paper. Default 6: the weak high-order terms (F7,
     /// F2, F6) are read more reliably from the average than from any one
-    /// network (see the module doc).
-    #[serde(default = "one")]
+    /// network.
     pub ensemble: usize,
     /// Ensemble members are weighted by `validation loss^(−power)`
     /// ([`member_weights`]): networks that fit the held-out rows better
     /// speak louder, a soft form of the paper's choice of network on the
     /// validation set. 0 = plain average. Default 2.
-    #[serde(default = "default_member_weight_power")]
     pub member_weight_power: f64,
     /// With a non-empty `l1_grid`: train one network per L1 constant (and
     /// per ensemble member) and average their normalized strengths instead of
     /// keeping the one chosen on the validation loss.
-    #[serde(default)]
     pub average_l1_grid: bool,
-    /// Share of rows held out for validation in [`nid_screen`].
+    /// Share of rows held out for validation in [`nid_screen`], in (0, 1).
     pub valid_fraction: f64,
     /// Highest interaction order reported by [`nid_screen`]: 2 = pairs only,
     /// d ≥ 3 adds Algorithm 1's sets of size 3…d.
@@ -175,7 +120,7 @@ pub struct NidOptions {
     pub binary: bool,
     /// Run MLP-Cutoff in [`nid_screen`] and report K.
     pub cutoff: bool,
-    /// Largest K tried by the cutoff.
+    /// Largest K tried by the cutoff (≥ 1).
     pub cutoff_max: usize,
     /// Hidden sizes of each interaction net of MLP-Cutoff.
     pub cutoff_hidden: Vec<usize>,
@@ -185,9 +130,9 @@ pub struct NidOptions {
     pub seed: u64,
 }
 
-impl Default for NidOptions {
+impl Default for NidParams {
     fn default() -> Self {
-        NidOptions {
+        NidParams {
             main_hidden: vec![140, 100, 60, 20],
             uni_hidden: vec![10, 10, 10],
             l1: 5e-5,
@@ -215,36 +160,306 @@ impl Default for NidOptions {
     }
 }
 
-impl NidOptions {
-    fn check(&self) -> Result<(), InteractionError> {
-        let bad = |m: &str| Err(InteractionError::InvalidOption(m.into()));
-        if self.main_hidden.is_empty() || self.main_hidden.contains(&0) {
-            return bad("main_hidden needs at least one non-empty layer");
+impl NidParams {
+    /// The defaults (see the type's doc).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Set the hidden sizes of the main MLP.
+    pub fn main_hidden(mut self, sizes: &[usize]) -> Self {
+        self.main_hidden = sizes.to_vec();
+        self
+    }
+
+    /// Set the hidden sizes of each univariate net (empty: none).
+    pub fn uni_hidden(mut self, sizes: &[usize]) -> Self {
+        self.uni_hidden = sizes.to_vec();
+        self
+    }
+
+    /// Set the L1 constant of the main MLP.
+    pub fn l1(mut self, l1: f64) -> Self {
+        self.l1 = l1;
+        self
+    }
+
+    /// Set the L1 constants tried per dataset (empty: the fixed `l1`).
+    pub fn l1_grid(mut self, grid: &[f64]) -> Self {
+        self.l1_grid = grid.to_vec();
+        self
+    }
+
+    /// Set the tolerance of the selection over `l1_grid`.
+    pub fn l1_tolerance(mut self, tolerance: f64) -> Self {
+        self.l1_tolerance = tolerance;
+        self
+    }
+
+    /// Set the initialization of every net.
+    pub fn init(mut self, init: Init) -> Self {
+        self.init = init;
+        self
+    }
+
+    /// Set the Adam step size.
+    pub fn learning_rate(mut self, rate: f64) -> Self {
+        self.learning_rate = rate;
+        self
+    }
+
+    /// Set the minibatch size.
+    pub fn batch_size(mut self, size: usize) -> Self {
+        self.batch_size = size;
+        self
+    }
+
+    /// Set the maximum number of epochs.
+    pub fn max_epochs(mut self, epochs: usize) -> Self {
+        self.max_epochs = epochs;
+        self
+    }
+
+    /// Set the early-stopping patience in epochs.
+    pub fn patience(mut self, epochs: usize) -> Self {
+        self.patience = epochs;
+        self
+    }
+
+    /// Set the step-size factor applied on validation plateaus.
+    pub fn lr_decay(mut self, factor: f64) -> Self {
+        self.lr_decay = factor;
+        self
+    }
+
+    /// Set the epochs without improvement before the step size decays.
+    pub fn decay_patience(mut self, epochs: usize) -> Self {
+        self.decay_patience = epochs;
+        self
+    }
+
+    /// Set the number of networks of the ensemble.
+    pub fn ensemble(mut self, networks: usize) -> Self {
+        self.ensemble = networks;
+        self
+    }
+
+    /// Set the power of the validation-loss weights of ensemble members.
+    pub fn member_weight_power(mut self, power: f64) -> Self {
+        self.member_weight_power = power;
+        self
+    }
+
+    /// Average over `l1_grid` instead of keeping one L1 constant.
+    pub fn average_l1_grid(mut self, on: bool) -> Self {
+        self.average_l1_grid = on;
+        self
+    }
+
+    /// Set the share of rows held out for validation.
+    pub fn valid_fraction(mut self, fraction: f64) -> Self {
+        self.valid_fraction = fraction;
+        self
+    }
+
+    /// Set the highest interaction order reported.
+    pub fn degree(mut self, degree: usize) -> Self {
+        self.degree = degree;
+        self
+    }
+
+    /// Treat the target as binary 0/1 (cross-entropy loss).
+    pub fn binary(mut self, on: bool) -> Self {
+        self.binary = on;
+        self
+    }
+
+    /// Run MLP-Cutoff.
+    pub fn cutoff(mut self, on: bool) -> Self {
+        self.cutoff = on;
+        self
+    }
+
+    /// Set the largest K tried by MLP-Cutoff.
+    pub fn cutoff_max(mut self, k: usize) -> Self {
+        self.cutoff_max = k;
+        self
+    }
+
+    /// Set the hidden sizes of each interaction net of MLP-Cutoff.
+    pub fn cutoff_hidden(mut self, sizes: &[usize]) -> Self {
+        self.cutoff_hidden = sizes.to_vec();
+        self
+    }
+
+    /// Set the L2 constant of MLP-Cutoff.
+    pub fn cutoff_l2(mut self, l2: f64) -> Self {
+        self.cutoff_l2 = l2;
+        self
+    }
+
+    /// Set the seed.
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// Validate every setting: layer sizes ≥ 1 (the main MLP needs a layer),
+    /// penalties, tolerances and the weight power finite and ≥ 0, step size
+    /// finite and > 0, batch, epochs, ensemble and cutoff K ≥ 1, `lr_decay`
+    /// in (0, 1], `valid_fraction` in (0, 1), degree ≥ 2, a normal
+    /// initialization with a finite std > 0.
+    pub fn check(self) -> Result<ValidNidParams, ParamsError> {
+        if self.main_hidden.is_empty() {
+            return Err(ParamsError::new(
+                "main-hidden",
+                "main-hidden is empty; the main MLP needs at least one hidden layer",
+            ));
         }
-        if self.uni_hidden.contains(&0) || self.cutoff_hidden.contains(&0) {
-            return bad("hidden layer sizes must be positive");
+        layer_sizes("main-hidden", &self.main_hidden)?;
+        layer_sizes("uni-hidden", &self.uni_hidden)?;
+        layer_sizes("cutoff-hidden", &self.cutoff_hidden)?;
+        non_negative("l1", self.l1)?;
+        if let Some(&v) = self.l1_grid.iter().find(|v| !(v.is_finite() && **v >= 0.0)) {
+            return Err(ParamsError::new(
+                "l1-grid",
+                format!("l1-grid holds {v}; every L1 constant must be a finite number ≥ 0"),
+            ));
         }
-        if !is_nonneg(self.l1)
-            || !is_nonneg(self.cutoff_l2)
-            || !is_nonneg(self.l1_tolerance)
-            || !is_nonneg(self.member_weight_power)
-            || !self.l1_grid.iter().all(|&v| is_nonneg(v))
-        {
-            return bad("penalties and member_weight_power must be >= 0");
+        non_negative("l1-tolerance", self.l1_tolerance)?;
+        if let Init::Normal(std) = self.init {
+            if !(std.is_finite() && std > 0.0) {
+                return Err(ParamsError::new(
+                    "init",
+                    format!("init is N(0, {std}²); the std must be a finite number > 0"),
+                ));
+            }
         }
-        if !is_pos(self.learning_rate) || self.batch_size == 0 || self.max_epochs == 0 {
-            return bad("learning_rate, batch_size and max_epochs must be positive");
+        if !(self.learning_rate.is_finite() && self.learning_rate > 0.0) {
+            return Err(ParamsError::new(
+                "learning-rate",
+                format!(
+                    "learning-rate = {}; it must be a finite number > 0",
+                    self.learning_rate
+                ),
+            ));
         }
+        at_least_one("batch-size", self.batch_size)?;
+        at_least_one("max-epochs", self.max_epochs)?;
         if !(self.lr_decay > 0.0 && self.lr_decay <= 1.0) {
-            return bad("lr_decay must be in (0, 1]");
+            return Err(ParamsError::new(
+                "lr-decay",
+                format!("lr-decay = {}; it must lie in (0, 1]", self.lr_decay),
+            ));
         }
+        at_least_one("ensemble", self.ensemble)?;
+        non_negative("member-weight-power", self.member_weight_power)?;
         if !(self.valid_fraction > 0.0 && self.valid_fraction < 1.0) {
-            return bad("valid_fraction must be in (0, 1)");
+            return Err(ParamsError::new(
+                "valid-fraction",
+                format!(
+                    "valid-fraction = {}; it must lie in (0, 1)",
+                    self.valid_fraction
+                ),
+            ));
         }
-        if self.degree < 2 {
-            return bad("degree must be >= 2");
-        }
-        Ok(())
+        check_degree(self.degree)?;
+        at_least_one("cutoff-max", self.cutoff_max)?;
+        non_negative("cutoff-l2", self.cutoff_l2)?;
+        Ok(ValidNidParams(self))
+    }
+}
+
+fn layer_sizes(field: &'static str, sizes: &[usize]) -> Result<(), ParamsError> {
+    if sizes.contains(&0) {
+        return Err(ParamsError::new(
+            field,
+            format!("{field} = {sizes:?}; every layer needs at least one unit"),
+        ));
+    }
+    Ok(())
+}
+
+fn non_negative(field: &'static str, v: f64) -> Result<(), ParamsError> {
+    if !(v.is_finite() && v >= 0.0) {
+        return Err(ParamsError::new(
+            field,
+            format!("{field} = {v}; it must be a finite number ≥ 0"),
+        ));
+    }
+    Ok(())
+}
+
+fn at_least_one(field: &'static str, v: usize) -> Result<(), ParamsError> {
+    if v == 0 {
+        return Err(ParamsError::new(
+            field,
+            format!("{field} = 0; it must be at least 1"),
+        ));
+    }
+    Ok(())
+}
+
+fn check_degree(degree: usize) -> Result<(), ParamsError> {
+    if degree < 2 {
+        return Err(ParamsError::new(
+            "degree",
+            format!("degree = {degree}; an interaction has at least 2 features"),
+        ));
+    }
+    Ok(())
+}
+
+/// NID settings that passed [`NidParams::check`]; read them through `Deref`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidNidParams(NidParams);
+
+impl Default for ValidNidParams {
+    /// The defaults, which pass the check (tested).
+    fn default() -> Self {
+        ValidNidParams(NidParams::default())
+    }
+}
+
+impl std::ops::Deref for ValidNidParams {
+    type Target = NidParams;
+    fn deref(&self) -> &NidParams {
+        &self.0
+    }
+}
+
+impl ValidNidParams {
+    /// The same settings with another seed (every seed is valid).
+    pub fn with_seed(mut self, seed: u64) -> Self {
+        self.0.seed = seed;
+        self
+    }
+
+    /// The same settings for a binary (`true`) or real target.
+    pub fn with_binary(mut self, binary: bool) -> Self {
+        self.0.binary = binary;
+        self
+    }
+
+    /// The same settings with MLP-Cutoff on or off.
+    pub fn with_cutoff(mut self, cutoff: bool) -> Self {
+        self.0.cutoff = cutoff;
+        self
+    }
+
+    /// The same settings with another degree, which must be at least 2.
+    pub fn with_degree(mut self, degree: usize) -> Result<Self, ParamsError> {
+        check_degree(degree)?;
+        self.0.degree = degree;
+        Ok(self)
+    }
+
+    /// The same settings with the fixed L1 constant `l1`, taken from the
+    /// validated `l1_grid`, and no grid.
+    fn with_l1(mut self, l1: f64) -> Self {
+        self.0.l1 = l1;
+        self.0.l1_grid.clear();
+        self
     }
 
     fn train_options(&self, seed: u64) -> TrainOptions {
@@ -353,14 +568,6 @@ pub fn interaction_strengths(net: &AdditiveNet, max_order: usize) -> NidStrength
     }
 }
 
-fn one() -> usize {
-    1
-}
-
-fn default_member_weight_power() -> f64 {
-    2.0
-}
-
 /// Weights of ensemble members from their validation losses:
 /// `loss^(−power)`, scaled to sum to 1. Losses are floored at 1e-12 (a
 /// perfect fit would otherwise take all the weight as infinity); a
@@ -400,7 +607,7 @@ pub fn ensemble_strengths(
     y_train: ArrayView1<f64>,
     x_valid: ArrayView2<f64>,
     y_valid: ArrayView1<f64>,
-    opts: &NidOptions,
+    opts: &ValidNidParams,
     max_order: usize,
 ) -> (NidStrengths, TrainReport) {
     let grid: Vec<Option<f64>> = if opts.average_l1_grid && !opts.l1_grid.is_empty() {
@@ -408,17 +615,15 @@ pub fn ensemble_strengths(
     } else {
         vec![None]
     };
-    let members = opts.ensemble.max(1) * grid.len();
+    let members = opts.ensemble * grid.len();
     let fits: Vec<(NidStrengths, TrainReport)> = (0..members)
         .into_par_iter()
         .map(|m| {
-            let mut o = NidOptions {
-                seed: opts.seed.wrapping_add(7919 * (m / grid.len()) as u64),
-                ..opts.clone()
-            };
+            let mut o = opts
+                .clone()
+                .with_seed(opts.seed.wrapping_add(7919 * (m / grid.len()) as u64));
             if let Some(l1) = grid[m % grid.len()] {
-                o.l1 = l1;
-                o.l1_grid.clear();
+                o = o.with_l1(l1);
             }
             let (net, rep, _) = train_mlp_m_tuned(x_train, y_train, x_valid, y_valid, &o);
             (interaction_strengths(&net, max_order), rep)
@@ -456,7 +661,7 @@ pub fn train_mlp_m(
     y_train: ArrayView1<f64>,
     x_valid: ArrayView2<f64>,
     y_valid: ArrayView1<f64>,
-    opts: &NidOptions,
+    opts: &ValidNidParams,
 ) -> (AdditiveNet, TrainReport) {
     let mut net = AdditiveNet::mlp_m(
         x_train.ncols(),
@@ -479,14 +684,14 @@ pub fn train_mlp_m(
 
 /// Trains MLP-M once per L1 constant of `opts.l1_grid` (or once with
 /// `opts.l1` if the grid is empty), all with the same seed, and keeps the
-/// network chosen on the validation loss (see [`NidOptions::l1_tolerance`]).
+/// network chosen on the validation loss (see [`NidParams::l1_tolerance`]).
 /// Returns the network, its training report and its L1 constant.
 pub fn train_mlp_m_tuned(
     x_train: ArrayView2<f64>,
     y_train: ArrayView1<f64>,
     x_valid: ArrayView2<f64>,
     y_valid: ArrayView1<f64>,
-    opts: &NidOptions,
+    opts: &ValidNidParams,
 ) -> (AdditiveNet, TrainReport, f64) {
     let fits = train_l1_grid(x_train, y_train, x_valid, y_valid, opts);
     select_l1(fits, opts.l1_tolerance)
@@ -498,7 +703,7 @@ pub fn train_l1_grid(
     y_train: ArrayView1<f64>,
     x_valid: ArrayView2<f64>,
     y_valid: ArrayView1<f64>,
-    opts: &NidOptions,
+    opts: &ValidNidParams,
 ) -> Vec<(AdditiveNet, TrainReport, f64)> {
     let grid = if opts.l1_grid.is_empty() {
         vec![opts.l1]
@@ -507,14 +712,14 @@ pub fn train_l1_grid(
     };
     grid.iter()
         .map(|&l1| {
-            let o = NidOptions { l1, ..opts.clone() };
+            let o = opts.clone().with_l1(l1);
             let (net, rep) = train_mlp_m(x_train, y_train, x_valid, y_valid, &o);
             (net, rep, l1)
         })
         .collect()
 }
 
-/// The fit chosen by the rule of [`NidOptions::l1_tolerance`].
+/// The fit chosen by the rule of [`NidParams::l1_tolerance`].
 pub fn select_l1(
     fits: Vec<(AdditiveNet, TrainReport, f64)>,
     l1_tolerance: f64,
@@ -554,7 +759,7 @@ pub fn mlp_cutoff(
     y_valid: ArrayView1<f64>,
     ranking: &[Vec<usize>],
     reference_loss: Option<f64>,
-    opts: &NidOptions,
+    opts: &ValidNidParams,
 ) -> CutoffReport {
     let p = x_train.ncols();
     let uni = if opts.uni_hidden.is_empty() {
@@ -622,10 +827,9 @@ pub fn nid_screen(
     x: ArrayView2<f64>,
     y: ArrayView1<f64>,
     names: &[String],
-    opts: &NidOptions,
+    opts: &ValidNidParams,
 ) -> Result<Screening, InteractionError> {
     check_inputs(x, Some(y), names)?;
-    opts.check()?;
     let n = x.nrows();
     let n_valid = ((n as f64 * opts.valid_fraction).round() as usize).max(1);
     if n < 10 || n_valid >= n {
@@ -694,12 +898,13 @@ pub fn nid_screen(
 }
 
 /// Options of [`evaluate_synthetic`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EvalOptions {
     /// Points per dataset (paper: 30,000, split 1/3 train/valid/test).
     pub n: usize,
-    /// Network and training options (the seed is replaced per run).
-    pub nid: NidOptions,
+    /// Network and training settings (the seed is replaced per run, the
+    /// target is real).
+    pub nid: ValidNidParams,
     /// Run the (function, seed) jobs side by side on the rayon pool; each
     /// job is seeded, so results do not depend on this flag.
     pub parallel: bool,
@@ -709,7 +914,7 @@ impl Default for EvalOptions {
     fn default() -> Self {
         EvalOptions {
             n: 30_000,
-            nid: NidOptions::default(),
+            nid: ValidNidParams::default(),
             parallel: false,
         }
     }
@@ -769,9 +974,7 @@ pub fn evaluate_run(f: SyntheticFunction, seed: u64, opts: &EvalOptions) -> (f64
     let yva = y
         .slice_axis(Axis(0), Slice::from(third..2 * third))
         .mapv(|v| (v - ym) / ysd);
-    let mut nid = opts.nid.clone();
-    nid.seed = seed;
-    nid.binary = false;
+    let nid = opts.nid.clone().with_seed(seed).with_binary(false);
     let (st, _) = ensemble_strengths(
         xtr.view(),
         ytr.view(),
@@ -844,4 +1047,151 @@ pub fn evaluate_synthetic_with_progress(
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The field named by the rejection of `p`.
+    fn rejected(p: NidParams) -> &'static str {
+        p.check().expect_err("the setting must be rejected").field
+    }
+
+    #[test]
+    fn defaults_are_valid() {
+        assert_eq!(NidParams::new().check().unwrap(), ValidNidParams::default());
+    }
+
+    #[test]
+    fn rejects_main_hidden() {
+        assert_eq!(rejected(NidParams::new().main_hidden(&[])), "main-hidden");
+        assert_eq!(
+            rejected(NidParams::new().main_hidden(&[4, 0])),
+            "main-hidden"
+        );
+    }
+
+    #[test]
+    fn rejects_uni_hidden() {
+        assert_eq!(rejected(NidParams::new().uni_hidden(&[0])), "uni-hidden");
+        assert!(NidParams::new().uni_hidden(&[]).check().is_ok());
+    }
+
+    #[test]
+    fn rejects_l1() {
+        assert_eq!(rejected(NidParams::new().l1(-1e-5)), "l1");
+        assert_eq!(rejected(NidParams::new().l1(f64::INFINITY)), "l1");
+        assert_eq!(rejected(NidParams::new().l1(f64::NAN)), "l1");
+    }
+
+    #[test]
+    fn rejects_l1_grid() {
+        assert_eq!(rejected(NidParams::new().l1_grid(&[1e-5, -1.0])), "l1-grid");
+        assert_eq!(rejected(NidParams::new().l1_grid(&[f64::NAN])), "l1-grid");
+    }
+
+    #[test]
+    fn rejects_l1_tolerance() {
+        assert_eq!(
+            rejected(NidParams::new().l1_tolerance(-0.1)),
+            "l1-tolerance"
+        );
+    }
+
+    #[test]
+    fn rejects_init() {
+        assert_eq!(rejected(NidParams::new().init(Init::Normal(0.0))), "init");
+        assert_eq!(rejected(NidParams::new().init(Init::Normal(-0.1))), "init");
+        assert!(NidParams::new().init(Init::He).check().is_ok());
+    }
+
+    #[test]
+    fn rejects_learning_rate() {
+        assert_eq!(
+            rejected(NidParams::new().learning_rate(0.0)),
+            "learning-rate"
+        );
+        assert_eq!(
+            rejected(NidParams::new().learning_rate(f64::INFINITY)),
+            "learning-rate"
+        );
+    }
+
+    #[test]
+    fn rejects_batch_size() {
+        assert_eq!(rejected(NidParams::new().batch_size(0)), "batch-size");
+    }
+
+    #[test]
+    fn rejects_max_epochs() {
+        assert_eq!(rejected(NidParams::new().max_epochs(0)), "max-epochs");
+    }
+
+    #[test]
+    fn rejects_lr_decay() {
+        assert_eq!(rejected(NidParams::new().lr_decay(0.0)), "lr-decay");
+        assert_eq!(rejected(NidParams::new().lr_decay(1.5)), "lr-decay");
+        assert!(NidParams::new().lr_decay(1.0).check().is_ok());
+    }
+
+    #[test]
+    fn rejects_ensemble() {
+        assert_eq!(rejected(NidParams::new().ensemble(0)), "ensemble");
+    }
+
+    #[test]
+    fn rejects_member_weight_power() {
+        assert_eq!(
+            rejected(NidParams::new().member_weight_power(-1.0)),
+            "member-weight-power"
+        );
+    }
+
+    #[test]
+    fn rejects_valid_fraction() {
+        assert_eq!(
+            rejected(NidParams::new().valid_fraction(0.0)),
+            "valid-fraction"
+        );
+        assert_eq!(
+            rejected(NidParams::new().valid_fraction(1.0)),
+            "valid-fraction"
+        );
+    }
+
+    #[test]
+    fn rejects_degree() {
+        assert_eq!(rejected(NidParams::new().degree(1)), "degree");
+        let valid = ValidNidParams::default();
+        assert_eq!(valid.clone().with_degree(1).unwrap_err().field, "degree");
+        assert_eq!(valid.with_degree(3).unwrap().degree, 3);
+    }
+
+    #[test]
+    fn rejects_cutoff_max() {
+        assert_eq!(rejected(NidParams::new().cutoff_max(0)), "cutoff-max");
+    }
+
+    #[test]
+    fn rejects_cutoff_hidden() {
+        assert_eq!(
+            rejected(NidParams::new().cutoff_hidden(&[8, 0])),
+            "cutoff-hidden"
+        );
+    }
+
+    #[test]
+    fn rejects_cutoff_l2() {
+        assert_eq!(rejected(NidParams::new().cutoff_l2(-1e-4)), "cutoff-l2");
+    }
+
+    #[test]
+    fn a_rejection_is_one_sentence_naming_the_field() {
+        let e = NidParams::new().learning_rate(-0.5).check().unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "invalid learning-rate: learning-rate = -0.5; it must be a finite number > 0"
+        );
+    }
 }

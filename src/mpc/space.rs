@@ -6,7 +6,7 @@
 use super::MpcError;
 use crate::interactions::{
     lasso::{lasso_screen, LassoScreenOptions},
-    nid::{nid_screen, NidOptions},
+    nid::{nid_screen, NidParams},
     screen_against_labels, ScreenMethod, ScreenOptions, Screening,
 };
 use crate::kmeans;
@@ -64,11 +64,7 @@ pub fn screen_for_explanation(
                         x,
                         y.view(),
                         names,
-                        &NidOptions {
-                            degree: 2,
-                            seed,
-                            ..Default::default()
-                        },
+                        &NidParams::new().degree(2).seed(seed).check()?,
                     )?,
                 });
             }
@@ -82,7 +78,7 @@ pub fn screen_for_explanation(
     };
     let mut opts = ScreenOptions::default();
     opts.lasso.seed = seed;
-    opts.nid.seed = seed;
+    opts.nid = opts.nid.with_seed(seed);
     Ok(screen_against_labels(x, &labels, names, method, &opts)?)
 }
 
