@@ -266,6 +266,19 @@ fn impossible_settings_are_refused_before_any_work() {
     assert_clear_error(&out, &["restarts"]);
     let out = polyclust(
         &[
+            "interactions",
+            "--synthetic",
+            "f1",
+            "--method",
+            "nid",
+            "--seeds",
+            "0",
+        ],
+        dir.path(),
+    );
+    assert_clear_error(&out, &["seeds"]);
+    let out = polyclust(
+        &[
             "hyperplane",
             "--data",
             &data,

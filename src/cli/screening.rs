@@ -72,7 +72,10 @@ pub(crate) fn interactions_cmd(args: &InteractionsArgs) -> Result<()> {
         if args.method != ScreenMethod::Nid {
             bail!("the F1-F10 benchmark evaluates NID: use --method nid");
         }
-        let seeds: Vec<u64> = (args.seed..args.seed + args.seeds.max(1)).collect();
+        if args.seeds == 0 {
+            bail!("invalid seeds: 0; the benchmark needs at least one seed per function");
+        }
+        let seeds: Vec<u64> = (args.seed..args.seed + args.seeds).collect();
         // Each run is seeded, so running them side by side changes only the
         // wall time.
         let opts = EvalOptions {
@@ -132,7 +135,8 @@ pub(crate) fn interactions_cmd(args: &InteractionsArgs) -> Result<()> {
     }
     let y = ds.numeric_labels(target)?;
     let start = std::time::Instant::now();
-    let screening = screen_target(&ds, &y, args.method, usize::from(args.degree), args.seed)?;
+    let screening = screen_target(&ds, &y, args.method, usize::from(args.degree), args.seed)
+        .with_context(|| format!("data file {}, target '{target}'", path.display()))?;
     let seconds = start.elapsed().as_secs_f64();
     let top: Vec<_> = screening.interactions.iter().take(args.top).collect();
     if args.json {

@@ -206,6 +206,11 @@ pub(crate) fn check_inputs(
         if let Some(row) = y.iter().position(|v| !v.is_finite()) {
             return Err(InteractionError::NonFinite { what: "y", row });
         }
+        if y.iter().all(|&v| v == y[0]) {
+            return Err(InteractionError::TooSmall(
+                "the target is constant, so no feature or interaction can explain it".into(),
+            ));
+        }
     }
     if names.len() != x.ncols() {
         return Err(InteractionError::NamesMismatch {
