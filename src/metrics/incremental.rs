@@ -200,78 +200,6 @@ impl SilhouetteState {
         self.labels[u] = to;
     }
 
-    /// Move every `(point, to)` of `moves`, in order: the same sums, bit for
-    /// bit, as calling [`Self::move_point`] for each, but the sums are
-    /// updated tile by tile (every move applied to one stretch of the
-    /// columns before the next), so the columns stay in cache and only the
-    /// distance rows stream from memory. Each entry sees its updates in the
-    /// moves' order, hence the identical floating-point result. Moves to the
-    /// cluster a point is already in are skipped.
-    pub fn move_points(&mut self, distances: &Distances, moves: &[(usize, usize)]) {
-        // (point, from, to), with `from` as it is when the move comes.
-        let mut batch: Vec<(usize, usize, usize)> = Vec::with_capacity(moves.len());
-        for &(u, to) in moves {
-            let from = self.labels[u];
-            if from != to {
-                batch.push((u, from, to));
-                self.labels[u] = to;
-                self.sizes[from] -= 1;
-                self.sizes[to] += 1;
-            }
-        }
-        match batch.len() {
-            0 => return,
-            1 => {
-                // Undo the bookkeeping and take the single-move path.
-                let (u, from, to) = batch[0];
-                self.labels[u] = from;
-                self.sizes[to] -= 1;
-                self.sizes[from] += 1;
-                self.move_point(distances, u, to);
-                return;
-            }
-            _ => {}
-        }
-        let n = self.labels.len();
-        /// Entries of a column updated per tile: 8 KiB of f64 per column.
-        const TILE: usize = 1024;
-        let mut rows: Vec<f64> = Vec::new();
-        let matrix = distances.matrix.as_deref();
-        if matrix.is_none() {
-            // Without a matrix each distance row is computed once here.
-            rows = vec![0.0; batch.len() * n];
-            for (m, &(u, _, _)) in batch.iter().enumerate() {
-                distances.row_into(u, &mut rows[m * n..(m + 1) * n]);
-            }
-        }
-        let row_of = |m: usize, u: usize| -> &[f64] {
-            match matrix {
-                Some(d) => &d[u * n..(u + 1) * n],
-                None => &rows[m * n..(m + 1) * n],
-            }
-        };
-        let mut start = 0;
-        while start < n {
-            let end = (start + TILE).min(n);
-            for (m, &(u, from, to)) in batch.iter().enumerate() {
-                let row = &row_of(m, u)[start..end];
-                let (low, high) = (from.min(to), from.max(to));
-                let (head, tail) = self.sums.split_at_mut(high);
-                let (low_col, high_col) = (&mut head[low][start..end], &mut tail[0][start..end]);
-                let (from_col, to_col) = if from < to {
-                    (low_col, high_col)
-                } else {
-                    (high_col, low_col)
-                };
-                for ((f, t), &dist) in from_col.iter_mut().zip(to_col.iter_mut()).zip(row) {
-                    *f -= dist;
-                    *t += dist;
-                }
-            }
-            start = end;
-        }
-    }
-
     /// Silhouette of point `t` under the current state.
     pub fn point(&self, t: usize) -> f64 {
         let own = self.labels[t];
@@ -467,40 +395,6 @@ mod tests {
             }
             let exact = silhouette(x.view(), state.labels()).unwrap();
             assert!((state.silhouette() - exact).abs() < 1e-9);
-        }
-    }
-
-    /// Moving rows in one batch gives the sums of moving them one at a
-    /// time, bit for bit (with and without a distance matrix).
-    #[test]
-    fn batch_moves_equal_single_moves_exactly() {
-        let mut rng = ChaCha8Rng::seed_from_u64(12);
-        let n = 2500;
-        let x = Array2::from_shape_fn((n, 3), |_| rng.random::<f64>());
-        let labels: Vec<usize> = (0..n).map(|i| i % 5).collect();
-        for with_matrix in [true, false] {
-            let mut dist = Distances::new(x.view());
-            if !with_matrix {
-                dist.matrix = None;
-            }
-            let mut one = SilhouetteState::new(&dist, &labels, 5);
-            let mut batched = one.clone();
-            for round in 0..6 {
-                let moves: Vec<(usize, usize)> = (0..40 + round * 13)
-                    .map(|_| (rng.random_range(0..n), rng.random_range(0..5)))
-                    .collect();
-                for &(u, to) in &moves {
-                    one.move_point(&dist, u, to);
-                }
-                batched.move_points(&dist, &moves);
-                assert_eq!(one.labels(), batched.labels());
-                assert_eq!(one.sizes(), batched.sizes());
-                for c in 0..5 {
-                    for t in 0..n {
-                        assert_eq!(one.sum(t, c).to_bits(), batched.sum(t, c).to_bits());
-                    }
-                }
-            }
         }
     }
 

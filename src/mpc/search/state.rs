@@ -113,13 +113,11 @@ impl<'a> Search<'a> {
     /// the silhouette state).
     pub(super) fn accept_labels(&mut self) {
         let (labels, covered) = self.labels_for(&self.hyperplanes);
-        let moves: Vec<(usize, usize)> = labels
-            .iter()
-            .enumerate()
-            .filter(|&(t, &l)| self.state.labels()[t] != l)
-            .map(|(t, &l)| (t, l))
-            .collect();
-        self.state.move_points(self.dist, &moves);
+        for (t, &l) in labels.iter().enumerate() {
+            if self.state.labels()[t] != l {
+                self.state.move_point(self.dist, t, l);
+            }
+        }
         self.covered = covered;
     }
 

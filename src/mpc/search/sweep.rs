@@ -69,13 +69,13 @@ impl SweepSpace<'_> {
     ) -> (SilhouetteState, usize) {
         let mut state = state.clone();
         let mut uncovered = base_uncovered;
-        let mut moves = Vec::with_capacity(rows.len());
         for &(t, can_i, _, fallback) in rows {
             let label = if can_i { i } else { fallback };
             uncovered += usize::from(!can_i);
-            moves.push((t, label));
+            if state.labels()[t] != label {
+                state.move_point(self.dist, t, label);
+            }
         }
-        state.move_points(self.dist, &moves);
         (state, uncovered)
     }
 
@@ -130,7 +130,6 @@ impl SweepSpace<'_> {
                 let last = order.partition_point(|(p, _)| *p <= hi).max(first);
                 let mut state = state.clone();
                 let mut uncovered = uncovered;
-                let mut moves = Vec::with_capacity(order.len());
                 for (q, &(_, r)) in order.iter().enumerate() {
                     let (t, can_i, can_j, fallback) = rows[r];
                     let (label, covered) = if q < first {
@@ -139,9 +138,10 @@ impl SweepSpace<'_> {
                         (if can_i { i } else { fallback }, can_i)
                     };
                     uncovered += usize::from(!covered);
-                    moves.push((t, label));
+                    if state.labels()[t] != label {
+                        state.move_point(self.dist, t, label);
+                    }
                 }
-                state.move_points(self.dist, &moves);
                 (state, uncovered, first, last, None)
             }
         };
@@ -158,28 +158,20 @@ impl SweepSpace<'_> {
         // Best position by (violation of the bounds by i and j, loss): with
         // bounds, positions that repair a violation come first.
         let mut best: Option<(usize, f64, usize)> = None;
-        // Rows that crossed since the last scored position wait here and move
-        // together when a position is scored (see `move_points`); `sizes` and
-        // `labels` follow every crossing at once.
-        let mut pending: Vec<(usize, usize)> = Vec::new();
-        let mut sizes = state.sizes().to_vec();
-        let mut labels: Vec<usize> = rows.iter().map(|&(t, ..)| state.labels()[t]).collect();
         for pos in first..=last {
             let near_current =
                 local.is_some_and(|r| pos + LOCAL_POSITIONS >= r && pos <= r + LOCAL_POSITIONS);
             // Position `pos`: rows 0..pos on j's side; θ between neighbours.
             let separable = pos == 0 || pos == len || order[pos - 1].0 < order[pos].0;
             let violation = self.bounds.map_or(0, |(b, _)| {
-                size_violation(&b, sizes[i]) + size_violation(&b, sizes[j])
+                size_violation(&b, state.sizes()[i]) + size_violation(&b, state.sizes()[j])
             });
             let within = self.bounds.is_none_or(|(_, allowed)| violation <= allowed);
             if ((pos - first) % step == 0 || near_current || pos == last)
                 && separable
                 && within
-                && sizes.iter().filter(|&&m| m > 0).count() >= 2
+                && state.clusters() >= 2
             {
-                state.move_points(self.dist, &pending);
-                pending.clear();
                 let loss = -state.silhouette_within(&affected, &cache)
                     + UNCOVERED_WEIGHT * uncovered as f64 / self.n as f64;
                 if best.is_none_or(|(bv, bl, _)| violation < bv || violation == bv && loss < bl) {
@@ -191,11 +183,8 @@ impl SweepSpace<'_> {
                 let (t, can_i, can_j, _) = rows[r];
                 uncovered = uncovered + usize::from(!can_j) - usize::from(!can_i);
                 let label = j_side(r);
-                if labels[r] != label {
-                    sizes[labels[r]] -= 1;
-                    sizes[label] += 1;
-                    labels[r] = label;
-                    pending.push((t, label));
+                if state.labels()[t] != label {
+                    state.move_point(self.dist, t, label);
                 }
             }
         }
