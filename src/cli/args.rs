@@ -60,6 +60,42 @@ pub enum BenchCommand {
     /// k-means++, MPC-1 and MPC-2 on every instance of a suite; writes
     /// results.csv and results.md beside the paper's Tables 1–4.
     Paper(BenchPaperArgs),
+    /// One thread, median seconds of one run (one k, one seed) of MPC-1 and
+    /// MPC-2 over a range of k, beside scikit-learn's k-means++ and ExKMC-1
+    /// when a Python with them is given; prints the ratios.
+    Speed(BenchSpeedArgs),
+}
+
+/// `bench speed` arguments.
+#[derive(Debug, Args)]
+pub struct BenchSpeedArgs {
+    /// Instances of the POLYCLUST_INSTANCES registry.
+    #[arg(
+        long,
+        value_name = "A,B,...",
+        value_delimiter = ',',
+        default_value = "hepta,lsun,atom,engytime,iris,wine,seeds,framingham,spam"
+    )]
+    pub instances: Vec<String>,
+    /// Values of k, A..B inclusive.
+    #[arg(long, value_name = "A..B", default_value = "2..10", value_parser = parse_k_range)]
+    pub k_range: (usize, usize),
+    /// Seed of every run.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Threads of every run (the comparison is made with one).
+    #[arg(long, default_value_t = 1)]
+    pub threads: usize,
+    /// Smallest cluster size (1: the paper's protocol, as the peers run).
+    #[arg(long, value_name = "N|P%", default_value = "1")]
+    pub min_cluster_size: MinClusterSize,
+    /// A Python interpreter with scikit-learn (and ExKMC) for the peers'
+    /// columns; without it only polyclust's columns are measured.
+    #[arg(long, value_name = "PYTHON")]
+    pub python: Option<PathBuf>,
+    /// Print the rows as one JSON object.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Instance suites of the registry.

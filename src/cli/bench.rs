@@ -1,14 +1,15 @@
 //! `bench paper`: the paper's protocol on the registry's instances, written
-//! as results.csv and results.md beside the paper's Tables 1–4.
+//! as results.csv and results.md beside the paper's Tables 1–4; `bench
+//! speed`: one-thread run times beside the interpretable-tree peer.
 
-use super::args::BenchPaperArgs;
+use super::args::{BenchPaperArgs, BenchSpeedArgs};
 use super::output;
 use super::output::outln;
 use super::progress::counter_bar;
 use anyhow::{bail, Context, Result};
 use polyclust::benchmark::{self, BenchRow, BenchSettings, Method};
 use polyclust::data::{Dataset, Registry};
-use polyclust::mpc::MpcParams;
+use polyclust::mpc::{self, ExplanationSpace, MpcParams, Preset};
 use serde_json::json;
 use std::path::Path;
 use std::time::Instant;
@@ -181,6 +182,196 @@ pub(crate) fn bench_paper(args: &BenchPaperArgs) -> Result<()> {
             "wrote {}/results.csv and {}/results.md in {seconds:.1} s",
             args.out.display(),
             args.out.display()
+        );
+    }
+    Ok(())
+}
+
+/// One instance of `bench speed`: polyclust's medians and the peers'.
+struct SpeedRow {
+    name: String,
+    n: usize,
+    d: usize,
+    mpc1: f64,
+    mpc2: f64,
+    mpc1_silhouette: Option<f64>,
+    mpc2_silhouette: Option<f64>,
+    kmeans: Option<f64>,
+    exkmc1: Option<f64>,
+}
+
+/// Median seconds of one run of the protocol's runs for a preset, and the
+/// best silhouette, on one thread pool.
+fn median_run(
+    pool: &rayon::ThreadPool,
+    ds: &Dataset,
+    args: &BenchSpeedArgs,
+    preset: Preset,
+) -> Result<(f64, Option<f64>)> {
+    let params = MpcParams::new(args.k_range.0)
+        .preset(preset)
+        .seed(args.seed)
+        .min_cluster_size(args.min_cluster_size);
+    let plan = mpc::ProtocolPlan {
+        runs_in_parallel: false,
+        ..mpc::ProtocolPlan::new(args.k_range.0..=args.k_range.1, 1)
+    };
+    let result = pool.install(|| {
+        mpc::protocol(
+            ds.x.view(),
+            &ds.map,
+            &ExplanationSpace::identity(ds.d()),
+            &params,
+            &plan,
+            &(),
+            &|_| {},
+        )
+    })?;
+    Ok((result.median_run_seconds(), result.best.silhouette))
+}
+
+/// The peers' medians from `benches/peers/speed.py` run by `python`.
+fn peer_medians(
+    python: &Path,
+    datasets: &[Dataset],
+    args: &BenchSpeedArgs,
+) -> Result<serde_json::Value> {
+    let dir = tempfile_dir()?;
+    let mut instances = Vec::new();
+    for ds in datasets {
+        let path = dir.join(format!("{}.csv", ds.name));
+        let mut text = String::new();
+        for row in ds.x.rows() {
+            let cells: Vec<String> = row.iter().map(|v| format!("{v:?}")).collect();
+            text.push_str(&cells.join(","));
+            text.push('\n');
+        }
+        output::write_file(&path, text.as_bytes())?;
+        instances.push(json!({"name": ds.name, "csv": path}));
+    }
+    let request = json!({
+        "instances": instances, "k_lo": args.k_range.0, "k_hi": args.k_range.1, "seed": args.seed,
+    });
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/peers/speed.py");
+    let mut child = std::process::Command::new(python)
+        .arg(script)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .with_context(|| format!("cannot run the peers with {}", python.display()))?;
+    use std::io::Write as _;
+    child
+        .stdin
+        .take()
+        .context("the peers' input")?
+        .write_all(request.to_string().as_bytes())
+        .context("cannot send the instances to the peers")?;
+    let out = child
+        .wait_with_output()
+        .context("the peers did not finish")?;
+    let _ = std::fs::remove_dir_all(&dir);
+    if !out.status.success() {
+        bail!("the peers' script {script} failed with {}", out.status);
+    }
+    serde_json::from_slice(&out.stdout).context("the peers' script printed no JSON object")
+}
+
+/// A fresh temporary directory for the peers' inputs.
+fn tempfile_dir() -> Result<std::path::PathBuf> {
+    let dir = std::env::temp_dir().join(format!("polyclust-speed-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    Ok(dir)
+}
+
+pub(crate) fn bench_speed(args: &BenchSpeedArgs) -> Result<()> {
+    if args.threads == 0 {
+        bail!("invalid threads: 0; at least one thread is needed");
+    }
+    let registry = Registry::from_env()?;
+    let datasets: Vec<Dataset> = args
+        .instances
+        .iter()
+        .map(|name| Ok(registry.load(name.trim())?))
+        .collect::<Result<_>>()?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.threads)
+        .build()
+        .context("cannot start the thread pool")?;
+    let bar = counter_bar(2 * datasets.len(), "instances × presets");
+    let mut rows = Vec::new();
+    for ds in &datasets {
+        bar.set_message(format!("{} MPC-1", ds.name));
+        let (mpc1, mpc1_silhouette) = median_run(&pool, ds, args, Preset::Mpc1)?;
+        bar.inc(1);
+        bar.set_message(format!("{} MPC-2", ds.name));
+        let (mpc2, mpc2_silhouette) = median_run(&pool, ds, args, Preset::Mpc2)?;
+        bar.inc(1);
+        rows.push(SpeedRow {
+            name: ds.name.clone(),
+            n: ds.n(),
+            d: ds.d(),
+            mpc1,
+            mpc2,
+            mpc1_silhouette,
+            mpc2_silhouette,
+            kmeans: None,
+            exkmc1: None,
+        });
+    }
+    bar.finish_and_clear();
+    if let Some(python) = &args.python {
+        let peers = peer_medians(python, &datasets, args)?;
+        for r in &mut rows {
+            r.kmeans = peers[&r.name]["kmeans++"].as_f64();
+            r.exkmc1 = peers[&r.name]["exkmc1"].as_f64();
+        }
+    }
+    let ratio = |a: f64, b: Option<f64>| b.filter(|b| *b > 0.0).map(|b| a / b);
+    if args.json {
+        let out: Vec<serde_json::Value> = rows
+            .iter()
+            .map(|r| {
+                json!({
+                    "instance": r.name, "n": r.n, "d": r.d,
+                    "kmeans++": r.kmeans, "exkmc1": r.exkmc1,
+                    "mpc1": r.mpc1, "mpc2": r.mpc2,
+                    "mpc1_silhouette": r.mpc1_silhouette, "mpc2_silhouette": r.mpc2_silhouette,
+                    "mpc1_over_exkmc1": ratio(r.mpc1, r.exkmc1),
+                    "mpc2_over_exkmc1": ratio(r.mpc2, r.exkmc1),
+                })
+            })
+            .collect();
+        outln!(
+            "{}",
+            json!({"rows": out, "threads": args.threads, "k_range": [args.k_range.0, args.k_range.1], "seed": args.seed})
+        );
+        return Ok(());
+    }
+    let cell = |v: Option<f64>| v.map_or_else(|| "—".to_string(), benchmark::format_seconds);
+    let times = |v: Option<f64>| v.map_or_else(|| "—".to_string(), |v| format!("{v:.0}×"));
+    outln!(
+        "median seconds of one run (one k, one seed) over k = {}..{}, {} thread{}",
+        args.k_range.0,
+        args.k_range.1,
+        args.threads,
+        if args.threads == 1 { "" } else { "s" }
+    );
+    outln!(
+        "| instance | n | d | k-means++ | ExKMC-1 | MPC-1 | MPC-2 | MPC-1 / ExKMC-1 | MPC-2 / ExKMC-1 |"
+    );
+    outln!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for r in &rows {
+        outln!(
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            r.name,
+            r.n,
+            r.d,
+            cell(r.kmeans),
+            cell(r.exkmc1),
+            benchmark::format_seconds(r.mpc1),
+            benchmark::format_seconds(r.mpc2),
+            times(ratio(r.mpc1, r.exkmc1)),
+            times(ratio(r.mpc2, r.exkmc1))
         );
     }
     Ok(())

@@ -29,6 +29,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Bench { which } => match which {
             BenchCommand::Solvers(args) => super::solvers::bench_solvers(&args),
             BenchCommand::Paper(args) => super::bench::bench_paper(&args),
+            BenchCommand::Speed(args) => super::bench::bench_speed(&args),
         },
     }
 }

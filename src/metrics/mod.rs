@@ -163,9 +163,60 @@ pub struct ClusterQuality {
 /// [`silhouette`] and the per-cluster means of [`silhouette_samples`] for
 /// labels in `0..k`, in one O(n²·d) pass.
 pub fn cluster_quality(x: ArrayView2<f64>, labels: &[usize], k: usize) -> ClusterQuality {
+    quality_from(silhouette_samples(x, labels), labels, k)
+}
+
+/// [`cluster_quality`] from precomputed distances of the same rows: the same
+/// values bit for bit (the matrix holds the same distances, summed in the
+/// same order), in O(n²) when the matrix is held instead of O(n²·d).
+pub fn cluster_quality_with(distances: &Distances, labels: &[usize], k: usize) -> ClusterQuality {
+    quality_from(silhouette_samples_with(distances, labels), labels, k)
+}
+
+/// [`silhouette_samples`] from precomputed distances.
+pub fn silhouette_samples_with(
+    distances: &Distances,
+    labels: &[usize],
+) -> Result<Vec<f64>, MetricsError> {
+    let n = distances.n();
+    if labels.len() != n {
+        return Err(MetricsError::Length {
+            labels: labels.len(),
+            n,
+        });
+    }
+    let (labels, k) = compact_labels(labels);
+    if k < 2 || k >= n {
+        return Err(MetricsError::ClusterCount { clusters: k, n });
+    }
+    let mut sizes = vec![0usize; k];
+    for &l in &labels {
+        sizes[l] += 1;
+    }
+    Ok((0..n)
+        .into_par_iter()
+        .map_init(
+            || (vec![0.0f64; k], vec![0.0f64; n]),
+            |(sums, row), t| {
+                sums.iter_mut().for_each(|s| *s = 0.0);
+                distances.row_into(t, row);
+                for (&dist, &l) in row.iter().zip(&labels) {
+                    sums[l] += dist;
+                }
+                point_silhouette(sums, &sizes, labels[t])
+            },
+        )
+        .collect())
+}
+
+fn quality_from(
+    samples: Result<Vec<f64>, MetricsError>,
+    labels: &[usize],
+    k: usize,
+) -> ClusterQuality {
     let mut sizes = vec![0usize; k];
     labels.iter().for_each(|&l| sizes[l] += 1);
-    let Ok(samples) = silhouette_samples(x, labels) else {
+    let Ok(samples) = samples else {
         return ClusterQuality {
             silhouette: None,
             sizes,
