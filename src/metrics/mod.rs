@@ -166,9 +166,9 @@ pub fn cluster_quality(x: ArrayView2<f64>, labels: &[usize], k: usize) -> Cluste
     quality_from(silhouette_samples(x, labels), labels, k)
 }
 
-/// [`cluster_quality`] from precomputed distances of the same rows: the same
-/// values bit for bit (the matrix holds the same distances, summed in the
-/// same order), in O(n²) when the matrix is held instead of O(n²·d).
+/// [`cluster_quality`] from precomputed distances of the same rows, in O(n²)
+/// when the matrix is held instead of O(n²·d); the matrix is single
+/// precision, so the values are estimates within about 1e-7.
 pub fn cluster_quality_with(distances: &Distances, labels: &[usize], k: usize) -> ClusterQuality {
     quality_from(silhouette_samples_with(distances, labels), labels, k)
 }

@@ -115,6 +115,9 @@ pub struct MpcFit {
     pub fidelity: f64,
     /// Mean silhouette of `labels` (`None` with a single cluster).
     pub silhouette: Option<f64>,
+    /// Whether `silhouette` (and the per-cluster values) are exact; a fit
+    /// returned by [`fit`] always is.
+    pub silhouette_exact: bool,
     /// Rows of each cluster.
     pub sizes: Vec<usize>,
     /// Mean silhouette of each cluster's rows.
@@ -157,6 +160,20 @@ impl MpcFit {
     /// Whether every cluster holds at least [`MpcFit::min_cluster_size`] rows.
     pub fn meets_min_cluster_size(&self) -> bool {
         self.smallest_cluster() >= self.min_cluster_size
+    }
+
+    /// Recompute the silhouette and the per-cluster values exactly (in
+    /// double precision from the rows `x` of the fit), when they are not.
+    pub(crate) fn make_silhouette_exact(&mut self, x: ArrayView2<f64>) {
+        if self.silhouette_exact {
+            return;
+        }
+        let quality = metrics::cluster_quality(x, &self.labels, self.model.k());
+        self.model
+            .record_quality(&quality, self.min_cluster_size, self.labels.len());
+        self.silhouette = quality.silhouette;
+        self.cluster_silhouettes = quality.cluster_silhouettes;
+        self.silhouette_exact = true;
     }
 
     /// Number of outliers (0 unless they were set apart).
@@ -260,7 +277,18 @@ pub fn fit_with(
     let mut fit = match (own_start, coarse.as_ref()) {
         (true, Some(c)) => {
             let (own, from_coarse) = rayon::join(|| run(None), || run(Some(c)));
-            let (own, from_coarse) = (own?, from_coarse?);
+            let (mut own, mut from_coarse) = (own?, from_coarse?);
+            // The silhouettes of the starts are estimates from the search's
+            // single-precision distances (off by about 1e-9): the exact value
+            // decides when they are close.
+            let close = match (own.silhouette, from_coarse.silhouette) {
+                (Some(a), Some(b)) => (a - b).abs() < 1e-6,
+                _ => false,
+            };
+            if close {
+                own.make_silhouette_exact(x.view());
+                from_coarse.make_silhouette_exact(x.view());
+            }
             if better(&from_coarse, &own) {
                 from_coarse
             } else {
@@ -269,6 +297,7 @@ pub fn fit_with(
         }
         (_, c) => run(c)?,
     };
+    fit.make_silhouette_exact(x.view());
     fit.seconds = deadline.elapsed();
     Ok(fit)
 }
@@ -345,11 +374,14 @@ fn fit_from<'a>(
     let (labels, inside) = model.assign_with(x, z);
     let uncovered = inside.iter().filter(|i| !**i).count();
     let fidelity = 1.0 - uncovered as f64 / labels.len() as f64;
-    // With the distance matrix of the search, the exact silhouette costs
-    // O(n²) instead of O(n²·d) (the same value).
-    let quality = match dist {
-        Some(d) if d.n() == labels.len() => metrics::cluster_quality_with(d, &labels, model.k()),
-        _ => metrics::cluster_quality(x, &labels, model.k()),
+    // From the search's distance matrix the silhouette costs O(n²) instead
+    // of O(n²·d), in single precision: an estimate that chooses between the
+    // starts; the chosen fit's is then made exact.
+    let (quality, silhouette_exact) = match dist {
+        Some(d) if d.n() == labels.len() && d.has_matrix() => {
+            (metrics::cluster_quality_with(d, &labels, model.k()), false)
+        }
+        _ => (metrics::cluster_quality(x, &labels, model.k()), true),
     };
     let mut model = model;
     model.record_quality(&quality, params.min_cluster_rows(), labels.len());
@@ -359,6 +391,7 @@ fn fit_from<'a>(
         uncovered,
         fidelity,
         silhouette: quality.silhouette,
+        silhouette_exact,
         sizes: quality.sizes,
         cluster_silhouettes: quality.cluster_silhouettes,
         min_cluster_size: params.min_cluster_rows(),
@@ -418,6 +451,7 @@ pub fn explain_labels(
         uncovered,
         fidelity,
         silhouette: quality.silhouette,
+        silhouette_exact: true,
         sizes: quality.sizes,
         cluster_silhouettes: quality.cluster_silhouettes,
         min_cluster_size: 1,

@@ -543,13 +543,14 @@ mod tests {
                     .expect("a scored position");
                 let (lo, hi) = best.current_window.expect("a current window");
                 assert!(lo <= hi);
-                // The reported loss is the silhouette of the reported θ.
+                // The reported loss is the silhouette of the reported θ (from
+                // single-precision distances).
                 let mut at_theta = labels.clone();
                 for &t in &sweep_rows {
                     at_theta[t] = if z[[t, 0]] >= best.theta { 0 } else { 1 };
                 }
                 let exact = crate::metrics::silhouette(z.view(), &at_theta).unwrap();
-                assert!((best.loss + exact).abs() < 1e-12, "{} {exact}", best.loss);
+                assert!((best.loss + exact).abs() < 1e-6, "{} {exact}", best.loss);
             }
         }
     }
