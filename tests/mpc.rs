@@ -233,3 +233,54 @@ fn hepta_mpc2_quality() {
     assert!(fit.silhouette.unwrap() >= 0.70, "{:?}", fit.silhouette);
     assert_eq!(fit.fidelity, 1.0);
 }
+
+/// Rows whose pairwise duels are cyclic are held by extension polytopes of
+/// their cluster: fidelity 1 on the training rows, the decisions of the
+/// clusters' own polytopes unchanged, and the rules reproduce the labels.
+#[test]
+fn every_training_row_lies_in_a_polytope() {
+    let ds = gaussian_blobs(300, 4, 7, 2.5, 0).into_dataset();
+    let space = ExplanationSpace::identity(ds.d());
+    let params = MpcParams::new(7)
+        .m(1)
+        .beta(1)
+        .local_search(false)
+        .check(ds.x.view(), ds.d())
+        .unwrap();
+    let fit = mpc::fit(ds.x.view(), &ds.map, space, &params, &()).unwrap();
+    assert_eq!(fit.fidelity, 1.0);
+    assert_eq!(fit.uncovered, 0);
+    let model = &fit.model;
+    assert!(
+        !model.extensions().is_empty(),
+        "this start leaves cyclic rows"
+    );
+    let k = model.k();
+    let z = model.space.transform(ds.x.view());
+    let own = |t: usize| {
+        model.polytopes[..k].iter().position(|p| {
+            p.halfspaces
+                .iter()
+                .all(|h| h.contains(&model.hyperplanes, z.row(t)))
+        })
+    };
+    let (labels, inside) = model.assign(ds.x.view());
+    assert!(inside.iter().all(|&i| i));
+    assert_eq!(labels, fit.labels);
+    for t in 0..ds.n() {
+        if let Some(c) = own(t) {
+            assert_eq!(
+                labels[t], c,
+                "row {t}: its own cluster's polytope decides it"
+            );
+        }
+    }
+    let held_by_extensions = (0..ds.n()).filter(|&t| own(t).is_none()).count();
+    assert_eq!(
+        held_by_extensions,
+        model.extensions().iter().map(|p| p.size).sum::<usize>()
+    );
+    let back = mpc::PolytopeModel::from_json(&model.to_json()).unwrap();
+    assert_eq!(back.assign(ds.x.view()).0, fit.labels);
+    assert!(polyclust::explain::rules_text(model).contains("extended"));
+}

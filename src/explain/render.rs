@@ -256,7 +256,18 @@ pub fn rules_text(model: &PolytopeModel) -> String {
             show(rule.multiple)
         ));
     }
-    for p in &model.polytopes {
+    let k = model.k();
+    for (index, p) in model.polytopes.iter().enumerate() {
+        if index >= k {
+            out.push_str(&format!(
+                "\nCluster {}, extended ({} training rows no polytope above holds)\n",
+                p.cluster, p.size
+            ));
+            for h in &p.halfspaces {
+                out.push_str(&format!("  {}\n", halfspace_text(model, h)));
+            }
+            continue;
+        }
         let quality = match p.silhouette {
             Some(s) if p.share > 0.0 => {
                 format!(", {:.1}% of the rows, silhouette {s:.3}", 100.0 * p.share)
@@ -281,9 +292,22 @@ pub fn rules_text(model: &PolytopeModel) -> String {
             ));
         }
     }
+    // The extensions' own copies of hyperplanes are not duels of the tournament.
+    let duel = |idx: usize| {
+        !model
+            .extensions()
+            .iter()
+            .any(|p| p.halfspaces.iter().any(|h| h.hyperplane == idx))
+            || model.polytopes[..k]
+                .iter()
+                .any(|p| p.halfspaces.iter().any(|h| h.hyperplane == idx))
+    };
     if !model.hyperplanes.is_empty() {
         out.push_str("\nPairwise comparisons\n");
         for (idx, h) in model.hyperplanes.iter().enumerate() {
+            if !duel(idx) {
+                continue;
+            }
             let cond = halfspace_text(
                 model,
                 &HalfSpace {
@@ -325,8 +349,7 @@ pub fn rules_json(model: &PolytopeModel) -> Value {
             "sense": match h.side { Side::I => ">= 0", Side::J => "< 0" },
         })
     };
-    let clusters: Vec<Value> = model
-        .polytopes
+    let clusters: Vec<Value> = model.polytopes[..model.k()]
         .iter()
         .map(|p| {
             let mut cluster = json!({
@@ -364,8 +387,20 @@ pub fn rules_json(model: &PolytopeModel) -> Value {
             json!({"if": cond, "then": h.i, "else": h.j})
         })
         .collect();
+    let extensions: Vec<Value> = model
+        .extensions()
+        .iter()
+        .map(|p| {
+            json!({
+                "cluster": p.cluster,
+                "training_rows": p.size,
+                "conditions": p.halfspaces.iter().map(halfspace).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
     let mut rules = json!({
         "clusters": clusters,
+        "extensions": extensions,
         "pairwise": pairwise,
         "fallback": "nearest cluster centre",
         "scaled_units": scaling_notes(model),

@@ -66,7 +66,9 @@ fn tournament_labels(
 
 /// Turn hyperplanes and centres into a model: drop clusters the polytopes
 /// leave empty, centre every hyperplane in the widest gap that keeps each
-/// relevant row on its side, and remove redundant half-spaces.
+/// relevant row on its side, remove redundant half-spaces, and give the rows
+/// no polytope holds an extension polytope of their cluster (`preferred`
+/// labels when given, else the nearest centre's; see `complete_coverage`).
 pub fn finalize(
     x: ArrayView2<f64>,
     z: ArrayView2<f64>,
@@ -75,6 +77,7 @@ pub fn finalize(
     mut hyperplanes: Vec<PairHyperplane>,
     centroids: &Array2<f64>,
     params: &ValidMpcParams,
+    preferred: Option<&[usize]>,
 ) -> PolytopeModel {
     let mut centres: Vec<Vec<f64>> = centroids.rows().into_iter().map(|r| r.to_vec()).collect();
     // Drop empty clusters until every remaining one holds a row.
@@ -139,7 +142,88 @@ pub fn finalize(
     if decided != labels {
         model.polytopes = full;
     }
+    // Preferred labels name the clusters as given: unusable once one was dropped.
+    let preferred = preferred.filter(|_| model.k() == centroids.nrows());
+    complete_coverage(&mut model, x, z, preferred);
     model
+}
+
+/// Give every training row a polytope: a row that no cluster's polytope
+/// holds (its pairwise duels are cyclic) would fall back to the nearest
+/// centre, outside every rule. For each cluster c with such rows (their
+/// cluster: `preferred` when given, else the nearest centre), an extension
+/// polytope is appended: c's own half-spaces, each intercept moved just far
+/// enough to hold those rows (a copy of the hyperplane when it moves).
+/// Extensions are checked after every cluster's own polytope, so no row a
+/// polytope held changes cluster; a row in no polytope then lies in the
+/// extension of its cluster, or of an earlier one that also holds it. The
+/// fidelity on the training rows is 1.
+fn complete_coverage(
+    model: &mut PolytopeModel,
+    x: ArrayView2<f64>,
+    z: ArrayView2<f64>,
+    preferred: Option<&[usize]>,
+) {
+    let (decided, inside) = model.assign_with(x, z);
+    let k = model.k();
+    let mut stray: Vec<Vec<usize>> = vec![Vec::new(); k];
+    for (t, (&c, &held)) in decided.iter().zip(&inside).enumerate() {
+        if !held {
+            stray[preferred.map_or(c, |p| p[t])].push(t);
+        }
+    }
+    for (c, rows) in stray.iter().enumerate() {
+        if rows.is_empty() {
+            continue;
+        }
+        let mut halfspaces = Vec::new();
+        for half in model.polytopes[c].halfspaces.clone() {
+            let original = &model.hyperplanes[half.hyperplane];
+            let mut relaxed = original.hyperplane.clone();
+            let holds = |h: &crate::hyperplane::Hyperplane, t: usize| {
+                let s = h.score(z.row(t));
+                match half.side {
+                    Side::I => s >= 0.0,
+                    Side::J => s < 0.0,
+                }
+            };
+            if rows.iter().all(|&t| holds(&relaxed, t)) {
+                halfspaces.push(half);
+                continue;
+            }
+            // The intercept that puts the farthest row on the boundary,
+            // then nudged until every row is on the right side (the score
+            // adds the terms in its own order).
+            let scores = rows.iter().map(|&t| relaxed.score(z.row(t)) - relaxed.b);
+            relaxed.b = match half.side {
+                Side::I => -scores.fold(f64::INFINITY, f64::min),
+                Side::J => -scores.fold(f64::NEG_INFINITY, f64::max),
+            };
+            let step = |b: f64| match half.side {
+                Side::I => b + b.abs().max(1.0) * f64::EPSILON,
+                Side::J => b - b.abs().max(1.0) * f64::EPSILON,
+            };
+            while !rows.iter().all(|&t| holds(&relaxed, t)) {
+                relaxed.b = step(relaxed.b);
+            }
+            model.hyperplanes.push(PairHyperplane {
+                i: original.i,
+                j: original.j,
+                hyperplane: relaxed,
+            });
+            halfspaces.push(HalfSpace {
+                hyperplane: model.hyperplanes.len() - 1,
+                side: half.side,
+            });
+        }
+        model.polytopes.push(Polytope {
+            cluster: c,
+            size: rows.len(),
+            share: rows.len() as f64 / decided.len().max(1) as f64,
+            silhouette: None,
+            halfspaces,
+        });
+    }
 }
 
 /// Move each hyperplane's intercept to the middle of the gap between the rows

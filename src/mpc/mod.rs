@@ -370,7 +370,16 @@ fn fit_from<'a>(
             None => init_status = RunStatus::TimeLimit,
         }
     }
-    let model = finalize(x, z, map, space.clone(), hyperplanes, &centroids, params);
+    let model = finalize(
+        x,
+        z,
+        map,
+        space.clone(),
+        hyperplanes,
+        &centroids,
+        params,
+        None,
+    );
     let (labels, inside) = model.assign_with(x, z);
     let uncovered = inside.iter().filter(|i| !**i).count();
     let fidelity = 1.0 - uncovered as f64 / labels.len() as f64;
@@ -425,6 +434,7 @@ pub fn explain_labels(
     let k = labels.iter().max().map_or(0, |m| m + 1);
     let centroids = centres(x.view(), labels, &Array2::zeros((k, x.ncols())));
     let (hyperplanes, solves) = init::solve_pairs(z.view(), labels, k, params, &deadline)?;
+    // Rows no polytope holds are covered in the cluster they were given.
     let model = finalize(
         x.view(),
         z.view(),
@@ -433,6 +443,7 @@ pub fn explain_labels(
         hyperplanes,
         &centroids,
         params,
+        Some(labels),
     );
     let (decided, _) = model.assign_with(x.view(), z.view());
     let fidelity = if model.k() == k {

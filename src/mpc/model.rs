@@ -169,7 +169,15 @@ pub fn nearest_active_centre(centroids: &[Vec<f64>], active: &[bool], x: ArrayVi
 impl PolytopeModel {
     /// Number of clusters.
     pub fn k(&self) -> usize {
-        self.polytopes.len()
+        self.centroids.len()
+    }
+
+    /// The polytopes after the first [`PolytopeModel::k`] (one per cluster,
+    /// in id order): extensions that cover training rows no cluster's own
+    /// polytope held (see [`crate::mpc::finalize`]), checked after every
+    /// cluster's own polytope.
+    pub fn extensions(&self) -> &[Polytope] {
+        &self.polytopes[self.k().min(self.polytopes.len())..]
     }
 
     /// Cluster of one row (X and Z given) and whether it lies inside a polytope.
@@ -215,7 +223,8 @@ impl PolytopeModel {
             .unzip()
     }
 
-    /// Share of rows inside their own cluster's polytope, for given labels.
+    /// Share of rows inside their own cluster's polytope (its own or an
+    /// extension of it), for given labels.
     pub fn fidelity(&self, x: ArrayView2<f64>, labels: &[usize]) -> f64 {
         let z = self.space.transform(x);
         let inside = z
@@ -223,10 +232,11 @@ impl PolytopeModel {
             .into_iter()
             .zip(labels)
             .filter(|(zr, &l)| {
-                self.polytopes.get(l).is_some_and(|p| {
-                    p.halfspaces
-                        .iter()
-                        .all(|h| h.contains(&self.hyperplanes, *zr))
+                self.polytopes.iter().any(|p| {
+                    p.cluster == l
+                        && p.halfspaces
+                            .iter()
+                            .all(|h| h.contains(&self.hyperplanes, *zr))
                 })
             })
             .count();
@@ -242,7 +252,8 @@ impl PolytopeModel {
         min_cluster_size: usize,
         n: usize,
     ) {
-        for p in &mut self.polytopes {
+        let k = self.k();
+        for p in &mut self.polytopes[..k] {
             p.size = quality.sizes[p.cluster];
             p.share = p.size as f64 / n.max(1) as f64;
             p.silhouette = quality.cluster_silhouettes[p.cluster];
@@ -359,14 +370,17 @@ impl PolytopeModel {
                 }
             }
         }
-        let k = self.polytopes.len();
+        let k = self.centroids.len();
         if k == 0 {
-            return bad("polytopes".into(), "the model has no clusters".into());
+            return bad("centroids".into(), "the model has no clusters".into());
         }
-        if self.centroids.len() != k {
+        if self.polytopes.len() < k {
             return bad(
-                "centroids".into(),
-                format!("{} centres for {k} clusters", self.centroids.len()),
+                "polytopes".into(),
+                format!(
+                    "{} polytopes for {k} clusters (one per cluster centre)",
+                    self.polytopes.len()
+                ),
             );
         }
         for (c, centre) in self.centroids.iter().enumerate() {
@@ -396,15 +410,25 @@ impl PolytopeModel {
                 );
             }
         }
-        for (c, p) in self.polytopes.iter().enumerate() {
-            if p.cluster != c {
+        for (index, p) in self.polytopes.iter().enumerate() {
+            // Each cluster's own polytope in id order, then extensions.
+            let misplaced = if index < k {
+                p.cluster != index
+            } else {
+                p.cluster >= k
+            };
+            if misplaced {
                 return bad(
-                    format!("polytopes[{c}].cluster"),
-                    format!("is {}, but polytopes are listed in id order", p.cluster),
+                    format!("polytopes[{index}].cluster"),
+                    format!(
+                        "is {}, but the first {k} polytopes are the clusters' in id order and extensions name one of them",
+                        p.cluster
+                    ),
                 );
             }
+            let c = p.cluster;
             for (e, half) in p.halfspaces.iter().enumerate() {
-                let field = format!("polytopes[{c}].halfspaces[{e}]");
+                let field = format!("polytopes[{index}].halfspaces[{e}]");
                 let Some(pair) = self.hyperplanes.get(half.hyperplane) else {
                     return bad(
                         field,
