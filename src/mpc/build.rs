@@ -69,6 +69,7 @@ fn tournament_labels(
 /// relevant row on its side, remove redundant half-spaces, and give the rows
 /// no polytope holds an extension polytope of their cluster (`preferred`
 /// labels when given, else the nearest centre's; see `complete_coverage`).
+#[allow(clippy::too_many_arguments)]
 pub fn finalize(
     x: ArrayView2<f64>,
     z: ArrayView2<f64>,
