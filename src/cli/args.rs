@@ -368,6 +368,11 @@ pub struct ClusterArgs {
     /// at least 2 rows). 1 is the paper's unconstrained protocol.
     #[arg(long, alias = "n-min", value_name = "N|P%", default_value = "1%")]
     pub min_cluster_size: MinClusterSize,
+    /// Above this many rows the coordinate descent scores the silhouette on a
+    /// fixed sample of this size, and the reported silhouette is an estimate
+    /// over independent samples (with its standard error).
+    #[arg(long, value_name = "N", default_value_t = polyclust::mpc::DEFAULT_SAMPLE_SIZE)]
+    pub sample_size: usize,
     /// Set rows that belong to no segment apart as outliers (label -1):
     /// rows farther from their cluster's centre than the median distance +
     /// 3 robust standard deviations.

@@ -45,6 +45,7 @@ fn mpc_params(args: &ClusterArgs, k: usize) -> MpcParams {
         .coarse_start(args.coarse_start)
         .time_limit(args.time_limit)
         .k_max(args.k_max)
+        .sample_size(args.sample_size)
 }
 
 pub(crate) fn cluster(args: &ClusterArgs) -> Result<()> {
@@ -188,6 +189,7 @@ pub(crate) fn cluster(args: &ClusterArgs) -> Result<()> {
         let mut out = json!({
             "instance": ds.name, "n": ds.n(), "d": ds.d(), "k": model.k(),
             "silhouette": fit.silhouette, "fidelity": fit.fidelity,
+            "silhouette_exact": fit.silhouette_exact, "silhouette_se": fit.silhouette_se,
             "uncovered": fit.uncovered,
             "sizes": fit.sizes, "cluster_silhouettes": fit.cluster_silhouettes,
             "min_cluster_size": fit.min_cluster_size,
@@ -228,6 +230,12 @@ pub(crate) fn cluster(args: &ClusterArgs) -> Result<()> {
             Some(s) if fit.outliers.is_some() => outln!(
                 "  silhouette = {s:.6} (over the {} rows that are not outliers)",
                 ds.n() - fit.outlier_count()
+            ),
+            Some(s) if !fit.silhouette_exact => outln!(
+                "  silhouette ≈ {s:.6} ± {:.6} (mean of {} samples of {} rows; standard error)",
+                fit.silhouette_se.unwrap_or(f64::NAN),
+                mpc::ESTIMATE_REPEATS,
+                args.sample_size
             ),
             Some(s) => outln!("  silhouette = {s:.6}"),
             None => outln!("  silhouette undefined (one cluster)"),

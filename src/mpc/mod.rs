@@ -18,7 +18,9 @@ pub use deadline::Deadline;
 pub use init::{PairHyperplane, SolveStats};
 pub use model::{HalfSpace, ModelError, ModelSettings, Polytope, PolytopeModel, SCHEMA_VERSION};
 pub use outliers::{OutlierRule, OUTLIER_LABEL, OUTLIER_MULTIPLE};
-pub use params::{CoarseStart, MinClusterSize, MpcParams, Preset, ValidMpcParams};
+pub use params::{
+    CoarseStart, MinClusterSize, MpcParams, Preset, ValidMpcParams, DEFAULT_SAMPLE_SIZE,
+};
 pub use protocol::{protocol, ProtocolPlan, ProtocolResult, ProtocolRun};
 pub use space::{screen_for_explanation, ExplanationFeature, ExplanationSpace, ScreeningTarget};
 
@@ -115,9 +117,13 @@ pub struct MpcFit {
     pub fidelity: f64,
     /// Mean silhouette of `labels` (`None` with a single cluster).
     pub silhouette: Option<f64>,
-    /// Whether `silhouette` (and the per-cluster values) are exact; a fit
-    /// returned by [`fit`] always is.
+    /// Whether `silhouette` (and the per-cluster values) are exact: always
+    /// up to the sample size; above it the silhouette is an estimate over
+    /// independent samples with standard error `silhouette_se`, and the
+    /// per-cluster values are those of the search's sample.
     pub silhouette_exact: bool,
+    /// Standard error of an estimated silhouette (0 when exact).
+    pub silhouette_se: Option<f64>,
     /// Rows of each cluster.
     pub sizes: Vec<usize>,
     /// Mean silhouette of each cluster's rows.
@@ -162,6 +168,32 @@ impl MpcFit {
         self.smallest_cluster() >= self.min_cluster_size
     }
 
+    /// Estimate the silhouette of every row from [`ESTIMATE_REPEATS`]
+    /// independent seeded samples of `params.sample_size` rows of `x`, with
+    /// its standard error (`silhouette_exact` false); the per-cluster values
+    /// stay those of the search's sample.
+    pub(crate) fn estimate_silhouette(
+        &mut self,
+        x: ArrayView2<f64>,
+        params: &ValidMpcParams,
+    ) -> Result<(), MpcError> {
+        if self.model.k() < 2 {
+            return Ok(());
+        }
+        let estimate = metrics::silhouette_sampled(
+            x,
+            &self.labels,
+            params.sample_size,
+            ESTIMATE_REPEATS,
+            params.seed,
+        )
+        .map_err(|e| MpcError::Params(ParamsError::new("sample-size", e.to_string())))?;
+        self.silhouette = Some(estimate.value);
+        self.silhouette_se = estimate.standard_error;
+        self.silhouette_exact = estimate.exact;
+        Ok(())
+    }
+
     /// Recompute the silhouette and the per-cluster values exactly (in
     /// double precision from the rows `x` of the fit), when they are not.
     pub(crate) fn make_silhouette_exact(&mut self, x: ArrayView2<f64>) {
@@ -174,6 +206,7 @@ impl MpcFit {
         self.silhouette = quality.silhouette;
         self.cluster_silhouettes = quality.cluster_silhouettes;
         self.silhouette_exact = true;
+        self.silhouette_se = Some(0.0);
     }
 
     /// Number of outliers (0 unless they were set apart).
@@ -237,14 +270,18 @@ pub fn fit_with(
     let deadline = Deadline::within(budget, params.time_limit);
     let x = x.as_standard_layout().to_owned();
     let z = space.transform(x.view());
+    // Above the sample size, Algorithm 2 scores the silhouette on a fixed
+    // sample of the rows (see [`SearchRows`]).
+    let rows = SearchRows::choose(x.nrows(), params.sample_size);
+    let (xs, zs) = rows.select(x.view(), z.view());
     let owned;
     let dist = match distances {
-        Some(d) => Some(d),
-        None if params.local_search => {
-            owned = crate::metrics::Distances::new(x.view());
+        Some(d) if d.n() == xs.nrows() => Some(d),
+        _ if params.local_search => {
+            owned = crate::metrics::Distances::new(xs.view());
             Some(&owned)
         }
-        None => None,
+        _ => None,
     };
     let (own_start, coarse_start) = params.coarse_start.starts(params.m, params.beta);
     let coarse = if coarse_start {
@@ -259,8 +296,13 @@ pub fn fit_with(
     };
     let run = |coarse: Option<&ValidMpcParams>| {
         fit_from(
-            x.view(),
-            z.view(),
+            Rows {
+                x: x.view(),
+                z: z.view(),
+                xs: xs.view(),
+                zs: zs.view(),
+                sampled: rows.is_sampled(),
+            },
             map,
             &space,
             params,
@@ -285,7 +327,7 @@ pub fn fit_with(
                 (Some(a), Some(b)) => (a - b).abs() < 1e-6,
                 _ => false,
             };
-            if close {
+            if close && !rows.is_sampled() {
                 own.make_silhouette_exact(x.view());
                 from_coarse.make_silhouette_exact(x.view());
             }
@@ -297,9 +339,91 @@ pub fn fit_with(
         }
         (_, c) => run(c)?,
     };
-    fit.make_silhouette_exact(x.view());
+    if rows.is_sampled() {
+        fit.estimate_silhouette(x.view(), params)?;
+    } else {
+        fit.make_silhouette_exact(x.view());
+    }
     fit.seconds = deadline.elapsed();
     Ok(fit)
+}
+
+/// The rows of a run: every row (`x`, `z`), and the rows Algorithm 2 scores
+/// the silhouette on (`xs`, `zs`: every row, or a fixed sample).
+#[derive(Clone, Copy)]
+struct Rows<'a> {
+    x: ArrayView2<'a, f64>,
+    z: ArrayView2<'a, f64>,
+    xs: ArrayView2<'a, f64>,
+    zs: ArrayView2<'a, f64>,
+    sampled: bool,
+}
+
+/// Seed of the sample Algorithm 2 runs on above the sample size: fixed, so
+/// every run of a protocol (and `--k K` after a `--k-range` study) sees the
+/// same rows.
+pub const SEARCH_SAMPLE_SEED: u64 = 0x5eed;
+
+/// Independent samples of the final silhouette estimate above the sample
+/// size.
+pub const ESTIMATE_REPEATS: usize = 10;
+
+/// Which rows Algorithm 2 scores the silhouette on (MPC paper §3.2 at
+/// scale): every row up to the sample size; above it a fixed, seeded sample
+/// of that many rows, drawn without replacement. The silhouette is O(n²),
+/// everything else a run does is linear or n log n in the rows, so above the
+/// sample size only the search is sampled: Algorithm 1 (k-means, the
+/// assignment (31)–(32), the hyperplanes (1)–(12)) and the final model, its
+/// labels and its fidelity use every row. The sample's labels are always the
+/// ones the current polytopes give, so the search moves real hyperplanes.
+#[derive(Debug, Clone)]
+pub struct SearchRows {
+    rows: Option<Vec<usize>>,
+}
+
+impl SearchRows {
+    /// The rows for data of `n` rows and a sample size.
+    pub fn choose(n: usize, sample_size: usize) -> Self {
+        if n <= sample_size {
+            return Self { rows: None };
+        }
+        use rand::SeedableRng;
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(SEARCH_SAMPLE_SEED);
+        let mut rows = rand::seq::index::sample(&mut rng, n, sample_size).into_vec();
+        rows.sort_unstable();
+        Self { rows: Some(rows) }
+    }
+
+    /// Whether the search runs on a sample.
+    pub fn is_sampled(&self) -> bool {
+        self.rows.is_some()
+    }
+
+    /// The search's rows of X and Z (copies of the sample, or views of all).
+    fn select<'a>(
+        &self,
+        x: ArrayView2<'a, f64>,
+        z: ArrayView2<'a, f64>,
+    ) -> (
+        ndarray::CowArray<'a, f64, ndarray::Ix2>,
+        ndarray::CowArray<'a, f64, ndarray::Ix2>,
+    ) {
+        match &self.rows {
+            None => (x.into(), z.into()),
+            Some(rows) => (
+                x.select(ndarray::Axis(0), rows).into(),
+                z.select(ndarray::Axis(0), rows).into(),
+            ),
+        }
+    }
+
+    /// The rows of X the search scores (all of them, or the sample).
+    pub fn of<'a>(&self, x: ArrayView2<'a, f64>) -> ndarray::CowArray<'a, f64, ndarray::Ix2> {
+        match &self.rows {
+            None => x.into(),
+            Some(rows) => x.select(ndarray::Axis(0), rows).into(),
+        }
+    }
 }
 
 /// Whether `a` beats `b`: full fidelity first, then silhouette.
@@ -320,8 +444,7 @@ pub(crate) fn better(a: &MpcFit, b: &MpcFit) -> bool {
 /// Algorithm 2 again in `params` from that result (see [`CoarseStart`]).
 #[allow(clippy::too_many_arguments)]
 fn fit_from<'a>(
-    x: ArrayView2<'a, f64>,
-    z: ArrayView2<'a, f64>,
+    rows: Rows<'a>,
     map: &FeatureMap,
     space: &ExplanationSpace,
     params: &'a ValidMpcParams,
@@ -330,6 +453,7 @@ fn fit_from<'a>(
     dist: Option<&'a crate::metrics::Distances>,
     deadline: &Deadline,
 ) -> Result<MpcFit, MpcError> {
+    let (x, z) = (rows.x, rows.z);
     let init = init::initialize(x, z, coarse.unwrap_or(params), observer, deadline)?;
     let mut solves = init.solves.clone();
     let mut hyperplanes = init.hyperplanes;
@@ -337,14 +461,22 @@ fn fit_from<'a>(
     let mut search_status = None;
     let mut search_history = Vec::new();
     if let (true, Some(dist)) = (params.local_search, dist) {
-        let stages: &[&ValidMpcParams] = match coarse {
-            Some(c) => &[c, params],
-            None => &[params],
+        // On a sample, the cardinality bounds are the sample's share of them.
+        let on_rows = |p: &ValidMpcParams| {
+            if rows.sampled {
+                p.on_sample(rows.xs.nrows(), x.nrows())
+            } else {
+                p.clone()
+            }
         };
-        for stage in stages {
+        let stages: Vec<ValidMpcParams> = match coarse {
+            Some(c) => vec![on_rows(c), on_rows(params)],
+            None => vec![on_rows(params)],
+        };
+        for stage in &stages {
             let found = search::search(
-                x,
-                z,
+                rows.xs,
+                rows.zs,
                 dist,
                 hyperplanes,
                 &centroids,
@@ -390,6 +522,15 @@ fn fit_from<'a>(
         Some(d) if d.n() == labels.len() && d.has_matrix() => {
             (metrics::cluster_quality_with(d, &labels, model.k()), false)
         }
+        // Sampled: the quality of the search's rows (every size counted on
+        // all rows), until the fit's estimate replaces it.
+        Some(d) if rows.sampled => {
+            let sample_labels = model.assign_with(rows.xs, rows.zs).0;
+            let mut quality = metrics::cluster_quality_with(d, &sample_labels, model.k());
+            quality.sizes = vec![0; model.k()];
+            labels.iter().for_each(|&l| quality.sizes[l] += 1);
+            (quality, false)
+        }
         _ => (metrics::cluster_quality(x, &labels, model.k()), true),
     };
     let mut model = model;
@@ -401,6 +542,7 @@ fn fit_from<'a>(
         fidelity,
         silhouette: quality.silhouette,
         silhouette_exact,
+        silhouette_se: None,
         sizes: quality.sizes,
         cluster_silhouettes: quality.cluster_silhouettes,
         min_cluster_size: params.min_cluster_rows(),
@@ -463,6 +605,7 @@ pub fn explain_labels(
         fidelity,
         silhouette: quality.silhouette,
         silhouette_exact: true,
+        silhouette_se: Some(0.0),
         sizes: quality.sizes,
         cluster_silhouettes: quality.cluster_silhouettes,
         min_cluster_size: 1,

@@ -141,7 +141,12 @@ pub fn protocol(
     check_seconds("budget", plan.budget)?;
     let budget = Deadline::after(plan.budget);
     let x = x.as_standard_layout().to_owned();
-    let distances = Distances::new(x.view());
+    // The distances of the rows Algorithm 2 scores, shared by every run.
+    let distances = Distances::new(
+        super::SearchRows::choose(x.nrows(), base.sample_size)
+            .of(x.view())
+            .view(),
+    );
     // K_max (Algorithm 2): unless given, the largest k of the range, so a
     // run may split beyond its initial k but, as the paper's bound for a
     // fair comparison with fixed-k methods (§3.2), never ends with more

@@ -235,13 +235,13 @@ impl<'a> Driver<'a> {
 /// move improves the loss, `params.max_moves` moves were accepted, or the
 /// deadline passes.
 #[allow(clippy::too_many_arguments)]
-pub fn search<'a>(
-    x: ArrayView2<'a, f64>,
-    z: ArrayView2<'a, f64>,
-    dist: &'a Distances,
+pub fn search(
+    x: ArrayView2<'_, f64>,
+    z: ArrayView2<'_, f64>,
+    dist: &Distances,
     hyperplanes: Vec<PairHyperplane>,
     centroids: &Array2<f64>,
-    params: &'a ValidMpcParams,
+    params: &ValidMpcParams,
     observer: &dyn Observer,
     deadline: &Deadline,
 ) -> Result<SearchResult, MpcError> {
