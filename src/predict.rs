@@ -21,11 +21,15 @@
 //! [`PolytopeModel::segments`]: crate::mpc::PolytopeModel::segments
 
 use crate::data::{Chunk, CsvChunks, DataError, EncodeScan, RowEncoder};
+use crate::hyperplane::Side;
+use crate::mpc::model::nearest_centre;
 use crate::mpc::{PolytopeModel, OUTLIER_LABEL};
 use ndarray::ArrayView1;
-use rayon::prelude::*;
+use std::collections::BTreeMap;
 use std::io::{Read, Write};
+use std::panic::AssertUnwindSafe;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use thiserror::Error;
 
@@ -74,18 +78,102 @@ pub struct PredictSummary {
     pub first_missing: Vec<usize>,
 }
 
-/// The segment of one row: [`PolytopeModel::segments`] for a single row,
-/// with `z` a buffer for the explanation features.
-#[inline]
-pub fn segment(model: &PolytopeModel, x: &[f64], z: &mut [f64]) -> Option<usize> {
-    let xv = ArrayView1::from(x);
-    for (zj, f) in z.iter_mut().zip(&model.space.features) {
-        *zj = f.value(xv);
+/// A model's decision rule laid out for one row at a time, as
+/// [`PolytopeModel::segments`] decides a row: the first polytope (in id
+/// order) holding the row's explanation features z, else the nearest centre;
+/// then [`OUTLIER_LABEL`] (`None`) when the model sets outliers apart and
+/// the row is one. Each hyperplane keeps only its non-zero weights, which
+/// are the products `Hyperplane::score` adds, in its order: the same
+/// numbers, without a pass over the zero weights of a sparse hyperplane.
+#[derive(Debug, Clone)]
+pub struct RowRule<'m> {
+    model: &'m PolytopeModel,
+    /// Per hyperplane: intercept and (feature, weight) of the non-zero weights.
+    hyperplanes: Vec<(f64, Vec<(usize, f64)>)>,
+    /// Per polytope: cluster and (hyperplane, side I) of its half-spaces.
+    polytopes: Vec<(usize, Vec<(usize, bool)>)>,
+    identity: bool,
+}
+
+impl<'m> RowRule<'m> {
+    /// The rule of `model`.
+    pub fn new(model: &'m PolytopeModel) -> Self {
+        let hyperplanes = model
+            .hyperplanes
+            .iter()
+            .map(|h| {
+                let w = &h.hyperplane.w;
+                let nonzero = w
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, w)| **w != 0.0)
+                    .map(|(j, w)| (j, *w))
+                    .collect();
+                (h.hyperplane.b, nonzero)
+            })
+            .collect();
+        let polytopes = model
+            .polytopes
+            .iter()
+            .map(|p| {
+                let sides = p
+                    .halfspaces
+                    .iter()
+                    .map(|h| (h.hyperplane, h.side == Side::I))
+                    .collect();
+                (p.cluster, sides)
+            })
+            .collect();
+        Self {
+            model,
+            hyperplanes,
+            polytopes,
+            identity: model.space.is_identity(),
+        }
     }
-    let (cluster, _) = model.decide(xv, ArrayView1::from(&*z));
-    match &model.outliers {
-        Some(rule) if rule.is_outlier(cluster, xv) => None,
-        _ => Some(cluster),
+
+    /// Columns of z, the length of the buffer [`RowRule::segment`] takes.
+    pub fn z_len(&self) -> usize {
+        self.model.space.features.len()
+    }
+
+    /// The segment of a row of scaled features `x`: its cluster, or `None`
+    /// for an outlier; `z` is a buffer of [`RowRule::z_len`] values.
+    #[inline]
+    pub fn segment(&self, x: &[f64], z: &mut [f64]) -> Option<usize> {
+        let xv = ArrayView1::from(x);
+        let z: &[f64] = if self.identity {
+            x
+        } else {
+            for (zj, f) in z.iter_mut().zip(&self.model.space.features) {
+                *zj = f.value(xv);
+            }
+            z
+        };
+        let holds = |&(h, side_i): &(usize, bool)| {
+            let (b, weights) = &self.hyperplanes[h];
+            let mut s = *b;
+            for &(j, w) in weights {
+                s += w * z[j];
+            }
+            if side_i {
+                s >= 0.0
+            } else {
+                s < 0.0
+            }
+        };
+        let cluster = self
+            .polytopes
+            .iter()
+            .find(|(_, sides)| sides.iter().all(holds))
+            .map_or_else(
+                || nearest_centre(&self.model.centroids, xv),
+                |(cluster, _)| *cluster,
+            );
+        match &self.model.outliers {
+            Some(rule) if rule.is_outlier(cluster, xv) => None,
+            _ => Some(cluster),
+        }
     }
 }
 
@@ -127,145 +215,166 @@ fn predict_chunks<R: Read + Send, W: Write>(
 ) -> Result<PredictSummary, PredictError> {
     let encoder = RowEncoder::new(&model.map, &file);
     file.select(encoder.columns());
-    // Chunks in flight: one per worker being processed, as many read ahead.
-    let batch = rayon::current_num_threads().max(1);
-    let (full_tx, full_rx) = mpsc::sync_channel::<Result<Chunk, DataError>>(batch);
+    let rule = RowRule::new(model);
+    let threads = rayon::current_num_threads().max(1);
+    // Chunks read ahead of the workers, and chunks in the workers or
+    // waiting for their turn to be written: memory is bounded by these.
+    let ahead = threads;
+    let in_flight = 2 * threads;
+    let (full_tx, full_rx) = mpsc::sync_channel::<Result<Chunk, DataError>>(ahead);
     let (empty_tx, empty_rx) = mpsc::channel::<Chunk>();
     let (rows, bytes) = (options.chunk_rows, options.chunk_bytes);
     std::thread::scope(|scope| {
-        scope.spawn(move || {
-            let mut made = 0;
-            loop {
-                let mut chunk = match empty_rx.try_recv() {
-                    Ok(c) => c,
-                    // At most 2·batch + 1 buffers exist: the rest come back.
-                    Err(_) if made <= 2 * batch => {
-                        made += 1;
-                        Chunk::default()
+        scope.spawn(move || loop {
+            let mut chunk = empty_rx.try_recv().unwrap_or_default();
+            match file.read_chunk(&mut chunk, rows, bytes) {
+                Ok(true) => {
+                    if full_tx.send(Ok(chunk)).is_err() {
+                        return;
                     }
-                    Err(_) => match empty_rx.recv() {
-                        Ok(c) => c,
-                        Err(_) => return,
-                    },
-                };
-                let read = file.read_chunk(&mut chunk, rows, bytes);
-                let last = !matches!(read, Ok(true));
-                let sent = match read {
-                    Ok(true) => full_tx.send(Ok(chunk)),
-                    Ok(false) => return,
-                    Err(e) => full_tx.send(Err(e)),
-                };
-                if sent.is_err() || last {
+                }
+                Ok(false) => return,
+                Err(e) => {
+                    let _ = full_tx.send(Err(e));
                     return;
                 }
             }
         });
-        let result = consume(&encoder, model, &full_rx, &empty_tx, batch, out);
-        // Unblock a reader waiting to send or for a buffer.
+        let pipeline = Pipeline {
+            encoder: &encoder,
+            rule: &rule,
+            in_flight,
+        };
+        let result = pipeline.run(&full_rx, &empty_tx, out);
+        // A reader still going stops at its next send.
         drop(full_rx);
-        drop(empty_tx);
         result
     })
 }
 
-/// Process the chunks the reader sends, `batch` at a time in parallel, and
-/// write them in order while every row so far could be encoded.
-fn consume<W: Write>(
-    encoder: &RowEncoder,
-    model: &PolytopeModel,
-    chunks: &mpsc::Receiver<Result<Chunk, DataError>>,
-    recycle: &mpsc::Sender<Chunk>,
-    batch: usize,
-    out: &mut W,
-) -> Result<PredictSummary, PredictError> {
-    let mut scan = encoder.scan();
-    let mut outliers = 0;
-    let mut header = false;
-    let mut refused = false;
-    let mut pending: Vec<Chunk> = Vec::with_capacity(batch);
-    let mut texts: Vec<Vec<u8>> = Vec::new();
-    let mut end = false;
-    while !end {
-        pending.clear();
-        while pending.len() < batch {
-            match chunks.recv() {
-                Ok(Ok(chunk)) => pending.push(chunk),
-                // A file that cannot be read is refused for that, whatever
-                // its rows: `prepare` reads the whole table first.
-                Ok(Err(e)) => return Err(e.into()),
-                Err(_) => {
-                    end = true;
-                    break;
-                }
-            }
-        }
-        texts.resize_with(pending.len(), Vec::new);
-        let decide = !refused;
-        let done: Vec<Done> = pending
-            .par_iter()
-            .zip(texts.par_drain(..))
-            .map(|(chunk, text)| work(encoder, model, chunk, text, decide))
-            .collect();
-        for chunk in pending.drain(..) {
-            let _ = recycle.send(chunk);
-        }
-        for d in done {
-            scan.merge(&d.scan);
-            refused |= scan.has_error();
-            if !refused {
-                if !header && !d.text.is_empty() {
-                    out.write_all(b"row,cluster\n")
-                        .map_err(PredictError::Write)?;
-                    header = true;
-                }
-                out.write_all(&d.text).map_err(PredictError::Write)?;
-                outliers += d.outliers;
-            }
-            texts.push(d.text);
-        }
-    }
-    let summary = scan.finish()?;
-    if !header {
-        out.write_all(b"row,cluster\n")
-            .map_err(PredictError::Write)?;
-    }
-    Ok(PredictSummary {
-        rows: summary.rows,
-        assigned: summary.kept,
-        outliers,
-        missing: summary.dropped,
-        first_missing: summary.first_dropped,
-    })
+/// The workers' side: chunks encoded and decided in parallel, written in
+/// file order while every row so far could be encoded.
+struct Pipeline<'a> {
+    encoder: &'a RowEncoder,
+    rule: &'a RowRule<'a>,
+    in_flight: usize,
 }
 
-/// Encode and decide the rows of one chunk into `text`.
-fn work(
-    encoder: &RowEncoder,
-    model: &PolytopeModel,
-    chunk: &Chunk,
-    mut text: Vec<u8>,
-    decide: bool,
-) -> Done {
-    text.clear();
-    let mut scan = encoder.scan();
-    let mut z = vec![0.0; model.space.features.len()];
-    let mut outliers = 0;
-    let mut digits = itoa::Buffer::new();
-    encoder.encode(chunk, &mut scan, decide, |row, x| {
-        text.extend_from_slice(digits.format(row).as_bytes());
-        text.push(b',');
-        match segment(model, x, &mut z) {
-            Some(cluster) => text.extend_from_slice(digits.format(cluster).as_bytes()),
-            None => {
-                outliers += 1;
-                text.extend_from_slice(digits.format(OUTLIER_LABEL).as_bytes());
+impl Pipeline<'_> {
+    fn run<W: Write>(
+        &self,
+        chunks: &mpsc::Receiver<Result<Chunk, DataError>>,
+        recycle: &mpsc::Sender<Chunk>,
+        out: &mut W,
+    ) -> Result<PredictSummary, PredictError> {
+        let mut scan = self.encoder.scan();
+        let mut outliers = 0;
+        let mut header = false;
+        // Once a row cannot be encoded the file is refused: later chunks
+        // are only scanned (for the error `prepare` would name).
+        let refused = AtomicBool::new(false);
+        type Worked = std::thread::Result<Done>;
+        let (done_tx, done_rx) = mpsc::channel::<(usize, Chunk, Worked)>();
+        let mut waiting: BTreeMap<usize, (Chunk, Done)> = BTreeMap::new();
+        let mut texts: Vec<Vec<u8>> = Vec::new();
+        let (mut sent, mut next) = (0usize, 0usize);
+        let mut read_error = None;
+        let mut end = false;
+        rayon::in_place_scope(|s| -> Result<(), PredictError> {
+            loop {
+                while !end && sent - next < self.in_flight {
+                    match chunks.recv() {
+                        Ok(Ok(chunk)) => {
+                            let done_tx = done_tx.clone();
+                            let text = texts.pop().unwrap_or_default();
+                            let refused = &refused;
+                            let i = sent;
+                            s.spawn(move |_| {
+                                let decide = !refused.load(Ordering::Relaxed);
+                                // A panic is passed on to the caller rather
+                                // than leaving it waiting for this chunk.
+                                let done = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                                    self.work(&chunk, text, decide)
+                                }));
+                                let _ = done_tx.send((i, chunk, done));
+                            });
+                            sent += 1;
+                        }
+                        // A file that cannot be read is refused for that,
+                        // whatever its rows: `prepare` reads the whole
+                        // table first.
+                        Ok(Err(e)) => {
+                            read_error = Some(e);
+                            end = true;
+                        }
+                        Err(_) => end = true,
+                    }
+                }
+                if next == sent {
+                    return Ok(());
+                }
+                let (i, chunk, done) = done_rx.recv().expect("a worker sends its chunk");
+                let done = done.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                waiting.insert(i, (chunk, done));
+                while let Some((chunk, done)) = waiting.remove(&next) {
+                    next += 1;
+                    let _ = recycle.send(chunk);
+                    scan.merge(&done.scan);
+                    if scan.has_error() {
+                        refused.store(true, Ordering::Relaxed);
+                    } else if read_error.is_none() {
+                        if !header && !done.text.is_empty() {
+                            out.write_all(b"row,cluster\n")
+                                .map_err(PredictError::Write)?;
+                            header = true;
+                        }
+                        out.write_all(&done.text).map_err(PredictError::Write)?;
+                        outliers += done.outliers;
+                    }
+                    texts.push(done.text);
+                }
             }
+        })?;
+        if let Some(e) = read_error {
+            return Err(e.into());
         }
-        text.push(b'\n');
-    });
-    Done {
-        text,
-        scan,
-        outliers,
+        let summary = scan.finish()?;
+        if !header {
+            out.write_all(b"row,cluster\n")
+                .map_err(PredictError::Write)?;
+        }
+        Ok(PredictSummary {
+            rows: summary.rows,
+            assigned: summary.kept,
+            outliers,
+            missing: summary.dropped,
+            first_missing: summary.first_dropped,
+        })
+    }
+
+    /// Encode and decide the rows of one chunk into `text`.
+    fn work(&self, chunk: &Chunk, mut text: Vec<u8>, decide: bool) -> Done {
+        text.clear();
+        let mut scan = self.encoder.scan();
+        let mut z = vec![0.0; self.rule.z_len()];
+        let mut outliers = 0;
+        let mut digits = itoa::Buffer::new();
+        self.encoder.encode(chunk, &mut scan, decide, |row, x| {
+            text.extend_from_slice(digits.format(row).as_bytes());
+            text.push(b',');
+            match self.rule.segment(x, &mut z) {
+                Some(cluster) => text.extend_from_slice(digits.format(cluster).as_bytes()),
+                None => {
+                    outliers += 1;
+                    text.extend_from_slice(digits.format(OUTLIER_LABEL).as_bytes());
+                }
+            }
+            text.push(b'\n');
+        });
+        Done {
+            text,
+            scan,
+            outliers,
+        }
     }
 }

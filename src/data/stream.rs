@@ -13,7 +13,8 @@
 //! [`RawTable::parse`]: super::RawTable::parse
 
 use super::{
-    csv_error, excerpt, is_missing, name_list, parse_number, DataError, FeatureColumn, FeatureMap,
+    csv_error, excerpt, is_missing, name_list, parse_number, trimmed, DataError, FeatureColumn,
+    FeatureMap,
 };
 use std::collections::{HashMap, HashSet};
 use std::io::Read;
@@ -91,16 +92,23 @@ impl<R: Read> Records<R> {
 
     /// The next data row, or `None` at the end of the file.
     pub(crate) fn next_row(&mut self) -> Result<Option<&csv::StringRecord>, DataError> {
+        let mut record = std::mem::take(&mut self.record);
+        let read = self.read_into(&mut record);
+        self.record = record;
+        Ok(read?.then_some(&self.record))
+    }
+
+    /// Read the next data row into `record`; `false` at the end of the file.
+    pub(crate) fn read_into(&mut self, record: &mut csv::StringRecord) -> Result<bool, DataError> {
         loop {
             if !self
                 .reader
-                .read_record(&mut self.record)
+                .read_record(record)
                 .map_err(|e| read_error(&self.path, &e))?
             {
-                return Ok(None);
+                return Ok(false);
             }
             self.records += 1;
-            let record = &self.record;
             if record.len() == 1 && record[0].trim().is_empty() && self.width > 1 {
                 continue;
             }
@@ -118,7 +126,7 @@ impl<R: Read> Records<R> {
                 });
             }
             self.rows += 1;
-            return Ok(Some(&self.record));
+            return Ok(true);
         }
     }
 }
@@ -143,14 +151,14 @@ pub struct CsvChunks<R: Read> {
     columns: Vec<usize>,
 }
 
-/// Consecutive data rows of a file: the cells of the chosen columns.
+/// Consecutive data rows of a file; the chosen columns are its cells.
+/// The records are kept as read (no copy) and reused by the next chunk.
 #[derive(Debug, Clone, Default)]
 pub struct Chunk {
     /// 0-based data row (blank lines not counted) of the chunk's first row.
     pub first_row: usize,
-    text: String,
-    ends: Vec<usize>,
-    width: usize,
+    records: Vec<csv::StringRecord>,
+    columns: Vec<usize>,
     rows: usize,
 }
 
@@ -167,18 +175,9 @@ impl Chunk {
 
     /// Cell `column` (position among the chosen columns) of row `row`
     /// (position in the chunk), as in the file.
+    #[inline]
     pub fn cell(&self, row: usize, column: usize) -> &str {
-        let k = row * self.width + column;
-        let start = if k == 0 { 0 } else { self.ends[k - 1] };
-        &self.text[start..self.ends[k]]
-    }
-
-    fn clear(&mut self, first_row: usize, width: usize) {
-        self.first_row = first_row;
-        self.text.clear();
-        self.ends.clear();
-        self.width = width;
-        self.rows = 0;
+        &self.records[row][self.columns[column]]
     }
 }
 
@@ -236,23 +235,26 @@ impl<R: Read> CsvChunks<R> {
     }
 
     /// Fill `chunk` with the next rows, at most `max_rows` of them and
-    /// stopping once the chosen cells passed `max_bytes`; `false` when the
-    /// file had no row left.
+    /// stopping once they passed `max_bytes` of cells; `false` when the file
+    /// had no row left.
     pub fn read_chunk(
         &mut self,
         chunk: &mut Chunk,
         max_rows: usize,
         max_bytes: usize,
     ) -> Result<bool, DataError> {
-        chunk.clear(self.records.rows, self.columns.len());
-        while chunk.rows < max_rows.max(1) && chunk.text.len() < max_bytes {
-            let Some(record) = self.records.next_row()? else {
-                break;
-            };
-            for &c in &self.columns {
-                chunk.text.push_str(&record[c]);
-                chunk.ends.push(chunk.text.len());
+        chunk.first_row = self.records.rows;
+        chunk.columns.clone_from(&self.columns);
+        chunk.rows = 0;
+        let mut bytes = 0;
+        while chunk.rows < max_rows.max(1) && bytes < max_bytes {
+            if chunk.records.len() == chunk.rows {
+                chunk.records.push(csv::StringRecord::new());
             }
+            if !self.records.read_into(&mut chunk.records[chunk.rows])? {
+                break;
+            }
+            bytes += chunk.records[chunk.rows].as_slice().len();
             chunk.rows += 1;
         }
         Ok(chunk.rows > 0)
@@ -281,13 +283,13 @@ pub struct RowEncoder {
     /// Header positions of the chosen cells: the map's sources, then the
     /// categorical sources that are not among them.
     columns: Vec<usize>,
-    /// The first `sources` chosen cells decide whether a row is missing.
-    sources: usize,
     /// Source names, in order of the chosen cells.
     names: Vec<String>,
     /// Chosen cells parsed as numbers (the sources the map does not read as
     /// categorical), in source order.
     numeric: Vec<usize>,
+    /// The other sources' cells (read as categories).
+    others: Vec<usize>,
     /// Categorical sources in the map's order: the chosen cell (or the
     /// error for a column absent from the header) and the known categories.
     categorical: Vec<(String, Result<usize, DataError>, HashSet<String>)>,
@@ -331,6 +333,9 @@ impl RowEncoder {
         let numeric: Vec<usize> = (0..sources.len())
             .filter(|&i| numeric_source(&sources[i]))
             .collect();
+        let others: Vec<usize> = (0..sources.len())
+            .filter(|&i| !numeric_source(&sources[i]))
+            .collect();
         let number_of: HashMap<usize, usize> =
             numeric.iter().enumerate().map(|(n, &i)| (i, n)).collect();
         let plan = map
@@ -372,9 +377,9 @@ impl RowEncoder {
         Self {
             path: file.records.path.clone(),
             columns,
-            sources: sources.len(),
             names,
             numeric,
+            others,
             categorical,
             plan,
             missing_source,
@@ -434,11 +439,33 @@ impl RowEncoder {
             return;
         }
         let mut numbers = vec![0.0; self.numeric.len()];
+        // Per number: 0 a finite number, 1 text, 2 NaN or infinite.
+        let mut bad = vec![0u8; self.numeric.len()];
         let mut x = vec![0.0; self.plan.len()];
         let mut clean = decide && !scan.has_error();
         for r in 0..chunk.len() {
             let data_row = chunk.first_row + r;
-            if (0..self.sources).any(|c| is_missing(chunk.cell(r, c))) {
+            // One pass over the numbers: a missing cell leaves the row out
+            // (and nothing else about it counts), as prepare drops rows
+            // before it parses them.
+            let mut missing = false;
+            let mut fine = true;
+            for (n, &c) in self.numeric.iter().enumerate() {
+                let cell = chunk.cell(r, c);
+                if is_missing(cell) {
+                    missing = true;
+                    break;
+                }
+                match parse_number(cell) {
+                    Ok(Some(v)) => numbers[n] = v,
+                    Ok(None) => bad[n] = 1,
+                    Err(()) => bad[n] = 2,
+                }
+                fine &= bad[n] == 0;
+            }
+            missing = missing || self.others.iter().any(|&c| is_missing(chunk.cell(r, c)));
+            if missing {
+                bad.iter_mut().for_each(|b| *b = 0);
                 scan.dropped += 1;
                 if scan.first_dropped.len() < 10 {
                     scan.first_dropped.push(data_row);
@@ -446,24 +473,20 @@ impl RowEncoder {
                 continue;
             }
             scan.kept += 1;
-            let mut fine = true;
-            for (n, &c) in self.numeric.iter().enumerate() {
-                let cell = chunk.cell(r, c);
-                match parse_number(cell) {
-                    Ok(Some(v)) => numbers[n] = v,
-                    Ok(None) => {
-                        fine = false;
-                        scan.first_text[n].get_or_insert_with(|| (data_row, excerpt(cell)));
-                    }
-                    Err(()) => {
-                        fine = false;
-                        scan.first_nan[n].get_or_insert_with(|| (data_row, excerpt(cell)));
-                    }
+            if !fine {
+                for (n, &c) in self.numeric.iter().enumerate() {
+                    let first = match bad[n] {
+                        0 => continue,
+                        1 => &mut scan.first_text[n],
+                        _ => &mut scan.first_nan[n],
+                    };
+                    first.get_or_insert_with(|| (data_row, excerpt(chunk.cell(r, c))));
+                    bad[n] = 0;
                 }
             }
             for (k, (_, cell, known)) in self.categorical.iter().enumerate() {
                 if let Ok(c) = cell {
-                    let v = chunk.cell(r, *c).trim();
+                    let v = trimmed(chunk.cell(r, *c));
                     if !known.contains(v) {
                         fine = false;
                         scan.first_unknown[k].get_or_insert_with(|| (data_row, excerpt(v)));
@@ -478,7 +501,7 @@ impl RowEncoder {
                 x[j] = match p {
                     Plan::Numeric { number, column } => column.scale(numbers[*number]),
                     Plan::OneHot { cell, value } => {
-                        f64::from(u8::from(chunk.cell(r, *cell).trim() == value))
+                        f64::from(u8::from(trimmed(chunk.cell(r, *cell)) == value))
                     }
                 };
             }
