@@ -578,6 +578,69 @@ mod tests {
     }
 
     #[test]
+    fn rows_written_one_by_one_are_the_in_memory_csv() {
+        // 20 000 rows cross the writer's blocks of 16 384.
+        let cases = [
+            RowStream::blobs(20_000, 1, 3, 0.6, 2),
+            RowStream::blobs(37, 5, 4, 1.0, 9),
+            RowStream::quadrants(1000, 0.02, 4),
+        ];
+        for stream in cases {
+            let mut written = Vec::new();
+            let rows = stream.clone().write_csv(&mut written).unwrap();
+            let inst = stream.into_instance();
+            assert_eq!(rows, inst.x.nrows());
+            assert!(written == inst.to_csv(), "{}", inst.name);
+        }
+    }
+
+    #[test]
+    fn generator_shapes_are_checked_field_by_field() {
+        let blobs = |rows, dims, clusters| GeneratorSpec {
+            rows,
+            dims,
+            clusters,
+            ..GeneratorSpec::new(GeneratorKind::Blobs, 1)
+        };
+        let field = |spec: GeneratorSpec| spec.check().unwrap_err().field;
+        assert_eq!(field(blobs(Some(1), None, None)), "rows");
+        assert_eq!(field(blobs(None, Some(0), None)), "dims");
+        assert_eq!(field(blobs(None, None, Some(1))), "clusters");
+        assert_eq!(field(blobs(Some(4), None, Some(5))), "clusters");
+        let quadrants = GeneratorSpec::new(GeneratorKind::Quadrants, 1);
+        assert_eq!(
+            field(GeneratorSpec {
+                dims: Some(2),
+                ..quadrants
+            }),
+            "dims"
+        );
+        assert_eq!(
+            field(GeneratorSpec {
+                clusters: Some(2),
+                ..quadrants
+            }),
+            "clusters"
+        );
+        assert_eq!(
+            field(GeneratorSpec {
+                rows: Some(1),
+                ..quadrants
+            }),
+            "rows"
+        );
+        // The defaults are the instances the command line always made.
+        let v = blobs(None, None, None).check().unwrap();
+        assert_eq!((v.rows(), v.dims(), v.clusters()), (600, 3, 5));
+        assert_eq!(v.instance().unwrap().x, gaussian_blobs(600, 3, 5, 0.6, 1).x);
+        let q = quadrants.check().unwrap();
+        assert_eq!(q.instance().unwrap().x, self::quadrants(800, 0.02, 1).x);
+        let huge = blobs(Some(usize::MAX / 2), Some(4), None).check().unwrap();
+        assert_eq!(huge.instance().unwrap_err().field, "rows");
+        assert_eq!(blobs(Some(2), Some(1), Some(2)).check().unwrap().rows(), 2);
+    }
+
+    #[test]
     fn csv_values_read_back_exactly() {
         let inst = gaussian_blobs(20, 2, 2, 0.5, 3);
         let text = String::from_utf8(inst.to_csv()).unwrap();
