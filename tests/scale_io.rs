@@ -325,6 +325,44 @@ proptest! {
 }
 
 #[test]
+fn files_refused_as_a_whole_are_refused_alike() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let mut late_utf8 = b"a,b,job\n".to_vec();
+    for t in 0..50 {
+        late_utf8.extend_from_slice(format!("{t},1,x\n").as_bytes());
+    }
+    late_utf8.extend_from_slice(b"1,\xff,y\n");
+    std::fs::write(p.join("utf8.csv"), late_utf8).unwrap();
+    let files: &[(&str, &str)] = &[
+        ("empty.csv", ""),
+        ("header.csv", "a,b,job\n"),
+        ("no_b.csv", "a,job\n1,x\n2,y\n"),
+        ("blank_header.csv", " , \n1,2\n"),
+        ("twice.csv", "a,b,a,job\n1,2,3,x\n"),
+        ("all_missing.csv", "a,b,job\n,1,x\n2,NA,y\n"),
+        (
+            "quoted.csv",
+            "a,b,job\n\"1\",\"2\",\"x\"\n\" 3 \",4,\"y\"\n5,\"6\n\",z\n",
+        ),
+    ];
+    for (name, text) in files {
+        write(p, name, text);
+    }
+    for model in models() {
+        for name in files
+            .iter()
+            .map(|(n, _)| *n)
+            .chain(["utf8.csv", "absent.csv"])
+        {
+            for chunk in [1, 3, 65_536] {
+                assert_same(&p.join(name), model, chunk);
+            }
+        }
+    }
+}
+
+#[test]
 fn the_row_rule_decides_as_segments_inside_and_outside_the_data() {
     use rand::{Rng, SeedableRng};
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(1);
