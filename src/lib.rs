@@ -41,6 +41,7 @@ pub mod kmeans;
 pub mod metrics;
 pub mod mpc;
 pub mod params;
+pub mod predict;
 pub mod protocol;
 
 pub use hyperplane::{

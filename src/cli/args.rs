@@ -1,6 +1,7 @@
 //! Command-line arguments (clap derive).
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use polyclust::data::{GeneratorKind, GeneratorSpec};
 use polyclust::hyperplane::Backend;
 use polyclust::mpc::{CoarseStart, MinClusterSize, Preset};
 use std::path::PathBuf;
@@ -31,6 +32,9 @@ pub enum Command {
     Cluster(Box<ClusterArgs>),
     /// Assign new rows with a saved model (prints `row,cluster` CSV).
     Predict(PredictArgs),
+    /// Write a generated instance of any size as CSV with a `label`
+    /// column, row by row (the rows of `--generate NAME`).
+    Generate(GenerateArgs),
     /// Print a saved model's rules as text, JSON or SQL.
     Explain(ExplainArgs),
     /// Solve one separating-hyperplane problem (1)–(12) between two labelled clusters.
@@ -479,6 +483,14 @@ pub struct PredictArgs {
     /// CSV with the model's input columns.
     #[arg(long, value_name = "FILE")]
     pub data: PathBuf,
+    /// Write the CSV to this file instead of standard output; it takes the
+    /// place of an earlier file only once every row is written.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Rows read, encoded and decided at a time (chunks run in parallel).
+    #[arg(long, value_name = "N", default_value_t = 65_536,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
+    pub chunk_rows: usize,
 }
 
 /// `explain` arguments.
@@ -524,15 +536,6 @@ pub enum InstancesAction {
     },
 }
 
-/// A built-in generated instance.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Generated {
-    /// Five Gaussian blobs in 3-D, 600 points.
-    Blobs,
-    /// 2-D quadrants whose regimes follow sign(x1·x2), 800 points.
-    Quadrants,
-}
-
 /// Where the data come from (exactly one source).
 #[derive(Debug, Clone, Args)]
 #[group(required = true, multiple = false, id = "source")]
@@ -545,7 +548,7 @@ pub struct Source {
     pub data: Option<PathBuf>,
     /// A built-in generated instance (no download).
     #[arg(long, value_name = "NAME")]
-    pub generate: Option<Generated>,
+    pub generate: Option<GeneratorKind>,
 }
 
 /// How to read the data.
@@ -570,6 +573,57 @@ pub struct DataArgs {
     /// Seed of the generated instance.
     #[arg(long, value_name = "S", default_value_t = 1)]
     pub generate_seed: u64,
+    /// Shape of the generated instance.
+    #[command(flatten)]
+    pub shape: ShapeArgs,
+}
+
+/// The shape of a generated instance.
+#[derive(Debug, Clone, Args)]
+pub struct ShapeArgs {
+    /// Rows of the generated instance (default: blobs 600, quadrants 800).
+    #[arg(long, value_name = "N")]
+    pub rows: Option<usize>,
+    /// Dimensions of generated blobs (default 3).
+    #[arg(long, value_name = "D")]
+    pub dims: Option<usize>,
+    /// Clusters of generated blobs (default 5).
+    #[arg(long, value_name = "K")]
+    pub clusters: Option<usize>,
+}
+
+impl ShapeArgs {
+    /// The generator `kind` in this shape.
+    pub fn spec(&self, kind: GeneratorKind, seed: u64) -> GeneratorSpec {
+        GeneratorSpec {
+            rows: self.rows,
+            dims: self.dims,
+            clusters: self.clusters,
+            ..GeneratorSpec::new(kind, seed)
+        }
+    }
+
+    /// Whether any shape argument was given.
+    pub fn given(&self) -> bool {
+        self.rows.is_some() || self.dims.is_some() || self.clusters.is_some()
+    }
+}
+
+/// `generate` arguments.
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// Which generator.
+    #[arg(value_name = "NAME")]
+    pub kind: GeneratorKind,
+    /// Shape.
+    #[command(flatten)]
+    pub shape: ShapeArgs,
+    /// Seed (the same instance as `--generate NAME --generate-seed S`).
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+    /// CSV file to write (default: standard output).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 /// `score` arguments.
@@ -581,6 +635,17 @@ pub struct ScoreArgs {
     /// Column whose values are the clusters to score (default: the label column).
     #[arg(long, value_name = "COL")]
     pub labels_from: Option<String>,
+    /// Estimate the silhouette from samples of N rows drawn without
+    /// replacement (exact when the data have at most N rows).
+    #[arg(long, value_name = "N")]
+    pub sample_size: Option<usize>,
+    /// Samples of --sample-size rows; the estimate is their mean, with a
+    /// standard error.
+    #[arg(long, value_name = "R", default_value_t = 10, requires = "sample_size")]
+    pub repeats: usize,
+    /// Seed of the samples.
+    #[arg(long, default_value_t = 0, requires = "sample_size")]
+    pub seed: u64,
     /// Print one JSON object.
     #[arg(long)]
     pub json: bool,

@@ -2,18 +2,18 @@
 
 use super::args::{ClusterArgs, ExplainArgs, PredictArgs, RuleFormat};
 use super::load::{load, Loaded};
-use super::output::{out, outln};
+use super::output::{out, outln, Stream, WriteError};
 use super::plot::{plot_clusters, plot_columns};
 use super::progress::{counter_bar, Spinner};
 use anyhow::{bail, Context, Result};
-use polyclust::data::{self, LoadOptions, RawTable};
+use polyclust::data;
 use polyclust::explain;
 use polyclust::hyperplane::Coefficients;
 use polyclust::mpc::{
     self, ExplanationSpace, MinClusterSize, MpcParams, PolytopeModel, Preset, ScreeningTarget,
 };
+use polyclust::predict::PredictError;
 use serde_json::json;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// M, β and the coefficient kind of `cluster`: the preset's, the
@@ -485,44 +485,34 @@ fn read_model(path: &Path) -> Result<PolytopeModel> {
 
 /// The warning for rows `predict` leaves out: how many, and the first ten
 /// by their `row` value (0-based, as in the output).
-fn missing_rows_note(kept: &[usize], rows: usize) -> String {
-    let mut is_kept = vec![false; rows];
-    kept.iter().for_each(|&r| is_kept[r] = true);
-    let missing: Vec<usize> = (0..rows).filter(|&r| !is_kept[r]).collect();
-    let shown: Vec<String> = missing.iter().take(10).map(|r| r.to_string()).collect();
-    let more = if missing.len() > 10 { ", …" } else { "" };
+fn missing_rows_note(missing: usize, first: &[usize]) -> String {
+    let shown: Vec<String> = first.iter().take(10).map(|r| r.to_string()).collect();
+    let more = if missing > 10 { ", …" } else { "" };
     format!(
-        "warning: {} rows with a missing cell (empty, NA or ?) were not assigned: row {}{more} (0-based, as in the row column)",
-        missing.len(),
+        "warning: {missing} rows with a missing cell (empty, NA or ?) were not assigned: row {}{more} (0-based, as in the row column)",
         shown.join(", ")
     )
 }
 
+/// Bytes of `predict`'s standard output held back before the first write:
+/// a file refused within its first ~700 000 rows prints nothing.
+const PREDICT_HOLD: usize = 8 << 20;
+
 pub(crate) fn predict(args: &PredictArgs) -> Result<()> {
     let model = read_model(&args.model)?;
-    let table = RawTable::read(&args.data)?;
-    let options = LoadOptions {
-        label_column: None,
-        drop: Vec::new(),
-        categorical: Vec::new(),
+    let options = polyclust::predict::StreamOptions {
+        chunk_rows: args.chunk_rows,
+        ..Default::default()
     };
-    let ds = data::prepare(&table, &options, Some(&model.map))?;
-    let segments = model.segments(ds.x.view());
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    let written = (|| {
-        writeln!(out, "row,cluster")?;
-        for (row, segment) in ds.row_index.iter().zip(&segments) {
-            match segment {
-                Some(cluster) => writeln!(out, "{row},{cluster}")?,
-                None => writeln!(out, "{row},{}", mpc::OUTLIER_LABEL)?,
-            }
-        }
-        out.flush()
-    })();
-    written.map_err(|e| super::output::WriteError::new("standard output", e))?;
-    if ds.dropped_rows > 0 {
-        super::output::warn(&missing_rows_note(&ds.row_index, table.rows.len()));
+    let mut out = Stream::open(args.out.as_deref(), PREDICT_HOLD)?;
+    let summary = match polyclust::predict::predict_file(&args.data, &model, &mut out, &options) {
+        Ok(summary) => summary,
+        Err(PredictError::Data(e)) => return Err(e.into()),
+        Err(PredictError::Write(e)) => return Err(WriteError::new(out.what(), e).into()),
+    };
+    out.finish()?;
+    if summary.missing > 0 {
+        super::output::warn(&missing_rows_note(summary.missing, &summary.first_missing));
     }
     Ok(())
 }

@@ -1,8 +1,10 @@
 //! Command implementations: load, call the library, print.
 
-use super::args::{BenchCommand, Cli, Command, InstancesAction, KmeansArgs, ScoreArgs};
+use super::args::{
+    BenchCommand, Cli, Command, GenerateArgs, InstancesAction, KmeansArgs, ScoreArgs,
+};
 use super::load::{load, print_header};
-use super::output::{out, outln};
+use super::output::{out, outln, Stream, WriteError};
 use anyhow::{Context, Result};
 use polyclust::data::{self, Registry};
 use polyclust::{kmeans, metrics};
@@ -21,6 +23,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Kmeans(args) => kmeans_cmd(&args),
         Command::Cluster(args) => super::cluster::cluster(&args),
         Command::Predict(args) => super::cluster::predict(&args),
+        Command::Generate(args) => generate(&args),
         Command::Explain(args) => super::cluster::explain_cmd(&args),
         Command::Hyperplane(args) => super::solvers::hyperplane_cmd(&args),
         Command::Interactions(args) => super::screening::interactions_cmd(&args),
@@ -124,6 +127,17 @@ fn instances_generate(out: &std::path::Path) -> Result<()> {
     Ok(())
 }
 
+/// `generate`: the rows of a generated instance written as they are drawn.
+fn generate(args: &GenerateArgs) -> Result<()> {
+    let spec = args.shape.spec(args.kind, args.seed).check()?;
+    let mut out = Stream::open(args.out.as_deref(), 0)?;
+    spec.stream()
+        .write_csv(&mut out)
+        .map_err(|e| WriteError::new(out.what(), e))?;
+    out.finish()?;
+    Ok(())
+}
+
 fn score(args: &ScoreArgs) -> Result<()> {
     let loaded = load(&args.data, args.labels_from.as_deref())?;
     let ds = &loaded.dataset;
@@ -131,7 +145,13 @@ fn score(args: &ScoreArgs) -> Result<()> {
         .label_ids()
         .context("no labels to score: name a column with --labels-from or keep the label column")?;
     let start = Instant::now();
-    let s = metrics::silhouette(ds.x.view(), &labels)?;
+    let estimate = match args.sample_size {
+        Some(size) => {
+            metrics::silhouette_sampled(ds.x.view(), &labels, size, args.repeats, args.seed)?
+        }
+        None => metrics::silhouette_sampled(ds.x.view(), &labels, usize::MAX, 1, 0)?,
+    };
+    let s = estimate.value;
     let seconds = start.elapsed().as_secs_f64();
     let ari = args
         .labels_from
@@ -141,15 +161,33 @@ fn score(args: &ScoreArgs) -> Result<()> {
     if args.json {
         let mut out = json!({
             "instance": ds.name, "n": ds.n(), "d": ds.d(), "k": names.len(),
-            "silhouette": s, "seconds": seconds, "dropped_rows": ds.dropped_rows,
+            "silhouette": s, "silhouette_exact": estimate.exact,
+            "silhouette_se": estimate.standard_error,
+            "sample_size": estimate.sample_size, "repeats": estimate.repeats,
+            "seconds": seconds, "dropped_rows": ds.dropped_rows,
         });
+        if !estimate.exact {
+            out["seed"] = json!(args.seed);
+        }
         if let Some(a) = ari {
             out["ari"] = json!(a);
         }
         outln!("{out}");
     } else {
         print_header(ds, names.len())?;
-        outln!("  silhouette = {s:.6}");
+        if estimate.exact {
+            outln!("  silhouette = {s:.6}");
+        } else {
+            outln!(
+                "  silhouette ≈ {s:.6}{} (mean of {} samples of {} rows, seed {})",
+                estimate
+                    .standard_error
+                    .map_or_else(String::new, |se| format!(" ± {se:.6} (standard error)")),
+                estimate.repeats,
+                estimate.sample_size,
+                args.seed
+            );
+        }
         if let Some(a) = ari {
             outln!("  ARI vs ground truth = {a:.6}");
         }

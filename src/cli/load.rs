@@ -1,9 +1,9 @@
 //! Loading the data a command names (registry instance, CSV file or built-in
 //! generated instance) and the lines that describe it.
 
-use super::args::{DataArgs, Generated};
+use super::args::DataArgs;
 use super::output::outln;
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use polyclust::data::{self, Dataset, LoadOptions, RawTable, Registry};
 
 /// A loaded dataset plus what the summary reports about loading.
@@ -18,13 +18,17 @@ pub(crate) struct Loaded {
 pub(crate) fn load(args: &DataArgs, label_override: Option<&str>) -> Result<Loaded> {
     let src = &args.source;
     if let Some(kind) = src.generate {
-        let inst = match kind {
-            Generated::Blobs => data::gaussian_blobs(600, 3, 5, 0.6, args.generate_seed),
-            Generated::Quadrants => data::quadrants(800, 0.02, args.generate_seed),
-        };
+        let inst = args
+            .shape
+            .spec(kind, args.generate_seed)
+            .check()?
+            .instance()?;
         let dataset = inst.into_dataset();
         let truth = dataset.label_ids().map(|(ids, _)| ids);
         return Ok(Loaded { dataset, truth });
+    }
+    if args.shape.given() {
+        bail!("--rows, --dims and --clusters set the shape of a generated instance: use them with --generate blobs or quadrants");
     }
     let (table, mut options, name) = if let Some(name) = &src.instance {
         let registry = Registry::from_env()?;

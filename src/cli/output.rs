@@ -97,11 +97,8 @@ fn sibling(path: &Path, tag: &str) -> PathBuf {
 /// named pipe) is written directly: renaming would replace it.
 pub(crate) fn write_file(path: &Path, contents: &[u8]) -> Result<(), WriteError> {
     let named = || path.display().to_string();
-    let target = match std::fs::canonicalize(path) {
-        Ok(real) => real,
-        Err(_) => path.to_path_buf(),
-    };
-    if target.exists() && !target.is_file() {
+    let (target, replace) = write_target(path);
+    if !replace {
         return std::fs::write(&target, contents).map_err(|e| WriteError::new(named(), e));
     }
     let path = target.as_path();
@@ -111,6 +108,143 @@ pub(crate) fn write_file(path: &Path, contents: &[u8]) -> Result<(), WriteError>
         let _ = std::fs::remove_file(&temp);
     }
     result.map_err(|e| WriteError::new(named(), e))
+}
+
+/// Where [`write_file`] writes `path`: symbolic links followed, and whether
+/// the target is a regular file (or absent) that a renamed sibling may replace.
+fn write_target(path: &Path) -> (PathBuf, bool) {
+    let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let replace = !target.exists() || target.is_file();
+    (target, replace)
+}
+
+/// A long output written while it is produced (`predict`, `generate`):
+/// standard output, or a file written as [`write_file`] writes one (to a
+/// temporary sibling that [`Stream::finish`] renames into place, so a run
+/// that fails leaves the earlier file untouched). On standard output the
+/// first `hold` bytes are held back until they are complete or `hold` is
+/// passed, so a run that fails before then prints nothing; dropping the
+/// stream without [`Stream::finish`] discards what was held and removes the
+/// temporary file.
+pub(crate) struct Stream {
+    sink: Option<Sink>,
+    what: String,
+    held: Vec<u8>,
+    hold: usize,
+}
+
+enum Sink {
+    Stdout(io::BufWriter<io::Stdout>),
+    /// A file; `rename` is the temporary file and the target it replaces.
+    File(io::BufWriter<std::fs::File>, Option<(PathBuf, PathBuf)>),
+}
+
+impl Stream {
+    /// Standard output (`path` = `None`) or the file `path`.
+    pub(crate) fn open(path: Option<&Path>, hold: usize) -> Result<Self, WriteError> {
+        let (sink, what) = match path {
+            None => (
+                Sink::Stdout(io::BufWriter::with_capacity(1 << 16, io::stdout())),
+                "standard output".to_string(),
+            ),
+            Some(path) => {
+                let what = path.display().to_string();
+                let (target, replace) = write_target(path);
+                let (open, rename) = if replace {
+                    let temp = sibling(&target, "partial");
+                    (temp.clone(), Some((temp, target)))
+                } else {
+                    (target, None)
+                };
+                let file =
+                    std::fs::File::create(&open).map_err(|e| WriteError::new(what.clone(), e))?;
+                (
+                    Sink::File(io::BufWriter::with_capacity(1 << 16, file), rename),
+                    what,
+                )
+            }
+        };
+        let hold = if matches!(sink, Sink::Stdout(_)) {
+            hold
+        } else {
+            0
+        };
+        Ok(Self {
+            sink: Some(sink),
+            what,
+            held: Vec::new(),
+            hold,
+        })
+    }
+
+    /// What is written, as an error names it.
+    pub(crate) fn what(&self) -> &str {
+        &self.what
+    }
+
+    fn sink(&mut self) -> io::Result<&mut dyn Write> {
+        match self.sink.as_mut() {
+            Some(Sink::Stdout(w)) => Ok(w),
+            Some(Sink::File(w, _)) => Ok(w),
+            None => Err(io::Error::other("the output was already closed")),
+        }
+    }
+
+    /// Write what is held, flush, and put a file in place.
+    pub(crate) fn finish(mut self) -> Result<(), WriteError> {
+        let result = (|| {
+            let held = std::mem::take(&mut self.held);
+            self.sink()?.write_all(&held)?;
+            self.sink()?.flush()?;
+            if let Some(Sink::File(w, rename)) = self.sink.take() {
+                w.into_inner().map_err(io::IntoInnerError::into_error)?;
+                if let Some((temp, target)) = rename {
+                    if let Err(e) = std::fs::rename(&temp, &target) {
+                        let _ = std::fs::remove_file(&temp);
+                        return Err(e);
+                    }
+                }
+            }
+            Ok(())
+        })();
+        result.map_err(|e| WriteError::new(self.what.clone(), e))
+    }
+}
+
+impl Write for Stream {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.hold > 0 {
+            self.held.extend_from_slice(buf);
+            if self.held.len() >= self.hold {
+                self.hold = 0;
+                let held = std::mem::take(&mut self.held);
+                self.sink()?.write_all(&held)?;
+            }
+            return Ok(buf.len());
+        }
+        self.sink()?.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        // Held bytes stay held: a flush does not make a partial output final.
+        self.sink()?.flush()
+    }
+}
+
+impl Drop for Stream {
+    fn drop(&mut self) {
+        match self.sink.take() {
+            // Not finished: the buffered rest is not written.
+            Some(Sink::Stdout(w)) => drop(w.into_parts()),
+            Some(Sink::File(w, rename)) => {
+                drop(w.into_parts());
+                if let Some((temp, _)) = rename {
+                    let _ = std::fs::remove_file(temp);
+                }
+            }
+            None => {}
+        }
+    }
 }
 
 /// Replace the directory `dir` by one holding `files` (name, contents): the

@@ -5,8 +5,12 @@ use ndarray::Array2;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Normal};
+use rayon::prelude::*;
 use serde::Serialize;
+use std::io::Write;
 use std::path::{Path, PathBuf};
+
+use crate::params::ParamsError;
 
 /// A generated instance: features in original units, ground-truth labels and column names.
 #[derive(Debug, Clone)]
@@ -129,58 +133,360 @@ pub fn write_generated_registry(
     Ok(written)
 }
 
+/// Spread (standard deviation) of the command line's generated blobs.
+pub const BLOBS_SPREAD: f64 = 0.6;
+
+/// Margin around the axes of the command line's generated quadrants.
+pub const QUADRANTS_MARGIN: f64 = 0.02;
+
+/// A built-in generator of the command line (`--generate`, `generate`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+pub enum GeneratorKind {
+    /// Gaussian blobs (default 600 rows, 3 dimensions, 5 clusters).
+    Blobs,
+    /// 2-D quadrants whose regimes follow sign(x1·x2) (default 800 rows).
+    Quadrants,
+}
+
+impl GeneratorKind {
+    /// Name as on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            GeneratorKind::Blobs => "blobs",
+            GeneratorKind::Quadrants => "quadrants",
+        }
+    }
+}
+
+/// A generated instance of a chosen shape: which generator, rows, dimensions,
+/// clusters and seed. Unset shape fields take the defaults the command line
+/// always had (blobs: 600 rows, 3 dimensions, 5 clusters; quadrants: 800
+/// rows), so existing outputs do not change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GeneratorSpec {
+    /// Which generator.
+    pub kind: GeneratorKind,
+    /// Rows (`None`: the default).
+    pub rows: Option<usize>,
+    /// Dimensions (blobs only; `None`: 3).
+    pub dims: Option<usize>,
+    /// Clusters (blobs only; `None`: 5).
+    pub clusters: Option<usize>,
+    /// Seed.
+    pub seed: u64,
+}
+
+/// A [`GeneratorSpec`] whose shape was checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ValidGenerator {
+    kind: GeneratorKind,
+    rows: usize,
+    dims: usize,
+    clusters: usize,
+    seed: u64,
+}
+
+impl GeneratorSpec {
+    /// The generator `kind` with its default shape and `seed`.
+    pub fn new(kind: GeneratorKind, seed: u64) -> Self {
+        Self {
+            kind,
+            rows: None,
+            dims: None,
+            clusters: None,
+            seed,
+        }
+    }
+
+    /// Check the shape: rows ≥ 2, dims ≥ 1, 2 ≤ clusters ≤ rows; quadrants
+    /// take neither dims nor clusters (they are 2-D with two regimes).
+    pub fn check(self) -> Result<ValidGenerator, ParamsError> {
+        let (default_rows, dims, clusters) = match self.kind {
+            GeneratorKind::Blobs => (600, self.dims.unwrap_or(3), self.clusters.unwrap_or(5)),
+            GeneratorKind::Quadrants => {
+                if let Some(d) = self.dims {
+                    return Err(ParamsError::new(
+                        "dims",
+                        format!("{d}; quadrants are always 2-D, so --dims applies to blobs only"),
+                    ));
+                }
+                if let Some(k) = self.clusters {
+                    return Err(ParamsError::new(
+                        "clusters",
+                        format!(
+                            "{k}; quadrants always have two regimes, so --clusters applies to blobs only"
+                        ),
+                    ));
+                }
+                (800, 2, 2)
+            }
+        };
+        let rows = self.rows.unwrap_or(default_rows);
+        if rows < 2 {
+            return Err(ParamsError::new(
+                "rows",
+                format!("{rows}; a generated instance needs at least 2 rows"),
+            ));
+        }
+        if dims < 1 {
+            return Err(ParamsError::new(
+                "dims",
+                "0; a generated instance needs at least 1 dimension",
+            ));
+        }
+        if clusters < 2 || clusters > rows {
+            return Err(ParamsError::new(
+                "clusters",
+                format!(
+                    "{clusters}; between 2 and the number of rows ({rows}) clusters are possible"
+                ),
+            ));
+        }
+        Ok(ValidGenerator {
+            kind: self.kind,
+            rows,
+            dims,
+            clusters,
+            seed: self.seed,
+        })
+    }
+}
+
+impl ValidGenerator {
+    /// Rows of the instance.
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
+    /// Feature columns of the instance.
+    pub fn dims(&self) -> usize {
+        self.dims
+    }
+
+    /// Clusters (regimes) of the instance.
+    pub fn clusters(&self) -> usize {
+        self.clusters
+    }
+
+    /// The instance's rows one at a time.
+    pub fn stream(&self) -> RowStream {
+        match self.kind {
+            GeneratorKind::Blobs => {
+                RowStream::blobs(self.rows, self.dims, self.clusters, BLOBS_SPREAD, self.seed)
+            }
+            GeneratorKind::Quadrants => {
+                RowStream::quadrants(self.rows, QUADRANTS_MARGIN, self.seed)
+            }
+        }
+    }
+
+    /// The instance in memory; an error when its rows × dims values could
+    /// not be held by any machine (the streaming [`RowStream::write_csv`]
+    /// has no such limit).
+    pub fn instance(&self) -> Result<SyntheticInstance, ParamsError> {
+        let bytes = self
+            .rows
+            .checked_mul(self.dims)
+            .and_then(|v| v.checked_mul(std::mem::size_of::<f64>()))
+            .filter(|&b| b <= isize::MAX as usize);
+        if bytes.is_none() {
+            return Err(ParamsError::new(
+                "rows",
+                format!(
+                    "{} rows of {} dimensions do not fit in memory; write them to a file with `polyclust generate` instead",
+                    self.rows, self.dims
+                ),
+            ));
+        }
+        Ok(self.stream().into_instance())
+    }
+}
+
 /// `k` isotropic Gaussian blobs in `d` dimensions, `n` points split as evenly
 /// as possible; centres drawn uniformly in \[0, 10\]^d, standard deviation `spread`.
 pub fn gaussian_blobs(n: usize, d: usize, k: usize, spread: f64, seed: u64) -> SyntheticInstance {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let centres: Vec<Vec<f64>> = (0..k)
-        .map(|_| (0..d).map(|_| rng.random_range(0.0..10.0)).collect())
-        .collect();
-    let noise = Normal::new(0.0, spread.max(1e-12)).expect("spread is positive");
-    let mut x = Array2::zeros((n, d));
-    let mut labels = Vec::with_capacity(n);
-    for i in 0..n {
-        let c = i % k.max(1);
-        for j in 0..d {
-            x[[i, j]] = centres[c][j] + noise.sample(&mut rng);
-        }
-        labels.push(c);
-    }
-    SyntheticInstance {
-        name: format!("blobs-n{n}-d{d}-k{k}"),
-        columns: (1..=d).map(|j| format!("x{j}")).collect(),
-        x,
-        labels,
-    }
+    RowStream::blobs(n, d, k, spread, seed).into_instance()
 }
 
 /// A 2-D quadrant set: `n` points uniform in \[−1, 1\]², labelled by the regime
 /// sign(x1·x2) (label 1 where x1·x2 > 0). Points within `margin` of an axis are
 /// redrawn so the regimes are cleanly separated.
 pub fn quadrants(n: usize, margin: f64, seed: u64) -> SyntheticInstance {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let mut x = Array2::zeros((n, 2));
-    let mut labels = Vec::with_capacity(n);
-    for i in 0..n {
-        let (a, b) = loop {
-            let a: f64 = rng.random_range(-1.0..1.0);
-            let b: f64 = rng.random_range(-1.0..1.0);
-            if a.abs() > margin && b.abs() > margin {
-                break (a, b);
-            }
-        };
-        x[[i, 0]] = a;
-        x[[i, 1]] = b;
-        labels.push(usize::from(a * b > 0.0));
-    }
-    SyntheticInstance {
-        name: format!("quadrants-n{n}"),
-        columns: vec!["x1".into(), "x2".into()],
-        x,
-        labels,
-    }
+    RowStream::quadrants(n, margin, seed).into_instance()
 }
 
+/// The rows of a generated instance one at a time, in the order (and with
+/// the numbers) of [`gaussian_blobs`] and [`quadrants`]: the in-memory
+/// generators collect this stream, so an instance written row by row
+/// ([`RowStream::write_csv`]) is the same instance, at any size, in memory
+/// O(d).
+#[derive(Debug, Clone)]
+pub struct RowStream {
+    name: String,
+    columns: Vec<String>,
+    rows: usize,
+    produced: usize,
+    rng: ChaCha8Rng,
+    kind: StreamKind,
+}
+
+#[derive(Debug, Clone)]
+enum StreamKind {
+    Blobs {
+        centres: Vec<Vec<f64>>,
+        noise: Normal<f64>,
+    },
+    Quadrants {
+        margin: f64,
+    },
+}
+
+impl RowStream {
+    /// The rows of [`gaussian_blobs`]`(n, d, k, spread, seed)`.
+    pub fn blobs(n: usize, d: usize, k: usize, spread: f64, seed: u64) -> Self {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let centres: Vec<Vec<f64>> = (0..k)
+            .map(|_| (0..d).map(|_| rng.random_range(0.0..10.0)).collect())
+            .collect();
+        let noise = Normal::new(0.0, spread.max(1e-12)).expect("spread is positive");
+        Self {
+            name: format!("blobs-n{n}-d{d}-k{k}"),
+            columns: (1..=d).map(|j| format!("x{j}")).collect(),
+            rows: n,
+            produced: 0,
+            rng,
+            kind: StreamKind::Blobs { centres, noise },
+        }
+    }
+
+    /// The rows of [`quadrants`]`(n, margin, seed)`.
+    pub fn quadrants(n: usize, margin: f64, seed: u64) -> Self {
+        Self {
+            name: format!("quadrants-n{n}"),
+            columns: vec!["x1".into(), "x2".into()],
+            rows: n,
+            produced: 0,
+            rng: ChaCha8Rng::seed_from_u64(seed),
+            kind: StreamKind::Quadrants { margin },
+        }
+    }
+
+    /// Instance name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Feature column names (the label column is not among them).
+    pub fn columns(&self) -> &[String] {
+        &self.columns
+    }
+
+    /// Rows of the whole instance.
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
+    /// The next row's features into `row` (of length [`RowStream::columns`])
+    /// and its label, or `None` once every row was produced.
+    pub fn next_row(&mut self, row: &mut [f64]) -> Option<usize> {
+        if self.produced == self.rows {
+            return None;
+        }
+        let i = self.produced;
+        self.produced += 1;
+        match &self.kind {
+            StreamKind::Blobs { centres, noise } => {
+                let c = i % centres.len().max(1);
+                for (v, centre) in row.iter_mut().zip(&centres[c]) {
+                    *v = centre + noise.sample(&mut self.rng);
+                }
+                Some(c)
+            }
+            StreamKind::Quadrants { margin } => {
+                let (a, b) = loop {
+                    let a: f64 = self.rng.random_range(-1.0..1.0);
+                    let b: f64 = self.rng.random_range(-1.0..1.0);
+                    if a.abs() > *margin && b.abs() > *margin {
+                        break (a, b);
+                    }
+                };
+                row[0] = a;
+                row[1] = b;
+                Some(usize::from(a * b > 0.0))
+            }
+        }
+    }
+
+    /// Every remaining row, in memory.
+    pub fn into_instance(mut self) -> SyntheticInstance {
+        let d = self.columns.len();
+        let n = self.rows - self.produced;
+        let mut x = Array2::zeros((n, d));
+        let mut labels = Vec::with_capacity(n);
+        for mut row in x.rows_mut() {
+            let row = row
+                .as_slice_mut()
+                .expect("rows of a standard array are contiguous");
+            labels.push(self.next_row(row).expect("one row per remaining row"));
+        }
+        SyntheticInstance {
+            name: self.name,
+            columns: self.columns,
+            x,
+            labels,
+        }
+    }
+
+    /// Write the remaining rows as CSV with a `label` column, byte for byte
+    /// as [`SyntheticInstance::to_csv`] writes the in-memory instance. Rows are
+    /// drawn in blocks and formatted in parallel (formatting the numbers is
+    /// most of the work); memory stays O(block · d). Returns the rows written.
+    pub fn write_csv<W: Write>(mut self, out: &mut W) -> std::io::Result<usize> {
+        const BLOCK: usize = 16_384;
+        const PIECE: usize = 1024;
+        let d = self.columns.len();
+        let mut header = self.columns.clone();
+        header.push("label".into());
+        let header = header.join(",") + "\n";
+        out.write_all(header.as_bytes())?;
+        let mut values = vec![0.0f64; BLOCK * d];
+        let mut labels = vec![0usize; BLOCK];
+        let mut pieces: Vec<Vec<u8>> = Vec::new();
+        let mut written = 0;
+        loop {
+            let mut filled = 0;
+            while filled < BLOCK {
+                match self.next_row(&mut values[filled * d..(filled + 1) * d]) {
+                    Some(label) => labels[filled] = label,
+                    None => break,
+                }
+                filled += 1;
+            }
+            if filled == 0 {
+                break;
+            }
+            let rows = filled.div_ceil(PIECE);
+            pieces.resize_with(rows, Vec::new);
+            pieces.par_iter_mut().enumerate().for_each(|(p, text)| {
+                text.clear();
+                let range = p * PIECE..((p + 1) * PIECE).min(filled);
+                for t in range {
+                    for v in &values[t * d..(t + 1) * d] {
+                        // `{v}`: the shortest text that reads back as v, as to_csv writes.
+                        let _ = write!(text, "{v},");
+                    }
+                    let _ = writeln!(text, "{}", labels[t]);
+                }
+            });
+            for text in &pieces {
+                out.write_all(text)?;
+            }
+            written += filled;
+        }
+        Ok(written)
+    }
+}
 impl SyntheticInstance {
     /// Prepare the instance as the loader prepares a CSV: min-max scaled
     /// features with the inverse map, labels kept apart.
@@ -270,6 +576,69 @@ mod tests {
             on_disk, names,
             "instances/generated/ holds only generated files"
         );
+    }
+
+    #[test]
+    fn rows_written_one_by_one_are_the_in_memory_csv() {
+        // 20 000 rows cross the writer's blocks of 16 384.
+        let cases = [
+            RowStream::blobs(20_000, 1, 3, 0.6, 2),
+            RowStream::blobs(37, 5, 4, 1.0, 9),
+            RowStream::quadrants(1000, 0.02, 4),
+        ];
+        for stream in cases {
+            let mut written = Vec::new();
+            let rows = stream.clone().write_csv(&mut written).unwrap();
+            let inst = stream.into_instance();
+            assert_eq!(rows, inst.x.nrows());
+            assert!(written == inst.to_csv(), "{}", inst.name);
+        }
+    }
+
+    #[test]
+    fn generator_shapes_are_checked_field_by_field() {
+        let blobs = |rows, dims, clusters| GeneratorSpec {
+            rows,
+            dims,
+            clusters,
+            ..GeneratorSpec::new(GeneratorKind::Blobs, 1)
+        };
+        let field = |spec: GeneratorSpec| spec.check().unwrap_err().field;
+        assert_eq!(field(blobs(Some(1), None, None)), "rows");
+        assert_eq!(field(blobs(None, Some(0), None)), "dims");
+        assert_eq!(field(blobs(None, None, Some(1))), "clusters");
+        assert_eq!(field(blobs(Some(4), None, Some(5))), "clusters");
+        let quadrants = GeneratorSpec::new(GeneratorKind::Quadrants, 1);
+        assert_eq!(
+            field(GeneratorSpec {
+                dims: Some(2),
+                ..quadrants
+            }),
+            "dims"
+        );
+        assert_eq!(
+            field(GeneratorSpec {
+                clusters: Some(2),
+                ..quadrants
+            }),
+            "clusters"
+        );
+        assert_eq!(
+            field(GeneratorSpec {
+                rows: Some(1),
+                ..quadrants
+            }),
+            "rows"
+        );
+        // The defaults are the instances the command line always made.
+        let v = blobs(None, None, None).check().unwrap();
+        assert_eq!((v.rows(), v.dims(), v.clusters()), (600, 3, 5));
+        assert_eq!(v.instance().unwrap().x, gaussian_blobs(600, 3, 5, 0.6, 1).x);
+        let q = quadrants.check().unwrap();
+        assert_eq!(q.instance().unwrap().x, self::quadrants(800, 0.02, 1).x);
+        let huge = blobs(Some(usize::MAX / 2), Some(4), None).check().unwrap();
+        assert_eq!(huge.instance().unwrap_err().field, "rows");
+        assert_eq!(blobs(Some(2), Some(1), Some(2)).check().unwrap().rows(), 2);
     }
 
     #[test]

@@ -1,0 +1,636 @@
+//! A CSV file read in chunks of rows, and rows encoded with a fitted
+//! [`FeatureMap`], for data too large to hold in memory.
+//!
+//! [`Records`] is the one record reader of the crate: [`RawTable::parse`]
+//! and [`CsvChunks`] both use it, so a file read whole and a file read in
+//! chunks pass the same checks (header, blank lines, ragged rows, UTF-8)
+//! with the same messages. [`RowEncoder`] encodes rows exactly as
+//! [`prepare`](super::prepare) does with `Some(map)` (same numbers), and
+//! [`EncodeScan`] keeps, chunk by chunk, what `prepare` would refuse, so
+//! that once the whole file was seen [`EncodeScan::finish`] names the same
+//! error `prepare` names for the same file.
+//!
+//! [`RawTable::parse`]: super::RawTable::parse
+
+use super::{
+    csv_error, excerpt, is_missing, name_list, parse_number, trimmed, DataError, FeatureColumn,
+    FeatureMap,
+};
+use std::collections::{HashMap, HashSet};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// The records of a CSV file with a header row, one at a time: blank lines
+/// are skipped (they are not data rows) and a row with another number of
+/// fields than the header is an error naming it.
+pub(crate) struct Records<R: Read> {
+    path: PathBuf,
+    reader: csv::Reader<R>,
+    record: csv::StringRecord,
+    width: usize,
+    /// Data rows read so far.
+    rows: usize,
+    /// Records read so far (blank lines included).
+    records: usize,
+}
+
+/// A header: names (trimmed) and name → position.
+pub(crate) type Header = (Vec<String>, HashMap<String, usize>);
+
+impl<R: Read> Records<R> {
+    /// Read and check the header: present, not blank, every name given once.
+    pub(crate) fn new(
+        path: &Path,
+        reader: R,
+        buffer: Option<usize>,
+    ) -> Result<(Self, Header), DataError> {
+        let mut builder = csv::ReaderBuilder::new();
+        builder.has_headers(false).flexible(true);
+        if let Some(capacity) = buffer {
+            builder.buffer_capacity(capacity);
+        }
+        let mut reader = builder.from_reader(reader);
+        let mut record = csv::StringRecord::new();
+        let empty = || DataError::Empty {
+            path: path.to_path_buf(),
+        };
+        if !reader
+            .read_record(&mut record)
+            .map_err(|e| read_error(path, &e))?
+        {
+            return Err(empty());
+        }
+        let header: Vec<String> = record.iter().map(|s| s.trim().to_string()).collect();
+        if header.iter().all(|h| h.is_empty()) {
+            return Err(empty());
+        }
+        let mut index = HashMap::with_capacity(header.len());
+        for (i, h) in header.iter().enumerate() {
+            if h.is_empty() {
+                return Err(DataError::EmptyColumnName {
+                    path: path.to_path_buf(),
+                    position: i + 1,
+                });
+            }
+            if index.insert(h.clone(), i).is_some() {
+                return Err(DataError::DuplicateColumn {
+                    path: path.to_path_buf(),
+                    column: excerpt(h),
+                });
+            }
+        }
+        let records = Self {
+            path: path.to_path_buf(),
+            reader,
+            record,
+            width: header.len(),
+            rows: 0,
+            records: 0,
+        };
+        Ok((records, (header, index)))
+    }
+
+    /// The next data row, or `None` at the end of the file.
+    pub(crate) fn next_row(&mut self) -> Result<Option<&csv::StringRecord>, DataError> {
+        let mut record = std::mem::take(&mut self.record);
+        let read = self.read_into(&mut record);
+        self.record = record;
+        Ok(read?.then_some(&self.record))
+    }
+
+    /// Read the next data row into `record`; `false` at the end of the file.
+    pub(crate) fn read_into(&mut self, record: &mut csv::StringRecord) -> Result<bool, DataError> {
+        loop {
+            if !self
+                .reader
+                .read_record(record)
+                .map_err(|e| read_error(&self.path, &e))?
+            {
+                return Ok(false);
+            }
+            self.records += 1;
+            if record.len() == 1 && record[0].trim().is_empty() && self.width > 1 {
+                continue;
+            }
+            if record.len() != self.width {
+                let line = record
+                    .position()
+                    .map(|p| p.line() as usize)
+                    .unwrap_or(self.records + 1);
+                return Err(DataError::Ragged {
+                    path: self.path.clone(),
+                    row: self.rows + 1,
+                    line,
+                    found: record.len(),
+                    expected: self.width,
+                });
+            }
+            self.rows += 1;
+            return Ok(true);
+        }
+    }
+}
+
+/// A reader's error: a failed read names the file as opening it does; a
+/// parser error (such as invalid UTF-8) its line.
+fn read_error(path: &Path, e: &csv::Error) -> DataError {
+    match e.kind() {
+        csv::ErrorKind::Io(io) => DataError::Io {
+            path: path.to_path_buf(),
+            reason: io.to_string(),
+        },
+        _ => csv_error(path, e),
+    }
+}
+
+/// Rows of a CSV file, a chunk at a time, holding only the chosen columns.
+pub struct CsvChunks<R: Read> {
+    records: Records<R>,
+    header: Vec<String>,
+    index: HashMap<String, usize>,
+    columns: Vec<usize>,
+}
+
+/// Consecutive data rows of a file; the chosen columns are its cells.
+/// The records are kept as read (no copy) and reused by the next chunk.
+#[derive(Debug, Clone, Default)]
+pub struct Chunk {
+    /// 0-based data row (blank lines not counted) of the chunk's first row.
+    pub first_row: usize,
+    records: Vec<csv::StringRecord>,
+    columns: Vec<usize>,
+    rows: usize,
+}
+
+impl Chunk {
+    /// Rows in the chunk.
+    pub fn len(&self) -> usize {
+        self.rows
+    }
+
+    /// Whether the chunk holds no row.
+    pub fn is_empty(&self) -> bool {
+        self.rows == 0
+    }
+
+    /// Cell `column` (position among the chosen columns) of row `row`
+    /// (position in the chunk), as in the file.
+    #[inline]
+    pub fn cell(&self, row: usize, column: usize) -> &str {
+        &self.records[row][self.columns[column]]
+    }
+}
+
+impl CsvChunks<std::io::BufReader<std::fs::File>> {
+    /// Open a file and read its header.
+    pub fn open(path: &Path) -> Result<Self, DataError> {
+        let file = std::fs::File::open(path).map_err(|e| DataError::Io {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        })?;
+        // The csv reader buffers on its own; a large buffer keeps reads long.
+        Self::from_reader(path, std::io::BufReader::with_capacity(1 << 16, file))
+    }
+}
+
+impl<R: Read> CsvChunks<R> {
+    /// Read the header from `reader`; `path` names the file in errors.
+    pub fn from_reader(path: &Path, reader: R) -> Result<Self, DataError> {
+        let (records, (header, index)) = Records::new(path, reader, Some(1 << 20))?;
+        Ok(Self {
+            records,
+            header,
+            index,
+            columns: Vec::new(),
+        })
+    }
+
+    /// Header names (trimmed).
+    pub fn header(&self) -> &[String] {
+        &self.header
+    }
+
+    /// Position of a column by name.
+    pub fn position(&self, name: &str) -> Option<usize> {
+        self.index.get(name).copied()
+    }
+
+    /// Position of a column, or the error [`super::RawTable::column_index`] gives.
+    pub fn column_index(&self, name: &str) -> Result<usize, DataError> {
+        self.position(name).ok_or_else(|| DataError::MissingColumn {
+            path: self.records.path.clone(),
+            column: excerpt(name),
+            available: name_list(&self.header),
+        })
+    }
+
+    /// Keep these columns (header positions) of every row, in this order.
+    pub fn select(&mut self, columns: Vec<usize>) {
+        self.columns = columns;
+    }
+
+    /// Data rows read so far.
+    pub fn rows_read(&self) -> usize {
+        self.records.rows
+    }
+
+    /// Fill `chunk` with the next rows, at most `max_rows` of them and
+    /// stopping once they passed `max_bytes` of cells; `false` when the file
+    /// had no row left.
+    pub fn read_chunk(
+        &mut self,
+        chunk: &mut Chunk,
+        max_rows: usize,
+        max_bytes: usize,
+    ) -> Result<bool, DataError> {
+        chunk.first_row = self.records.rows;
+        chunk.columns.clone_from(&self.columns);
+        chunk.rows = 0;
+        let mut bytes = 0;
+        while chunk.rows < max_rows.max(1) && bytes < max_bytes {
+            if chunk.records.len() == chunk.rows {
+                chunk.records.push(csv::StringRecord::new());
+            }
+            if !self.records.read_into(&mut chunk.records[chunk.rows])? {
+                break;
+            }
+            bytes += chunk.records[chunk.rows].as_slice().len();
+            chunk.rows += 1;
+        }
+        Ok(chunk.rows > 0)
+    }
+}
+
+/// How one feature of the map is computed from the chosen cells.
+#[derive(Debug, Clone)]
+enum Plan {
+    /// A number parsed from a cell, scaled.
+    Numeric {
+        number: usize,
+        column: FeatureColumn,
+    },
+    /// Whether a cell (trimmed) is this category.
+    OneHot { cell: usize, value: String },
+}
+
+/// Encodes rows with a fitted feature map as [`prepare`](super::prepare)
+/// does with `Some(map)`: cells of the map's source columns, missing cells
+/// leave the row out, numeric sources parsed and min-max scaled, categorical
+/// ones one-hot encoded.
+#[derive(Debug, Clone)]
+pub struct RowEncoder {
+    path: PathBuf,
+    /// Header positions of the chosen cells: the map's sources, then the
+    /// categorical sources that are not among them.
+    columns: Vec<usize>,
+    /// Source names, in order of the chosen cells.
+    names: Vec<String>,
+    /// Chosen cells parsed as numbers (the sources the map does not read as
+    /// categorical), in source order.
+    numeric: Vec<usize>,
+    /// The other sources' cells (read as categories).
+    others: Vec<usize>,
+    /// Categorical sources in the map's order: the chosen cell (or the
+    /// error for a column absent from the header) and the known categories.
+    categorical: Vec<(String, Result<usize, DataError>, HashSet<String>)>,
+    plan: Vec<Plan>,
+    /// A source absent from the header (the first, in source order).
+    missing_source: Option<DataError>,
+}
+
+impl RowEncoder {
+    /// The encoder of `map` for the rows of `file`.
+    pub fn new<R: Read>(map: &FeatureMap, file: &CsvChunks<R>) -> Self {
+        let sources = map.sources();
+        let mut missing_source = None;
+        let mut columns = Vec::new();
+        let mut names = Vec::new();
+        for s in &sources {
+            match file.column_index(s) {
+                Ok(c) => columns.push(c),
+                Err(e) => {
+                    missing_source.get_or_insert(e);
+                    columns.push(0);
+                }
+            }
+            names.push(s.clone());
+        }
+        let cell_of: HashMap<&str, usize> = sources
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.as_str(), i))
+            .collect();
+        let is_categorical = |s: &str| map.categorical_sources.iter().any(|c| c == s);
+        // A source the map reads as categorical is never parsed; a numeric
+        // feature of such a source (a model edited by hand) is parsed anyway.
+        let numeric_source = |s: &str| {
+            !is_categorical(s)
+                || map
+                    .columns
+                    .iter()
+                    .any(|c| matches!(c, FeatureColumn::Numeric { source, .. } if source == s))
+        };
+        let numeric: Vec<usize> = (0..sources.len())
+            .filter(|&i| numeric_source(&sources[i]))
+            .collect();
+        let others: Vec<usize> = (0..sources.len())
+            .filter(|&i| !numeric_source(&sources[i]))
+            .collect();
+        let number_of: HashMap<usize, usize> =
+            numeric.iter().enumerate().map(|(n, &i)| (i, n)).collect();
+        let plan = map
+            .columns
+            .iter()
+            .map(|col| match col {
+                FeatureColumn::Numeric { source, .. } => Plan::Numeric {
+                    number: number_of[&cell_of[source.as_str()]],
+                    column: col.clone(),
+                },
+                FeatureColumn::OneHot { source, value } => Plan::OneHot {
+                    cell: cell_of[source.as_str()],
+                    value: value.clone(),
+                },
+            })
+            .collect();
+        let mut categorical = Vec::new();
+        for source in &map.categorical_sources {
+            let known: HashSet<String> = map
+                .columns
+                .iter()
+                .filter_map(|col| match col {
+                    FeatureColumn::OneHot { source: s, value } if s == source => {
+                        Some(value.clone())
+                    }
+                    _ => None,
+                })
+                .collect();
+            let cell = match cell_of.get(source.as_str()) {
+                Some(&i) => Ok(i),
+                None => file.column_index(source).map(|c| {
+                    columns.push(c);
+                    names.push(source.clone());
+                    columns.len() - 1
+                }),
+            };
+            categorical.push((source.clone(), cell, known));
+        }
+        Self {
+            path: file.records.path.clone(),
+            columns,
+            names,
+            numeric,
+            others,
+            categorical,
+            plan,
+            missing_source,
+        }
+    }
+
+    /// Header positions the encoder reads, for [`CsvChunks::select`]
+    /// (none when a source is absent: the rows cannot be encoded).
+    pub fn columns(&self) -> Vec<usize> {
+        if self.missing_source.is_some() {
+            Vec::new()
+        } else {
+            self.columns.clone()
+        }
+    }
+
+    /// Features per row.
+    pub fn width(&self) -> usize {
+        self.plan.len()
+    }
+
+    /// A scan of no rows yet.
+    pub fn scan(&self) -> EncodeScan {
+        EncodeScan {
+            path: self.path.clone(),
+            names: self.names.clone(),
+            numeric: self.numeric.clone(),
+            categorical: self
+                .categorical
+                .iter()
+                .map(|(name, cell, _)| (name.clone(), cell.clone().err()))
+                .collect(),
+            missing_source: self.missing_source.clone(),
+            rows: 0,
+            kept: 0,
+            dropped: 0,
+            first_dropped: Vec::new(),
+            first_nan: vec![None; self.numeric.len()],
+            first_text: vec![None; self.numeric.len()],
+            first_unknown: vec![None; self.categorical.len()],
+        }
+    }
+
+    /// Encode the rows of `chunk` (read with [`RowEncoder::columns`]
+    /// chosen) into `scan`, calling `row(data_row, x)` for every row that
+    /// can be encoded while `decide` is true (once a row is refused no
+    /// later row of the chunk is passed on: the file will be refused).
+    pub fn encode(
+        &self,
+        chunk: &Chunk,
+        scan: &mut EncodeScan,
+        decide: bool,
+        mut row: impl FnMut(usize, &[f64]),
+    ) {
+        scan.rows += chunk.len();
+        if self.missing_source.is_some() {
+            return;
+        }
+        let mut numbers = vec![0.0; self.numeric.len()];
+        // Per number: 0 a finite number, 1 text, 2 NaN or infinite.
+        let mut bad = vec![0u8; self.numeric.len()];
+        let mut x = vec![0.0; self.plan.len()];
+        let mut clean = decide && !scan.has_error();
+        for r in 0..chunk.len() {
+            let data_row = chunk.first_row + r;
+            // One pass over the numbers: a missing cell leaves the row out
+            // (and nothing else about it counts), as prepare drops rows
+            // before it parses them.
+            let mut missing = false;
+            let mut fine = true;
+            for (n, &c) in self.numeric.iter().enumerate() {
+                let cell = chunk.cell(r, c);
+                if is_missing(cell) {
+                    missing = true;
+                    break;
+                }
+                match parse_number(cell) {
+                    Ok(Some(v)) => numbers[n] = v,
+                    Ok(None) => bad[n] = 1,
+                    Err(()) => bad[n] = 2,
+                }
+                fine &= bad[n] == 0;
+            }
+            missing = missing || self.others.iter().any(|&c| is_missing(chunk.cell(r, c)));
+            if missing {
+                bad.iter_mut().for_each(|b| *b = 0);
+                scan.dropped += 1;
+                if scan.first_dropped.len() < 10 {
+                    scan.first_dropped.push(data_row);
+                }
+                continue;
+            }
+            scan.kept += 1;
+            if !fine {
+                for (n, &c) in self.numeric.iter().enumerate() {
+                    let first = match bad[n] {
+                        0 => continue,
+                        1 => &mut scan.first_text[n],
+                        _ => &mut scan.first_nan[n],
+                    };
+                    first.get_or_insert_with(|| (data_row, excerpt(chunk.cell(r, c))));
+                    bad[n] = 0;
+                }
+            }
+            for (k, (_, cell, known)) in self.categorical.iter().enumerate() {
+                if let Ok(c) = cell {
+                    let v = trimmed(chunk.cell(r, *c));
+                    if !known.contains(v) {
+                        fine = false;
+                        scan.first_unknown[k].get_or_insert_with(|| (data_row, excerpt(v)));
+                    }
+                }
+            }
+            clean &= fine;
+            if !clean {
+                continue;
+            }
+            for (j, p) in self.plan.iter().enumerate() {
+                x[j] = match p {
+                    Plan::Numeric { number, column } => column.scale(numbers[*number]),
+                    Plan::OneHot { cell, value } => {
+                        f64::from(u8::from(trimmed(chunk.cell(r, *cell)) == value))
+                    }
+                };
+            }
+            row(data_row, &x);
+        }
+    }
+}
+
+/// What the rows seen so far tell about encoding the file: rows kept and
+/// left out, and the first cell of each column that cannot be encoded.
+#[derive(Debug, Clone)]
+pub struct EncodeScan {
+    path: PathBuf,
+    names: Vec<String>,
+    numeric: Vec<usize>,
+    /// Categorical sources, with the error of one absent from the header.
+    categorical: Vec<(String, Option<DataError>)>,
+    missing_source: Option<DataError>,
+    rows: usize,
+    kept: usize,
+    dropped: usize,
+    first_dropped: Vec<usize>,
+    first_nan: Vec<Option<(usize, String)>>,
+    first_text: Vec<Option<(usize, String)>>,
+    first_unknown: Vec<Option<(usize, String)>>,
+}
+
+/// Rows of a file that were encoded and left out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EncodeSummary {
+    /// Data rows of the file.
+    pub rows: usize,
+    /// Rows encoded.
+    pub kept: usize,
+    /// Rows left out for a missing cell.
+    pub dropped: usize,
+    /// The first (at most ten) rows left out, 0-based.
+    pub first_dropped: Vec<usize>,
+}
+
+impl EncodeScan {
+    /// Whether some row seen so far cannot be encoded (the file will be
+    /// refused).
+    pub fn has_error(&self) -> bool {
+        self.missing_source.is_some()
+            || self.first_nan.iter().any(Option::is_some)
+            || self.first_text.iter().any(Option::is_some)
+            || self.first_unknown.iter().any(Option::is_some)
+    }
+
+    /// Add the scan of the rows that follow (a later chunk).
+    pub fn merge(&mut self, later: &EncodeScan) {
+        self.rows += later.rows;
+        self.kept += later.kept;
+        self.dropped += later.dropped;
+        for &r in &later.first_dropped {
+            if self.first_dropped.len() < 10 {
+                self.first_dropped.push(r);
+            }
+        }
+        let firsts = |mine: &mut [Option<(usize, String)>], theirs: &[Option<(usize, String)>]| {
+            for (m, t) in mine.iter_mut().zip(theirs) {
+                if m.is_none() {
+                    m.clone_from(t);
+                }
+            }
+        };
+        firsts(&mut self.first_nan, &later.first_nan);
+        firsts(&mut self.first_text, &later.first_text);
+        firsts(&mut self.first_unknown, &later.first_unknown);
+    }
+
+    /// Once every row was seen: the rows encoded and left out, or the error
+    /// [`prepare`](super::prepare) gives for the file (in its order: an
+    /// absent source, no rows left, then column by column a cell that is not
+    /// a finite number, then unknown categories).
+    pub fn finish(self) -> Result<EncodeSummary, DataError> {
+        let path = self.path;
+        if let Some(e) = self.missing_source {
+            return Err(e);
+        }
+        if self.kept == 0 {
+            let detail = if self.rows == 0 {
+                String::new()
+            } else {
+                format!(" ({} rows, all with a missing cell)", self.rows)
+            };
+            return Err(DataError::NoRows { path, detail });
+        }
+        for (n, &c) in self.numeric.iter().enumerate() {
+            let column = self.names[c].clone();
+            if let Some((r, value)) = &self.first_nan[n] {
+                return Err(DataError::NotFinite {
+                    path,
+                    row: r + 1,
+                    line: r + 2,
+                    column,
+                    value: value.clone(),
+                });
+            }
+            if let Some((r, value)) = &self.first_text[n] {
+                return Err(DataError::Encode {
+                    path,
+                    row: r + 1,
+                    column,
+                    reason: format!(
+                        "value '{value}' is not a number but the model reads this column as numeric"
+                    ),
+                });
+            }
+        }
+        for (k, (source, absent)) in self.categorical.into_iter().enumerate() {
+            if let Some(e) = absent {
+                return Err(e);
+            }
+            if let Some((r, value)) = &self.first_unknown[k] {
+                return Err(DataError::Encode {
+                    path,
+                    row: r + 1,
+                    column: source,
+                    reason: format!("category '{value}' was not seen when the model was fitted"),
+                });
+            }
+        }
+        Ok(EncodeSummary {
+            rows: self.rows,
+            kept: self.kept,
+            dropped: self.dropped,
+            first_dropped: self.first_dropped,
+        })
+    }
+}
