@@ -267,12 +267,9 @@ fn every_training_row_lies_in_a_polytope() {
     let (labels, inside) = model.assign(ds.x.view());
     assert!(inside.iter().all(|&i| i));
     assert_eq!(labels, fit.labels);
-    for t in 0..ds.n() {
+    for (t, &label) in labels.iter().enumerate() {
         if let Some(c) = own(t) {
-            assert_eq!(
-                labels[t], c,
-                "row {t}: its own cluster's polytope decides it"
-            );
+            assert_eq!(label, c, "row {t}: its own cluster's polytope decides it");
         }
     }
     let held_by_extensions = (0..ds.n()).filter(|&t| own(t).is_none()).count();
