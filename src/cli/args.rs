@@ -68,6 +68,30 @@ pub enum BenchCommand {
     /// MPC-2 over a range of k, beside scikit-learn's k-means++ and ExKMC-1
     /// when a Python with them is given; prints the ratios.
     Speed(BenchSpeedArgs),
+    /// MPC-1 and MPC-2 runs on generated blobs of 10⁵ and 10⁶ rows: seconds,
+    /// peak memory, fidelity, the sampled silhouette beside k-means++'s, and
+    /// the sampled silhouette against the exact one at 2·10⁴ rows.
+    Scale(BenchScaleArgs),
+}
+
+/// `bench scale` arguments.
+#[derive(Debug, Args)]
+pub struct BenchScaleArgs {
+    /// Row counts of the generated instances.
+    #[arg(long, value_delimiter = ',', default_value = "100000,1000000")]
+    pub rows: Vec<usize>,
+    /// Features of the generated instances.
+    #[arg(long, default_value_t = 6)]
+    pub dims: usize,
+    /// Blobs of the generated instances, and k of every run.
+    #[arg(long, default_value_t = 6)]
+    pub clusters: usize,
+    /// Rows at which the sampled silhouette is compared with the exact one.
+    #[arg(long, default_value_t = 20_000)]
+    pub check_rows: usize,
+    /// Print the rows as one JSON object.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `bench speed` arguments.
@@ -666,6 +690,10 @@ pub struct KmeansArgs {
     /// Restarts (best inertia kept).
     #[arg(long, default_value_t = 10)]
     pub restarts: usize,
+    /// Above this many rows the silhouette is estimated from samples of this
+    /// size (as `cluster` reports it: the same samples for the same seed).
+    #[arg(long, value_name = "N", default_value_t = polyclust::mpc::DEFAULT_SAMPLE_SIZE)]
+    pub sample_size: usize,
     /// Print one JSON object.
     #[arg(long)]
     pub json: bool,

@@ -2,7 +2,7 @@
 //! as results.csv and results.md beside the paper's Tables 1–4; `bench
 //! speed`: one-thread run times beside the interpretable-tree peer.
 
-use super::args::{BenchPaperArgs, BenchSpeedArgs};
+use super::args::{BenchPaperArgs, BenchScaleArgs, BenchSpeedArgs};
 use super::output;
 use super::output::outln;
 use super::progress::counter_bar;
@@ -374,5 +374,145 @@ pub(crate) fn bench_speed(args: &BenchSpeedArgs) -> Result<()> {
             times(ratio(r.mpc2, r.exkmc1))
         );
     }
+    Ok(())
+}
+
+/// One child run of `bench scale`: `polyclust <args> --json`, its JSON.
+fn child_json(args: &[String]) -> Result<serde_json::Value> {
+    let exe = std::env::current_exe().context("cannot find the polyclust executable")?;
+    let out = std::process::Command::new(&exe)
+        .args(args)
+        .arg("--json")
+        .output()
+        .with_context(|| format!("cannot run {}", exe.display()))?;
+    if !out.status.success() {
+        bail!(
+            "polyclust {} failed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+    }
+    serde_json::from_slice(&out.stdout)
+        .with_context(|| format!("polyclust {} printed no JSON object", args.join(" ")))
+}
+
+pub(crate) fn bench_scale(args: &BenchScaleArgs) -> Result<()> {
+    let generated = |rows: usize| -> Vec<String> {
+        [
+            "--generate",
+            "blobs",
+            "--rows",
+            &rows.to_string(),
+            "--dims",
+            &args.dims.to_string(),
+            "--clusters",
+            &args.clusters.to_string(),
+            "--no-label",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+    };
+    let bar = counter_bar(3 * args.rows.len() + 1, "runs");
+    // The sampled silhouette against the exact one, where both can be had.
+    bar.set_message(format!(
+        "{} rows: sampled and exact silhouette",
+        args.check_rows
+    ));
+    // The instance `--generate blobs` makes (spread 0.6, seed 1).
+    let check = polyclust::data::gaussian_blobs(args.check_rows, args.dims, args.clusters, 0.6, 1)
+        .into_dataset();
+    let params = MpcParams::new(args.clusters)
+        .preset(Preset::Mpc1)
+        .check(check.x.view(), check.d())?;
+    let fit = mpc::fit(
+        check.x.view(),
+        &check.map,
+        ExplanationSpace::identity(check.d()),
+        &params,
+        &(),
+    )?;
+    let exact = polyclust::metrics::silhouette(check.x.view(), &fit.labels)?;
+    let sampled = fit.silhouette.unwrap_or(f64::NAN);
+    bar.inc(1);
+    let mut rows = Vec::new();
+    for &n in &args.rows {
+        let mut kmeans_args = vec!["kmeans".to_string()];
+        kmeans_args.extend(generated(n));
+        kmeans_args.extend(["--k".into(), args.clusters.to_string()]);
+        bar.set_message(format!("{n} rows: k-means++"));
+        let km = child_json(&kmeans_args)?;
+        bar.inc(1);
+        for preset in ["mpc1", "mpc2"] {
+            bar.set_message(format!("{n} rows: {preset}"));
+            let mut cluster_args = vec!["cluster".to_string()];
+            cluster_args.extend(generated(n));
+            cluster_args.extend([
+                "--k".into(),
+                args.clusters.to_string(),
+                "--preset".into(),
+                preset.into(),
+            ]);
+            let run = child_json(&cluster_args)?;
+            bar.inc(1);
+            rows.push(json!({
+                "rows": n, "dims": args.dims, "preset": preset,
+                "seconds": run["seconds"], "peak_rss_bytes": run["peak_rss_bytes"],
+                "fidelity": run["fidelity"], "clusters": run["k"],
+                "silhouette": run["silhouette"], "silhouette_se": run["silhouette_se"],
+                "silhouette_exact": run["silhouette_exact"],
+                "kmeans_silhouette": km["silhouette"], "kmeans_silhouette_se": km["silhouette_se"],
+            }));
+        }
+    }
+    bar.finish_and_clear();
+    if args.json {
+        outln!(
+            "{}",
+            json!({
+                "rows": rows,
+                "check": {"rows": args.check_rows, "sampled": sampled, "standard_error": fit.silhouette_se, "exact": exact},
+            })
+        );
+        return Ok(());
+    }
+    outln!(
+        "generated blobs, d = {}, {} blobs, one k = {} run; seconds of the run, peak memory of the process",
+        args.dims,
+        args.clusters,
+        args.clusters
+    );
+    outln!("| rows × d | method | seconds | peak memory | fidelity | silhouette (± se) | k-means++ (± se) |");
+    outln!("|---|---|---:|---:|---:|---:|---:|");
+    let mib = |v: &serde_json::Value| {
+        v.as_u64().map_or_else(
+            || "—".to_string(),
+            |b| format!("{:.0} MiB", b as f64 / 1048576.0),
+        )
+    };
+    let with_se = |s: &serde_json::Value, se: &serde_json::Value| match (s.as_f64(), se.as_f64()) {
+        (Some(s), Some(se)) => format!("{s:.4} ± {se:.4}"),
+        (Some(s), None) => format!("{s:.4}"),
+        _ => "—".to_string(),
+    };
+    for r in &rows {
+        outln!(
+            "| {} × {} | {} | {:.1} | {} | {} | {} | {} |",
+            r["rows"],
+            r["dims"],
+            r["preset"].as_str().unwrap_or(""),
+            r["seconds"].as_f64().unwrap_or(f64::NAN),
+            mib(&r["peak_rss_bytes"]),
+            r["fidelity"],
+            with_se(&r["silhouette"], &r["silhouette_se"]),
+            with_se(&r["kmeans_silhouette"], &r["kmeans_silhouette_se"]),
+        );
+    }
+    outln!(
+        "sampled silhouette at {} rows: {sampled:.4} ± {:.4}; exact {exact:.4}; difference {:.4}",
+        args.check_rows,
+        fit.silhouette_se.unwrap_or(f64::NAN),
+        (sampled - exact).abs()
+    );
     Ok(())
 }

@@ -211,6 +211,7 @@ pub(crate) fn cluster(args: &ClusterArgs) -> Result<()> {
             "solves": fit.solves.solved, "solves_optimal": fit.solves.optimal,
             "m": m, "beta": beta, "seed": args.seed,
             "interactions": screened, "notes": notes,
+            "peak_rss_bytes": super::output::peak_rss_bytes(),
         });
         if let Some(a) = ari {
             out["ari"] = json!(a);

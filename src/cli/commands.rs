@@ -33,6 +33,7 @@ pub fn run(cli: Cli) -> Result<()> {
             BenchCommand::Solvers(args) => super::solvers::bench_solvers(&args),
             BenchCommand::Paper(args) => super::bench::bench_paper(&args),
             BenchCommand::Speed(args) => super::bench::bench_speed(&args),
+            BenchCommand::Scale(args) => super::bench::bench_scale(&args),
         },
     }
 }
@@ -206,7 +207,15 @@ fn kmeans_cmd(args: &KmeansArgs) -> Result<()> {
     let start = Instant::now();
     let fit = kmeans::fit(ds.x.view(), &params);
     let seconds = start.elapsed().as_secs_f64();
-    let s = metrics::silhouette(ds.x.view(), &fit.labels)?;
+    // The estimator `cluster` uses above the sample size, with the same seed.
+    let estimate = metrics::silhouette_sampled(
+        ds.x.view(),
+        &fit.labels,
+        args.sample_size,
+        polyclust::mpc::ESTIMATE_REPEATS,
+        args.seed,
+    )?;
+    let s = estimate.value;
     let ari = loaded
         .truth
         .as_ref()
@@ -214,8 +223,11 @@ fn kmeans_cmd(args: &KmeansArgs) -> Result<()> {
     if args.json {
         let mut out = json!({
             "instance": ds.name, "n": ds.n(), "d": ds.d(), "k": args.k,
-            "silhouette": s, "inertia": fit.inertia, "seconds": seconds,
+            "silhouette": s, "silhouette_exact": estimate.exact,
+            "silhouette_se": estimate.standard_error,
+            "inertia": fit.inertia, "seconds": seconds,
             "iterations": fit.iterations, "seed": args.seed, "restarts": args.restarts,
+            "peak_rss_bytes": super::output::peak_rss_bytes(),
         });
         if let Some(a) = ari {
             out["ari"] = json!(a);
@@ -223,7 +235,16 @@ fn kmeans_cmd(args: &KmeansArgs) -> Result<()> {
         outln!("{out}");
     } else {
         print_header(ds, args.k)?;
-        outln!("  silhouette = {s:.6}");
+        if estimate.exact {
+            outln!("  silhouette = {s:.6}");
+        } else {
+            outln!(
+                "  silhouette ≈ {s:.6} ± {:.6} (mean of {} samples of {} rows)",
+                estimate.standard_error.unwrap_or(f64::NAN),
+                estimate.repeats,
+                estimate.sample_size
+            );
+        }
         outln!("  inertia = {:.6}", fit.inertia);
         if let Some(a) = ari {
             outln!("  ARI vs ground truth = {a:.6}");

@@ -16,6 +16,7 @@ pub(crate) struct Loaded {
 /// Load the data named by the arguments. `label_override` reads the labels from
 /// another column (then the usual label column is kept out of the features too).
 pub(crate) fn load(args: &DataArgs, label_override: Option<&str>) -> Result<Loaded> {
+    let _working = super::progress::Working::new("reading the data".into());
     let src = &args.source;
     if let Some(kind) = src.generate {
         let inst = args

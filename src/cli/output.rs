@@ -43,6 +43,15 @@ impl WriteError {
     }
 }
 
+/// The process's peak resident memory in bytes (`VmHWM` of
+/// `/proc/self/status`; `None` where there is no such file).
+pub(crate) fn peak_rss_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
 /// Whether an error (anywhere in its chain) is a write to a closed pipe.
 pub(crate) fn is_broken_pipe(error: &anyhow::Error) -> bool {
     error.chain().any(|cause| {

@@ -54,9 +54,37 @@ impl Observer for Spinner {
             bar.enable_steady_tick(Duration::from_millis(120));
             bar
         });
-        bar.set_message(format!(
-            "{}: iteration {}, loss {:.6}",
-            p.stage, p.iteration, p.loss
-        ));
+        // A phase without iterations reports a NaN loss: its name alone.
+        if p.loss.is_nan() {
+            bar.set_message(p.stage.to_string());
+        } else {
+            bar.set_message(format!(
+                "{}: iteration {}, loss {:.6}",
+                p.stage, p.iteration, p.loss
+            ));
+        }
+    }
+}
+
+/// A spinner for one long step that reports nothing while it works (reading
+/// a large file): shown at once on a terminal, cleared when dropped.
+pub(crate) struct Working(ProgressBar);
+
+impl Working {
+    pub(crate) fn new(message: String) -> Self {
+        let bar = ProgressBar::new_spinner();
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} [{elapsed_precise}] {msg}")
+                .expect("valid template"),
+        );
+        bar.set_message(message);
+        bar.enable_steady_tick(Duration::from_millis(120));
+        Self(bar)
+    }
+}
+
+impl Drop for Working {
+    fn drop(&mut self) {
+        self.0.finish_and_clear();
     }
 }

@@ -246,6 +246,7 @@ pub fn initialize(
         .restarts(params.kmeans_restarts)
         .seed(params.seed)
         .check(x)?;
+    observer.progress(Progress::phase("k-means++ and Lloyd"));
     let km = kmeans::fit(x, &kparams);
     let mut centroids = km.centroids;
     let mut labels = km.labels;

@@ -79,6 +79,19 @@ pub struct Progress {
     pub violation: usize,
 }
 
+impl Progress {
+    /// A report that a phase without iterations begins.
+    pub fn phase(stage: &'static str) -> Self {
+        Self {
+            stage,
+            iteration: 0,
+            loss: f64::NAN,
+            smallest_cluster: 0,
+            violation: 0,
+        }
+    }
+}
+
 /// Receives progress reports (progress bars, logs).
 pub trait Observer: Sync {
     /// Called after each iteration of a stage.
@@ -340,6 +353,7 @@ pub fn fit_with(
         (_, c) => run(c)?,
     };
     if rows.is_sampled() {
+        observer.progress(Progress::phase("estimating the silhouette"));
         fit.estimate_silhouette(x.view(), params)?;
     } else {
         fit.make_silhouette_exact(x.view());
@@ -502,6 +516,7 @@ fn fit_from<'a>(
             None => init_status = RunStatus::TimeLimit,
         }
     }
+    observer.progress(Progress::phase("building the model"));
     let model = finalize(
         x,
         z,

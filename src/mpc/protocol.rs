@@ -142,6 +142,7 @@ pub fn protocol(
     let budget = Deadline::after(plan.budget);
     let x = x.as_standard_layout().to_owned();
     // The distances of the rows Algorithm 2 scores, shared by every run.
+    observer.progress(super::Progress::phase("distances"));
     let distances = Distances::new(
         super::SearchRows::choose(x.nrows(), base.sample_size)
             .of(x.view())
