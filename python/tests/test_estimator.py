@@ -253,3 +253,32 @@ def test_the_gil_is_released_during_a_fit():
     gaps = np.diff([start, *during, end])
     assert end - start > 0.05, "the fit is too short to tell"
     assert gaps.max() < 0.5 * (end - start)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"max_cluster_size": 0},
+        {"n_clusters": 39},
+        {"k_range": (2, 39)},
+        {"solver_time_limit": float("nan")},
+        {"budget": 1e-9, "k_range": (2, 3)},
+        {"beta": 0},
+        {"m": 100, "beta": 4},
+        {"m": 10**6},
+        {"representation_weight": float("inf")},
+        {"min_cluster_size": "99%", "n_clusters": 3},
+        {"time_limit": 1e-9},
+        {"k_max": 100},
+        {"binarize": 2, "interactions": 2},
+        {"backend": "highs", "coefficients": "general"},
+    ],
+)
+def test_odd_settings_end_in_a_result_or_a_value_error(params):
+    # Never a Rust panic (pyo3's PanicException is not an Exception).
+    X = np.random.RandomState(0).rand(40, 3)
+    try:
+        model = PolytopeClustering(**params).fit(X)
+    except ValueError:
+        return
+    np.testing.assert_array_equal(model.predict(X), model.labels_)
