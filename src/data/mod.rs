@@ -27,6 +27,7 @@ pub use synthetic::{
 
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use thiserror::Error;
@@ -156,6 +157,21 @@ pub enum DataError {
         min: f64,
         /// Largest value.
         max: f64,
+    },
+    /// A column of a table built in memory holds another number of values
+    /// than the first column.
+    #[error("data file {path}: column '{column}' holds {found} values where column '{first}' holds {expected}")]
+    ColumnLength {
+        /// Name of the table.
+        path: PathBuf,
+        /// The column.
+        column: String,
+        /// Its number of values.
+        found: usize,
+        /// The first column.
+        first: String,
+        /// The first column's number of values.
+        expected: usize,
     },
     /// The header repeats a column name.
     #[error("data file {path}: column '{column}' appears twice in the header")]
@@ -499,21 +515,137 @@ pub(crate) fn parse_number(cell: &str) -> Result<Option<f64>, ()> {
     }
 }
 
-/// The raw text table of a CSV file.
+/// One column of a table built in memory ([`RawTable::from_columns`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Column {
+    /// Numbers, used exactly as given (no round trip through text); a
+    /// number that is not finite is refused as a `NaN` cell of a file is.
+    Numbers(Vec<f64>),
+    /// Cells read as the cells of a CSV file are: trimmed, missing when
+    /// empty, `NA` or `?`, a number when every cell of the column is one
+    /// (unless declared categorical).
+    Text(Vec<String>),
+}
+
+impl Column {
+    fn len(&self) -> usize {
+        match self {
+            Column::Numbers(v) => v.len(),
+            Column::Text(v) => v.len(),
+        }
+    }
+}
+
+/// One cell of a [`RawTable`].
+#[derive(Debug, Clone, Copy)]
+enum Cell<'a> {
+    Text(&'a str),
+    Number(f64),
+}
+
+impl<'a> Cell<'a> {
+    fn is_missing(self) -> bool {
+        match self {
+            Cell::Text(t) => is_missing(t),
+            Cell::Number(_) => false,
+        }
+    }
+
+    /// As [`parse_number`].
+    fn number(self) -> Result<Option<f64>, ()> {
+        match self {
+            Cell::Text(t) => parse_number(t),
+            Cell::Number(v) if v.is_finite() => Ok(Some(v)),
+            Cell::Number(_) => Err(()),
+        }
+    }
+
+    /// The cell as text, trimmed (a number in Rust's shortest round-trip form).
+    fn text(self) -> Cow<'a, str> {
+        match self {
+            Cell::Text(t) => Cow::Borrowed(t.trim()),
+            Cell::Number(v) => Cow::Owned(v.to_string()),
+        }
+    }
+}
+
+/// The raw table of a CSV file, or of named columns built in memory.
 #[derive(Debug, Clone)]
 pub struct RawTable {
-    /// File the table came from.
+    /// File the table came from (for a table built in memory, its name).
     pub path: PathBuf,
     /// Header names.
     pub header: Vec<String>,
-    /// Rows of cells. A record keeps a row's cells in one buffer, a fifth of
-    /// the memory of one string per cell on wide files of 10⁶ rows.
+    /// Rows of cells (empty for a table built from columns). A record keeps
+    /// a row's cells in one buffer, a fifth of the memory of one string per
+    /// cell on wide files of 10⁶ rows.
     pub rows: Vec<csv::StringRecord>,
     /// Column name → position, built once (wide files have 10⁵+ columns).
     index: HashMap<String, usize>,
+    /// The columns of a table built in memory (empty for a file).
+    columns: Vec<Column>,
 }
 
 impl RawTable {
+    /// A table from named columns held in memory (a data frame), prepared
+    /// by [`prepare`] exactly as a CSV file with these columns would be,
+    /// except that [`Column::Numbers`] reach the features without a round
+    /// trip through text. `name` names the table in errors. Column names
+    /// must be non-empty and distinct, and all columns of one length.
+    pub fn from_columns(name: &str, columns: Vec<(String, Column)>) -> Result<Self, DataError> {
+        let path = PathBuf::from(name);
+        let mut index = HashMap::with_capacity(columns.len());
+        for (i, (h, column)) in columns.iter().enumerate() {
+            if h.trim().is_empty() {
+                return Err(DataError::EmptyColumnName {
+                    path,
+                    position: i + 1,
+                });
+            }
+            if index.insert(h.clone(), i).is_some() {
+                return Err(DataError::DuplicateColumn {
+                    path,
+                    column: excerpt(h),
+                });
+            }
+            let (first, values) = (&columns[0].0, columns[0].1.len());
+            if column.len() != values {
+                return Err(DataError::ColumnLength {
+                    path,
+                    column: excerpt(h),
+                    found: column.len(),
+                    first: excerpt(first),
+                    expected: values,
+                });
+            }
+        }
+        let (header, columns) = columns.into_iter().unzip();
+        Ok(Self {
+            path,
+            header,
+            rows: Vec::new(),
+            index,
+            columns,
+        })
+    }
+
+    /// Number of data rows.
+    pub fn n_rows(&self) -> usize {
+        match self.columns.first() {
+            Some(column) => column.len(),
+            None => self.rows.len(),
+        }
+    }
+
+    /// Cell `c` of data row `r` (0-based).
+    fn cell(&self, r: usize, c: usize) -> Cell<'_> {
+        match self.columns.get(c) {
+            Some(Column::Numbers(v)) => Cell::Number(v[r]),
+            Some(Column::Text(v)) => Cell::Text(&v[r]),
+            None => Cell::Text(&self.rows[r][c]),
+        }
+    }
+
     /// Read a CSV with a header row; ragged rows are errors naming the row.
     pub fn read(path: &Path) -> Result<Self, DataError> {
         Self::parse(path, &read_bytes(path)?)
@@ -533,6 +665,7 @@ impl RawTable {
             header,
             rows,
             index,
+            columns: Vec::new(),
         })
     }
 
@@ -607,19 +740,20 @@ pub fn prepare(
 
     // Rows with a missing feature or label cell are dropped.
     let mut kept: Vec<usize> = Vec::new();
-    for (r, row) in table.rows.iter().enumerate() {
-        let missing = feature_cols.iter().any(|&c| is_missing(&row[c]))
-            || label_idx.is_some_and(|c| is_missing(&row[c]));
+    let n_rows = table.n_rows();
+    for r in 0..n_rows {
+        let missing = feature_cols.iter().any(|&c| table.cell(r, c).is_missing())
+            || label_idx.is_some_and(|c| table.cell(r, c).is_missing());
         if !missing {
             kept.push(r);
         }
     }
-    let dropped_rows = table.rows.len() - kept.len();
+    let dropped_rows = n_rows - kept.len();
     if kept.is_empty() {
-        let detail = if table.rows.is_empty() {
+        let detail = if n_rows == 0 {
             String::new()
         } else {
-            format!(" ({} rows, all with a missing cell)", table.rows.len())
+            format!(" ({n_rows} rows, all with a missing cell)")
         };
         return Err(DataError::NoRows {
             path: path.clone(),
@@ -644,7 +778,7 @@ pub fn prepare(
         let mut values = Vec::with_capacity(kept.len());
         let mut first_text = None;
         for &r in &kept {
-            match parse_number(&table.rows[r][c]) {
+            match table.cell(r, c).number() {
                 Ok(Some(v)) => values.push(v),
                 Ok(None) => {
                     first_text.get_or_insert(r);
@@ -655,7 +789,7 @@ pub fn prepare(
                         row: r + 1,
                         line: r + 2,
                         column: name.clone(),
-                        value: excerpt(&table.rows[r][c]),
+                        value: excerpt(&table.cell(r, c).text()),
                     })
                 }
             }
@@ -685,7 +819,7 @@ pub fn prepare(
                 column: name.clone(),
                 reason: format!(
                     "value '{}' is not a number but the model reads this column as numeric",
-                    excerpt(&table.rows[r][c])
+                    excerpt(&table.cell(r, c).text())
                 ),
             });
         }
@@ -696,7 +830,7 @@ pub fn prepare(
                 row: r + 1,
                 line: r + 2,
                 column: name.clone(),
-                value: excerpt(&table.rows[r][c]),
+                value: excerpt(&table.cell(r, c).text()),
                 numbers,
                 cells: kept.len(),
             });
@@ -727,7 +861,7 @@ pub fn prepare(
                     None => {
                         let mut cats: Vec<String> = kept
                             .iter()
-                            .map(|&r| table.rows[r][c].trim().to_string())
+                            .map(|&r| table.cell(r, c).text().into_owned())
                             .collect();
                         cats.sort();
                         cats.dedup();
@@ -769,7 +903,7 @@ pub fn prepare(
             FeatureColumn::OneHot { source, value } => {
                 let c = feature_cols[source_slot(source)];
                 for (i, &r) in kept.iter().enumerate() {
-                    x[[i, j]] = f64::from(u8::from(table.rows[r][c].trim() == value));
+                    x[[i, j]] = f64::from(u8::from(table.cell(r, c).text() == value.as_str()));
                 }
             }
         }
@@ -787,7 +921,8 @@ pub fn prepare(
         for source in &m.categorical_sources {
             let c = table.column_index(source)?;
             for &r in &kept {
-                let v = table.rows[r][c].trim();
+                let v = table.cell(r, c).text();
+                let v = v.as_ref();
                 if !known.contains(&(source.as_str(), v)) {
                     return Err(DataError::Encode {
                         path: path.clone(),
@@ -811,7 +946,7 @@ pub fn prepare(
         .collect();
     let labels = label_idx.map(|c| {
         kept.iter()
-            .map(|&r| table.rows[r][c].trim().to_string())
+            .map(|&r| table.cell(r, c).text().into_owned())
             .collect()
     });
     let name = path
@@ -932,5 +1067,113 @@ mod tests {
         let table = RawTable::read(g.path()).unwrap();
         let err = prepare(&table, &opts, Some(&ds.map)).unwrap_err();
         assert!(err.to_string().contains("'w'"));
+    }
+
+    fn no_label() -> LoadOptions {
+        LoadOptions {
+            label_column: None,
+            ..Default::default()
+        }
+    }
+
+    fn text(cells: &[&str]) -> Column {
+        Column::Text(cells.iter().map(|c| c.to_string()).collect())
+    }
+
+    #[test]
+    fn columns_are_prepared_as_the_same_csv_is() {
+        let f = write("a,job,n\n1.5,x,1\n3,y,2\n2, x ,1\n");
+        let from_file = load_csv(f.path(), &no_label()).unwrap();
+        let table = RawTable::from_columns(
+            "frame",
+            vec![
+                ("a".into(), Column::Numbers(vec![1.5, 3.0, 2.0])),
+                ("job".into(), text(&["x", "y", " x "])),
+                ("n".into(), text(&["1", "2", "1"])),
+            ],
+        )
+        .unwrap();
+        assert_eq!(table.n_rows(), 3);
+        let from_columns = prepare(&table, &no_label(), None).unwrap();
+        assert_eq!(from_columns.x, from_file.x);
+        assert_eq!(from_columns.map, from_file.map);
+        assert_eq!(from_columns.row_index, from_file.row_index);
+        // New rows are encoded with the fitted map as a file's are.
+        let again = prepare(&table, &no_label(), Some(&from_file.map)).unwrap();
+        assert_eq!(again.x, from_file.x);
+        // Missing text cells drop their rows, as in a file.
+        let gaps = RawTable::from_columns(
+            "frame",
+            vec![
+                ("a".into(), Column::Numbers(vec![1.0, 2.0, 3.0])),
+                ("job".into(), text(&["x", "NA", "y"])),
+            ],
+        )
+        .unwrap();
+        let ds = prepare(&gaps, &no_label(), None).unwrap();
+        assert_eq!((ds.row_index, ds.dropped_rows), (vec![0, 2], 1));
+    }
+
+    #[test]
+    fn numbers_reach_the_features_exactly() {
+        let values = vec![0.1, 1.0 / 3.0, 2f64.sqrt(), -7.25e-300, 1e300 / 7.0];
+        let table = RawTable::from_columns(
+            "frame",
+            vec![
+                ("v".into(), Column::Numbers(values.clone())),
+                ("c".into(), Column::Numbers(vec![1.0, 2.5, 1.0, 2.5, 1.0])),
+            ],
+        )
+        .unwrap();
+        let options = LoadOptions {
+            categorical: vec!["c".into()],
+            ..no_label()
+        };
+        let ds = prepare(&table, &options, None).unwrap();
+        let (min, max) = (-7.25e-300, 1e300 / 7.0);
+        assert_eq!(
+            ds.map.columns[0],
+            FeatureColumn::Numeric {
+                source: "v".into(),
+                min,
+                max
+            }
+        );
+        for (t, v) in values.iter().enumerate() {
+            assert_eq!(ds.x[[t, 0]].to_bits(), ((v - min) / (max - min)).to_bits());
+        }
+        // A column of numbers declared categorical reads them as text.
+        assert_eq!(ds.feature_names(), vec!["v", "c=1", "c=2.5"]);
+        let bad = RawTable::from_columns(
+            "frame",
+            vec![("v".into(), Column::Numbers(vec![1.0, f64::NAN]))],
+        )
+        .unwrap();
+        let err = prepare(&bad, &no_label(), None).unwrap_err().to_string();
+        assert!(err.contains("row 2") && err.contains("'NaN'"), "{err}");
+    }
+
+    #[test]
+    fn columns_need_names_and_one_length() {
+        let err = |columns: Vec<(String, Column)>| {
+            RawTable::from_columns("frame", columns)
+                .unwrap_err()
+                .to_string()
+        };
+        let msg = err(vec![("a".into(), text(&["1"])), (" ".into(), text(&["2"]))]);
+        assert!(msg.contains("column 2 of the header has no name"), "{msg}");
+        let msg = err(vec![("a".into(), text(&["1"])), ("a".into(), text(&["2"]))]);
+        assert!(msg.contains("'a' appears twice"), "{msg}");
+        let msg = err(vec![
+            ("a".into(), text(&["1", "2"])),
+            ("b".into(), Column::Numbers(vec![1.0])),
+        ]);
+        assert_eq!(
+            msg,
+            "data file frame: column 'b' holds 1 values where column 'a' holds 2"
+        );
+        let empty = RawTable::from_columns("frame", vec![("a".into(), text(&[]))]).unwrap();
+        let msg = prepare(&empty, &no_label(), None).unwrap_err().to_string();
+        assert_eq!(msg, "data file frame has no usable data rows");
     }
 }

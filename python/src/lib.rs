@@ -1,0 +1,703 @@
+//! `polyclust._core`: the native layer of the Python package.
+//!
+//! A thin layer over the polyclust library: named columns go through
+//! [`RawTable::from_columns`] and [`data::prepare`], the same preprocessing
+//! as a CSV file on the command line; settings go to the same builders
+//! `polyclust cluster`, `interactions` and `ibc` fill (`src/cli/cluster.rs`,
+//! `src/cli/screening.rs`, `src/cli/ibc.rs`), so the same settings and seed
+//! give the same result. Long computations run with the GIL released.
+//! Library errors become `ValueError` (bad input or settings) or
+//! `RuntimeError` (a solver that failed) with the library's own sentence.
+//! The scikit-learn conventions live in Python (`polyclust/_cluster.py`).
+
+use ndarray::{Array1, Array2};
+use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
+use polyclust::data::{self, Column, Dataset, FeatureMap, LoadOptions, RawTable};
+use polyclust::explain::{self, Dialect};
+use polyclust::hyperplane::{Backend, Coefficients};
+use polyclust::ibc::{self, IbcFit, IbcOptions};
+use polyclust::interactions::lasso::{lasso_screen, LassoScreenOptions};
+use polyclust::interactions::nid::{nid_screen, NidOptions};
+use polyclust::interactions::ScreenMethod;
+use polyclust::mpc::{
+    self, CoarseStart, ExplanationSpace, MinClusterSize, MpcError, MpcParams, PolytopeModel,
+    ScreeningTarget,
+};
+use pyo3::exceptions::{PyRuntimeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+use std::fmt::Display;
+
+/// Name of an in-memory table in error messages.
+const TABLE: &str = "X";
+
+fn value_error(e: impl Display) -> PyErr {
+    PyValueError::new_err(e.to_string())
+}
+
+/// Bad settings or data are a `ValueError`; a solver that failed is a
+/// `RuntimeError`.
+fn mpc_error(e: MpcError) -> PyErr {
+    use polyclust::assign::AssignError;
+    use polyclust::hyperplane::SolveError;
+    match e {
+        MpcError::Solve(SolveError::Solver { .. }) | MpcError::Assign(AssignError::Solver(_)) => {
+            PyRuntimeError::new_err(e.to_string())
+        }
+        e => value_error(e),
+    }
+}
+
+/// The columns handed over by Python: `(name, values)` with values a
+/// float64 array (numbers) or a list of str (cells read as a CSV's).
+/// Numbers that are not finite and text cells that read as missing are
+/// refused here: a row the library would drop has no label to give back.
+fn table(columns: Vec<(String, Bound<'_, PyAny>)>) -> PyResult<RawTable> {
+    let mut out = Vec::with_capacity(columns.len());
+    for (name, values) in columns {
+        let column = if let Ok(array) = values.extract::<PyReadonlyArray1<f64>>() {
+            let v = array.as_array().to_vec();
+            if let Some(r) = v.iter().position(|x| !x.is_finite()) {
+                return Err(value_error(format!(
+                    "{TABLE}, row {}, column '{}': value {} is not a finite number; polyclust takes no missing (NaN) or infinite values, so drop or fill such rows first",
+                    r + 1,
+                    data::excerpt(&name),
+                    v[r]
+                )));
+            }
+            Column::Numbers(v)
+        } else {
+            let v: Vec<String> = values.extract()?;
+            if let Some(r) = v.iter().position(|c| data::is_missing(c)) {
+                return Err(value_error(format!(
+                    "{TABLE}, row {}, column '{}': value '{}' marks a missing cell (empty, NA or ?), and polyclust does not cluster rows with missing cells; drop or fill such rows first",
+                    r + 1,
+                    data::excerpt(&name),
+                    data::excerpt(&v[r])
+                )));
+            }
+            Column::Text(v)
+        };
+        out.push((name, column));
+    }
+    RawTable::from_columns(TABLE, out).map_err(value_error)
+}
+
+fn options(categorical: Vec<String>) -> LoadOptions {
+    LoadOptions {
+        label_column: None,
+        drop: Vec::new(),
+        categorical,
+    }
+}
+
+/// Prepare a table (fit a new map, or encode with `map`); every row is kept
+/// (missing cells were refused in [`table`]).
+fn prepare(
+    table: &RawTable,
+    categorical: Vec<String>,
+    map: Option<&FeatureMap>,
+) -> PyResult<Dataset> {
+    data::prepare(table, &options(categorical), map).map_err(value_error)
+}
+
+fn enum_error(what: &str, value: &str, allowed: &[&str]) -> PyErr {
+    value_error(format!(
+        "invalid {what}: '{}'; expected one of {}",
+        data::excerpt(value),
+        allowed.join(", ")
+    ))
+}
+
+fn coarse_start(name: &str) -> PyResult<CoarseStart> {
+    match name {
+        "both" => Ok(CoarseStart::Both),
+        "always" => Ok(CoarseStart::Always),
+        "never" => Ok(CoarseStart::Never),
+        _ => Err(enum_error(
+            "coarse-start",
+            name,
+            &["both", "always", "never"],
+        )),
+    }
+}
+
+fn coefficients(name: &str) -> PyResult<Coefficients> {
+    match name {
+        "integer" => Ok(Coefficients::Integer),
+        "general" => Ok(Coefficients::General),
+        _ => Err(enum_error("coefficients", name, &["integer", "general"])),
+    }
+}
+
+fn screen_method(name: &str) -> PyResult<ScreenMethod> {
+    match name {
+        "lasso" => Ok(ScreenMethod::Lasso),
+        "nid" => Ok(ScreenMethod::Nid),
+        _ => Err(enum_error("method", name, &["lasso", "nid"])),
+    }
+}
+
+fn dialect(name: &str) -> PyResult<Dialect> {
+    Dialect::ALL
+        .into_iter()
+        .find(|d| d.name() == name)
+        .ok_or_else(|| {
+            let names: Vec<&str> = Dialect::ALL.iter().map(|d| d.name()).collect();
+            enum_error("dialect", name, &names)
+        })
+}
+
+/// The MPC settings of one fit, as `polyclust cluster` reads them from its
+/// flags (`mpc_params` in `src/cli/cluster.rs`).
+struct ClusterSettings {
+    k_lo: usize,
+    k_hi: usize,
+    restarts: usize,
+    m: u32,
+    beta: usize,
+    coefficients: Coefficients,
+    lambda: f64,
+    min_cluster_size: MinClusterSize,
+    n_max: Option<usize>,
+    backend: Backend,
+    solver_time_limit: f64,
+    kmeans_restarts: usize,
+    local_search: bool,
+    coarse_start: CoarseStart,
+    time_limit: Option<f64>,
+    budget: Option<f64>,
+    k_max: Option<usize>,
+    seed: u64,
+    outliers: bool,
+    binarize: Option<usize>,
+    interactions: Option<usize>,
+    interaction_method: ScreenMethod,
+}
+
+impl ClusterSettings {
+    fn params(&self, k: usize) -> MpcParams {
+        MpcParams::new(k)
+            .m(self.m)
+            .beta(self.beta)
+            .coefficients(self.coefficients)
+            .lambda(self.lambda)
+            .seed(self.seed)
+            .backend(self.backend)
+            .solver_time_limit(Some(self.solver_time_limit))
+            .min_cluster_size(self.min_cluster_size)
+            .max_cluster_size(self.n_max)
+            .kmeans_restarts(self.kmeans_restarts)
+            .local_search(self.local_search)
+            .coarse_start(self.coarse_start)
+            .time_limit(self.time_limit)
+            .k_max(self.k_max)
+    }
+}
+
+/// What [`fit_mpc`] computes, before it becomes Python objects.
+struct Fitted {
+    result: mpc::ProtocolResult,
+    screened: Vec<String>,
+    feature_names: Vec<String>,
+}
+
+/// `polyclust cluster` on a prepared dataset: the checks it makes up front,
+/// the explanation space (quantile indicators, screened products), the
+/// protocol over k and seeds, and outliers set apart.
+fn cluster(ds: &Dataset, s: &ClusterSettings) -> Result<Fitted, PyErr> {
+    let x = ds.x.view();
+    let mut space = ExplanationSpace::identity(ds.d());
+    if let Some(q) = s.binarize {
+        if q < 2 {
+            return Err(value_error(format!(
+                "invalid binarize: Q = {q}; at least 2 quantile bins are needed"
+            )));
+        }
+        space.add_quantile_thresholds(x, q);
+    }
+    // Settings are checked before any work, with the command line's messages.
+    if s.k_lo == s.k_hi {
+        polyclust::params::check_k(s.k_lo, x).map_err(value_error)?;
+    } else {
+        polyclust::params::check_k_range(s.k_lo, s.k_hi, x).map_err(value_error)?;
+    }
+    if s.restarts == 0 {
+        return Err(value_error(
+            "invalid restarts: 0; at least one seed per k is needed",
+        ));
+    }
+    polyclust::params::check_seconds("budget", s.budget).map_err(value_error)?;
+    s.params(s.k_lo)
+        .check(x, space.dim())
+        .map_err(value_error)?;
+    let mut screened = Vec::new();
+    if let Some(top) = s.interactions {
+        if ds.d() < 2 {
+            return Err(value_error("interactions need at least two features"));
+        }
+        let screening = mpc::screen_for_explanation(
+            x,
+            &ds.feature_names(),
+            ScreeningTarget::InitialClustering { k: s.k_lo },
+            s.interaction_method,
+            s.seed,
+        )
+        .map_err(mpc_error)?;
+        screened = space.add_screened(x, &screening, top);
+    }
+    let params = s.params(s.k_lo);
+    params.clone().check(x, space.dim()).map_err(value_error)?;
+    let plan = mpc::ProtocolPlan {
+        budget: s.budget,
+        ..mpc::ProtocolPlan::new(s.k_lo..=s.k_hi, s.restarts)
+    };
+    let mut result =
+        mpc::protocol(x, &ds.map, &space, &params, &plan, &(), &|_| {}).map_err(mpc_error)?;
+    if s.outliers {
+        result.best.set_outliers_apart(x, mpc::OUTLIER_MULTIPLE);
+    }
+    Ok(Fitted {
+        result,
+        screened,
+        feature_names: ds.feature_names(),
+    })
+}
+
+fn optional_floats(v: &[Option<f64>]) -> Vec<f64> {
+    v.iter().map(|s| s.unwrap_or(f64::NAN)).collect()
+}
+
+/// Fit Multi-Polytope Clustering as `polyclust cluster` does and return a
+/// dict: the model, the labels (-1 for outliers) and the fit's figures.
+#[pyfunction]
+#[pyo3(signature = (
+    columns, categorical, *, k_lo, k_hi, restarts, m, beta, coefficients, lambda,
+    min_cluster_size, n_max, backend, solver_time_limit, kmeans_restarts, local_search,
+    coarse_start, time_limit, budget, k_max, seed, outliers, binarize, interactions,
+    interaction_method,
+))]
+#[allow(clippy::too_many_arguments)]
+fn fit_mpc<'py>(
+    py: Python<'py>,
+    columns: Vec<(String, Bound<'py, PyAny>)>,
+    categorical: Vec<String>,
+    k_lo: usize,
+    k_hi: usize,
+    restarts: usize,
+    m: u32,
+    beta: usize,
+    coefficients: &str,
+    lambda: f64,
+    min_cluster_size: &str,
+    n_max: Option<usize>,
+    backend: &str,
+    solver_time_limit: f64,
+    kmeans_restarts: usize,
+    local_search: bool,
+    coarse_start: &str,
+    time_limit: Option<f64>,
+    budget: Option<f64>,
+    k_max: Option<usize>,
+    seed: u64,
+    outliers: bool,
+    binarize: Option<usize>,
+    interactions: Option<usize>,
+    interaction_method: &str,
+) -> PyResult<Bound<'py, PyDict>> {
+    let settings = ClusterSettings {
+        k_lo,
+        k_hi,
+        restarts,
+        m,
+        beta,
+        coefficients: self::coefficients(coefficients)?,
+        lambda,
+        min_cluster_size: min_cluster_size.parse().map_err(value_error)?,
+        n_max,
+        backend: backend.parse().map_err(value_error)?,
+        solver_time_limit,
+        kmeans_restarts,
+        local_search,
+        coarse_start: self::coarse_start(coarse_start)?,
+        time_limit,
+        budget,
+        k_max,
+        seed,
+        outliers,
+        binarize,
+        interactions,
+        interaction_method: screen_method(interaction_method)?,
+    };
+    let table = table(columns)?;
+    let fitted = py.detach(|| {
+        let ds = prepare(&table, categorical, None)?;
+        cluster(&ds, &settings)
+    })?;
+    let result = &fitted.result;
+    let fit = &result.best;
+    let labels: Vec<i64> = fit
+        .labels
+        .iter()
+        .enumerate()
+        .map(|(t, &l)| match &fit.outliers {
+            Some(o) if o[t] => mpc::OUTLIER_LABEL,
+            _ => l as i64,
+        })
+        .collect();
+    let out = PyDict::new(py);
+    out.set_item("labels", labels.into_pyarray(py))?;
+    out.set_item("n_clusters", fit.model.k())?;
+    out.set_item("silhouette", fit.silhouette.unwrap_or(f64::NAN))?;
+    out.set_item("fidelity", fit.fidelity)?;
+    out.set_item("uncovered", fit.uncovered)?;
+    out.set_item("sizes", fit.sizes.clone().into_pyarray(py))?;
+    out.set_item(
+        "cluster_silhouettes",
+        optional_floats(&fit.cluster_silhouettes).into_pyarray(py),
+    )?;
+    out.set_item("min_cluster_size", fit.min_cluster_size)?;
+    out.set_item("meets_min_cluster_size", fit.meets_min_cluster_size())?;
+    out.set_item("outliers", fit.outlier_count())?;
+    out.set_item(
+        "status",
+        if fit.meets_min_cluster_size() {
+            fit.status().name()
+        } else {
+            "below_min_cluster_size"
+        },
+    )?;
+    out.set_item("best_k", result.best_k)?;
+    out.set_item("best_seed", result.best_seed)?;
+    out.set_item("runs_skipped", result.skipped)?;
+    out.set_item("seconds", result.seconds)?;
+    out.set_item(
+        "runs",
+        serde_json::to_string(&result.runs).map_err(value_error)?,
+    )?;
+    out.set_item("feature_names", &fitted.feature_names)?;
+    out.set_item("interactions", &fitted.screened)?;
+    out.set_item(
+        "model",
+        Model {
+            inner: fit.model.clone(),
+        },
+    )?;
+    Ok(out)
+}
+
+/// A fitted polytope model: the preprocessing map, the polytopes and the
+/// decision rule shared by predict, the rules and the SQL.
+#[pyclass(module = "polyclust._core", name = "Model", frozen)]
+struct Model {
+    inner: PolytopeModel,
+}
+
+#[pymethods]
+impl Model {
+    /// A model from the JSON of `model.json` (as `polyclust cluster --out`
+    /// writes it), checked as `polyclust predict` checks it.
+    #[staticmethod]
+    fn from_json(text: &str) -> PyResult<Self> {
+        PolytopeModel::from_json(text)
+            .map(|inner| Model { inner })
+            .map_err(value_error)
+    }
+
+    /// The model as the JSON of `model.json`.
+    fn to_json(&self) -> String {
+        self.inner.to_json()
+    }
+
+    /// Number of clusters.
+    #[getter]
+    fn k(&self) -> usize {
+        self.inner.k()
+    }
+
+    /// The input columns the model reads, in order.
+    fn input_columns(&self) -> Vec<String> {
+        self.inner.map.sources()
+    }
+
+    /// The input columns the model one-hot encodes.
+    fn categorical_columns(&self) -> Vec<String> {
+        self.inner.map.categorical_sources.clone()
+    }
+
+    /// The scaled features (`col=value` for a category), in order.
+    fn feature_names(&self) -> Vec<String> {
+        self.inner.map.names()
+    }
+
+    /// The cluster of every row (-1: an outlier), as `polyclust predict`.
+    fn predict<'py>(
+        &self,
+        py: Python<'py>,
+        columns: Vec<(String, Bound<'py, PyAny>)>,
+    ) -> PyResult<Bound<'py, PyArray1<i64>>> {
+        let table = table(columns)?;
+        let labels = py.detach(|| {
+            let ds = prepare(&table, Vec::new(), Some(&self.inner.map))?;
+            Ok::<_, PyErr>(
+                self.inner
+                    .segments(ds.x.view())
+                    .into_iter()
+                    .map(|s| s.map_or(mpc::OUTLIER_LABEL, |c| c as i64))
+                    .collect::<Vec<i64>>(),
+            )
+        })?;
+        Ok(labels.into_pyarray(py))
+    }
+
+    /// The rules as text (`polyclust explain --format text`).
+    fn rules_text(&self) -> String {
+        explain::rules_text(&self.inner)
+    }
+
+    /// The rules as JSON text (`polyclust explain --format json`).
+    fn rules_json(&self) -> PyResult<String> {
+        serde_json::to_string_pretty(&explain::rules_json(&self.inner)).map_err(value_error)
+    }
+
+    /// The rules as SQL (`polyclust explain --format sql`): one CASE
+    /// expression, or with `table` a SELECT of `keep` (default all columns)
+    /// and the cluster.
+    #[pyo3(signature = (dialect = "ansi", table = None, keep = Vec::new()))]
+    fn sql(&self, dialect: &str, table: Option<&str>, keep: Vec<String>) -> PyResult<String> {
+        let dialect = self::dialect(dialect)?;
+        Ok(match table {
+            Some(table) => {
+                let keep: Vec<&str> = keep.iter().map(String::as_str).collect();
+                explain::select_sql(&self.inner, dialect, table, &keep)
+            }
+            None if !keep.is_empty() => {
+                return Err(value_error("keep applies to a SELECT: give table too"))
+            }
+            None => explain::rules_sql(&self.inner, dialect),
+        })
+    }
+}
+
+/// The features in original units and their names, as `polyclust ibc` and
+/// `interactions` read them (`load_regression` in `src/cli/ibc.rs`): the
+/// loader scales to [0, 1], rules such as x ≥ 0 need the original units.
+fn original_units(ds: &Dataset) -> Array2<f64> {
+    let mut x = ds.x.clone();
+    for (j, col) in ds.map.columns.iter().enumerate() {
+        x.column_mut(j).mapv_inplace(|v| col.unscale(v));
+    }
+    x
+}
+
+fn target(y: PyReadonlyArray1<'_, f64>) -> PyResult<Array1<f64>> {
+    let y = y.as_array().to_owned();
+    if let Some(r) = y.iter().position(|v| !v.is_finite()) {
+        return Err(value_error(format!(
+            "y, row {}: target value {} is not a finite number",
+            r + 1,
+            y[r]
+        )));
+    }
+    Ok(y)
+}
+
+/// Rank interactions against a numeric target as `polyclust interactions`
+/// does (features min-max scaled, `screen_target` in
+/// `src/cli/screening.rs`): a list of (feature names, strength), strongest
+/// first, at most `top`.
+#[pyfunction]
+#[pyo3(signature = (columns, categorical, y, *, method, degree, top, seed))]
+#[allow(clippy::too_many_arguments)]
+fn screen_interactions(
+    py: Python<'_>,
+    columns: Vec<(String, Bound<'_, PyAny>)>,
+    categorical: Vec<String>,
+    y: PyReadonlyArray1<'_, f64>,
+    method: &str,
+    degree: usize,
+    top: usize,
+    seed: u64,
+) -> PyResult<Vec<(Vec<String>, f64)>> {
+    let method = screen_method(method)?;
+    let table = table(columns)?;
+    let y = target(y)?;
+    let screening = py.detach(|| {
+        let ds = prepare(&table, categorical, None)?;
+        if ds.d() < 2 {
+            return Err(value_error(
+                "interactions need at least two feature columns besides the target",
+            ));
+        }
+        let names = ds.feature_names();
+        match method {
+            ScreenMethod::Lasso => lasso_screen(
+                ds.x.view(),
+                y.view(),
+                &names,
+                &LassoScreenOptions {
+                    degree,
+                    seed,
+                    ..Default::default()
+                },
+            ),
+            ScreenMethod::Nid => nid_screen(
+                ds.x.view(),
+                y.view(),
+                &names,
+                &NidOptions {
+                    degree,
+                    seed,
+                    ..Default::default()
+                },
+            ),
+        }
+        .map_err(value_error)
+    })?;
+    Ok(screening
+        .interactions
+        .into_iter()
+        .take(top)
+        .map(|i| (i.feature_names, i.strength))
+        .collect())
+}
+
+/// A fitted IBC pipeline (split and models A/B/C/D) and the map that
+/// encodes new rows.
+#[pyclass(module = "polyclust._core", name = "IbcModel", frozen)]
+struct IbcModel {
+    fit: IbcFit,
+    map: FeatureMap,
+}
+
+impl IbcModel {
+    fn encode(
+        &self,
+        py: Python<'_>,
+        columns: Vec<(String, Bound<'_, PyAny>)>,
+    ) -> PyResult<Array2<f64>> {
+        let table = table(columns)?;
+        py.detach(|| {
+            Ok(original_units(&prepare(
+                &table,
+                Vec::new(),
+                Some(&self.map),
+            )?))
+        })
+    }
+}
+
+#[pymethods]
+impl IbcModel {
+    /// Predictions of models A, B, C and D, as a dict of arrays.
+    fn predict<'py>(
+        &self,
+        py: Python<'py>,
+        columns: Vec<(String, Bound<'py, PyAny>)>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let x = self.encode(py, columns)?;
+        let p = py.detach(|| self.fit.predict(x.view()));
+        let out = PyDict::new(py);
+        for (name, v) in [("A", p.a), ("B", p.b), ("C", p.c), ("D", p.d)] {
+            out.set_item(name, v.into_pyarray(py))?;
+        }
+        Ok(out)
+    }
+
+    /// The regime of every row under the chosen split.
+    fn regimes<'py>(
+        &self,
+        py: Python<'py>,
+        columns: Vec<(String, Bound<'py, PyAny>)>,
+    ) -> PyResult<Bound<'py, PyArray1<i64>>> {
+        let x = self.encode(py, columns)?;
+        let regimes: Vec<i64> = self
+            .fit
+            .split
+            .assign(x.view())
+            .into_iter()
+            .map(|r| r as i64)
+            .collect();
+        Ok(regimes.into_pyarray(py))
+    }
+
+    /// The input columns the pipeline reads, in order.
+    fn input_columns(&self) -> Vec<String> {
+        self.map.sources()
+    }
+
+    /// The input columns it one-hot encodes.
+    fn categorical_columns(&self) -> Vec<String> {
+        self.map.categorical_sources.clone()
+    }
+}
+
+/// `polyclust ibc` on named columns and a numeric target: the report
+/// (models A/B/C/D under cross-validation) as JSON text, and the pipeline
+/// fitted on all rows for prediction.
+#[pyfunction]
+#[pyo3(signature = (columns, categorical, y, *, degree, folds, method, top_k, seed, polytope))]
+#[allow(clippy::too_many_arguments)]
+fn fit_ibc(
+    py: Python<'_>,
+    columns: Vec<(String, Bound<'_, PyAny>)>,
+    categorical: Vec<String>,
+    y: PyReadonlyArray1<'_, f64>,
+    degree: usize,
+    folds: usize,
+    method: &str,
+    top_k: usize,
+    seed: u64,
+    polytope: bool,
+) -> PyResult<(String, IbcModel)> {
+    let opts = IbcOptions {
+        degree,
+        folds,
+        method: match screen_method(method)? {
+            ScreenMethod::Lasso => ibc::Method::Lasso,
+            ScreenMethod::Nid => ibc::Method::Nid,
+        },
+        seed,
+        top_k,
+        polytope_k: if polytope { vec![4] } else { vec![] },
+        ..IbcOptions::default()
+    };
+    let table = table(columns)?;
+    let y = target(y)?;
+    py.detach(|| {
+        let ds = prepare(&table, categorical, None)?;
+        let x = original_units(&ds);
+        let names = ds.feature_names();
+        if y.len() != x.nrows() {
+            return Err(value_error(format!(
+                "invalid input: x has {} rows but the target has {} values",
+                x.nrows(),
+                y.len()
+            )));
+        }
+        opts.check(x.nrows()).map_err(value_error)?;
+        // The report's own fit on all rows is not returned by `run`; the
+        // same deterministic fit is made beside it, on checked input, for
+        // prediction.
+        let (report, fit) = rayon::join(
+            || ibc::run(x.view(), y.view(), &names, &opts),
+            || ibc::pipeline::fit(x.view(), y.view(), &names, &opts),
+        );
+        let report = report.map_err(value_error)?;
+        let fit = fit.map_err(value_error)?;
+        let json = serde_json::to_string(&report).map_err(value_error)?;
+        Ok((json, IbcModel { fit, map: ds.map }))
+    })
+}
+
+/// The native module.
+#[pymodule]
+fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(fit_mpc, m)?)?;
+    m.add_function(wrap_pyfunction!(screen_interactions, m)?)?;
+    m.add_function(wrap_pyfunction!(fit_ibc, m)?)?;
+    m.add_class::<Model>()?;
+    m.add_class::<IbcModel>()?;
+    m.add("OUTLIER_LABEL", mpc::OUTLIER_LABEL)?;
+    Ok(())
+}
