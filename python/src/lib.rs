@@ -17,7 +17,7 @@ use polyclust::explain::{self, Dialect};
 use polyclust::hyperplane::{Backend, Coefficients};
 use polyclust::ibc::{self, IbcFit, IbcOptions};
 use polyclust::interactions::lasso::{lasso_screen, LassoScreenOptions};
-use polyclust::interactions::nid::{nid_screen, NidOptions};
+use polyclust::interactions::nid::{nid_screen, NidParams};
 use polyclust::interactions::ScreenMethod;
 use polyclust::mpc::{
     self, CoarseStart, ExplanationSpace, MinClusterSize, MpcError, MpcParams, PolytopeModel,
@@ -541,16 +541,14 @@ fn screen_interactions(
                     ..Default::default()
                 },
             ),
-            ScreenMethod::Nid => nid_screen(
-                ds.x.view(),
-                y.view(),
-                &names,
-                &NidOptions {
-                    degree,
-                    seed,
-                    ..Default::default()
-                },
-            ),
+            ScreenMethod::Nid => {
+                let params = NidParams::new()
+                    .degree(degree)
+                    .seed(seed)
+                    .check()
+                    .map_err(value_error)?;
+                nid_screen(ds.x.view(), y.view(), &names, &params)
+            }
         }
         .map_err(value_error)
     })?;
@@ -653,10 +651,7 @@ fn fit_ibc(
     let opts = IbcOptions {
         degree,
         folds,
-        method: match screen_method(method)? {
-            ScreenMethod::Lasso => ibc::Method::Lasso,
-            ScreenMethod::Nid => ibc::Method::Nid,
-        },
+        method: screen_method(method)?,
         seed,
         top_k,
         polytope_k: if polytope { vec![4] } else { vec![] },
