@@ -16,9 +16,7 @@ use polyclust::data::{self, Column, Dataset, FeatureMap, LoadOptions, RawTable};
 use polyclust::explain::{self, Dialect};
 use polyclust::hyperplane::{Backend, Coefficients};
 use polyclust::ibc::{self, IbcFit, IbcOptions};
-use polyclust::interactions::lasso::{lasso_screen, LassoScreenOptions};
-use polyclust::interactions::nid::{nid_screen, NidParams};
-use polyclust::interactions::ScreenMethod;
+use polyclust::interactions::{screen_target, ScreenMethod};
 use polyclust::mpc::{
     self, CoarseStart, ExplanationSpace, MinClusterSize, MpcError, MpcParams, PolytopeModel,
     ScreeningTarget,
@@ -503,8 +501,7 @@ fn target(y: PyReadonlyArray1<'_, f64>) -> PyResult<Array1<f64>> {
 }
 
 /// Rank interactions against a numeric target as `polyclust interactions`
-/// does (features min-max scaled, `screen_target` in
-/// `src/cli/screening.rs`): a list of (feature names, strength), strongest
+/// does (features min-max scaled, [`screen_target`]): a list of (feature names, strength), strongest
 /// first, at most `top`.
 #[pyfunction]
 #[pyo3(signature = (columns, categorical, y, *, method, degree, top, seed))]
@@ -530,27 +527,7 @@ fn screen_interactions(
             ));
         }
         let names = ds.feature_names();
-        match method {
-            ScreenMethod::Lasso => lasso_screen(
-                ds.x.view(),
-                y.view(),
-                &names,
-                &LassoScreenOptions {
-                    degree,
-                    seed,
-                    ..Default::default()
-                },
-            ),
-            ScreenMethod::Nid => {
-                let params = NidParams::new()
-                    .degree(degree)
-                    .seed(seed)
-                    .check()
-                    .map_err(value_error)?;
-                nid_screen(ds.x.view(), y.view(), &names, &params)
-            }
-        }
-        .map_err(value_error)
+        screen_target(ds.x.view(), y.view(), &names, method, degree, seed).map_err(value_error)
     })?;
     Ok(screening
         .interactions

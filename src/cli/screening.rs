@@ -1,17 +1,13 @@
-//! `interactions`, and the screening step of `cluster --interactions`.
+//! `interactions`: ranked interactions of a data file, and the NID benchmark.
 
 use super::args::InteractionsArgs;
 use super::output::outln;
 use super::progress::counter_bar;
 use anyhow::{bail, Context, Result};
-use ndarray::Array1;
-use polyclust::data::{self, Dataset, LoadOptions};
-use polyclust::interactions::lasso::{lasso_screen, LassoScreenOptions};
-use polyclust::interactions::nid::{
-    evaluate_synthetic_with_progress, nid_screen, EvalOptions, NidParams,
-};
+use polyclust::data::{self, LoadOptions};
+use polyclust::interactions::nid::{evaluate_synthetic_with_progress, EvalOptions, NidParams};
 use polyclust::interactions::synthetic::SyntheticFunction;
-use polyclust::interactions::{ScreenMethod, Screening};
+use polyclust::interactions::{screen_target, ScreenMethod};
 use serde_json::json;
 
 /// Parse `f1..f10`, `all`, or `f1,f4`.
@@ -35,35 +31,6 @@ fn parse_functions(text: &str) -> Result<Vec<SyntheticFunction>> {
         return Ok(all[ia..=ib].to_vec());
     }
     t.split(',').map(parse).collect()
-}
-
-/// Screen the dataset's features against a numeric target.
-pub(crate) fn screen_target(
-    ds: &Dataset,
-    y: &Array1<f64>,
-    m: ScreenMethod,
-    degree: usize,
-    seed: u64,
-) -> Result<Screening> {
-    let names = ds.feature_names();
-    Ok(match m {
-        ScreenMethod::Lasso => lasso_screen(
-            ds.x.view(),
-            y.view(),
-            &names,
-            &LassoScreenOptions {
-                degree,
-                seed,
-                ..Default::default()
-            },
-        )?,
-        ScreenMethod::Nid => nid_screen(
-            ds.x.view(),
-            y.view(),
-            &names,
-            &NidParams::new().degree(degree).seed(seed).check()?,
-        )?,
-    })
 }
 
 pub(crate) fn interactions_cmd(args: &InteractionsArgs) -> Result<()> {
@@ -135,8 +102,15 @@ pub(crate) fn interactions_cmd(args: &InteractionsArgs) -> Result<()> {
     }
     let y = ds.numeric_labels(target)?;
     let start = std::time::Instant::now();
-    let screening = screen_target(&ds, &y, args.method, usize::from(args.degree), args.seed)
-        .with_context(|| format!("data file {}, target '{target}'", path.display()))?;
+    let screening = screen_target(
+        ds.x.view(),
+        y.view(),
+        &ds.feature_names(),
+        args.method,
+        usize::from(args.degree),
+        args.seed,
+    )
+    .with_context(|| format!("data file {}, target '{target}'", path.display()))?;
     let seconds = start.elapsed().as_secs_f64();
     let top: Vec<_> = screening.interactions.iter().take(args.top).collect();
     if args.json {

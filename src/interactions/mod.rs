@@ -267,6 +267,40 @@ pub struct ScreenOptions {
     pub nid: ValidNidParams,
 }
 
+/// Screens interactions against a numeric target `y` with `method`:
+/// products up to `degree`, seeded (the lasso's folds, NID's networks), each
+/// screener with its defaults otherwise. The one entry point the command
+/// line, the explanation space and the Python package share.
+pub fn screen_target(
+    x: ArrayView2<f64>,
+    y: ArrayView1<f64>,
+    names: &[String],
+    method: ScreenMethod,
+    degree: usize,
+    seed: u64,
+) -> Result<Screening, InteractionError> {
+    match method {
+        ScreenMethod::Lasso => lasso::lasso_screen(
+            x,
+            y,
+            names,
+            &LassoScreenOptions {
+                degree,
+                seed,
+                ..Default::default()
+            },
+        ),
+        ScreenMethod::Nid => {
+            let params = nid::NidParams::new()
+                .degree(degree)
+                .seed(seed)
+                .check()
+                .map_err(|e| InteractionError::InvalidOption(e.to_string()))?;
+            nid::nid_screen(x, y, names, &params)
+        }
+    }
+}
+
 /// Screens interactions without a target: for every cluster label c, a
 /// one-vs-rest target (1 if `labels[t] == c`, else 0) is screened — the lasso
 /// regresses the 0/1 indicator, NID trains with binary cross-entropy — and

@@ -119,10 +119,12 @@ pub(crate) fn point_silhouette(sums: &[f64], sizes: &[usize], own: usize) -> f64
     }
 }
 
-/// Silhouette of each point (Euclidean), computed exactly in O(n²·d) and in
-/// parallel over points. Labels may be any ids; equal ids share a cluster.
-pub fn silhouette_samples(x: ArrayView2<f64>, labels: &[usize]) -> Result<Vec<f64>, MetricsError> {
-    let n = x.nrows();
+/// Labels of `n` rows as ids `0..k` with the cluster sizes, when the
+/// silhouette is defined for them (one label per row, 2 ≤ k ≤ n − 1).
+fn silhouette_labels(
+    n: usize,
+    labels: &[usize],
+) -> Result<(Vec<usize>, usize, Vec<usize>), MetricsError> {
     if labels.len() != n {
         return Err(MetricsError::Length {
             labels: labels.len(),
@@ -137,6 +139,14 @@ pub fn silhouette_samples(x: ArrayView2<f64>, labels: &[usize]) -> Result<Vec<f6
     for &l in &labels {
         sizes[l] += 1;
     }
+    Ok((labels, k, sizes))
+}
+
+/// Silhouette of each point (Euclidean), computed exactly in O(n²·d) and in
+/// parallel over points. Labels may be any ids; equal ids share a cluster.
+pub fn silhouette_samples(x: ArrayView2<f64>, labels: &[usize]) -> Result<Vec<f64>, MetricsError> {
+    let n = x.nrows();
+    let (labels, k, sizes) = silhouette_labels(n, labels)?;
     let x = x.as_standard_layout();
     let d = x.ncols();
     let flat = x.as_slice().expect("standard layout");
@@ -307,20 +317,7 @@ pub fn silhouette_samples_with(
     labels: &[usize],
 ) -> Result<Vec<f64>, MetricsError> {
     let n = distances.n();
-    if labels.len() != n {
-        return Err(MetricsError::Length {
-            labels: labels.len(),
-            n,
-        });
-    }
-    let (labels, k) = compact_labels(labels);
-    if k < 2 || k >= n {
-        return Err(MetricsError::ClusterCount { clusters: k, n });
-    }
-    let mut sizes = vec![0usize; k];
-    for &l in &labels {
-        sizes[l] += 1;
-    }
+    let (labels, k, sizes) = silhouette_labels(n, labels)?;
     Ok((0..n)
         .into_par_iter()
         .map_init(

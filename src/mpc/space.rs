@@ -5,9 +5,7 @@
 
 use super::MpcError;
 use crate::interactions::{
-    lasso::{lasso_screen, LassoScreenOptions},
-    nid::{nid_screen, NidParams},
-    screen_against_labels, ScreenMethod, ScreenOptions, Screening,
+    screen_against_labels, screen_target, ScreenMethod, ScreenOptions, Screening,
 };
 use crate::kmeans;
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2};
@@ -49,24 +47,7 @@ pub fn screen_for_explanation(
                 .collect();
             if let Some(y) = numbers {
                 let y = Array1::from(y);
-                return Ok(match method {
-                    ScreenMethod::Lasso => lasso_screen(
-                        x,
-                        y.view(),
-                        names,
-                        &LassoScreenOptions {
-                            degree: 2,
-                            seed,
-                            ..Default::default()
-                        },
-                    )?,
-                    ScreenMethod::Nid => nid_screen(
-                        x,
-                        y.view(),
-                        names,
-                        &NidParams::new().degree(2).seed(seed).check()?,
-                    )?,
-                });
+                return Ok(screen_target(x, y.view(), names, method, 2, seed)?);
             }
             crate::data::encode_labels(cells).0
         }

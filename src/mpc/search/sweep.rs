@@ -375,21 +375,7 @@ impl Search<'_> {
             // grid); the best few directions are then refined on every
             // position of a window around their best grid position.
             let positioned = exact.positioned(state, rows, i, base_uncovered);
-            let ranked: Vec<(usize, SweepBest)> = directions
-                .par_iter()
-                .enumerate()
-                .filter(|_| !self.deadline.expired())
-                .filter_map(|(idx, w)| {
-                    let current_theta = current.filter(|(c, _)| *c == idx).map(|(_, t)| t);
-                    let span = Span::Full {
-                        positioned: &positioned,
-                        current_theta,
-                    };
-                    exact
-                        .sweep(&span, w, i, j, rows, RANKING_POSITIONS)
-                        .map(|b| (idx, b))
-                })
-                .collect();
+            let ranked = self.rank(&exact, &positioned, i, j, rows, directions, current);
             let coarse = ranked
                 .iter()
                 .map(|(idx, b)| Candidate::from_sweep(*idx, b))
@@ -428,21 +414,7 @@ impl Search<'_> {
             bounds: None,
         };
         let positioned = space.positioned(&sub_state, &sub_rows, i, sub_base);
-        let ranked: Vec<(usize, SweepBest)> = directions
-            .par_iter()
-            .enumerate()
-            .filter(|_| !self.deadline.expired())
-            .filter_map(|(idx, w)| {
-                let current_theta = current.filter(|(c, _)| *c == idx).map(|(_, t)| t);
-                let span = Span::Full {
-                    positioned: &positioned,
-                    current_theta,
-                };
-                space
-                    .sweep(&span, w, i, j, &sub_rows, RANKING_POSITIONS)
-                    .map(|b| (idx, b))
-            })
-            .collect();
+        let ranked = self.rank(&space, &positioned, i, j, &sub_rows, directions, current);
         self.refine(
             state,
             base_uncovered,
@@ -453,6 +425,37 @@ impl Search<'_> {
             directions,
             ranked,
         )
+    }
+
+    /// Every direction swept on a coarse grid of `space` from the state with
+    /// every sweep row on i's side (the current direction also near its
+    /// current θ), until the deadline: (index, best position) of each.
+    #[allow(clippy::too_many_arguments)]
+    fn rank(
+        &self,
+        space: &SweepSpace,
+        positioned: &(SilhouetteState, usize),
+        i: usize,
+        j: usize,
+        rows: &SweepRows,
+        directions: &[Vec<f64>],
+        current: Option<(usize, f64)>,
+    ) -> Vec<(usize, SweepBest)> {
+        directions
+            .par_iter()
+            .enumerate()
+            .filter(|_| !self.deadline.expired())
+            .filter_map(|(idx, w)| {
+                let current_theta = current.filter(|(c, _)| *c == idx).map(|(_, t)| t);
+                let span = Span::Full {
+                    positioned,
+                    current_theta,
+                };
+                space
+                    .sweep(&span, w, i, j, rows, RANKING_POSITIONS)
+                    .map(|b| (idx, b))
+            })
+            .collect()
     }
 
     /// Exact window sweeps from `state` for the best [`EXACT_DIRECTIONS`] of
