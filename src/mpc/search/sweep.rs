@@ -370,52 +370,46 @@ impl Search<'_> {
                 )
             }),
         };
-        let Some(sample) = self.sample.as_ref() else {
-            // Few rows: the ranking sweeps are exact already (on a coarse
-            // grid); the best few directions are then refined on every
-            // position of a window around their best grid position.
-            let positioned = exact.positioned(state, rows, i, base_uncovered);
-            let ranked = self.rank(&exact, &positioned, i, j, rows, directions, current);
-            let coarse = ranked
-                .iter()
-                .map(|(idx, b)| Candidate::from_sweep(*idx, b))
-                .min_by(Candidate::order);
-            let refined = self.refine(
-                state,
-                base_uncovered,
-                &exact,
-                i,
-                j,
-                rows,
-                directions,
-                ranked,
-            );
-            return [coarse, refined]
-                .into_iter()
-                .flatten()
-                .min_by(Candidate::order);
+        // The ranking sweeps: exact (on a coarse grid) with few rows, whose
+        // best grid position is then a candidate too; on the sample above
+        // the sample size. Either way the best few directions are refined on
+        // every position of a window around their best grid position, on
+        // every row.
+        let (ranked, coarse) = match self.sample.as_ref() {
+            None => {
+                let positioned = exact.positioned(state, rows, i, base_uncovered);
+                let ranked = self.rank(&exact, &positioned, i, j, rows, directions, current);
+                let coarse = ranked
+                    .iter()
+                    .map(|(idx, b)| Candidate::from_sweep(*idx, b))
+                    .min_by(Candidate::order);
+                (ranked, coarse)
+            }
+            Some(sample) => {
+                let labels: Vec<usize> = sample.rows.iter().map(|&t| state.labels()[t]).collect();
+                let sub_state = SilhouetteState::new(&sample.dist, &labels, state.slots());
+                let sub_rows: Vec<(usize, bool, bool, usize)> = rows
+                    .iter()
+                    .filter_map(|&(t, a, b, f)| sample.position[t].map(|p| (p, a, b, f)))
+                    .collect();
+                let sub_base = sample
+                    .rows
+                    .iter()
+                    .filter(|&&t| !in_rows[t] && !self.covered[t])
+                    .count();
+                let space = SweepSpace {
+                    z: self.z.view(),
+                    index: Some(&sample.rows),
+                    dist: &sample.dist,
+                    n: sample.rows.len(),
+                    bounds: None,
+                };
+                let positioned = space.positioned(&sub_state, &sub_rows, i, sub_base);
+                let ranked = self.rank(&space, &positioned, i, j, &sub_rows, directions, current);
+                (ranked, None)
+            }
         };
-        let labels: Vec<usize> = sample.rows.iter().map(|&t| state.labels()[t]).collect();
-        let sub_state = SilhouetteState::new(&sample.dist, &labels, state.slots());
-        let sub_rows: Vec<(usize, bool, bool, usize)> = rows
-            .iter()
-            .filter_map(|&(t, a, b, f)| sample.position[t].map(|p| (p, a, b, f)))
-            .collect();
-        let sub_base = sample
-            .rows
-            .iter()
-            .filter(|&&t| !in_rows[t] && !self.covered[t])
-            .count();
-        let space = SweepSpace {
-            z: self.z.view(),
-            index: Some(&sample.rows),
-            dist: &sample.dist,
-            n: sample.rows.len(),
-            bounds: None,
-        };
-        let positioned = space.positioned(&sub_state, &sub_rows, i, sub_base);
-        let ranked = self.rank(&space, &positioned, i, j, &sub_rows, directions, current);
-        self.refine(
+        let refined = self.refine(
             state,
             base_uncovered,
             &exact,
@@ -424,7 +418,11 @@ impl Search<'_> {
             rows,
             directions,
             ranked,
-        )
+        );
+        [coarse, refined]
+            .into_iter()
+            .flatten()
+            .min_by(Candidate::order)
     }
 
     /// Every direction swept on a coarse grid of `space` from the state with
