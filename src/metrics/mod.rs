@@ -3,7 +3,7 @@
 
 mod incremental;
 
-pub use incremental::{Distances, SilhouetteState};
+pub use incremental::{Distances, SilhouetteState, SweepFrame};
 
 use ndarray::ArrayView2;
 use rayon::prelude::*;

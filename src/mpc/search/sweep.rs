@@ -15,7 +15,7 @@
 use super::state::Search;
 use super::UNCOVERED_WEIGHT;
 use crate::assign::CardinalityBounds;
-use crate::metrics::{Distances, SilhouetteState};
+use crate::metrics::{Distances, SilhouetteState, SweepFrame};
 use ndarray::ArrayView2;
 use rayon::prelude::*;
 
@@ -79,13 +79,35 @@ impl SweepSpace<'_> {
         (state, uncovered)
     }
 
+    /// What every sweep of the boundary between `i` and `j` over `rows`
+    /// shares, from `state` (this space's state before the sweep rows move).
+    /// Rows move only among i, j and the fallback clusters of rows that
+    /// cannot be i or j: the silhouette is evaluated over those clusters
+    /// ([`SilhouetteState::sweep_frame`]).
+    pub(super) fn frame(
+        state: &SilhouetteState,
+        rows: &SweepRows,
+        i: usize,
+        j: usize,
+    ) -> SweepFrame {
+        let mut affected = vec![i, j];
+        for &(_, can_i, can_j, fallback) in rows {
+            if !(affected.contains(&fallback) || can_i && can_j) {
+                affected.push(fallback);
+            }
+        }
+        state.sweep_frame(&affected)
+    }
+
     /// Sweep the threshold θ of direction `w` for the boundary between `i`
     /// (side `w·z ≥ θ`) and `j`: rows cross to j's side one at a time in order
     /// of projection (O(n) each) and the positions of `span` are scored in
     /// O(n·|affected clusters|). Returns the best position.
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn sweep(
         &self,
         span: &Span,
+        frame: &SweepFrame,
         w: &[f64],
         i: usize,
         j: usize,
@@ -145,15 +167,6 @@ impl SweepSpace<'_> {
                 (state, uncovered, first, last, None)
             }
         };
-        // Rows move only among i, j and the fallback clusters of rows that
-        // cannot be i or j: the silhouette is evaluated over those alone.
-        let mut affected = vec![i, j];
-        for &(_, can_i, can_j, fallback) in rows {
-            if !(affected.contains(&fallback) || can_i && can_j) {
-                affected.push(fallback);
-            }
-        }
-        let cache = state.other_means_min(&affected);
         let step = ((last - first) / grid).max(1);
         // Best position by (violation of the bounds by i and j, loss): with
         // bounds, positions that repair a violation come first.
@@ -172,7 +185,7 @@ impl SweepSpace<'_> {
                 && within
                 && state.clusters() >= 2
             {
-                let loss = -state.silhouette_within(&affected, &cache)
+                let loss = -state.silhouette_within(frame)
                     + UNCOVERED_WEIGHT * uncovered as f64 / self.n as f64;
                 if best.is_none_or(|(bv, bl, _)| violation < bv || violation == bv && loss < bl) {
                     best = Some((violation, loss, pos));
@@ -375,15 +388,17 @@ impl Search<'_> {
         // the sample size. Either way the best few directions are refined on
         // every position of a window around their best grid position, on
         // every row.
-        let (ranked, coarse) = match self.sample.as_ref() {
+        let (ranked, coarse, exact_frame) = match self.sample.as_ref() {
             None => {
+                let frame = SweepSpace::frame(state, rows, i, j);
                 let positioned = exact.positioned(state, rows, i, base_uncovered);
-                let ranked = self.rank(&exact, &positioned, i, j, rows, directions, current);
+                let ranked =
+                    self.rank(&exact, &frame, &positioned, i, j, rows, directions, current);
                 let coarse = ranked
                     .iter()
                     .map(|(idx, b)| Candidate::from_sweep(*idx, b))
                     .min_by(Candidate::order);
-                (ranked, coarse)
+                (ranked, coarse, frame)
             }
             Some(sample) => {
                 let labels: Vec<usize> = sample.rows.iter().map(|&t| state.labels()[t]).collect();
@@ -404,15 +419,26 @@ impl Search<'_> {
                     n: sample.rows.len(),
                     bounds: None,
                 };
+                let frame = SweepSpace::frame(&sub_state, &sub_rows, i, j);
                 let positioned = space.positioned(&sub_state, &sub_rows, i, sub_base);
-                let ranked = self.rank(&space, &positioned, i, j, &sub_rows, directions, current);
-                (ranked, None)
+                let ranked = self.rank(
+                    &space,
+                    &frame,
+                    &positioned,
+                    i,
+                    j,
+                    &sub_rows,
+                    directions,
+                    current,
+                );
+                (ranked, None, SweepSpace::frame(state, rows, i, j))
             }
         };
         let refined = self.refine(
             state,
             base_uncovered,
             &exact,
+            &exact_frame,
             i,
             j,
             rows,
@@ -432,6 +458,7 @@ impl Search<'_> {
     fn rank(
         &self,
         space: &SweepSpace,
+        frame: &SweepFrame,
         positioned: &(SilhouetteState, usize),
         i: usize,
         j: usize,
@@ -450,7 +477,7 @@ impl Search<'_> {
                     current_theta,
                 };
                 space
-                    .sweep(&span, w, i, j, rows, RANKING_POSITIONS)
+                    .sweep(&span, frame, w, i, j, rows, RANKING_POSITIONS)
                     .map(|b| (idx, b))
             })
             .collect()
@@ -465,6 +492,7 @@ impl Search<'_> {
         state: &SilhouetteState,
         base_uncovered: usize,
         exact: &SweepSpace,
+        frame: &SweepFrame,
         i: usize,
         j: usize,
         rows: &SweepRows,
@@ -499,7 +527,7 @@ impl Search<'_> {
                     hi,
                 };
                 exact
-                    .sweep(&span, &directions[idx], i, j, rows, WINDOW_POSITIONS)
+                    .sweep(&span, frame, &directions[idx], i, j, rows, WINDOW_POSITIONS)
                     .map(|b| Candidate::from_sweep(idx, &b))
             })
             .min_by(Candidate::order)
@@ -533,6 +561,7 @@ mod tests {
                 .iter()
                 .map(|&t| (t, true, true, labels[t]))
                 .collect();
+            let frame = SweepSpace::frame(&state, &rows, 0, 1);
             let positioned = space.positioned(&state, &rows, 0, 0);
             for theta in [-10.0, 10.0] {
                 let span = Span::Full {
@@ -540,7 +569,7 @@ mod tests {
                     current_theta: Some(theta),
                 };
                 let best = space
-                    .sweep(&span, &[1.0, 0.0], 0, 1, &rows, RANKING_POSITIONS)
+                    .sweep(&span, &frame, &[1.0, 0.0], 0, 1, &rows, RANKING_POSITIONS)
                     .expect("a scored position");
                 let (lo, hi) = best.current_window.expect("a current window");
                 assert!(lo <= hi);
