@@ -348,25 +348,17 @@ fn bound_and_prune(
     epsilon: f64,
 ) -> Key {
     let n = cols.n;
-    let coefficients_of = |support: usize, coef: usize| {
-        let mut c = vec![0.0; supports[support].len()];
-        decode(coef, values, &mut c);
-        c
-    };
+    // Coefficients are decoded into a per-thread buffer: an allocation per
+    // direction measured 5% of a libras (d = 90) MPC-2 run.
     let score = |rows: &Columns, candidates: &mut [Key]| {
         candidates.par_iter_mut().for_each_init(
-            || vec![0i64; rows.n],
-            |z, key| {
-                key.objective = direction_objective(
-                    rows,
-                    &supports[key.support],
-                    &coefficients_of(key.support, key.coef),
-                    epsilon,
-                    z,
-                );
+            || (vec![0i64; rows.n], Vec::with_capacity(beta)),
+            |(z, coefs), key| {
+                key.objective = key_objective(rows, supports, values, epsilon, key, z, coefs);
             },
         );
-        candidates.sort_by(|a, b| {
+        // Unstable is exact: (support, coef) breaks every tie.
+        candidates.sort_unstable_by(|a, b| {
             a.objective
                 .total_cmp(&b.objective)
                 .then(a.support.cmp(&b.support))
@@ -397,13 +389,7 @@ fn bound_and_prune(
         score(&subset, &mut candidates);
         if best.objective == f64::INFINITY {
             let head = candidates.len().min(PRUNE_BATCH);
-            best = exact_best(
-                cols,
-                supports,
-                &coefficients_of,
-                epsilon,
-                &candidates[..head],
-            );
+            best = exact_best(cols, supports, values, epsilon, &candidates[..head]);
         }
         candidates.retain(|key| key.objective <= best.objective + margin);
     }
@@ -416,31 +402,42 @@ fn bound_and_prune(
             .filter(|key| key.objective <= best.objective + margin)
             .copied()
             .collect();
-        best = exact_best(cols, supports, &coefficients_of, epsilon, &live).min(best);
+        best = exact_best(cols, supports, values, epsilon, &live).min(best);
     }
     best
+}
+
+/// The objective of direction `key` over `rows` (coefficients decoded into
+/// `coefs`, breakpoints written to `z`).
+fn key_objective(
+    rows: &Columns,
+    supports: &[Vec<usize>],
+    values: &[f64],
+    epsilon: f64,
+    key: &Key,
+    z: &mut [i64],
+    coefs: &mut Vec<f64>,
+) -> f64 {
+    let support = &supports[key.support];
+    coefs.resize(support.len(), 0.0);
+    decode(key.coef, values, coefs);
+    direction_objective(rows, support, coefs, epsilon, z)
 }
 
 /// The best of `candidates` evaluated on every row.
 fn exact_best(
     cols: &Columns,
     supports: &[Vec<usize>],
-    coefficients_of: &(dyn Fn(usize, usize) -> Vec<f64> + Sync),
+    values: &[f64],
     epsilon: f64,
     candidates: &[Key],
 ) -> Key {
     candidates
         .par_iter()
         .map_init(
-            || vec![0i64; cols.n],
-            |z, key| Key {
-                objective: direction_objective(
-                    cols,
-                    &supports[key.support],
-                    &coefficients_of(key.support, key.coef),
-                    epsilon,
-                    z,
-                ),
+            || (vec![0i64; cols.n], Vec::new()),
+            |(z, coefs), key| Key {
+                objective: key_objective(cols, supports, values, epsilon, key, z, coefs),
                 ..*key
             },
         )

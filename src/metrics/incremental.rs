@@ -335,9 +335,12 @@ impl SilhouetteState {
             let mut q = frame.other_min[t];
             let mut r = frame.fixed_own[t];
             for &(c, column, other, own_reciprocal) in columns {
+                // Compare-and-select rather than `f64::min`, whose NaN rule
+                // costs extra instructions (no mean here is NaN).
                 let sum = column[t];
+                let mean = sum * other;
                 let is_own = own == c;
-                q = if is_own { q } else { q.min(sum * other) };
+                q = if !is_own && mean < q { mean } else { q };
                 r = if is_own { sum * own_reciprocal } else { r };
             }
             silhouette_lane(q, r)
@@ -452,7 +455,7 @@ pub struct SweepFrame {
 /// cluster (value 0).
 #[inline(always)]
 fn silhouette_lane(q: f64, r: f64) -> f64 {
-    let denom = q.max(r);
+    let denom = if q > r { q } else { r };
     let s = (q - r) / denom;
     if q.is_finite() && denom > 0.0 && !r.is_nan() {
         s
