@@ -19,6 +19,7 @@ use crate::assign::CardinalityBounds;
 use crate::metrics::{Distances, SilhouetteState, SweepFrame};
 use ndarray::ArrayView2;
 use rayon::prelude::*;
+use std::sync::Mutex;
 
 /// Candidate intercepts scored per direction when ranking directions (on the
 /// subsample, or on every row when there is none): the ranking only orders
@@ -302,6 +303,11 @@ pub(super) struct Sample {
     /// Full row → sample position.
     position: Vec<Option<usize>>,
     dist: Distances,
+    /// The sample's state for the last labels asked for, with its slot
+    /// count: most examined moves are rejected, so the next boundary sweeps
+    /// from the same labels and the O(s²) build is skipped (the state is the
+    /// one a fresh build gives, bit for bit).
+    last_state: Mutex<Option<SilhouetteState>>,
 }
 
 /// Above this many rows, directions are ranked on a subsample first.
@@ -333,7 +339,25 @@ impl Sample {
             rows,
             position,
             dist: Distances::new(sub.view()),
+            last_state: Mutex::new(None),
         })
+    }
+
+    /// The silhouette state of the sample rows under the labels of `state`
+    /// (same slots).
+    fn state_of(&self, state: &SilhouetteState) -> SilhouetteState {
+        let labels: Vec<usize> = self.rows.iter().map(|&t| state.labels()[t]).collect();
+        let mut last = self.last_state.lock().unwrap_or_else(|e| e.into_inner());
+        match last.as_ref() {
+            Some(cached) if cached.slots() == state.slots() && cached.labels() == labels => {
+                cached.clone()
+            }
+            _ => {
+                let fresh = SilhouetteState::new(&self.dist, &labels, state.slots());
+                *last = Some(fresh.clone());
+                fresh
+            }
+        }
     }
 }
 
@@ -421,8 +445,7 @@ impl Search<'_> {
                 (ranked, coarse, frame)
             }
             Some(sample) => {
-                let labels: Vec<usize> = sample.rows.iter().map(|&t| state.labels()[t]).collect();
-                let sub_state = SilhouetteState::new(&sample.dist, &labels, state.slots());
+                let sub_state = sample.state_of(state);
                 let sub_rows: Vec<(usize, bool, bool, usize)> = rows
                     .iter()
                     .filter_map(|&(t, a, b, f)| sample.position[t].map(|p| (p, a, b, f)))
