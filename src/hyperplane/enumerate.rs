@@ -224,7 +224,8 @@ fn direction_objective(
             }
         }
     }
-    (sum_ci - sum_smallest(keys, n_i)).max(0.0)
+    // +0 for a zero objective (never −0, which orders first in `Key::min`).
+    (sum_ci - sum_smallest(keys, n_i)).max(0.0) + 0.0
 }
 
 /// Sum of the `k` smallest values among `keys` (`1 ≤ k ≤ keys.len()`,
@@ -330,9 +331,10 @@ const PRUNE_BATCH: usize = 64;
 /// over S is at most the objective over all rows: `min_b f_S(w, b)` is a lower
 /// bound of `min_b f(w, b)`. The directions are scored on evenly spaced
 /// subsets of growing size ([`BOUND_ROWS`], both clusters in proportion);
-/// after the first, the best-bounded batch is evaluated exactly for an
+/// after each, the best-bounded batch is evaluated exactly to tighten the
 /// incumbent, and every direction whose bound exceeds the incumbent (plus a
-/// rounding margin) is dropped before the next, dearer level. The survivors
+/// rounding margin), or that cannot win a tie at objective 0 ([`may_win`]),
+/// is dropped before the next, dearer level. The survivors
 /// are evaluated exactly in increasing order of their last bound until the
 /// next bound exceeds the best objective. The result, ties included, is the
 /// one of the full enumeration: a dropped direction's objective is strictly
@@ -387,11 +389,11 @@ fn bound_and_prune(
         };
         let subset = Columns::from_rows(problem, &spaced(problem.ci), &spaced(problem.cj));
         score(&subset, &mut candidates);
-        if best.objective == f64::INFINITY {
-            let head = candidates.len().min(PRUNE_BATCH);
-            best = exact_best(cols, supports, values, epsilon, &candidates[..head]);
-        }
-        candidates.retain(|key| key.objective <= best.objective + margin);
+        // The best-bounded batch, evaluated exactly at every level, keeps
+        // the incumbent tight for the next, dearer level.
+        let head = candidates.len().min(PRUNE_BATCH);
+        best = exact_best(cols, supports, values, epsilon, &candidates[..head]).min(best);
+        candidates.retain(|key| may_win(key, &best, margin));
     }
     for batch in candidates.chunks(PRUNE_BATCH) {
         if batch[0].objective > best.objective + margin {
@@ -399,12 +401,22 @@ fn bound_and_prune(
         }
         let live: Vec<Key> = batch
             .iter()
-            .filter(|key| key.objective <= best.objective + margin)
+            .filter(|key| may_win(key, &best, margin))
             .copied()
             .collect();
         best = exact_best(cols, supports, values, epsilon, &live).min(best);
     }
     best
+}
+
+/// Whether a direction whose lower bound is `key.objective` can still be
+/// the result against the incumbent `best`: its bound is within `margin` of
+/// the best objective, and, once that is 0 (no objective is below it), it
+/// precedes `best` in the tie-breaking order. This last rule ends the search
+/// early on separable pairs, where thousands of directions reach 0.
+fn may_win(key: &Key, best: &Key, margin: f64) -> bool {
+    key.objective <= best.objective + margin
+        && (best.objective > 0.0 || (key.support, key.coef) <= (best.support, best.coef))
 }
 
 /// The objective of direction `key` over `rows` (coefficients decoded into
@@ -483,6 +495,9 @@ mod tests {
             (0.0, 5, 1000, 1000),
             (0.8, 12, 40, 50),
             (3.0, 12, 30, 60),
+            // Separable: thousands of directions reach objective 0, where
+            // the tie-breaking order alone decides.
+            (4.0, 6, 300, 500),
         ] {
             let n = n_i + n_j;
             let x = ndarray::Array2::from_shape_fn((n, d), |(t, f)| {
