@@ -153,13 +153,13 @@ pub fn silhouette_samples(x: ArrayView2<f64>, labels: &[usize]) -> Result<Vec<f6
     Ok((0..n)
         .into_par_iter()
         .map_init(
-            || vec![0.0f64; k],
-            |sums, t| {
-                sums.iter_mut().for_each(|s| *s = 0.0);
+            || (vec![0.0f64; k], vec![0.0f64; 4 * k], vec![0.0f64; n]),
+            |(sums, acc, row), t| {
                 let a = &flat[t * d..(t + 1) * d];
-                for (u, &l) in labels.iter().enumerate() {
-                    sums[l] += euclidean(a, &flat[u * d..(u + 1) * d]);
+                for (u, dist) in row.iter_mut().enumerate() {
+                    *dist = euclidean(a, &flat[u * d..(u + 1) * d]);
                 }
+                incremental::sums_by_label(row, &labels, acc, sums);
                 point_silhouette(sums, &sizes, labels[t])
             },
         )
@@ -321,13 +321,10 @@ pub fn silhouette_samples_with(
     Ok((0..n)
         .into_par_iter()
         .map_init(
-            || (vec![0.0f64; k], vec![0.0f64; n]),
-            |(sums, row), t| {
-                sums.iter_mut().for_each(|s| *s = 0.0);
+            || (vec![0.0f64; k], vec![0.0f64; 4 * k], vec![0.0f64; n]),
+            |(sums, acc, row), t| {
                 distances.row_into(t, row);
-                for (&dist, &l) in row.iter().zip(&labels) {
-                    sums[l] += dist;
-                }
+                incremental::sums_by_label(row, &labels, acc, sums);
                 point_silhouette(sums, &sizes, labels[t])
             },
         )

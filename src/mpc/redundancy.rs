@@ -15,6 +15,11 @@ use ndarray::ArrayView2;
 /// the reduced polytopes still assign every training row as before.
 const IMPLIED_TOLERANCE: f64 = 1e-9;
 
+/// How far outside a half-space a training row must lie to show, without
+/// an LP, that the half-space is not implied: far above the LP's tolerances,
+/// so the row and the LP never disagree.
+const WITNESS_MARGIN: f64 = 1e-6;
+
 /// Remove redundant half-spaces from every polytope of `model`, one at a time
 /// against the ones kept so far. `z` is the explanation matrix of the training
 /// rows, whose bounding box bounds the LPs.
@@ -32,6 +37,33 @@ pub fn remove_redundant(model: &mut PolytopeModel, z: ArrayView2<f64>) {
         })
         .collect();
     let hyperplanes = model.hyperplanes.clone();
+    // Every row's score against every hyperplane: a training row lies in the
+    // box, so a row on the kept side of every other half-space and well
+    // outside the target one is a point of the LP's feasible set where the
+    // target fails, and the target is not implied without solving the LP.
+    let scores: Vec<Vec<f64>> = hyperplanes
+        .iter()
+        .map(|h| {
+            z.rows()
+                .into_iter()
+                .map(|r| h.hyperplane.score(r))
+                .collect()
+        })
+        .collect();
+    let holds = |h: &crate::mpc::HalfSpace, t: usize| {
+        let s = scores[h.hyperplane][t];
+        match h.side {
+            Side::I => s >= 0.0,
+            Side::J => s <= 0.0,
+        }
+    };
+    let fails_clearly = |h: &crate::mpc::HalfSpace, t: usize| {
+        let s = scores[h.hyperplane][t];
+        match h.side {
+            Side::I => s < -WITNESS_MARGIN,
+            Side::J => s > WITNESS_MARGIN,
+        }
+    };
     for polytope in &mut model.polytopes {
         let mut kept = polytope.halfspaces.clone();
         let mut idx = 0;
@@ -43,7 +75,9 @@ pub fn remove_redundant(model: &mut PolytopeModel, z: ArrayView2<f64>) {
                 .map(|(_, h)| *h)
                 .collect();
             let target = kept[idx];
-            if implied(&hyperplanes, &others, target, &lo, &hi) {
+            let witness = (0..z.nrows())
+                .any(|t| fails_clearly(&target, t) && others.iter().all(|h| holds(h, t)));
+            if !witness && implied(&hyperplanes, &others, target, &lo, &hi) {
                 kept.remove(idx);
             } else {
                 idx += 1;

@@ -36,7 +36,7 @@ use super::{Deadline, MpcError, Observer, Progress, RunStatus};
 use crate::metrics::{Distances, SilhouetteState};
 use moves::Move;
 use ndarray::{Array2, ArrayView2};
-use state::{Score, Search};
+use state::{induced_labels, Score, Search};
 use std::collections::HashMap;
 use sweep::Sample;
 
@@ -248,22 +248,25 @@ pub fn search(
     let n = x.nrows();
     let k = centroids.nrows();
     let sample = Sample::new(x);
+    let active = vec![true; k];
+    let centroids: Vec<Vec<f64>> = centroids.rows().into_iter().map(|r| r.to_vec()).collect();
+    // The state is built once for the starting labels, in one O(n²) pass.
+    let (labels, covered) = induced_labels(x, z, &hyperplanes, &active, &centroids);
     // Views are invariant in their lifetime: shorten them to the sample's.
-    let mut search = Search {
+    let search = Search {
         x: x.reborrow(),
         z: z.reborrow(),
         dist,
         params,
         hyperplanes,
-        active: vec![true; k],
-        centroids: centroids.rows().into_iter().map(|r| r.to_vec()).collect(),
-        state: SilhouetteState::new(dist, &vec![0; n], k),
-        covered: vec![true; n],
+        active,
+        centroids,
+        state: SilhouetteState::new(dist, &labels, k),
+        covered,
         n,
         sample: sample.as_ref(),
         deadline: *deadline,
     };
-    search.accept_labels();
     let score = search.score();
     let mut driver = Driver {
         search,

@@ -99,14 +99,7 @@ impl<'a> Search<'a> {
 
     /// Labels and coverage of every row under `hyperplanes`.
     fn labels_for(&self, hyperplanes: &[PairHyperplane]) -> (Vec<usize>, Vec<bool>) {
-        (0..self.n)
-            .map(
-                |t| match tournament_among(hyperplanes, &self.active, self.z.row(t)) {
-                    Some(c) => (c, true),
-                    None => (self.nearest(t), false),
-                },
-            )
-            .unzip()
+        induced_labels(self.x, self.z, hyperplanes, &self.active, &self.centroids)
     }
 
     /// Relabel every row by the current hyperplanes (changed rows move in
@@ -181,4 +174,22 @@ impl<'a> Search<'a> {
     pub(super) fn solve_options(&self) -> SolveOptions {
         self.params.solve_options(&self.deadline)
     }
+}
+
+/// Labels and coverage of every row of `x` (explanation rows `z`) under
+/// `hyperplanes` between the `active` slots: the tournament winner, or the
+/// nearest active centre for a row no cluster wins.
+pub(super) fn induced_labels(
+    x: ArrayView2<f64>,
+    z: ArrayView2<f64>,
+    hyperplanes: &[PairHyperplane],
+    active: &[bool],
+    centroids: &[Vec<f64>],
+) -> (Vec<usize>, Vec<bool>) {
+    (0..x.nrows())
+        .map(|t| match tournament_among(hyperplanes, active, z.row(t)) {
+            Some(c) => (c, true),
+            None => (nearest_active_centre(centroids, active, x.row(t)), false),
+        })
+        .unzip()
 }
