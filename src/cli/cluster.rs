@@ -179,6 +179,7 @@ pub(crate) fn cluster(args: &ClusterArgs) -> Result<()> {
         .map(|r| {
             json!({
                 "k": r.k, "seed": r.seed, "clusters": r.clusters, "silhouette": r.silhouette,
+                "silhouette_exact": r.silhouette_exact,
                 "smallest_cluster": r.smallest, "fidelity": r.fidelity,
                 "meets_min_cluster_size": r.meets_min_cluster_size,
                 "reproduce": format!("--k {} --seed {} --k-max {k_hi}", r.k, r.seed),

@@ -311,6 +311,17 @@ pub fn cluster_quality_with(distances: &Distances, labels: &[usize], k: usize) -
     quality_from(silhouette_samples_with(distances, labels), labels, k)
 }
 
+/// [`cluster_quality`] from every row's silhouette (`samples`, one per
+/// label), as an incremental state holds them.
+pub(crate) fn cluster_quality_from_samples(
+    samples: Vec<f64>,
+    labels: &[usize],
+    k: usize,
+) -> ClusterQuality {
+    let defined = silhouette_labels(labels.len(), labels).map(|_| samples);
+    quality_from(defined, labels, k)
+}
+
 /// [`silhouette_samples`] from precomputed distances.
 pub fn silhouette_samples_with(
     distances: &Distances,

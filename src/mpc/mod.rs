@@ -280,6 +280,42 @@ pub fn fit_with(
     distances: Option<&crate::metrics::Distances>,
     budget: Option<&Deadline>,
 ) -> Result<MpcFit, MpcError> {
+    fit_scored(
+        x,
+        map,
+        space,
+        params,
+        observer,
+        distances,
+        budget,
+        Scoring::Exact,
+    )
+}
+
+/// How a fit's silhouette is computed up to the sample size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Scoring {
+    /// Exactly, in double precision from the rows (O(n²·d)).
+    Exact,
+    /// From the search's single-precision distance matrix when it is held
+    /// (O(n²), within about 1e-7 of exact; `silhouette_exact` false): the
+    /// protocol ranks its runs by it and makes the runs that can win exact
+    /// ([`MpcFit::make_silhouette_exact`]).
+    SearchDistances,
+}
+
+/// [`fit_with`], the silhouette computed as `scoring` says.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn fit_scored(
+    x: ArrayView2<f64>,
+    map: &FeatureMap,
+    space: ExplanationSpace,
+    params: &ValidMpcParams,
+    observer: &dyn Observer,
+    distances: Option<&crate::metrics::Distances>,
+    budget: Option<&Deadline>,
+    scoring: Scoring,
+) -> Result<MpcFit, MpcError> {
     let deadline = Deadline::within(budget, params.time_limit);
     let x = x.as_standard_layout().to_owned();
     let z = space.transform(x.view());
@@ -355,7 +391,7 @@ pub fn fit_with(
     if rows.is_sampled() {
         observer.progress(Progress::phase("estimating the silhouette"));
         fit.estimate_silhouette(x.view(), params)?;
-    } else {
+    } else if scoring == Scoring::Exact {
         fit.make_silhouette_exact(x.view());
     }
     fit.seconds = deadline.elapsed();
@@ -474,6 +510,7 @@ fn fit_from<'a>(
     let mut centroids = init.centroids;
     let mut search_status = None;
     let mut search_history = Vec::new();
+    let mut searched_rows = None;
     if let (true, Some(dist)) = (params.local_search, dist) {
         // On a sample, the cardinality bounds are the sample's share of them.
         let on_rows = |p: &ValidMpcParams| {
@@ -506,6 +543,7 @@ fn fit_from<'a>(
             // entry repeats that loss.
             let skip = usize::from(!search_history.is_empty());
             search_history.extend(found.history.into_iter().skip(skip));
+            searched_rows = Some(found.rows);
         }
     }
     // A run the deadline cut short says so, whichever loop it was in.
@@ -533,7 +571,23 @@ fn fit_from<'a>(
     // From the search's distance matrix the silhouette costs O(n²) instead
     // of O(n²·d), in single precision: an estimate that chooses between the
     // starts; the chosen fit's is then made exact.
+    // The search's last state scored these very labels when the model
+    // assigns every row as the search left it: O(n·K).
+    let searched = searched_rows.filter(|r| {
+        !rows.sampled && r.len() == labels.len() && r.iter().zip(&labels).all(|(s, l)| s.0 == *l)
+    });
     let (quality, silhouette_exact) = match dist {
+        Some(d) if searched.is_some() && d.has_matrix() => {
+            let samples = searched
+                .unwrap_or_default()
+                .into_iter()
+                .map(|r| r.1)
+                .collect();
+            (
+                metrics::cluster_quality_from_samples(samples, &labels, model.k()),
+                false,
+            )
+        }
         Some(d) if d.n() == labels.len() && d.has_matrix() => {
             (metrics::cluster_quality_with(d, &labels, model.k()), false)
         }

@@ -4,8 +4,8 @@
 //! so the result does not depend on thread count.
 
 use super::{
-    better, fit_with, Deadline, ExplanationSpace, MpcError, MpcFit, MpcParams, Observer, RunStatus,
-    ValidMpcParams,
+    better, fit_scored, Deadline, ExplanationSpace, MpcError, MpcFit, MpcParams, Observer,
+    RunStatus, Scoring, ValidMpcParams,
 };
 use crate::data::FeatureMap;
 use crate::metrics::{self, Distances};
@@ -24,8 +24,13 @@ pub struct ProtocolRun {
     pub seed: u64,
     /// Clusters in the result.
     pub clusters: usize,
-    /// Mean silhouette (`None` with one cluster).
+    /// Mean silhouette (`None` with one cluster): exact for the best run and
+    /// the runs within 1e-6 of it; for the others, from the search's
+    /// single-precision distances (within about 1e-7 of exact). Above the
+    /// sample size, an estimate over samples.
     pub silhouette: Option<f64>,
+    /// Whether `silhouette` is exact.
+    pub silhouette_exact: bool,
     /// Share of rows inside their own polytope.
     pub fidelity: f64,
     /// Rows of the smallest cluster.
@@ -121,6 +126,58 @@ impl ProtocolResult {
     }
 }
 
+/// Runs within this much silhouette of the best, by the search's
+/// single-precision distances, are made exact before the best is chosen:
+/// far above the single-precision error (about 1e-7), so the run chosen is
+/// the one exact silhouettes choose.
+const EXACT_CONTENDERS: f64 = 1e-6;
+
+/// The protocol's runs are ranked by their silhouettes from the search's
+/// single-precision distances (O(n²) each instead of the exact O(n²·d)).
+/// The best run, and every run of its class (floor met, full fidelity)
+/// within [`EXACT_CONTENDERS`] of it, are made exact, and the best is chosen
+/// again among them in (k, seed) order: the run exact silhouettes would
+/// have chosen, at one exact silhouette per protocol instead of one per run.
+/// Returns the index of the best run. Only for data within the sample size
+/// (above it every run's silhouette is an estimate over samples).
+fn exact_best(
+    runs: &mut [Option<(MpcFit, ProtocolRun)>],
+    best: usize,
+    x: ArrayView2<f64>,
+) -> usize {
+    let Some((leader, _)) = runs[best].as_ref() else {
+        return best;
+    };
+    let class = |f: &MpcFit| (f.meets_min_cluster_size(), f.fidelity >= 1.0);
+    let (leader_class, leader_silhouette) = (class(leader), leader.silhouette);
+    let contends = |f: &MpcFit| {
+        class(f) == leader_class
+            && match (f.silhouette, leader_silhouette) {
+                (Some(a), Some(b)) => (a - b).abs() < EXACT_CONTENDERS,
+                (a, b) => a.is_none() && b.is_none(),
+            }
+    };
+    let contenders: Vec<usize> = (0..runs.len())
+        .filter(|&i| runs[i].as_ref().is_some_and(|(f, _)| contends(f)))
+        .collect();
+    for &i in &contenders {
+        if let Some((fit, run)) = runs[i].as_mut() {
+            fit.make_silhouette_exact(x);
+            run.silhouette = fit.silhouette;
+            run.silhouette_exact = fit.silhouette_exact;
+        }
+    }
+    let mut chosen = contenders[0];
+    for &i in &contenders[1..] {
+        if let (Some((a, _)), Some((b, _))) = (&runs[i], &runs[chosen]) {
+            if better(a, b) {
+                chosen = i;
+            }
+        }
+    }
+    chosen
+}
+
 /// Run MPC for every k of `plan.ks` and seeds `base.seed ..
 /// base.seed + plan.restarts`; keep the best run (see
 /// [`crate::protocol::run_grid`]). The range is checked against the data up
@@ -169,7 +226,7 @@ pub fn protocol(
         if budget.expired() {
             return Ok(None);
         }
-        let fit = fit_with(
+        let fit = fit_scored(
             x.view(),
             map,
             space.clone(),
@@ -177,12 +234,14 @@ pub fn protocol(
             observer,
             Some(&distances),
             Some(&budget),
+            Scoring::SearchDistances,
         )?;
         let run = ProtocolRun {
             k: params.k,
             seed: params.seed,
             clusters: fit.model.k(),
             silhouette: fit.silhouette,
+            silhouette_exact: fit.silhouette_exact,
             fidelity: fit.fidelity,
             smallest: fit.smallest_cluster(),
             meets_min_cluster_size: fit.meets_min_cluster_size(),
@@ -205,6 +264,10 @@ pub fn protocol(
         plan.runs_in_parallel,
     )?;
     let skipped = outcome.runs.iter().filter(|r| r.is_none()).count();
+    let mut outcome = outcome;
+    if !super::SearchRows::choose(x.nrows(), base.sample_size).is_sampled() {
+        outcome.best = exact_best(&mut outcome.runs, outcome.best, x.view());
+    }
     let mut best = None;
     let mut runs = Vec::with_capacity(outcome.runs.len());
     for (index, result) in outcome.runs.into_iter().enumerate() {
