@@ -142,8 +142,9 @@ pub fn search_candidate_bytes(d: usize, m: u32, beta: usize, current_nonzeros: u
 /// axis direction (`+e_f`, `−e_f`), then, with `β ≥ 2` and an integer
 /// `current`, the primitive two-feature rays with coefficients in `[−M, M]`
 /// on the pairs [`pair_is_candidate`] admits, pairs in lexicographic order,
-/// magnitudes `ca` major, signs `(+,+), (+,−), (−,+), (−,−)`. The order is the
-/// tie-breaking order of the sweeps.
+/// magnitudes `ca` major, signs `(+,+), (+,−), (−,+), (−,−)`, less the ray
+/// of `current` (it is the first). The order is the tie-breaking order of
+/// the sweeps.
 pub(crate) fn search_candidates(
     current: &[f64],
     m: u32,
@@ -159,11 +160,19 @@ pub(crate) fn search_candidates(
         });
     }
     let mut out: Vec<Vec<f64>> = vec![current.to_vec()];
+    // A positive multiple of the current direction sweeps the same
+    // hyperplanes as the current one (whose sweep also scores the positions
+    // near its θ): it is not swept twice.
+    let push = |out: &mut Vec<Vec<f64>>, w: Vec<f64>| {
+        if !same_ray(&w, current) {
+            out.push(w);
+        }
+    };
     for f in 0..d {
         for s in [1.0, -1.0] {
             let mut w = vec![0.0; d];
             w[f] = s;
-            out.push(w);
+            push(&mut out, w);
         }
     }
     let integer = current.iter().all(|w| w.fract() == 0.0);
@@ -179,12 +188,32 @@ pub(crate) fn search_candidates(
                     let mut w = vec![0.0; d];
                     w[a] = sa * f64::from(ca);
                     w[b] = sb * f64::from(cb);
-                    out.push(w);
+                    push(&mut out, w);
                 }
             }
         }
     }
     Ok(out)
+}
+
+/// Whether `w` is a positive multiple of the non-zero `v` (same support,
+/// one positive ratio): the same family of hyperplanes `w·z ≥ θ`.
+fn same_ray(w: &[f64], v: &[f64]) -> bool {
+    let mut ratio = None;
+    for (&a, &b) in w.iter().zip(v) {
+        match (a == 0.0, b == 0.0) {
+            (true, true) => {}
+            (false, false) => {
+                let r = a / b;
+                if r <= 0.0 || ratio.is_some_and(|q: f64| (q - r).abs() > 1e-12 * q) {
+                    return false;
+                }
+                ratio = Some(r);
+            }
+            _ => return false,
+        }
+    }
+    ratio.is_some()
 }
 
 #[cfg(test)]
@@ -231,8 +260,10 @@ mod tests {
         assert_eq!(c[1..7].len(), 6);
         assert_eq!(c[1], vec![1.0, 0.0, 0.0]);
         assert_eq!(c[2], vec![-1.0, 0.0, 0.0]);
-        // d = 3: three pairs, magnitudes (1,1), (1,2), (2,1) (not (2,2)), four signs each.
-        assert_eq!(c.len(), 1 + 6 + 3 * 3 * 4);
+        // d = 3: three pairs, magnitudes (1,1), (1,2), (2,1) (not (2,2)), four
+        // signs each, less the current direction's own ray (1, −2) on (0, 2).
+        assert_eq!(c.len(), 1 + 6 + 3 * 3 * 4 - 1);
+        assert!(!c[1..].iter().any(|w| same_ray(w, &current)));
         assert_eq!(c[7], vec![1.0, 1.0, 0.0]);
         assert_eq!(c[11], vec![1.0, 2.0, 0.0]);
         assert!(c[7..]
@@ -240,7 +271,11 @@ mod tests {
             .all(|w| w.iter().filter(|v| **v != 0.0).count() == 2));
         // β = 1, or a real-valued current direction: axis directions only.
         assert_eq!(search_candidates(&current, 2, 1).unwrap().len(), 7);
-        assert_eq!(search_candidates(&[0.5, 0.0, 0.0], 2, 2).unwrap().len(), 7);
+        // (1, 0, 0) is the ray of (0.5, 0, 0).
+        assert_eq!(search_candidates(&[0.5, 0.0, 0.0], 2, 2).unwrap().len(), 6);
+        assert!(same_ray(&[2.0, 0.0, -4.0], &[1.0, 0.0, -2.0]));
+        assert!(!same_ray(&[-1.0, 0.0, 2.0], &[1.0, 0.0, -2.0]));
+        assert!(!same_ray(&[1.0, 1.0, -2.0], &[1.0, 0.0, -2.0]));
     }
 
     #[test]

@@ -79,6 +79,29 @@ impl Distances {
         }
     }
 
+    /// `out[c] = Σ_{u: labels[u] = c} d(t, u)` ([`sums_by_label`]): the
+    /// matrix row is read in place; without it the distances are computed
+    /// into `row` (length n).
+    pub(crate) fn sums_by_label(
+        &self,
+        t: usize,
+        labels: &[usize],
+        row: &mut [f64],
+        acc: &mut [f64],
+        out: &mut [f64],
+    ) {
+        match &self.matrix {
+            Some(m) => {
+                let n = self.n();
+                sums_by_label(&m[t * n..(t + 1) * n], labels, acc, out);
+            }
+            None => {
+                self.row_into(t, row);
+                sums_by_label(row, labels, acc, out);
+            }
+        }
+    }
+
     /// Distance between points `t` and `u`.
     pub fn get(&self, t: usize, u: usize) -> f64 {
         match &self.matrix {
@@ -123,10 +146,7 @@ impl SilhouetteState {
         let mut by_row = vec![0.0; n * k];
         by_row.par_chunks_mut(k).enumerate().for_each_init(
             || (vec![0.0; n], vec![0.0; 4 * k]),
-            |(row, acc), (t, out)| {
-                distances.row_into(t, row);
-                sums_by_label(row, labels, acc, out);
-            },
+            |(row, acc), (t, out)| distances.sums_by_label(t, labels, row, acc, out),
         );
         let sums = (0..k)
             .map(|c| (0..n).map(|t| by_row[t * k + c]).collect())
@@ -498,18 +518,23 @@ impl SilhouetteState {
 /// rows of one cluster then add into different cells instead of each waiting
 /// on the previous addition (the O(n²) passes that build per-cluster sums
 /// measured about 2× faster so on engytime).
-pub(crate) fn sums_by_label(row: &[f64], labels: &[usize], acc: &mut [f64], out: &mut [f64]) {
+pub(crate) fn sums_by_label<T: Copy + Into<f64>>(
+    row: &[T],
+    labels: &[usize],
+    acc: &mut [f64],
+    out: &mut [f64],
+) {
     let k = out.len();
     acc.iter_mut().for_each(|a| *a = 0.0);
     let n = row.len();
     let whole = n - n % 4;
     for (dists, ls) in row[..whole].chunks_exact(4).zip(labels.chunks_exact(4)) {
         for lane in 0..4 {
-            acc[lane * k + ls[lane]] += dists[lane];
+            acc[lane * k + ls[lane]] += dists[lane].into();
         }
     }
     for (&dist, &l) in row[whole..].iter().zip(&labels[whole..]) {
-        acc[l] += dist;
+        acc[l] += dist.into();
     }
     for (c, o) in out.iter_mut().enumerate() {
         *o = (acc[c] + acc[k + c]) + (acc[2 * k + c] + acc[3 * k + c]);

@@ -334,8 +334,7 @@ pub fn silhouette_samples_with(
         .map_init(
             || (vec![0.0f64; k], vec![0.0f64; 4 * k], vec![0.0f64; n]),
             |(sums, acc, row), t| {
-                distances.row_into(t, row);
-                incremental::sums_by_label(row, &labels, acc, sums);
+                distances.sums_by_label(t, &labels, row, acc, sums);
                 point_silhouette(sums, &sizes, labels[t])
             },
         )
