@@ -251,7 +251,12 @@ impl SweepSpace<'_> {
             let hi = order.get(pos + reach).map_or(f64::INFINITY, |o| o.0);
             (lo, hi)
         };
-        let current_window = local.map(window_around);
+        // On every row with a grid step of at most LOCAL_POSITIONS, every
+        // position within reach of the current θ was scored exactly above:
+        // there is nothing to refine around it.
+        let current_window = local
+            .filter(|_| self.index.is_some() || reach > LOCAL_POSITIONS)
+            .map(window_around);
         Some(SweepBest {
             violation,
             loss,
@@ -323,6 +328,14 @@ fn sample_size(n: usize) -> usize {
 
 /// Directions kept for exact sweeps after ranking on the subsample.
 const EXACT_DIRECTIONS: usize = 3;
+
+/// A direction whose best loss on the subsample is worse than the current
+/// direction's by more than this is not refined on every row: a window
+/// sweep on every row costs a move of O(n) per row that changes side, and
+/// such a direction (the current one reversed, say) does not beat the
+/// current boundary there. Differences between directions on one sample
+/// are far less noisy than the sample's silhouette itself.
+const RANK_MARGIN: f64 = 0.02;
 
 impl Sample {
     pub(super) fn new(x: ArrayView2<f64>) -> Option<Self> {
@@ -480,6 +493,12 @@ impl Search<'_> {
                 (ranked, None, SweepSpace::frame(state, rows, i, j))
             }
         };
+        // On the sample, a direction ranked clearly below the current one
+        // is not refined on every row (see [`RANK_MARGIN`]).
+        let reference = current
+            .filter(|_| self.sample.is_some())
+            .and_then(|(c, _)| ranked.iter().find(|(idx, _)| *idx == c))
+            .map(|(_, b)| (b.violation, b.loss));
         let refined = self.refine(
             state,
             base_uncovered,
@@ -490,6 +509,7 @@ impl Search<'_> {
             rows,
             directions,
             ranked,
+            reference,
         );
         [coarse, refined]
             .into_iter()
@@ -577,6 +597,7 @@ impl Search<'_> {
         rows: &SweepRows,
         directions: &[Vec<f64>],
         mut ranked: Vec<(usize, SweepBest)>,
+        reference: Option<(usize, f64)>,
     ) -> Option<Candidate> {
         ranked.sort_by(|a, b| {
             Candidate::order(
@@ -584,9 +605,15 @@ impl Search<'_> {
                 &Candidate::from_sweep(b.0, &b.1),
             )
         });
+        let competitive = |b: &SweepBest| {
+            reference.is_none_or(|(violation, loss)| {
+                b.violation < violation || b.violation == violation && b.loss <= loss + RANK_MARGIN
+            })
+        };
         let mut windows: Vec<(usize, (f64, f64))> = ranked
             .iter()
             .take(EXACT_DIRECTIONS)
+            .filter(|(_, b)| competitive(b))
             .map(|(idx, b)| (*idx, b.window))
             .collect();
         // The current hyperplane's neighbourhood is always re-scored, so a
@@ -596,6 +623,23 @@ impl Search<'_> {
                 .iter()
                 .filter_map(|(idx, b)| b.current_window.map(|w| (*idx, w))),
         );
+        // Near convergence the current direction often ranks best near its
+        // current θ: its two windows then overlap and are swept once, over
+        // their union.
+        let mut merged: Vec<(usize, (f64, f64))> = Vec::with_capacity(windows.len());
+        for (idx, (lo, hi)) in windows {
+            match merged
+                .iter_mut()
+                .find(|(other, (l, h))| *other == idx && lo <= *h && *l <= hi)
+            {
+                Some((_, (l, h))) => {
+                    *l = l.min(lo);
+                    *h = h.max(hi);
+                }
+                None => merged.push((idx, (lo, hi))),
+            }
+        }
+        let windows = merged;
         windows
             .par_iter()
             .filter_map(|&(idx, (lo, hi))| {
@@ -620,7 +664,9 @@ mod tests {
 
     /// A sweep whose current θ lies beyond every projection (all rows on one
     /// side of the current hyperplane), over as few rows as the window's
-    /// reach, still reports windows inside the data.
+    /// reach, still reports windows inside the data on a subsample (here the
+    /// rows themselves); on every row, where each position within reach of
+    /// the current θ was scored, it reports none.
     #[test]
     fn sweep_with_current_threshold_outside_the_rows() {
         let n = 12;
@@ -628,14 +674,24 @@ mod tests {
         let dist = Distances::new(z.view());
         let labels: Vec<usize> = (0..n).map(|t| usize::from(t >= n / 2)).collect();
         let state = SilhouetteState::new(&dist, &labels, 2);
-        let space = SweepSpace {
+        let identity: Vec<usize> = (0..n).collect();
+        let exact = SweepSpace {
             z: z.view(),
             index: None,
             dist: &dist,
             n,
             bounds: None,
         };
-        for sweep_rows in [vec![5, 6], vec![2, 3, 8, 9]] {
+        let sampled = SweepSpace {
+            index: Some(&identity),
+            ..exact
+        };
+        for (space, sweep_rows) in [
+            (&sampled, vec![5, 6]),
+            (&sampled, vec![2, 3, 8, 9]),
+            (&exact, vec![5, 6]),
+            (&exact, vec![2, 3, 8, 9]),
+        ] {
             let rows: Vec<(usize, bool, bool, usize)> = sweep_rows
                 .iter()
                 .map(|&t| (t, true, true, labels[t]))
@@ -650,8 +706,13 @@ mod tests {
                 let best = space
                     .sweep(&span, &frame, &[1.0, 0.0], 0, 1, &rows, RANKING_POSITIONS)
                     .expect("a scored position");
-                let (lo, hi) = best.current_window.expect("a current window");
-                assert!(lo <= hi);
+                match space.index {
+                    Some(_) => {
+                        let (lo, hi) = best.current_window.expect("a current window");
+                        assert!(lo <= hi);
+                    }
+                    None => assert!(best.current_window.is_none()),
+                }
                 // The reported loss is the silhouette of the reported θ (from
                 // single-precision distances).
                 let mut at_theta = labels.clone();
