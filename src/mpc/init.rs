@@ -233,6 +233,22 @@ pub fn objective(
     assign::assignment_cost(&cost, k, labels)
 }
 
+/// Line 2 of Algorithm 1: the best of `params.kmeans_restarts` k-means++
+/// runs from `params.seed`. It depends only on k, the seed and the restarts,
+/// so the two starts of an MPC-2 run share it.
+pub fn initial_kmeans(
+    x: ArrayView2<f64>,
+    params: &ValidMpcParams,
+    observer: &dyn Observer,
+) -> Result<kmeans::KMeansResult, MpcError> {
+    let kparams = kmeans::KMeansParams::new(params.k)
+        .restarts(params.kmeans_restarts)
+        .seed(params.seed)
+        .check(x)?;
+    observer.progress(Progress::phase("k-means++ and Lloyd"));
+    Ok(kmeans::fit(x, &kparams))
+}
+
 /// Run Algorithm 1 on the clustering matrix `x` and explanation matrix `z`.
 pub fn initialize(
     x: ArrayView2<f64>,
@@ -241,13 +257,21 @@ pub fn initialize(
     observer: &dyn Observer,
     deadline: &Deadline,
 ) -> Result<InitResult, MpcError> {
+    let km = initial_kmeans(x, params, observer)?;
+    initialize_from(x, z, params, km, observer, deadline)
+}
+
+/// [`initialize`] from the k-means result of line 2 ([`initial_kmeans`]
+/// with the same k, seed and restarts).
+pub fn initialize_from(
+    x: ArrayView2<f64>,
+    z: ArrayView2<f64>,
+    params: &ValidMpcParams,
+    km: kmeans::KMeansResult,
+    observer: &dyn Observer,
+    deadline: &Deadline,
+) -> Result<InitResult, MpcError> {
     let k = params.k;
-    let kparams = kmeans::KMeansParams::new(k)
-        .restarts(params.kmeans_restarts)
-        .seed(params.seed)
-        .check(x)?;
-    observer.progress(Progress::phase("k-means++ and Lloyd"));
-    let km = kmeans::fit(x, &kparams);
     let mut centroids = km.centroids;
     let mut labels = km.labels;
     let mut penalty = vec![0.0; x.nrows() * k];

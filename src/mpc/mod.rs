@@ -343,6 +343,9 @@ pub(crate) fn fit_scored(
     } else {
         None
     };
+    // Both starts begin from the same k-means (line 2 of Algorithm 1
+    // depends only on k, the seed and the restarts): it is computed once.
+    let start = init::initial_kmeans(x.view(), params, observer)?;
     let run = |coarse: Option<&ValidMpcParams>| {
         fit_from(
             Rows {
@@ -356,6 +359,7 @@ pub(crate) fn fit_scored(
             &space,
             params,
             coarse,
+            start.clone(),
             observer,
             dist,
             &deadline,
@@ -499,12 +503,13 @@ fn fit_from<'a>(
     space: &ExplanationSpace,
     params: &'a ValidMpcParams,
     coarse: Option<&'a ValidMpcParams>,
+    start: crate::kmeans::KMeansResult,
     observer: &dyn Observer,
     dist: Option<&'a crate::metrics::Distances>,
     deadline: &Deadline,
 ) -> Result<MpcFit, MpcError> {
     let (x, z) = (rows.x, rows.z);
-    let init = init::initialize(x, z, coarse.unwrap_or(params), observer, deadline)?;
+    let init = init::initialize_from(x, z, coarse.unwrap_or(params), start, observer, deadline)?;
     let mut solves = init.solves.clone();
     let mut hyperplanes = init.hyperplanes;
     let mut centroids = init.centroids;
