@@ -11,7 +11,12 @@
 //! the rows when n > [`SAMPLE_ABOVE`]; on every row, after a screening sweep
 //! on a coarser grid that keeps the best [`SCREEN_KEEP`]); the best few, and the current
 //! direction near its current threshold, are then re-scored exactly on every
-//! position of a window (only the rows that change side move).
+//! position of a window (only the rows that change side move). The scored
+//! positions are what a sweep costs: every row that changes side is an O(n)
+//! update of two columns, every scored position an O(n·|affected|) pass, so
+//! windows that repeat positions already scored exactly are not swept, and
+//! on the subsample only directions within [`RANK_MARGIN`] of the current
+//! one are refined.
 
 use super::state::Search;
 use super::UNCOVERED_WEIGHT;
@@ -584,7 +589,11 @@ impl Search<'_> {
 
     /// Exact window sweeps from `state` for the best [`EXACT_DIRECTIONS`] of
     /// the `ranked` directions (index, ranking sweep) around their best θ,
-    /// and for the current direction near its current θ.
+    /// and for the current direction near its current θ. With a
+    /// `reference` (the current direction's best (violation, loss) on the
+    /// subsample), a direction ranked worse than it by more than
+    /// [`RANK_MARGIN`] is not refined; two windows of one direction that
+    /// overlap are swept once, over their union.
     #[allow(clippy::too_many_arguments)]
     fn refine(
         &self,
