@@ -10,6 +10,7 @@ use crate::hyperplane::directions::search_candidates;
 use crate::hyperplane::{self, Hyperplane, HyperplaneProblem};
 use crate::mpc::build::mean_of_rows;
 use crate::mpc::init::{PairHyperplane, SolveStats};
+use crate::mpc::model::SparsePlane;
 use crate::mpc::MpcError;
 
 /// One move of Algorithm 2, on cluster slots.
@@ -160,10 +161,11 @@ impl Search<'_> {
             j,
             ref hyperplane,
         } = self.hyperplanes[h];
+        let planes = SparsePlane::all(&self.hyperplanes);
         let rows: Vec<(usize, bool, bool, usize)> = (0..self.n)
             .filter_map(|t| {
-                let can_i = self.wins_all_but(t, i, j);
-                let can_j = self.wins_all_but(t, j, i);
+                let can_i = self.wins_all_but(&planes, t, i, j);
+                let can_j = self.wins_all_but(&planes, t, j, i);
                 (can_i || can_j).then(|| (t, can_i, can_j, self.nearest(t)))
             })
             .collect();
@@ -325,11 +327,12 @@ impl Search<'_> {
         stats: &mut SolveStats,
     ) -> Result<Option<Vec<PairHyperplane>>, MpcError> {
         // Only adjacent clusters merge: some row of one could belong to the other.
+        let planes = SparsePlane::all(&self.hyperplanes);
         let adjacent = (0..self.n).any(|t| {
             let l = self.state.labels()[t];
             self.covered[t]
-                && ((l == a && self.wins_all_but(t, b, a))
-                    || (l == b && self.wins_all_but(t, a, b)))
+                && ((l == a && self.wins_all_but(&planes, t, b, a))
+                    || (l == b && self.wins_all_but(&planes, t, a, b)))
         });
         if !adjacent {
             return Ok(None);

@@ -7,7 +7,7 @@ use super::{MIN_GAIN, UNCOVERED_WEIGHT};
 use crate::hyperplane::SolveOptions;
 use crate::metrics::{Distances, SilhouetteState};
 use crate::mpc::init::PairHyperplane;
-use crate::mpc::model::{nearest_active_centre, tournament_among};
+use crate::mpc::model::{nearest_active_centre, tournament_sparse, wins_all_but, SparsePlane};
 use crate::mpc::params::ValidMpcParams;
 use crate::mpc::Deadline;
 use ndarray::ArrayView2;
@@ -118,18 +118,16 @@ impl<'a> Search<'a> {
         self.hyperplanes.iter().position(|h| h.i == i && h.j == j)
     }
 
-    /// Whether row t wins every duel of cluster `c` except the one against `except`.
-    pub(super) fn wins_all_but(&self, t: usize, c: usize, except: usize) -> bool {
-        let zr = self.z.row(t);
-        self.hyperplanes.iter().all(|h| {
-            if h.i == c && h.j != except {
-                h.hyperplane.score(zr) >= 0.0
-            } else if h.j == c && h.i != except {
-                h.hyperplane.score(zr) < 0.0
-            } else {
-                true
-            }
-        })
+    /// Whether row t wins every duel of cluster `c` except the one against
+    /// `except`, among `planes` (the current hyperplanes, [`SparsePlane::all`]).
+    pub(super) fn wins_all_but(
+        &self,
+        planes: &[SparsePlane],
+        t: usize,
+        c: usize,
+        except: usize,
+    ) -> bool {
+        wins_all_but(planes, self.z.row(t), c, except)
     }
 
     /// Rows of every slot, covered or not.
@@ -186,8 +184,9 @@ pub(super) fn induced_labels(
     active: &[bool],
     centroids: &[Vec<f64>],
 ) -> (Vec<usize>, Vec<bool>) {
+    let planes = SparsePlane::all(hyperplanes);
     (0..x.nrows())
-        .map(|t| match tournament_among(hyperplanes, active, z.row(t)) {
+        .map(|t| match tournament_sparse(&planes, active, z.row(t)) {
             Some(c) => (c, true),
             None => (nearest_active_centre(centroids, active, x.row(t)), false),
         })
