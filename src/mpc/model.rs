@@ -134,15 +134,33 @@ pub fn tournament_among(
     active: &[bool],
     z: ArrayView1<f64>,
 ) -> Option<usize> {
-    let mut lost = vec![false; active.len()];
-    for h in hyperplanes {
-        if h.hyperplane.score(z) >= 0.0 {
-            lost[h.j] = true;
-        } else {
-            lost[h.i] = true;
+    winner(hyperplanes, active, |h| {
+        (h.i, h.j, h.hyperplane.score(z) >= 0.0)
+    })
+}
+
+/// The active slot that loses no duel, where `duel` gives a hyperplane's
+/// two slots and whether the row lies on the first one's side. Up to 64
+/// slots the losers are one bit each.
+fn winner<P>(
+    planes: &[P],
+    active: &[bool],
+    duel: impl Fn(&P) -> (usize, usize, bool),
+) -> Option<usize> {
+    if active.len() > 64 {
+        let mut lost = vec![false; active.len()];
+        for h in planes {
+            let (i, j, on_i) = duel(h);
+            lost[if on_i { j } else { i }] = true;
         }
+        return (0..active.len()).find(|&c| active[c] && !lost[c]);
     }
-    (0..active.len()).find(|&c| active[c] && !lost[c])
+    let mut lost = 0u64;
+    for h in planes {
+        let (i, j, on_i) = duel(h);
+        lost |= 1 << if on_i { j } else { i };
+    }
+    (0..active.len()).find(|&c| active[c] && lost & (1 << c) == 0)
 }
 
 /// A pairwise hyperplane with its non-zero coefficients listed once: a
@@ -195,23 +213,7 @@ pub(crate) fn tournament_sparse(
     active: &[bool],
     z: ArrayView1<f64>,
 ) -> Option<usize> {
-    if active.len() > 64 {
-        let mut lost = vec![false; active.len()];
-        for h in planes {
-            if h.score(z) >= 0.0 {
-                lost[h.j] = true;
-            } else {
-                lost[h.i] = true;
-            }
-        }
-        return (0..active.len()).find(|&c| active[c] && !lost[c]);
-    }
-    // Up to 64 slots the losers are one bit each.
-    let mut lost = 0u64;
-    for h in planes {
-        lost |= 1 << if h.score(z) >= 0.0 { h.j } else { h.i };
-    }
-    (0..active.len()).find(|&c| active[c] && lost & (1 << c) == 0)
+    winner(planes, active, |h| (h.i, h.j, h.score(z) >= 0.0))
 }
 
 /// Whether `z` wins every duel of cluster `c` among `planes` except the one

@@ -41,14 +41,9 @@ pub fn remove_redundant(model: &mut PolytopeModel, z: ArrayView2<f64>) {
     // box, so a row on the kept side of every other half-space and well
     // outside the target one is a point of the LP's feasible set where the
     // target fails, and the target is not implied without solving the LP.
-    let scores: Vec<Vec<f64>> = hyperplanes
+    let scores: Vec<Vec<f64>> = crate::mpc::model::SparsePlane::all(&hyperplanes)
         .iter()
-        .map(|h| {
-            z.rows()
-                .into_iter()
-                .map(|r| h.hyperplane.score(r))
-                .collect()
-        })
+        .map(|h| z.rows().into_iter().map(|r| h.score(r)).collect())
         .collect();
     let holds = |h: &crate::mpc::HalfSpace, t: usize| {
         let s = scores[h.hyperplane][t];
