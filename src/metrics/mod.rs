@@ -329,12 +329,15 @@ pub fn silhouette_samples_with(
 ) -> Result<Vec<f64>, MetricsError> {
     let n = distances.n();
     let (labels, k, sizes) = silhouette_labels(n, labels)?;
+    let columns = distances.sums_by_label_all(&labels, k);
     Ok((0..n)
         .into_par_iter()
         .map_init(
-            || (vec![0.0f64; k], vec![0.0f64; 4 * k], vec![0.0f64; n]),
-            |(sums, acc, row), t| {
-                distances.sums_by_label(t, &labels, row, acc, sums);
+            || vec![0.0f64; k],
+            |sums, t| {
+                for (s, column) in sums.iter_mut().zip(&columns) {
+                    *s = column[t];
+                }
                 point_silhouette(sums, &sizes, labels[t])
             },
         )
