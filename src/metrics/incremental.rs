@@ -4,6 +4,7 @@
 //! precomputed distance matrix (O(n·d) without one).
 
 use super::euclidean;
+use super::vector::{dispatch, Kernel};
 use ndarray::{Array2, ArrayView2};
 use rayon::prelude::*;
 
@@ -141,10 +142,10 @@ impl Distances {
                     // The tail rows add into lane 0, as in `sums_by_label`.
                     let lane = if u < whole { u % 4 } else { 0 };
                     let cell = (lane * k + label) * width;
-                    let acc = &mut lanes[cell..cell + width];
-                    for (a, &dist) in acc.iter_mut().zip(&m[u * n + start..u * n + end]) {
-                        *a += f64::from(dist);
-                    }
+                    add_row(
+                        &mut lanes[cell..cell + width],
+                        &m[u * n + start..u * n + end],
+                    );
                 }
                 let columns = (0..k)
                     .map(|c| {
@@ -273,15 +274,7 @@ impl SilhouetteState {
             // Read the matrix row in place: this is the hot loop of local search.
             Some(m) => {
                 let n = distances.n();
-                for ((f, t), &dist) in from_col
-                    .iter_mut()
-                    .zip(to_col.iter_mut())
-                    .zip(&m[u * n..(u + 1) * n])
-                {
-                    let dist = f64::from(dist);
-                    *f -= dist;
-                    *t += dist;
-                }
+                transfer(from_col, to_col, &m[u * n..(u + 1) * n]);
             }
             None => {
                 let mut row = std::mem::take(&mut self.scratch);
@@ -422,11 +415,25 @@ impl SilhouetteState {
         }
     }
 
-    /// [`Self::silhouette_within`] over exactly `N` columns, [`LANES`] rows
-    /// at a time (branch-free: the own cluster is selected, not branched
-    /// on).
+    /// [`Self::silhouette_within`] over exactly `N` columns, compiled for
+    /// the CPU's widest vectors.
     #[inline(never)]
     fn within_columns<const N: usize>(&self, frame: &SweepFrame, columns: &[Column]) -> f64 {
+        struct Within<'s, const N: usize>(&'s SilhouetteState, &'s SweepFrame, &'s [Column<'s>]);
+        impl<const N: usize> Kernel for Within<'_, N> {
+            type Output = f64;
+            #[inline(always)]
+            fn run(self) -> f64 {
+                self.0.within_columns_body::<N>(self.1, self.2)
+            }
+        }
+        dispatch(Within::<N>(self, frame, columns))
+    }
+
+    /// The loop of [`Self::within_columns`], [`LANES`] rows at a time
+    /// (branch-free: the own cluster is selected, not branched on).
+    #[inline(always)]
+    fn within_columns_body<const N: usize>(&self, frame: &SweepFrame, columns: &[Column]) -> f64 {
         let n = self.labels.len();
         let columns: [Column; N] = std::array::from_fn(|c| columns[c]);
         let mut partial = [0.0; LANES];
@@ -595,6 +602,51 @@ pub(crate) fn sums_by_label<T: Copy + Into<f64>>(
     }
     for (c, o) in out.iter_mut().enumerate() {
         *o = (acc[c] + acc[k + c]) + (acc[2 * k + c] + acc[3 * k + c]);
+    }
+}
+
+/// `from -= row`, `to += row`: a row moving between two clusters' columns,
+/// compiled for the CPU's widest vectors.
+fn transfer(from: &mut [f64], to: &mut [f64], row: &[f32]) {
+    struct Transfer<'a>(&'a mut [f64], &'a mut [f64], &'a [f32]);
+    impl Kernel for Transfer<'_> {
+        type Output = ();
+        #[inline(always)]
+        fn run(self) {
+            transfer_body(self.0, self.1, self.2);
+        }
+    }
+    dispatch(Transfer(from, to, row));
+}
+
+/// `acc += row`, compiled for the CPU's widest vectors.
+fn add_row(acc: &mut [f64], row: &[f32]) {
+    struct AddRow<'a>(&'a mut [f64], &'a [f32]);
+    impl Kernel for AddRow<'_> {
+        type Output = ();
+        #[inline(always)]
+        fn run(self) {
+            add_row_body(self.0, self.1);
+        }
+    }
+    dispatch(AddRow(acc, row));
+}
+
+/// `from -= row`, `to += row`: a row moving between two clusters' columns.
+#[inline(always)]
+fn transfer_body(from: &mut [f64], to: &mut [f64], row: &[f32]) {
+    for ((f, t), &dist) in from.iter_mut().zip(to.iter_mut()).zip(row) {
+        let dist = f64::from(dist);
+        *f -= dist;
+        *t += dist;
+    }
+}
+
+/// `acc += row`.
+#[inline(always)]
+fn add_row_body(acc: &mut [f64], row: &[f32]) {
+    for (a, &dist) in acc.iter_mut().zip(row) {
+        *a += f64::from(dist);
     }
 }
 

@@ -2,6 +2,7 @@
 //! state for local search, the k-means objective and the adjusted Rand index.
 
 mod incremental;
+mod vector;
 
 pub use incremental::{Distances, SilhouetteState, SweepFrame};
 
