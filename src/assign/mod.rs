@@ -70,12 +70,25 @@ pub fn cost_matrix(
     penalty: Option<&[f64]>,
 ) -> Vec<f64> {
     let k = centroids.nrows();
+    let d = x.ncols();
+    // Flat rows: ndarray's row views cost more than the arithmetic at the
+    // few features of most instances (Algorithm 1 builds this matrix twice
+    // per iteration).
+    let x = x.as_standard_layout();
+    let centroids = centroids.as_standard_layout();
+    let centres = centroids.as_slice().expect("standard layout");
     let mut cost = Vec::with_capacity(x.nrows() * k);
-    for (t, row) in x.rows().into_iter().enumerate() {
+    for (t, row) in x
+        .as_slice()
+        .expect("standard layout")
+        .chunks_exact(d.max(1))
+        .take(x.nrows())
+        .enumerate()
+    {
         for c in 0..k {
             let mut d2: f64 = row
                 .iter()
-                .zip(centroids.row(c))
+                .zip(&centres[c * d..(c + 1) * d])
                 .map(|(a, b)| (a - b) * (a - b))
                 .sum();
             if let Some(p) = penalty {

@@ -213,12 +213,20 @@ pub fn assign_nearest(x: ArrayView2<f64>, centroids: ArrayView2<f64>) -> Vec<usi
 /// centre (so every cluster stays non-empty).
 pub fn update_centroids(x: ArrayView2<f64>, labels: &mut [usize], k: usize) -> Array2<f64> {
     let d = x.ncols();
+    let x = x.as_standard_layout();
+    let flat = x.as_slice().expect("standard layout");
     loop {
         let mut sums = Array2::<f64>::zeros((k, d));
         let mut counts = vec![0usize; k];
-        for (row, &l) in x.rows().into_iter().zip(labels.iter()) {
-            sums.row_mut(l).scaled_add(1.0, &row);
-            counts[l] += 1;
+        {
+            // Flat rows: a row view per point cost more than its additions.
+            let cells = sums.as_slice_mut().expect("standard layout");
+            for (row, &l) in flat.chunks_exact(d.max(1)).zip(labels.iter()) {
+                for (s, v) in cells[l * d..(l + 1) * d].iter_mut().zip(row) {
+                    *s += v;
+                }
+                counts[l] += 1;
+            }
         }
         let empty = counts.iter().position(|&c| c == 0);
         for (c, &m) in counts.iter().enumerate() {

@@ -181,10 +181,13 @@ pub fn penalty_matrix(
     if lambda == 0.0 {
         return penalty;
     }
+    // Scored over their non-zero coefficients (the same terms in the same
+    // order as the dense score, so the same values).
+    let planes = crate::mpc::model::SparsePlane::all(hyperplanes);
     penalty.par_chunks_mut(k).enumerate().for_each(|(t, row)| {
         let zrow = z.row(t);
-        for h in hyperplanes {
-            let s = h.hyperplane.score(zrow);
+        for h in &planes {
+            let s = h.score(zrow);
             row[h.i] += lambda * (-s).max(0.0);
             row[h.j] += lambda * (s + epsilon).max(0.0);
         }
