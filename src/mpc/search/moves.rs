@@ -10,7 +10,7 @@ use crate::hyperplane::directions::search_candidates;
 use crate::hyperplane::{self, Hyperplane, HyperplaneProblem};
 use crate::mpc::build::mean_of_rows;
 use crate::mpc::init::{PairHyperplane, SolveStats};
-use crate::mpc::model::SparsePlane;
+use crate::mpc::model::Duels;
 use crate::mpc::MpcError;
 
 /// One move of Algorithm 2, on cluster slots.
@@ -161,7 +161,7 @@ impl Search<'_> {
             j,
             ref hyperplane,
         } = self.hyperplanes[h];
-        let planes = SparsePlane::all(&self.hyperplanes);
+        let planes = Duels::new(&self.hyperplanes);
         let rows: Vec<(usize, bool, bool, usize)> = (0..self.n)
             .filter_map(|t| {
                 let can_i = self.wins_all_but(&planes, t, i, j);
@@ -327,7 +327,7 @@ impl Search<'_> {
         stats: &mut SolveStats,
     ) -> Result<Option<Vec<PairHyperplane>>, MpcError> {
         // Only adjacent clusters merge: some row of one could belong to the other.
-        let planes = SparsePlane::all(&self.hyperplanes);
+        let planes = Duels::new(&self.hyperplanes);
         let adjacent = (0..self.n).any(|t| {
             let l = self.state.labels()[t];
             self.covered[t]

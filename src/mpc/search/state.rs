@@ -7,7 +7,7 @@ use super::{MIN_GAIN, UNCOVERED_WEIGHT};
 use crate::hyperplane::SolveOptions;
 use crate::metrics::{Distances, SilhouetteState};
 use crate::mpc::init::PairHyperplane;
-use crate::mpc::model::{nearest_active_centre, tournament_sparse, wins_all_but, SparsePlane};
+use crate::mpc::model::{nearest_active_centre, tournament_sparse, Duels, SparsePlane};
 use crate::mpc::params::ValidMpcParams;
 use crate::mpc::Deadline;
 use ndarray::ArrayView2;
@@ -119,15 +119,9 @@ impl<'a> Search<'a> {
     }
 
     /// Whether row t wins every duel of cluster `c` except the one against
-    /// `except`, among `planes` (the current hyperplanes, [`SparsePlane::all`]).
-    pub(super) fn wins_all_but(
-        &self,
-        planes: &[SparsePlane],
-        t: usize,
-        c: usize,
-        except: usize,
-    ) -> bool {
-        wins_all_but(planes, self.z.row(t), c, except)
+    /// `except`, among `duels` (the current hyperplanes, [`Duels::new`]).
+    pub(super) fn wins_all_but(&self, duels: &Duels, t: usize, c: usize, except: usize) -> bool {
+        duels.wins_all_but(self.z.row(t), c, except)
     }
 
     /// Rows of every slot, covered or not.
