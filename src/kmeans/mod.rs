@@ -212,7 +212,14 @@ pub fn assign_nearest(x: ArrayView2<f64>, centroids: ArrayView2<f64>) -> Vec<usi
 /// Means of the clusters; an empty cluster takes the point farthest from its
 /// centre (so every cluster stays non-empty).
 pub fn update_centroids(x: ArrayView2<f64>, labels: &mut [usize], k: usize) -> Array2<f64> {
+    centre_update(x, labels, k).0
+}
+
+/// [`update_centroids`], and whether an empty cluster took a point (the
+/// labels changed).
+fn centre_update(x: ArrayView2<f64>, labels: &mut [usize], k: usize) -> (Array2<f64>, bool) {
     let d = x.ncols();
+    let mut repaired = false;
     let x = x.as_standard_layout();
     let flat = x.as_slice().expect("standard layout");
     loop {
@@ -235,7 +242,7 @@ pub fn update_centroids(x: ArrayView2<f64>, labels: &mut [usize], k: usize) -> A
             }
         }
         match empty {
-            None => return sums,
+            None => return (sums, repaired),
             Some(e) => {
                 // Farthest point from its centre among clusters with ≥ 2 points.
                 let far = (0..x.nrows())
@@ -249,6 +256,7 @@ pub fn update_centroids(x: ArrayView2<f64>, labels: &mut [usize], k: usize) -> A
                     })
                     .fold((f64::NEG_INFINITY, 0), |a, b| if b.0 > a.0 { b } else { a });
                 labels[far.1] = e;
+                repaired = true;
             }
         }
     }
@@ -270,29 +278,26 @@ pub fn lloyd(x: ArrayView2<f64>, seeds: Array2<f64>, max_iter: usize, tol: f64) 
     let threshold = tol * mean_var;
     let mut centroids = seeds;
     let mut bounds = Bounds::new(x, centroids.view());
-    let mut labels = bounds.labels.clone();
     let mut iterations = 0;
     for it in 1..=max_iter {
         iterations = it;
-        let relabelled_before = labels.clone();
-        let updated = update_centroids(x, &mut labels, k);
+        let (updated, repaired) = centre_update(x, &mut bounds.labels, k);
         let shift: f64 = (&updated - &centroids).mapv(|v| v * v).sum();
-        // An emptied cluster takes a far point: the bounds of that point no
-        // longer hold, so every bound is rebuilt (rare).
-        bounds = if labels == relabelled_before {
-            bounds.reassign(x, centroids.view(), updated.view());
-            bounds
+        let changed = if repaired {
+            // An emptied cluster took a far point: that point's bounds no
+            // longer hold, so every bound is rebuilt (rare).
+            let repaired_labels = std::mem::take(&mut bounds.labels);
+            bounds = Bounds::new(x, updated.view());
+            bounds.labels != repaired_labels
         } else {
-            Bounds::new(x, updated.view())
+            bounds.reassign(x, centroids.view(), updated.view())
         };
         centroids = updated;
-        let next = bounds.labels.clone();
-        let changed = next != labels;
-        labels = next;
         if !changed || shift <= threshold {
             break;
         }
     }
+    let mut labels = bounds.labels;
     // Keep centres consistent with the final labels.
     centroids = update_centroids(x, &mut labels, k);
     let inertia = inertia(x, &labels, centroids.view());
@@ -367,8 +372,9 @@ impl Bounds {
         self.lower[t] = second.sqrt();
     }
 
-    /// The assignment to `new` centres from bounds valid for `old` ones.
-    fn reassign(&mut self, x: ArrayView2<f64>, old: ArrayView2<f64>, new: ArrayView2<f64>) {
+    /// The assignment to `new` centres from bounds valid for `old` ones;
+    /// whether any label changed.
+    fn reassign(&mut self, x: ArrayView2<f64>, old: ArrayView2<f64>, new: ArrayView2<f64>) -> bool {
         let k = new.nrows();
         let d = x.ncols();
         let new = new.as_standard_layout();
@@ -401,6 +407,7 @@ impl Bounds {
             })
             .collect();
         let flat = x.as_slice().expect("standard layout");
+        let mut changed = false;
         for t in 0..x.nrows() {
             let own = self.labels[t];
             self.upper[t] = (self.upper[t] + moved[own]) * (1.0 + BOUND_GUARD);
@@ -417,7 +424,9 @@ impl Bounds {
                 continue;
             }
             self.full(t, p, cflat, d);
+            changed |= self.labels[t] != own;
         }
+        changed
     }
 }
 
