@@ -231,7 +231,9 @@ def test_prediction_input_is_checked():
 
 
 def test_the_gil_is_released_during_a_fit():
-    X = blobs(n=400, seed=1)
+    # Long enough (a few tenths of a second) for the ticks to tell, on a
+    # machine where the search runs in its vector kernels.
+    X = blobs(n=2000, seed=1)
     ticks = []
     stop = threading.Event()
 
@@ -243,7 +245,7 @@ def test_the_gil_is_released_during_a_fit():
     thread = threading.Thread(target=tick)
     thread.start()
     start = time.perf_counter()
-    PolytopeClustering(n_clusters=4, restarts=4).fit(X)
+    PolytopeClustering(n_clusters=4, restarts=10).fit(X)
     end = time.perf_counter()
     stop.set()
     thread.join()
