@@ -265,6 +265,7 @@ pub fn search(
     let n = x.nrows();
     let k = centroids.nrows();
     let sample = Sample::new(x);
+    let screen_sample = Sample::for_screening(x);
     let active = vec![true; k];
     let centroids: Vec<Vec<f64>> = centroids.rows().into_iter().map(|r| r.to_vec()).collect();
     // The state is built once for the starting labels, in one O(n²) pass.
@@ -282,6 +283,7 @@ pub fn search(
         covered,
         n,
         sample: sample.as_ref(),
+        screen_sample: screen_sample.as_ref(),
         deadline: *deadline,
     };
     let score = search.score();

@@ -50,6 +50,9 @@ pub(super) struct Search<'a> {
     pub(super) n: usize,
     /// Rows on which directions are ranked before exact sweeps (large n).
     pub(super) sample: Option<&'a Sample>,
+    /// Rows on which the screening sweeps run when directions are ranked on
+    /// every row (small n).
+    pub(super) screen_sample: Option<&'a Sample>,
     /// The run's deadline: sweeps stop scoring directions once it passes,
     /// and solves get at most the time that remains.
     pub(super) deadline: Deadline,
@@ -153,6 +156,7 @@ impl<'a> Search<'a> {
             covered: self.covered.clone(),
             n: self.n,
             sample: None,
+            screen_sample: None,
             deadline: self.deadline,
         };
         if let Some(slot) = inactive {

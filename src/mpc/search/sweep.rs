@@ -40,6 +40,16 @@ const SCREEN_POSITIONS: usize = 8;
 /// Directions kept by the screening sweep.
 const SCREEN_KEEP: usize = 24;
 
+/// Rows from which the screening sweeps run on a subsample of every other
+/// row ([`Sample::for_screening`]) when the ranking runs on every row: a
+/// screening sweep moves every sweep row (O(n) each) and sorts them, so on
+/// half the rows it costs about a quarter.
+const SCREEN_SAMPLE_FROM: usize = 120;
+
+/// Sweep rows the screening subsample needs to hold to screen a boundary
+/// (with fewer, the screening runs on every row).
+const SCREEN_SAMPLE_ROWS: usize = 16;
+
 /// Directions up to which the ranking sweeps every one on the fine grid.
 const SCREEN_ABOVE: usize = 64;
 
@@ -99,6 +109,28 @@ impl SweepSpace<'_> {
             }
         }
         (state, uncovered)
+    }
+
+    /// (violation of the bounds by i and j, loss) of `state` with
+    /// `uncovered` rows uncovered, when it is scored: within the violation
+    /// allowed and with two clusters at least.
+    pub(super) fn score(
+        &self,
+        state: &SilhouetteState,
+        uncovered: usize,
+        frame: &SweepFrame,
+        i: usize,
+        j: usize,
+    ) -> Option<(usize, f64)> {
+        let violation = self.bounds.map_or(0, |(b, _)| {
+            size_violation(&b, state.sizes()[i]) + size_violation(&b, state.sizes()[j])
+        });
+        let within = self.bounds.is_none_or(|(_, allowed)| violation <= allowed);
+        (within && state.clusters() >= 2).then(|| {
+            let loss = -state.silhouette_within(frame)
+                + UNCOVERED_WEIGHT * uncovered as f64 / self.n as f64;
+            (violation, loss)
+        })
     }
 
     /// What every sweep of the boundary between `i` and `j` over `rows`
@@ -182,6 +214,7 @@ impl SweepSpace<'_> {
             Span::Full {
                 positioned,
                 current_theta,
+                ..
             } => {
                 // Rank of the current θ among the projections (0..=len).
                 let local = current_theta.map(|theta| order.partition_point(|(p, _)| *p < theta));
@@ -215,23 +248,27 @@ impl SweepSpace<'_> {
         let step = ((last - first) / grid).max(1);
         // Best position by (violation of the bounds by i and j, loss): with
         // bounds, positions that repair a violation come first.
+        // The positions every direction shares: all sweep rows on i's side
+        // (scored once per ranking, `Span::Full::start`) and all on j's side.
+        let (start, ends) = match *span {
+            Span::Full { start, ends, .. } => (Some(start), ends),
+            Span::Window { .. } => (None, true),
+        };
         let mut best: Option<(usize, f64, usize)> = None;
         for pos in first..=last {
             let near_current =
                 local.is_some_and(|r| pos + LOCAL_POSITIONS >= r && pos <= r + LOCAL_POSITIONS);
             // Position `pos`: rows 0..pos on j's side; θ between neighbours.
             let separable = pos == 0 || pos == len || order[pos - 1].0 < order[pos].0;
-            let violation = self.bounds.map_or(0, |(b, _)| {
-                size_violation(&b, state.sizes()[i]) + size_violation(&b, state.sizes()[j])
-            });
-            let within = self.bounds.is_none_or(|(_, allowed)| violation <= allowed);
-            if ((pos - first) % step == 0 || near_current || pos == last)
+            let scored = ((pos - first) % step == 0 || near_current || pos == last)
                 && separable
-                && within
-                && state.clusters() >= 2
-            {
-                let loss = -state.silhouette_within(frame)
-                    + UNCOVERED_WEIGHT * uncovered as f64 / self.n as f64;
+                && (ends || pos != 0 && pos != len);
+            let found = match start {
+                Some(start) if pos == 0 => start.filter(|_| scored),
+                _ if scored => self.score(&state, uncovered, frame, i, j),
+                _ => None,
+            };
+            if let Some((violation, loss)) = found {
                 if best.is_none_or(|(bv, bl, _)| violation < bv || violation == bv && loss < bl) {
                     best = Some((violation, loss, pos));
                 }
@@ -301,6 +338,59 @@ fn total_order_bits(p: f64) -> u64 {
     }
 }
 
+/// Where a ranking sweeps: the space, the frame and the state with every
+/// sweep row on i's side (with its uncovered count), and the sweep rows.
+pub(super) struct Ranking<'r, 'v> {
+    space: &'r SweepSpace<'v>,
+    frame: &'r SweepFrame,
+    positioned: &'r (SilhouetteState, usize),
+    rows: &'r SweepRows,
+    /// The score of `positioned`.
+    start: Option<(usize, f64)>,
+}
+
+impl<'r, 'v> Ranking<'r, 'v> {
+    fn new(
+        space: &'r SweepSpace<'v>,
+        frame: &'r SweepFrame,
+        positioned: &'r (SilhouetteState, usize),
+        rows: &'r SweepRows,
+        i: usize,
+        j: usize,
+    ) -> Self {
+        Self {
+            space,
+            frame,
+            positioned,
+            rows,
+            start: space.score(&positioned.0, positioned.1, frame, i, j),
+        }
+    }
+}
+
+/// A boundary's sweep on a subsample (see [`Search::on_sample`]).
+pub(super) struct OnSample<'s> {
+    space: SweepSpace<'s>,
+    frame: SweepFrame,
+    positioned: (SilhouetteState, usize),
+    rows: Vec<(usize, bool, bool, usize)>,
+    i: usize,
+    j: usize,
+}
+
+impl<'s> OnSample<'s> {
+    fn ranking(&self) -> Ranking<'_, 's> {
+        Ranking::new(
+            &self.space,
+            &self.frame,
+            &self.positioned,
+            &self.rows,
+            self.i,
+            self.j,
+        )
+    }
+}
+
 /// Positions a sweep scores.
 pub(super) enum Span<'s> {
     /// Every position on a grid (plus every position within
@@ -309,6 +399,13 @@ pub(super) enum Span<'s> {
     Full {
         positioned: &'s (SilhouetteState, usize),
         current_theta: Option<f64>,
+        /// The score of `positioned` ([`SweepSpace::score`]): the same for
+        /// every direction, computed once.
+        start: Option<(usize, f64)>,
+        /// Whether the first and last positions are scored. Every direction
+        /// shares them (all sweep rows on one side), so a screening sweep,
+        /// which only orders directions, leaves them out.
+        ends: bool,
     },
     /// Every position with θ in `[lo, hi]` (at most the grid's count), from
     /// `state`, the search's state, with `uncovered` rows outside the sweep
@@ -374,23 +471,34 @@ const RANK_MARGIN: f64 = 0.02;
 impl Sample {
     pub(super) fn new(x: ArrayView2<f64>) -> Option<Self> {
         let n = x.nrows();
-        if n <= SAMPLE_ABOVE {
-            return None;
-        }
+        (n > SAMPLE_ABOVE).then(|| Self::of_size(x, sample_size(n)))
+    }
+
+    /// The subsample on which the screening sweeps run when the ranking
+    /// runs on every row (n at most [`SAMPLE_ABOVE`]): every other row, from
+    /// [`SCREEN_SAMPLE_FROM`] rows on.
+    pub(super) fn for_screening(x: ArrayView2<f64>) -> Option<Self> {
+        let n = x.nrows();
+        (SCREEN_SAMPLE_FROM..=SAMPLE_ABOVE)
+            .contains(&n)
+            .then(|| Self::of_size(x, n / 2))
+    }
+
+    fn of_size(x: ArrayView2<f64>, size: usize) -> Self {
+        let n = x.nrows();
         // Evenly spaced rows: deterministic and spread over the file order.
-        let size = sample_size(n);
         let rows: Vec<usize> = (0..size).map(|s| s * n / size).collect();
         let mut position = vec![None; n];
         rows.iter()
             .enumerate()
             .for_each(|(p, &t)| position[t] = Some(p));
         let sub = x.select(ndarray::Axis(0), &rows);
-        Some(Self {
+        Self {
             rows,
             position,
             dist: Distances::new(sub.view()),
             last_state: Mutex::new(None),
-        })
+        }
     }
 
     /// The silhouette state of the sample rows under the labels of `state`
@@ -482,12 +590,18 @@ impl Search<'_> {
         // the sample size. Either way the best few directions are refined on
         // every position of a window around their best grid position, on
         // every row.
-        let (ranked, coarse, exact_frame) = match self.sample.as_ref() {
+        let (ranked, coarse, exact_frame) = match self.sample {
             None => {
                 let frame = SweepSpace::frame(state, rows, i, j);
                 let positioned = exact.positioned(state, rows, i, base_uncovered);
-                let ranked =
-                    self.rank(&exact, &frame, &positioned, i, j, rows, directions, current);
+                let every_row = Ranking::new(&exact, &frame, &positioned, rows, i, j);
+                let screening = self
+                    .screen_sample
+                    .filter(|_| directions.len() > SCREEN_ABOVE)
+                    .map(|sample| self.on_sample(sample, state, rows, &in_rows, i, j))
+                    .filter(|on_sample| on_sample.rows.len() >= SCREEN_SAMPLE_ROWS);
+                let screen = screening.as_ref().map(|on| on.ranking());
+                let ranked = self.rank(&every_row, screen, i, j, directions, current);
                 let coarse = ranked
                     .iter()
                     .map(|(idx, b)| Candidate::from_sweep(*idx, b))
@@ -495,35 +609,8 @@ impl Search<'_> {
                 (ranked, coarse, frame)
             }
             Some(sample) => {
-                let sub_state = sample.state_of(state);
-                let sub_rows: Vec<(usize, bool, bool, usize)> = rows
-                    .iter()
-                    .filter_map(|&(t, a, b, f)| sample.position[t].map(|p| (p, a, b, f)))
-                    .collect();
-                let sub_base = sample
-                    .rows
-                    .iter()
-                    .filter(|&&t| !in_rows[t] && !self.covered[t])
-                    .count();
-                let space = SweepSpace {
-                    z: self.z.view(),
-                    index: Some(&sample.rows),
-                    dist: &sample.dist,
-                    n: sample.rows.len(),
-                    bounds: None,
-                };
-                let frame = SweepSpace::frame(&sub_state, &sub_rows, i, j);
-                let positioned = space.positioned(&sub_state, &sub_rows, i, sub_base);
-                let ranked = self.rank(
-                    &space,
-                    &frame,
-                    &positioned,
-                    i,
-                    j,
-                    &sub_rows,
-                    directions,
-                    current,
-                );
+                let on_sample = self.on_sample(sample, state, rows, &in_rows, i, j);
+                let ranked = self.rank(&on_sample.ranking(), None, i, j, directions, current);
                 (ranked, None, SweepSpace::frame(state, rows, i, j))
             }
         };
@@ -551,40 +638,62 @@ impl Search<'_> {
             .min_by(Candidate::order)
     }
 
-    /// Directions swept on a coarse grid of `space` from the state with
-    /// every sweep row on i's side (the current direction also near its
-    /// current θ), until the deadline: (index, best position) of each. On
-    /// the subsample, or with at most [`SCREEN_ABOVE`] directions, every
-    /// direction; otherwise the [`SCREEN_KEEP`] best of a screening sweep on
-    /// [`SCREEN_POSITIONS`] positions, and the current direction.
-    #[allow(clippy::too_many_arguments)]
-    fn rank(
-        &self,
-        space: &SweepSpace,
-        frame: &SweepFrame,
-        positioned: &(SilhouetteState, usize),
+    /// `state` and the sweep `rows` on `sample` (the state of its rows under
+    /// the same labels, the sweep rows among them, everything on i's side).
+    fn on_sample<'s>(
+        &'s self,
+        sample: &'s Sample,
+        state: &SilhouetteState,
+        rows: &SweepRows,
+        in_rows: &[bool],
         i: usize,
         j: usize,
-        rows: &SweepRows,
+    ) -> OnSample<'s> {
+        let sub_state = sample.state_of(state);
+        let sub_rows: Vec<(usize, bool, bool, usize)> = rows
+            .iter()
+            .filter_map(|&(t, a, b, f)| sample.position[t].map(|p| (p, a, b, f)))
+            .collect();
+        let sub_base = sample
+            .rows
+            .iter()
+            .filter(|&&t| !in_rows[t] && !self.covered[t])
+            .count();
+        let space = SweepSpace {
+            z: self.z.view(),
+            index: Some(&sample.rows),
+            dist: &sample.dist,
+            n: sample.rows.len(),
+            bounds: None,
+        };
+        let frame = SweepSpace::frame(&sub_state, &sub_rows, i, j);
+        let positioned = space.positioned(&sub_state, &sub_rows, i, sub_base);
+        OnSample {
+            space,
+            frame,
+            positioned,
+            rows: sub_rows,
+            i,
+            j,
+        }
+    }
+
+    /// Directions swept on a coarse grid of `on` from the state with every
+    /// sweep row on i's side (the current direction also near its current
+    /// θ), until the deadline: (index, best position) of each. On the
+    /// subsample, or with at most [`SCREEN_ABOVE`] directions, every
+    /// direction; otherwise the [`SCREEN_KEEP`] best of a screening sweep on
+    /// [`SCREEN_POSITIONS`] positions (on `screen` when given, the
+    /// screening subsample), and the current direction.
+    fn rank(
+        &self,
+        on: &Ranking,
+        screen: Option<Ranking>,
+        i: usize,
+        j: usize,
         directions: &[Vec<f64>],
         current: Option<(usize, f64)>,
     ) -> Vec<(usize, SweepBest)> {
-        let sweep_each = |indices: &[usize], grid: usize| -> Vec<(usize, SweepBest)> {
-            indices
-                .par_iter()
-                .filter(|_| !self.deadline.expired())
-                .filter_map(|&idx| {
-                    let current_theta = current.filter(|(c, _)| *c == idx).map(|(_, t)| t);
-                    let span = Span::Full {
-                        positioned,
-                        current_theta,
-                    };
-                    space
-                        .sweep(&span, frame, &directions[idx], i, j, rows, grid)
-                        .map(|b| (idx, b))
-                })
-                .collect()
-        };
         let every: Vec<usize> = (0..directions.len()).collect();
         // On a subsample the ranking is cheap already, and screening there
         // measured worse (bank, 2 seeds: MPC-1 0.1325 → 0.1288, and slower
@@ -592,12 +701,15 @@ impl Search<'_> {
         // Few directions (MPC-1 below 32 features) are all ranked: screening
         // 33 of them measured lower on zoo (MPC-1, 10 seeds: 0.4105 against
         // 0.413).
-        if directions.len() <= SCREEN_ABOVE || space.index.is_some() {
-            return sweep_each(&every, RANKING_POSITIONS);
+        if directions.len() <= SCREEN_ABOVE || on.space.index.is_some() {
+            return self.sweep_each(on, &every, RANKING_POSITIONS, false, i, j, directions, current);
         }
         // Screening: every direction on a grid of SCREEN_POSITIONS; the best
         // SCREEN_KEEP (and the current direction) are ranked on the finer grid.
-        let mut screened = sweep_each(&every, SCREEN_POSITIONS);
+        let mut screened = match &screen {
+            Some(sample) => self.sweep_each(sample, &every, SCREEN_POSITIONS, true, i, j, directions, current),
+            None => self.sweep_each(on, &every, SCREEN_POSITIONS, true, i, j, directions, current),
+        };
         screened.sort_by(|a, b| {
             Candidate::order(
                 &Candidate::from_sweep(a.0, &a.1),
@@ -613,7 +725,40 @@ impl Search<'_> {
             kept.push(c);
         }
         kept.sort_unstable();
-        sweep_each(&kept, RANKING_POSITIONS)
+        self.sweep_each(on, &kept, RANKING_POSITIONS, false, i, j, directions, current)
+    }
+
+    /// The sweeps of the directions `indices` on `on`, on a grid of `grid`
+    /// positions (the current direction also near its current θ), until the
+    /// deadline.
+    #[allow(clippy::too_many_arguments)]
+    fn sweep_each(
+        &self,
+        on: &Ranking,
+        indices: &[usize],
+        grid: usize,
+        screening: bool,
+        i: usize,
+        j: usize,
+        directions: &[Vec<f64>],
+        current: Option<(usize, f64)>,
+    ) -> Vec<(usize, SweepBest)> {
+        indices
+            .par_iter()
+            .filter(|_| !self.deadline.expired())
+            .filter_map(|&idx| {
+                let current_theta = current.filter(|(c, _)| *c == idx).map(|(_, t)| t);
+                let span = Span::Full {
+                    positioned: on.positioned,
+                    current_theta,
+                    start: on.start,
+                    ends: !screening,
+                };
+                on.space
+                    .sweep(&span, on.frame, &directions[idx], i, j, on.rows, grid)
+                    .map(|b| (idx, b))
+            })
+            .collect()
     }
 
     /// Exact window sweeps from `state` for the best [`EXACT_DIRECTIONS`] of
@@ -767,6 +912,8 @@ mod tests {
                 let span = Span::Full {
                     positioned: &positioned,
                     current_theta: Some(theta),
+                    start: space.score(&positioned.0, positioned.1, &frame, 0, 1),
+                    ends: true,
                 };
                 let best = space
                     .sweep(&span, &frame, &[1.0, 0.0], 0, 1, &rows, RANKING_POSITIONS)
