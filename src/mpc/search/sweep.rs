@@ -171,35 +171,58 @@ impl SweepSpace<'_> {
         if rows.is_empty() {
             return None;
         }
-        let support: Vec<(usize, f64)> = w
-            .iter()
-            .enumerate()
-            .filter(|(_, w)| **w != 0.0)
-            .map(|(f, &w)| (f, w))
-            .collect();
-        let projections: Vec<f64> = rows
-            .iter()
-            .map(|&(t, ..)| self.projection(t, &support))
-            .collect();
+        SCRATCH.with_borrow_mut(|scratch| self.sweep_in(scratch, span, frame, w, i, j, rows, grid))
+    }
+
+    /// [`Self::sweep`] with its buffers and state in `scratch`.
+    #[allow(clippy::too_many_arguments)]
+    fn sweep_in(
+        &self,
+        scratch: &mut Scratch,
+        span: &Span,
+        frame: &SweepFrame,
+        w: &[f64],
+        i: usize,
+        j: usize,
+        rows: &SweepRows,
+        grid: usize,
+    ) -> Option<SweepBest> {
+        let Scratch {
+            support,
+            projections,
+            keys,
+            order,
+            state: kept_state,
+        } = scratch;
+        support.clear();
+        support.extend(
+            w.iter()
+                .enumerate()
+                .filter(|(_, w)| **w != 0.0)
+                .map(|(f, &w)| (f, w)),
+        );
+        projections.clear();
+        projections.extend(rows.iter().map(|&(t, ..)| self.projection(t, support)));
         // Rows in `total_cmp` order of their projection, the row index
         // breaking ties, sorted as single integers: the projection's
         // total-order bits above the index (unstable is exact, no two keys
         // are equal). Integer keys sort about twice as fast as the pairs
         // compared field by field, and a sweep sorts its rows once per
         // direction.
-        let mut keys: Vec<u128> = projections
-            .iter()
-            .enumerate()
-            .map(|(r, &p)| (u128::from(total_order_bits(p)) << 64) | r as u128)
-            .collect();
+        keys.clear();
+        keys.extend(
+            projections
+                .iter()
+                .enumerate()
+                .map(|(r, &p)| (u128::from(total_order_bits(p)) << 64) | r as u128),
+        );
         keys.sort_unstable();
-        let order: Vec<(f64, usize)> = keys
-            .into_iter()
-            .map(|key| {
-                let r = key as u64 as usize;
-                (projections[r], r)
-            })
-            .collect();
+        order.clear();
+        order.extend(keys.iter().map(|&key| {
+            let r = key as u64 as usize;
+            (projections[r], r)
+        }));
+        let order = &order[..];
         let len = order.len();
         let j_side = |r: usize| {
             let (_, _, can_j, fallback) = rows[r];
@@ -210,7 +233,7 @@ impl SweepSpace<'_> {
             }
         };
         // The state at the first position of the span.
-        let (mut state, mut uncovered, first, last, local) = match *span {
+        let (state, mut uncovered, first, last, local) = match *span {
             Span::Full {
                 positioned,
                 current_theta,
@@ -218,7 +241,13 @@ impl SweepSpace<'_> {
             } => {
                 // Rank of the current θ among the projections (0..=len).
                 let local = current_theta.map(|theta| order.partition_point(|(p, _)| *p < theta));
-                (positioned.0.clone(), positioned.1, 0, len, local)
+                (
+                    copy_into(kept_state, &positioned.0),
+                    positioned.1,
+                    0,
+                    len,
+                    local,
+                )
             }
             Span::Window {
                 state,
@@ -228,7 +257,7 @@ impl SweepSpace<'_> {
             } => {
                 let first = order.partition_point(|(p, _)| *p < lo);
                 let last = order.partition_point(|(p, _)| *p <= hi).max(first);
-                let mut state = state.clone();
+                let state = copy_into(kept_state, state);
                 let mut uncovered = uncovered;
                 for (q, &(_, r)) in order.iter().enumerate() {
                     let (t, can_i, can_j, fallback) = rows[r];
@@ -322,6 +351,37 @@ impl SweepSpace<'_> {
             window: window_around(pos),
             current_window,
         })
+    }
+}
+
+/// What a sweep allocates, kept per thread between sweeps: a ranking sweeps
+/// hundreds of directions of a few hundred rows each, where allocating the
+/// buffers and the state's columns afresh measured about a tenth of the
+/// instructions (wine's MPC-2 run).
+#[derive(Default)]
+struct Scratch {
+    support: Vec<(usize, f64)>,
+    projections: Vec<f64>,
+    keys: Vec<u128>,
+    order: Vec<(f64, usize)>,
+    state: Option<SilhouetteState>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
+}
+
+/// `source` copied into `kept` (its allocations reused when it holds a state).
+fn copy_into<'k>(
+    kept: &'k mut Option<SilhouetteState>,
+    source: &SilhouetteState,
+) -> &'k mut SilhouetteState {
+    match kept {
+        Some(state) => {
+            state.clone_from(source);
+            state
+        }
+        None => kept.insert(source.clone()),
     }
 }
 
@@ -702,13 +762,40 @@ impl Search<'_> {
         // 33 of them measured lower on zoo (MPC-1, 10 seeds: 0.4105 against
         // 0.413).
         if directions.len() <= SCREEN_ABOVE || on.space.index.is_some() {
-            return self.sweep_each(on, &every, RANKING_POSITIONS, false, i, j, directions, current);
+            return self.sweep_each(
+                on,
+                &every,
+                RANKING_POSITIONS,
+                false,
+                i,
+                j,
+                directions,
+                current,
+            );
         }
         // Screening: every direction on a grid of SCREEN_POSITIONS; the best
         // SCREEN_KEEP (and the current direction) are ranked on the finer grid.
         let mut screened = match &screen {
-            Some(sample) => self.sweep_each(sample, &every, SCREEN_POSITIONS, true, i, j, directions, current),
-            None => self.sweep_each(on, &every, SCREEN_POSITIONS, true, i, j, directions, current),
+            Some(sample) => self.sweep_each(
+                sample,
+                &every,
+                SCREEN_POSITIONS,
+                true,
+                i,
+                j,
+                directions,
+                current,
+            ),
+            None => self.sweep_each(
+                on,
+                &every,
+                SCREEN_POSITIONS,
+                true,
+                i,
+                j,
+                directions,
+                current,
+            ),
         };
         screened.sort_by(|a, b| {
             Candidate::order(
@@ -725,7 +812,16 @@ impl Search<'_> {
             kept.push(c);
         }
         kept.sort_unstable();
-        self.sweep_each(on, &kept, RANKING_POSITIONS, false, i, j, directions, current)
+        self.sweep_each(
+            on,
+            &kept,
+            RANKING_POSITIONS,
+            false,
+            i,
+            j,
+            directions,
+            current,
+        )
     }
 
     /// The sweeps of the directions `indices` on `on`, on a grid of `grid`
