@@ -274,7 +274,16 @@ impl SweepSpace<'_> {
                 (state, uncovered, first, last, None)
             }
         };
-        let step = ((last - first) / grid).max(1);
+        // At most `grid` + 1 positions on a ranking over every row (a step of
+        // one below 2·grid rows scored every position twice as densely as
+        // asked); on the subsample and in windows, the step rounds down:
+        // ranking engytime's subsample at the rounded-up step lowered its
+        // best silhouette from 0.573 to 0.530.
+        let step = if matches!(span, Span::Full { .. }) && self.index.is_none() {
+            (last - first).div_ceil(grid).max(1)
+        } else {
+            ((last - first) / grid).max(1)
+        };
         // Best position by (violation of the bounds by i and j, loss): with
         // bounds, positions that repair a violation come first.
         // The positions every direction shares: all sweep rows on i's side
