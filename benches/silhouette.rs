@@ -3,7 +3,9 @@
 //! incremental move of `SilhouetteState` (O(n) with the distance matrix,
 //! which is kept up to n ≈ 8k, O(n·d) beyond). The silhouette is printed next
 //! to each group; for the moves, the incremental value is checked against the
-//! exact one first.
+//! exact one first. The sweep's innermost loop, the mean silhouette over a
+//! frame of three affected clusters (`silhouette_within`), is timed at the
+//! sizes a ranking sweeps (a subsample of 300 rows, 800 rows).
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use std::time::Duration;
@@ -65,5 +67,23 @@ fn incremental_move(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, exact, incremental_move);
+fn within_frame(c: &mut Criterion) {
+    let mut group = c.benchmark_group("silhouette_within");
+    for n in [300, 800] {
+        let ds = gaussian_blobs(n, 3, 6, 1.0, 42).into_dataset();
+        let labels = ds.label_ids().expect("generated labels").0;
+        let distances = Distances::new(ds.x.view());
+        let state = SilhouetteState::new(&distances, &labels, 6);
+        let frame = state.sweep_frame(&[0, 1, 2]);
+        let whole = state.silhouette();
+        let within = state.silhouette_within(&frame);
+        println!("silhouette_within/{n}: {within:.12} vs the state's {whole:.12}");
+        group.bench_with_input(BenchmarkId::new("three_affected", n), &n, |b, _| {
+            b.iter(|| state.silhouette_within(&frame))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, exact, incremental_move, within_frame);
 criterion_main!(benches);

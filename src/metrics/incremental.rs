@@ -459,13 +459,19 @@ impl SilhouetteState {
         let columns: [Column; N] = std::array::from_fn(|c| columns[c]);
         let mut partial = [0.0; LANES];
         let whole = n - n % LANES;
-        for start in (0..whole).step_by(LANES) {
-            let rows = start..start + LANES;
-            let labels = &self.labels[rows.clone()];
-            let mut q: [f64; LANES] = frame.other_min[rows.clone()].try_into().expect("lanes");
-            let mut r: [f64; LANES] = frame.fixed_own[rows.clone()].try_into().expect("lanes");
-            for column in &columns {
-                let sums = &column.sums[rows.clone()];
+        // Every slice cut to the whole chunks once: the loop then indexes
+        // fixed-size chunks without a bounds check per column.
+        let sums: [&[f64]; N] = std::array::from_fn(|c| &columns[c].sums[..whole]);
+        let chunks = self.labels[..whole]
+            .chunks_exact(LANES)
+            .zip(frame.other_min[..whole].chunks_exact(LANES))
+            .zip(frame.fixed_own[..whole].chunks_exact(LANES));
+        for (chunk, ((labels, other_min), fixed_own)) in chunks.enumerate() {
+            let start = chunk * LANES;
+            let mut q: [f64; LANES] = other_min.try_into().expect("lanes");
+            let mut r: [f64; LANES] = fixed_own.try_into().expect("lanes");
+            for (column, sums) in columns.iter().zip(&sums) {
+                let sums: &[f64; LANES] = sums[start..start + LANES].try_into().expect("lanes");
                 for lane in 0..LANES {
                     let sum = sums[lane];
                     let mean = sum * column.reciprocal;
@@ -677,8 +683,12 @@ fn add_row_body(acc: &mut [f64], row: &[f32]) {
 const MAX_INLINE_AFFECTED: usize = 8;
 
 /// Partial sums of [`SilhouetteState::silhouette_within`]: independent sums
-/// the compiler can hold in vector registers.
-const LANES: usize = 4;
+/// the compiler can hold in vector registers. With the loop over fixed-size
+/// chunks, eight (one AVX-512 register of f64) measured faster than four
+/// (`cargo bench --bench silhouette -- silhouette_within`, 300 rows: 431 ns
+/// with four lanes indexed per column, 338 ns chunked, 281 ns chunked with
+/// eight).
+const LANES: usize = 8;
 
 /// An affected cluster's column as [`SilhouetteState::silhouette_within`]
 /// reads it.
