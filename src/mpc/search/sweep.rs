@@ -303,7 +303,7 @@ impl SweepSpace<'_> {
                 && (ends || pos != 0 && pos != len);
             let found = match start {
                 Some(start) if pos == 0 => start.filter(|_| scored),
-                _ if scored => self.score(&state, uncovered, frame, i, j),
+                _ if scored => self.score(state, uncovered, frame, i, j),
                 _ => None,
             };
             if let Some((violation, loss)) = found {
