@@ -9,7 +9,8 @@
 //! O(n·|affected clusters|), never by an O(n²) recomputation. Directions are
 //! ranked by a sweep on a coarse grid of positions (on a fixed subsample of
 //! the rows when n > [`SAMPLE_ABOVE`]; on every row, after a screening sweep
-//! on a coarser grid that keeps the best [`SCREEN_KEEP`]); the best few, and the current
+//! on a coarser grid, on every other row from [`SCREEN_SAMPLE_FROM`] rows,
+//! that keeps the best [`SCREEN_KEEP`]); the best few, and the current
 //! direction near its current threshold, are then re-scored exactly on every
 //! position of a window (only the rows that change side move). The scored
 //! positions are what a sweep costs: every row that changes side is an O(n)
@@ -974,6 +975,51 @@ mod tests {
                     "{a} against {b}"
                 );
             }
+        }
+    }
+
+    /// A screening sweep (`ends: false`) never reports the first or the
+    /// last position, which every direction shares, even where one of them
+    /// is the best; with the ends, the same sweep reports it.
+    #[test]
+    fn screening_sweeps_leave_the_shared_ends_out() {
+        // Two tight groups far apart and one row between them: the best
+        // boundary of the sweep rows puts every row on one side.
+        let points = [0.0, 0.1, 0.2, 10.0, 10.1, 10.2, 5.0];
+        let n = points.len();
+        let z = Array2::from_shape_fn((n, 1), |(t, _)| points[t]);
+        let dist = Distances::new(z.view());
+        let labels = vec![0, 0, 0, 1, 1, 1, 0];
+        let state = SilhouetteState::new(&dist, &labels, 2);
+        let space = SweepSpace {
+            z: z.view(),
+            index: None,
+            dist: &dist,
+            n,
+            bounds: None,
+        };
+        // Only the first group's rows and the middle row sweep between the
+        // clusters: with all of them on cluster 0's side (position 0, θ
+        // below every projection) the groups are the clusters.
+        let rows: Vec<(usize, bool, bool, usize)> =
+            [0, 1, 2, 6].iter().map(|&t| (t, true, true, 0)).collect();
+        let frame = SweepSpace::frame(&state, &rows, 0, 1);
+        let positioned = space.positioned(&state, &rows, 0, 0);
+        let start = space.score(&positioned.0, positioned.1, &frame, 0, 1);
+        let lowest = 0.0;
+        let highest = 5.0;
+        for ends in [true, false] {
+            let span = Span::Full {
+                positioned: &positioned,
+                current_theta: None,
+                start,
+                ends,
+            };
+            let best = space
+                .sweep(&span, &frame, &[1.0], 0, 1, &rows, RANKING_POSITIONS)
+                .expect("a scored position");
+            let at_an_end = best.theta < lowest || best.theta > highest;
+            assert_eq!(at_an_end, ends, "θ {} with ends {ends}", best.theta);
         }
     }
 
