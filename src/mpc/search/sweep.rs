@@ -172,194 +172,183 @@ impl SweepSpace<'_> {
         if rows.is_empty() {
             return None;
         }
-        SCRATCH.with_borrow_mut(|scratch| self.sweep_in(scratch, span, frame, w, i, j, rows, grid))
-    }
-
-    /// [`Self::sweep`] with its buffers and state in `scratch`.
-    #[allow(clippy::too_many_arguments)]
-    fn sweep_in(
-        &self,
-        scratch: &mut Scratch,
-        span: &Span,
-        frame: &SweepFrame,
-        w: &[f64],
-        i: usize,
-        j: usize,
-        rows: &SweepRows,
-        grid: usize,
-    ) -> Option<SweepBest> {
-        let Scratch {
-            support,
-            projections,
-            keys,
-            order,
-            state: kept_state,
-        } = scratch;
-        support.clear();
-        support.extend(
-            w.iter()
-                .enumerate()
-                .filter(|(_, w)| **w != 0.0)
-                .map(|(f, &w)| (f, w)),
-        );
-        projections.clear();
-        projections.extend(rows.iter().map(|&(t, ..)| self.projection(t, support)));
-        // Rows in `total_cmp` order of their projection, the row index
-        // breaking ties, sorted as single integers: the projection's
-        // total-order bits above the index (unstable is exact, no two keys
-        // are equal). Integer keys sort about twice as fast as the pairs
-        // compared field by field, and a sweep sorts its rows once per
-        // direction.
-        keys.clear();
-        keys.extend(
-            projections
-                .iter()
-                .enumerate()
-                .map(|(r, &p)| (u128::from(total_order_bits(p)) << 64) | r as u128),
-        );
-        keys.sort_unstable();
-        order.clear();
-        order.extend(keys.iter().map(|&key| {
-            let r = key as u64 as usize;
-            (projections[r], r)
-        }));
-        let order = &order[..];
-        let len = order.len();
-        let j_side = |r: usize| {
-            let (_, _, can_j, fallback) = rows[r];
-            if can_j {
-                j
+        // The buffers and the starting state are the thread's (see [`Scratch`]).
+        SCRATCH.with_borrow_mut(|scratch| {
+            let Scratch {
+                support,
+                projections,
+                keys,
+                order,
+                state: kept_state,
+            } = scratch;
+            support.clear();
+            support.extend(
+                w.iter()
+                    .enumerate()
+                    .filter(|(_, w)| **w != 0.0)
+                    .map(|(f, &w)| (f, w)),
+            );
+            projections.clear();
+            projections.extend(rows.iter().map(|&(t, ..)| self.projection(t, support)));
+            // Rows in `total_cmp` order of their projection, the row index
+            // breaking ties, sorted as single integers: the projection's
+            // total-order bits above the index (unstable is exact, no two keys
+            // are equal). Integer keys sort about twice as fast as the pairs
+            // compared field by field, and a sweep sorts its rows once per
+            // direction.
+            keys.clear();
+            keys.extend(
+                projections
+                    .iter()
+                    .enumerate()
+                    .map(|(r, &p)| (u128::from(total_order_bits(p)) << 64) | r as u128),
+            );
+            keys.sort_unstable();
+            order.clear();
+            order.extend(keys.iter().map(|&key| {
+                let r = key as u64 as usize;
+                (projections[r], r)
+            }));
+            let order = &order[..];
+            let len = order.len();
+            let j_side = |r: usize| {
+                let (_, _, can_j, fallback) = rows[r];
+                if can_j {
+                    j
+                } else {
+                    fallback
+                }
+            };
+            // The state at the first position of the span.
+            let (state, mut uncovered, first, last, local) = match *span {
+                Span::Full {
+                    positioned,
+                    current_theta,
+                    ..
+                } => {
+                    // Rank of the current θ among the projections (0..=len).
+                    let local =
+                        current_theta.map(|theta| order.partition_point(|(p, _)| *p < theta));
+                    (
+                        copy_into(kept_state, &positioned.0),
+                        positioned.1,
+                        0,
+                        len,
+                        local,
+                    )
+                }
+                Span::Window {
+                    state,
+                    uncovered,
+                    lo,
+                    hi,
+                } => {
+                    let first = order.partition_point(|(p, _)| *p < lo);
+                    let last = order.partition_point(|(p, _)| *p <= hi).max(first);
+                    let state = copy_into(kept_state, state);
+                    let mut uncovered = uncovered;
+                    for (q, &(_, r)) in order.iter().enumerate() {
+                        let (t, can_i, can_j, fallback) = rows[r];
+                        let (label, covered) = if q < first {
+                            (j_side(r), can_j)
+                        } else {
+                            (if can_i { i } else { fallback }, can_i)
+                        };
+                        uncovered += usize::from(!covered);
+                        if state.labels()[t] != label {
+                            state.move_point(self.dist, t, label);
+                        }
+                    }
+                    (state, uncovered, first, last, None)
+                }
+            };
+            // At most `grid` + 1 positions on a ranking over every row (a step of
+            // one below 2·grid rows scored every position twice as densely as
+            // asked); on the subsample and in windows, the step rounds down:
+            // ranking engytime's subsample at the rounded-up step lowered its
+            // best silhouette from 0.573 to 0.530.
+            let step = if matches!(span, Span::Full { .. }) && self.index.is_none() {
+                (last - first).div_ceil(grid).max(1)
             } else {
-                fallback
-            }
-        };
-        // The state at the first position of the span.
-        let (state, mut uncovered, first, last, local) = match *span {
-            Span::Full {
-                positioned,
-                current_theta,
-                ..
-            } => {
-                // Rank of the current θ among the projections (0..=len).
-                let local = current_theta.map(|theta| order.partition_point(|(p, _)| *p < theta));
-                (
-                    copy_into(kept_state, &positioned.0),
-                    positioned.1,
-                    0,
-                    len,
-                    local,
-                )
-            }
-            Span::Window {
-                state,
-                uncovered,
-                lo,
-                hi,
-            } => {
-                let first = order.partition_point(|(p, _)| *p < lo);
-                let last = order.partition_point(|(p, _)| *p <= hi).max(first);
-                let state = copy_into(kept_state, state);
-                let mut uncovered = uncovered;
-                for (q, &(_, r)) in order.iter().enumerate() {
-                    let (t, can_i, can_j, fallback) = rows[r];
-                    let (label, covered) = if q < first {
-                        (j_side(r), can_j)
-                    } else {
-                        (if can_i { i } else { fallback }, can_i)
-                    };
-                    uncovered += usize::from(!covered);
+                ((last - first) / grid).max(1)
+            };
+            // Best position by (violation of the bounds by i and j, loss): with
+            // bounds, positions that repair a violation come first.
+            // The positions every direction shares: all sweep rows on i's side
+            // (scored once per ranking, `Span::Full::start`) and all on j's side.
+            let (start, ends) = match *span {
+                Span::Full { start, ends, .. } => (Some(start), ends),
+                Span::Window { .. } => (None, true),
+            };
+            let mut best: Option<(usize, f64, usize)> = None;
+            for pos in first..=last {
+                let near_current =
+                    local.is_some_and(|r| pos + LOCAL_POSITIONS >= r && pos <= r + LOCAL_POSITIONS);
+                // Position `pos`: rows 0..pos on j's side; θ between neighbours.
+                let separable = pos == 0 || pos == len || order[pos - 1].0 < order[pos].0;
+                let scored = ((pos - first) % step == 0 || near_current || pos == last)
+                    && separable
+                    && (ends || pos != 0 && pos != len);
+                let found = match start {
+                    Some(start) if pos == 0 => start.filter(|_| scored),
+                    _ if scored => self.score(state, uncovered, frame, i, j),
+                    _ => None,
+                };
+                if let Some((violation, loss)) = found {
+                    if best.is_none_or(|(bv, bl, _)| violation < bv || violation == bv && loss < bl)
+                    {
+                        best = Some((violation, loss, pos));
+                    }
+                }
+                if pos < last {
+                    let r = order[pos].1;
+                    let (t, can_i, can_j, _) = rows[r];
+                    uncovered = uncovered + usize::from(!can_j) - usize::from(!can_i);
+                    let label = j_side(r);
                     if state.labels()[t] != label {
                         state.move_point(self.dist, t, label);
                     }
                 }
-                (state, uncovered, first, last, None)
             }
-        };
-        // At most `grid` + 1 positions on a ranking over every row (a step of
-        // one below 2·grid rows scored every position twice as densely as
-        // asked); on the subsample and in windows, the step rounds down:
-        // ranking engytime's subsample at the rounded-up step lowered its
-        // best silhouette from 0.573 to 0.530.
-        let step = if matches!(span, Span::Full { .. }) && self.index.is_none() {
-            (last - first).div_ceil(grid).max(1)
-        } else {
-            ((last - first) / grid).max(1)
-        };
-        // Best position by (violation of the bounds by i and j, loss): with
-        // bounds, positions that repair a violation come first.
-        // The positions every direction shares: all sweep rows on i's side
-        // (scored once per ranking, `Span::Full::start`) and all on j's side.
-        let (start, ends) = match *span {
-            Span::Full { start, ends, .. } => (Some(start), ends),
-            Span::Window { .. } => (None, true),
-        };
-        let mut best: Option<(usize, f64, usize)> = None;
-        for pos in first..=last {
-            let near_current =
-                local.is_some_and(|r| pos + LOCAL_POSITIONS >= r && pos <= r + LOCAL_POSITIONS);
-            // Position `pos`: rows 0..pos on j's side; θ between neighbours.
-            let separable = pos == 0 || pos == len || order[pos - 1].0 < order[pos].0;
-            let scored = ((pos - first) % step == 0 || near_current || pos == last)
-                && separable
-                && (ends || pos != 0 && pos != len);
-            let found = match start {
-                Some(start) if pos == 0 => start.filter(|_| scored),
-                _ if scored => self.score(state, uncovered, frame, i, j),
-                _ => None,
+            let (violation, loss, pos) = best?;
+            let theta_at = |pos: usize| {
+                if pos == 0 {
+                    order[0].0 - 1.0
+                } else if pos == len {
+                    order[len - 1].0 + 1.0
+                } else {
+                    0.5 * (order[pos - 1].0 + order[pos].0)
+                }
             };
-            if let Some((violation, loss)) = found {
-                if best.is_none_or(|(bv, bl, _)| violation < bv || violation == bv && loss < bl) {
-                    best = Some((violation, loss, pos));
-                }
-            }
-            if pos < last {
-                let r = order[pos].1;
-                let (t, can_i, can_j, _) = rows[r];
-                uncovered = uncovered + usize::from(!can_j) - usize::from(!can_i);
-                let label = j_side(r);
-                if state.labels()[t] != label {
-                    state.move_point(self.dist, t, label);
-                }
-            }
-        }
-        let (violation, loss, pos) = best?;
-        let theta_at = |pos: usize| {
-            if pos == 0 {
-                order[0].0 - 1.0
-            } else if pos == len {
-                order[len - 1].0 + 1.0
+            // On every row the bracket reaches the neighbouring scored positions;
+            // on the subsample, whose ranks are coarse already, a few ranks
+            // (measured: reaching the neighbouring grid positions there lowered
+            // spam's k = 5 silhouette from 0.7595 to 0.7346).
+            let reach = if self.index.is_some() {
+                WINDOW_RANKS
             } else {
-                0.5 * (order[pos - 1].0 + order[pos].0)
-            }
-        };
-        // On every row the bracket reaches the neighbouring scored positions;
-        // on the subsample, whose ranks are coarse already, a few ranks
-        // (measured: reaching the neighbouring grid positions there lowered
-        // spam's k = 5 silhouette from 0.7595 to 0.7346).
-        let reach = if self.index.is_some() {
-            WINDOW_RANKS
-        } else {
-            step.max(WINDOW_RANKS)
-        };
-        let window_around = |pos: usize| {
-            let lo = pos
-                .checked_sub(reach + 1)
-                .map_or(f64::NEG_INFINITY, |r| order[r].0);
-            let hi = order.get(pos + reach).map_or(f64::INFINITY, |o| o.0);
-            (lo, hi)
-        };
-        // On every row with a grid step of at most LOCAL_POSITIONS, every
-        // position within reach of the current θ was scored exactly above:
-        // there is nothing to refine around it.
-        let current_window = local
-            .filter(|_| self.index.is_some() || reach > LOCAL_POSITIONS)
-            .map(window_around);
-        Some(SweepBest {
-            violation,
-            loss,
-            theta: theta_at(pos),
-            window: window_around(pos),
-            current_window,
+                step.max(WINDOW_RANKS)
+            };
+            let window_around = |pos: usize| {
+                let lo = pos
+                    .checked_sub(reach + 1)
+                    .map_or(f64::NEG_INFINITY, |r| order[r].0);
+                let hi = order.get(pos + reach).map_or(f64::INFINITY, |o| o.0);
+                (lo, hi)
+            };
+            // On every row with a grid step of at most LOCAL_POSITIONS, every
+            // position within reach of the current θ was scored exactly above:
+            // there is nothing to refine around it.
+            let current_window = local
+                .filter(|_| self.index.is_some() || reach > LOCAL_POSITIONS)
+                .map(window_around);
+            Some(SweepBest {
+                violation,
+                loss,
+                theta: theta_at(pos),
+                window: window_around(pos),
+                current_window,
+            })
         })
     }
 }
