@@ -5,7 +5,9 @@
 //! to each group; for the moves, the incremental value is checked against the
 //! exact one first. The sweep's innermost loop, the mean silhouette over a
 //! frame of three affected clusters (`silhouette_within`), is timed at the
-//! sizes a ranking sweeps (a subsample of 300 rows, 800 rows).
+//! sizes a ranking sweeps (a subsample of 300 rows, 800 rows). A sweep's
+//! step, eight rows crossing from one cluster to another, is timed one move
+//! at a time (`move_point`) and together (`move_points`) at n = 4k.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use std::time::Duration;
@@ -85,5 +87,37 @@ fn within_frame(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, exact, incremental_move, within_frame);
+fn moves_together(c: &mut Criterion) {
+    let mut group = c.benchmark_group("move_points");
+    let n = 4_000;
+    let (ds, labels) = blobs(n);
+    let distances = Distances::new(ds.x.view());
+    let mut state = SilhouetteState::new(&distances, &labels, K);
+    // Eight rows of cluster 0 crossing to cluster 1, and back.
+    let rows: Vec<usize> = (0..n).filter(|&t| labels[t] == 0).take(8).collect();
+    let out: Vec<(usize, usize)> = rows.iter().map(|&t| (t, 1)).collect();
+    let back: Vec<(usize, usize)> = rows.iter().map(|&t| (t, 0)).collect();
+    group.bench_function("one_at_a_time/8", |b| {
+        b.iter(|| {
+            for &(t, to) in out.iter().chain(&back) {
+                state.move_point(&distances, t, to);
+            }
+        })
+    });
+    group.bench_function("together/8", |b| {
+        b.iter(|| {
+            state.move_points(&distances, &out);
+            state.move_points(&distances, &back);
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    exact,
+    incremental_move,
+    within_frame,
+    moves_together
+);
 criterion_main!(benches);

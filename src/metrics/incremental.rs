@@ -309,6 +309,78 @@ impl SilhouetteState {
         self.labels[u] = to;
     }
 
+    /// The moves `(u, to)` in order, each as [`Self::move_point`], with the
+    /// same sums bit for bit: every column entry takes the same additions in
+    /// the same order. Consecutive moves between the same two clusters are
+    /// applied together, up to [`MOVE_BATCH`] rows at a time, so the two
+    /// columns are read and written once per batch instead of once per row
+    /// (a move is memory-bound on them: eight rows of 4,000 measured 24.2 µs
+    /// one at a time and 6.6 µs together, `cargo bench --bench silhouette --
+    /// move_points`).
+    pub fn move_points(&mut self, distances: &Distances, moves: &[(usize, usize)]) {
+        let Some(matrix) = &distances.matrix else {
+            for &(u, to) in moves {
+                self.move_point(distances, u, to);
+            }
+            return;
+        };
+        let n = distances.n();
+        let mut batch = [0usize; MOVE_BATCH];
+        let mut len = 0;
+        let mut pair = (0, 0);
+        for &(u, to) in moves {
+            let from = self.labels[u];
+            if from == to {
+                continue;
+            }
+            if len > 0 && ((from, to) != pair || len == MOVE_BATCH) {
+                self.transfer_rows(matrix, n, pair, &batch[..len]);
+                len = 0;
+            }
+            pair = (from, to);
+            batch[len] = u;
+            len += 1;
+            // Labels and sizes move at once (a later move of the same row
+            // reads its new label); the columns follow with the batch.
+            self.sizes[from] -= 1;
+            self.sizes[to] += 1;
+            self.labels[u] = to;
+        }
+        if len > 0 {
+            self.transfer_rows(matrix, n, pair, &batch[..len]);
+        }
+    }
+
+    /// The columns of `from` and `to` after `rows` (1 to [`MOVE_BATCH`])
+    /// moved from one to the other, in order.
+    fn transfer_rows(
+        &mut self,
+        matrix: &[f32],
+        n: usize,
+        (from, to): (usize, usize),
+        rows: &[usize],
+    ) {
+        let (low, high) = (from.min(to), from.max(to));
+        let (head, tail) = self.sums.split_at_mut(high);
+        let (low_col, high_col) = (&mut head[low], &mut tail[0]);
+        let (from_col, to_col) = if from < to {
+            (low_col, high_col)
+        } else {
+            (high_col, low_col)
+        };
+        let row = |b: usize| &matrix[rows[b] * n..(rows[b] + 1) * n];
+        match rows.len() {
+            1 => transfer(from_col, to_col, row(0)),
+            2 => transfer_many::<2>(from_col, to_col, std::array::from_fn(row)),
+            3 => transfer_many::<3>(from_col, to_col, std::array::from_fn(row)),
+            4 => transfer_many::<4>(from_col, to_col, std::array::from_fn(row)),
+            5 => transfer_many::<5>(from_col, to_col, std::array::from_fn(row)),
+            6 => transfer_many::<6>(from_col, to_col, std::array::from_fn(row)),
+            7 => transfer_many::<7>(from_col, to_col, std::array::from_fn(row)),
+            _ => transfer_many::<MOVE_BATCH>(from_col, to_col, std::array::from_fn(row)),
+        }
+    }
+
     /// Silhouette of point `t` under the current state.
     pub fn point(&self, t: usize) -> f64 {
         let own = self.labels[t];
@@ -646,6 +718,40 @@ fn transfer(from: &mut [f64], to: &mut [f64], row: &[f32]) {
     dispatch(Transfer(from, to, row));
 }
 
+/// `B` rows moving in order between two clusters' columns (`from -= row`,
+/// `to += row` for each), compiled for the CPU's widest vectors.
+fn transfer_many<const B: usize>(from: &mut [f64], to: &mut [f64], rows: [&[f32]; B]) {
+    struct TransferMany<'a, const B: usize>(&'a mut [f64], &'a mut [f64], [&'a [f32]; B]);
+    impl<const B: usize> Kernel for TransferMany<'_, B> {
+        type Output = ();
+        #[inline(always)]
+        fn run(self) {
+            transfer_many_body(self.0, self.1, self.2);
+        }
+    }
+    dispatch(TransferMany(from, to, rows));
+}
+
+/// The loop of [`transfer_many`]: each entry of the two columns is loaded
+/// once, takes the rows' distances in their order (the additions of `B`
+/// successive [`transfer_body`] calls) and is stored once.
+#[inline(always)]
+fn transfer_many_body<const B: usize>(from: &mut [f64], to: &mut [f64], rows: [&[f32]; B]) {
+    let n = from.len();
+    let to = &mut to[..n];
+    let rows: [&[f32]; B] = std::array::from_fn(|b| &rows[b][..n]);
+    for t in 0..n {
+        let (mut f, mut g) = (from[t], to[t]);
+        for row in &rows {
+            let dist = f64::from(row[t]);
+            f -= dist;
+            g += dist;
+        }
+        from[t] = f;
+        to[t] = g;
+    }
+}
+
 /// `acc += row`, compiled for the CPU's widest vectors.
 fn add_row(acc: &mut [f64], row: &[f32]) {
     struct AddRow<'a>(&'a mut [f64], &'a [f32]);
@@ -676,6 +782,9 @@ fn add_row_body(acc: &mut [f64], row: &[f32]) {
         *a += f64::from(dist);
     }
 }
+
+/// Rows moved together by [`SilhouetteState::move_points`].
+const MOVE_BATCH: usize = 8;
 
 /// Affected clusters held without allocation by
 /// [`SilhouetteState::silhouette_within`] (a sweep touches i, j and the
@@ -756,6 +865,40 @@ mod tests {
     use crate::metrics::silhouette;
     use rand::{Rng, SeedableRng};
     use rand_chacha::ChaCha8Rng;
+
+    /// Moves applied together (runs between the same two clusters, longer
+    /// and shorter than a batch, a row moved twice, moves to its own cluster)
+    /// leave the state of the same moves one at a time, bit for bit.
+    #[test]
+    fn moves_applied_together_are_the_moves_one_at_a_time_bit_for_bit() {
+        let mut rng = ChaCha8Rng::seed_from_u64(8);
+        let n = 203;
+        let k = 4;
+        let x = ndarray::Array2::from_shape_fn((n, 3), |_| rng.random::<f64>() * 10.0);
+        let dist = Distances::new(x.view());
+        let labels: Vec<usize> = (0..n).map(|_| rng.random_range(0..k)).collect();
+        let mut moves: Vec<(usize, usize)> = (0..25).map(|u| (u, 1)).collect();
+        moves.extend((30..33).map(|u| (u, 2)));
+        moves.push((5, 3));
+        moves.extend((0..150).map(|_| (rng.random_range(0..n), rng.random_range(0..k))));
+        let mut one_at_a_time = SilhouetteState::new(&dist, &labels, k);
+        let mut together = one_at_a_time.clone();
+        for &(u, to) in &moves {
+            one_at_a_time.move_point(&dist, u, to);
+        }
+        together.move_points(&dist, &moves);
+        assert_eq!(together.labels(), one_at_a_time.labels());
+        assert_eq!(together.sizes(), one_at_a_time.sizes());
+        for c in 0..k {
+            for t in 0..n {
+                assert_eq!(
+                    together.sum(t, c).to_bits(),
+                    one_at_a_time.sum(t, c).to_bits(),
+                    "row {t}, cluster {c}"
+                );
+            }
+        }
+    }
 
     /// The column-wise sums (with the matrix, over several row chunks and
     /// a tail of rows not a multiple of four) are the row-wise sums bit for

@@ -109,11 +109,8 @@ impl<'a> Search<'a> {
     /// the silhouette state).
     pub(super) fn accept_labels(&mut self) {
         let (labels, covered) = self.labels_for(&self.hyperplanes);
-        for (t, &l) in labels.iter().enumerate() {
-            if self.state.labels()[t] != l {
-                self.state.move_point(self.dist, t, l);
-            }
-        }
+        let moves: Vec<(usize, usize)> = labels.into_iter().enumerate().collect();
+        self.state.move_points(self.dist, &moves);
         self.covered = covered;
     }
 

@@ -102,13 +102,14 @@ impl SweepSpace<'_> {
     ) -> (SilhouetteState, usize) {
         let mut state = state.clone();
         let mut uncovered = base_uncovered;
-        for &(t, can_i, _, fallback) in rows {
-            let label = if can_i { i } else { fallback };
-            uncovered += usize::from(!can_i);
-            if state.labels()[t] != label {
-                state.move_point(self.dist, t, label);
-            }
-        }
+        let moves: Vec<(usize, usize)> = rows
+            .iter()
+            .map(|&(t, can_i, _, fallback)| {
+                uncovered += usize::from(!can_i);
+                (t, if can_i { i } else { fallback })
+            })
+            .collect();
+        state.move_points(self.dist, &moves);
         (state, uncovered)
     }
 
@@ -180,7 +181,9 @@ impl SweepSpace<'_> {
                 keys,
                 order,
                 state: kept_state,
+                moves,
             } = scratch;
+            moves.clear();
             support.clear();
             support.extend(
                 w.iter()
@@ -255,9 +258,7 @@ impl SweepSpace<'_> {
                             (if can_i { i } else { fallback }, can_i)
                         };
                         uncovered += usize::from(!covered);
-                        if state.labels()[t] != label {
-                            state.move_point(self.dist, t, label);
-                        }
+                        moves.push((t, label));
                     }
                     (state, uncovered, first, last, None)
                 }
@@ -291,7 +292,13 @@ impl SweepSpace<'_> {
                     && (ends || pos != 0 && pos != len);
                 let found = match start {
                     Some(start) if pos == 0 => start.filter(|_| scored),
-                    _ if scored => self.score(state, uncovered, frame, i, j),
+                    _ if scored => {
+                        // The rows that crossed since the last scored
+                        // position move together.
+                        state.move_points(self.dist, moves);
+                        moves.clear();
+                        self.score(state, uncovered, frame, i, j)
+                    }
                     _ => None,
                 };
                 if let Some((violation, loss)) = found {
@@ -304,10 +311,9 @@ impl SweepSpace<'_> {
                     let r = order[pos].1;
                     let (t, can_i, can_j, _) = rows[r];
                     uncovered = uncovered + usize::from(!can_j) - usize::from(!can_i);
-                    let label = j_side(r);
-                    if state.labels()[t] != label {
-                        state.move_point(self.dist, t, label);
-                    }
+                    // Each sweep row crosses once: its pending moves (at
+                    // most one, from the window's start) are behind it.
+                    moves.push((t, j_side(r)));
                 }
             }
             let (violation, loss, pos) = best?;
@@ -364,6 +370,9 @@ struct Scratch {
     keys: Vec<u128>,
     order: Vec<(f64, usize)>,
     state: Option<SilhouetteState>,
+    /// Rows that changed side since the last scored position, as
+    /// `(row, cluster)`: they move together before the next score.
+    moves: Vec<(usize, usize)>,
 }
 
 thread_local! {
