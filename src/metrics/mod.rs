@@ -2,7 +2,7 @@
 //! state for local search, the k-means objective and the adjusted Rand index.
 
 mod incremental;
-mod vector;
+pub(crate) mod vector;
 
 pub use incremental::{Distances, SilhouetteState, SweepFrame};
 
