@@ -408,12 +408,12 @@ impl RowsByColumn {
                 for lane in 0..ROW_LANES {
                     total[lane] = (acc[0][lane] + acc[1][lane]) + (acc[2][lane] + acc[3][lane]);
                 }
-                for f in whole_features..d {
+                for (f, &mean) in centre.iter().enumerate().skip(whole_features) {
                     let values: &[f64; ROW_LANES] = column(f)[start..start + ROW_LANES]
                         .try_into()
                         .expect("lanes");
                     for lane in 0..ROW_LANES {
-                        total[lane] += (values[lane] - centre[f]) * (values[lane] - centre[f]);
+                        total[lane] += (values[lane] - mean) * (values[lane] - mean);
                     }
                 }
                 for lane in 0..ROW_LANES {
