@@ -516,6 +516,17 @@ pub fn solve(
     options: &SolveOptions,
 ) -> Result<SolveOutcome, SolveError> {
     problem.validate()?;
+    solve_validated(problem, params, options)
+}
+
+/// [`solve`] of a problem made by [`HyperplaneProblem::new`], which
+/// validated it already: Algorithms 1 and 2 solve thousands of small pairs,
+/// and a second O(n·d) validation of each was a few per cent of a run.
+pub(crate) fn solve_validated(
+    problem: &HyperplaneProblem,
+    params: &ValidHyperplaneParams,
+    options: &SolveOptions,
+) -> Result<SolveOutcome, SolveError> {
     params.params().check_for(problem.dim())?;
     if let Some(t) = options.time_limit {
         if !(t.is_finite() && t >= 0.0) {

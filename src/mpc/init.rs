@@ -136,7 +136,7 @@ pub fn solve_pairs_reusing(
             }
             let problem = HyperplaneProblem::new(z.view(), &members[i], &members[j])
                 .map_err(|e| MpcError::Solve(e.into()))?;
-            let outcome = hyperplane::solve(&problem, &params.hyperplane, &options)?;
+            let outcome = hyperplane::solve_validated(&problem, &params.hyperplane, &options)?;
             Ok((
                 PairHyperplane {
                     i,
