@@ -77,24 +77,24 @@ pub fn cost_matrix(
     let x = x.as_standard_layout();
     let centroids = centroids.as_standard_layout();
     let centres = centroids.as_slice().expect("standard layout");
-    let mut cost = Vec::with_capacity(x.nrows() * k);
-    for (t, row) in x
+    // Written in place (a push per cell kept the loop from being unrolled).
+    let mut cost = vec![0.0; x.nrows() * k];
+    let rows = x
         .as_slice()
         .expect("standard layout")
         .chunks_exact(d.max(1))
-        .take(x.nrows())
-        .enumerate()
-    {
-        for c in 0..k {
-            let mut d2: f64 = row
-                .iter()
-                .zip(&centres[c * d..(c + 1) * d])
-                .map(|(a, b)| (a - b) * (a - b))
-                .sum();
+        .take(x.nrows());
+    for (t, (row, out)) in rows.zip(cost.chunks_exact_mut(k.max(1))).enumerate() {
+        for (c, (cell, centre)) in out
+            .iter_mut()
+            .zip(centres.chunks_exact(d.max(1)))
+            .enumerate()
+        {
+            let mut d2: f64 = row.iter().zip(centre).map(|(a, b)| (a - b) * (a - b)).sum();
             if let Some(p) = penalty {
                 d2 += p[t * k + c];
             }
-            cost.push(d2);
+            *cell = d2;
         }
     }
     cost

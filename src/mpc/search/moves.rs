@@ -278,7 +278,8 @@ impl Search<'_> {
     ) -> Result<Hyperplane, MpcError> {
         let problem =
             HyperplaneProblem::new(self.z.view(), ci, cj).map_err(|e| MpcError::Solve(e.into()))?;
-        let outcome = hyperplane::solve_validated(&problem, &self.params.hyperplane, &self.solve_options())?;
+        let outcome =
+            hyperplane::solve_validated(&problem, &self.params.hyperplane, &self.solve_options())?;
         stats.record(&outcome);
         Ok(outcome.hyperplane)
     }
