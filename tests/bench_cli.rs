@@ -1,5 +1,6 @@
-//! `bench paper` and `bench solvers --mpc`: files, rows, the paper's figures
-//! beside ours, and one clear sentence with exit code 2 on bad input.
+//! `bench paper`, `bench speed` and `bench solvers --mpc`: files, rows, the
+//! paper's figures beside ours, and one clear sentence with exit code 2 on
+//! bad input.
 
 mod common;
 
@@ -205,6 +206,57 @@ fn bench_paper_leaves_the_paper_columns_empty_for_an_instance_it_does_not_list()
     let md = std::fs::read_to_string(dir.path().join("out/results.md")).unwrap();
     assert!(md.contains("| blobs (150, 2) |"), "{md}");
     assert!(md.contains("2 seeds per k"), "{md}");
+}
+
+/// `bench speed` without a peer interpreter: polyclust's columns only, the
+/// same clusterings whatever the repeats (only the timing is repeated).
+#[test]
+fn bench_speed_times_both_presets_and_repeats_each_run() {
+    let dir = tempfile::tempdir().unwrap();
+    synthetic_registry(dir.path());
+    let run = |repeats: &str| {
+        json_stdout(&polyclust_with_instances(
+            &[
+                "bench",
+                "speed",
+                "--instances",
+                "blobs",
+                "--k-range",
+                "2..4",
+                "--repeats",
+                repeats,
+                "--json",
+            ],
+            dir.path(),
+            Some(dir.path()),
+        ))
+    };
+    let (once, thrice) = (run("1"), run("3"));
+    for out in [&once, &thrice] {
+        let rows = out["rows"].as_array().expect("rows");
+        assert_eq!(rows.len(), 1);
+        let row = &rows[0];
+        assert_eq!(row["instance"], "blobs");
+        assert_eq!((row["n"].as_u64(), row["d"].as_u64()), (Some(150), Some(2)));
+        for preset in ["mpc1", "mpc2"] {
+            let seconds = row[preset].as_f64().expect("seconds");
+            assert!(seconds > 0.0 && seconds < 60.0, "{preset}: {seconds}");
+        }
+        // No peer interpreter: no peer column, no ratio.
+        assert!(row["exkmc1"].is_null() && row["mpc1_over_exkmc1"].is_null());
+    }
+    for preset in ["mpc1_silhouette", "mpc2_silhouette"] {
+        assert_eq!(once["rows"][0][preset], thrice["rows"][0][preset], "{preset}");
+        assert!(once["rows"][0][preset].as_f64().expect("a silhouette") > 0.5);
+    }
+    assert_clear_error(
+        &polyclust_with_instances(
+            &["bench", "speed", "--instances", "blobs", "--repeats", "0"],
+            dir.path(),
+            Some(dir.path()),
+        ),
+        &["repeats"],
+    );
 }
 
 #[test]

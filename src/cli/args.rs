@@ -121,6 +121,10 @@ pub struct BenchSpeedArgs {
     /// columns; without it only polyclust's columns are measured.
     #[arg(long, value_name = "PYTHON")]
     pub python: Option<PathBuf>,
+    /// Times every run (polyclust's and the peers') is repeated; the
+    /// fastest of its repeats is kept, since a busy machine only adds time.
+    #[arg(long, value_name = "R", default_value_t = 1)]
+    pub repeats: usize,
     /// Print the rows as one JSON object.
     #[arg(long)]
     pub json: bool,
