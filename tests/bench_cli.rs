@@ -246,7 +246,10 @@ fn bench_speed_times_both_presets_and_repeats_each_run() {
         assert!(row["exkmc1"].is_null() && row["mpc1_over_exkmc1"].is_null());
     }
     for preset in ["mpc1_silhouette", "mpc2_silhouette"] {
-        assert_eq!(once["rows"][0][preset], thrice["rows"][0][preset], "{preset}");
+        assert_eq!(
+            once["rows"][0][preset], thrice["rows"][0][preset],
+            "{preset}"
+        );
         assert!(once["rows"][0][preset].as_f64().expect("a silhouette") > 0.5);
     }
     assert_clear_error(

@@ -235,7 +235,10 @@ fn median_run(
         if fastest.is_empty() {
             fastest = seconds.collect();
         } else {
-            fastest.iter_mut().zip(seconds).for_each(|(f, s)| *f = f.min(s));
+            fastest
+                .iter_mut()
+                .zip(seconds)
+                .for_each(|(f, s)| *f = f.min(s));
         }
         silhouette = result.best.silhouette;
     }
