@@ -8,9 +8,11 @@
 //! position is evaluated over the clusters those rows touch, in
 //! O(n·|affected clusters|), never by an O(n²) recomputation. Directions are
 //! ranked by a sweep on a coarse grid of positions (on a fixed subsample of
-//! the rows when n > [`SAMPLE_ABOVE`]; on every row, after a screening sweep
-//! on a coarser grid, on every other row from [`SCREEN_SAMPLE_FROM`] rows,
-//! that keeps the best [`SCREEN_KEEP`]); the best few, and the current
+//! the rows when n > [`SAMPLE_ABOVE`], else on every row); above
+//! [`SCREEN_ABOVE`] directions (of two non-zeros, on the subsample), a
+//! screening sweep on a coarser grid keeps the best [`SCREEN_KEEP`] for it
+//! (on every other row from [`SCREEN_SAMPLE_FROM`] rows, when the ranking
+//! runs on every row); the best few, and the current
 //! direction near its current threshold, are then re-scored exactly on every
 //! position of a window (only the rows that change side move). The scored
 //! positions are what a sweep costs: every row that changes side is an O(n)
@@ -748,11 +750,11 @@ impl Search<'_> {
 
     /// Directions swept on a coarse grid of `on` from the state with every
     /// sweep row on i's side (the current direction also near its current
-    /// θ), until the deadline: (index, best position) of each. On the
-    /// subsample, or with at most [`SCREEN_ABOVE`] directions, every
-    /// direction; otherwise the [`SCREEN_KEEP`] best of a screening sweep on
-    /// [`SCREEN_POSITIONS`] positions (on `screen` when given, the
-    /// screening subsample), and the current direction.
+    /// θ), until the deadline: (index, best position) of each. With at most
+    /// [`SCREEN_ABOVE`] directions, or directions of one non-zero on the
+    /// subsample, every direction; otherwise the [`SCREEN_KEEP`] best of a
+    /// screening sweep on [`SCREEN_POSITIONS`] positions (on `screen` when
+    /// given, the screening subsample), and the current direction.
     fn rank(
         &self,
         on: &Ranking,
@@ -763,13 +765,16 @@ impl Search<'_> {
         current: Option<(usize, f64)>,
     ) -> Vec<(usize, SweepBest)> {
         let every: Vec<usize> = (0..directions.len()).collect();
-        // On a subsample the ranking is cheap already, and screening there
-        // measured worse (bank, 2 seeds: MPC-1 0.1325 → 0.1288, and slower
-        // searches of smaller steps).
         // Few directions (MPC-1 below 32 features) are all ranked: screening
         // 33 of them measured lower on zoo (MPC-1, 10 seeds: 0.4105 against
-        // 0.413).
-        if directions.len() <= SCREEN_ABOVE || on.space.index.is_some() {
+        // 0.413). On the subsample, directions of one non-zero (MPC-1) are
+        // all ranked too: screening them there lowered bank's MPC-1 (10
+        // seeds: 0.13245 → 0.12787), while MPC-2's neighbouring directions
+        // of two non-zeros screen as well there as on every row (bank
+        // 0.13310 → 0.13304, every other instance the same; atom's MPC-2
+        // run at k = 6: 3.65 → 2.15 G instructions).
+        let one_nonzero = self.params.beta == 1;
+        if directions.len() <= SCREEN_ABOVE || on.space.index.is_some() && one_nonzero {
             return self.sweep_each(
                 on,
                 &every,
