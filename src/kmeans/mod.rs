@@ -335,10 +335,10 @@ pub fn lloyd(x: ArrayView2<f64>, seeds: Array2<f64>, max_iter: usize, tol: f64) 
 /// Features up to which Lloyd's assignment computes every distance
 /// ([`RowsByColumn::assign`], vectorized across rows) instead of keeping
 /// Hamerly's bounds ([`Bounds`]): the same labels and iterations. One
-/// thread, 10 restarts, best of 5 (`polyclust kmeans --json`, seconds):
-/// engytime (d = 2) k = 7 0.035 → 0.012, framingham (d = 15) k = 6
-/// 0.017 → 0.013, spam (d = 57) k = 6 0.130 → 0.108; at libras' d = 90 the
-/// two were even (k = 10: 0.0128 against 0.0135).
+/// thread, 10 restarts, fastest of 5 (`polyclust kmeans --json`, seconds):
+/// engytime (d = 2) k = 7 0.026 → 0.011, framingham (d = 15) k = 6
+/// 0.016 → 0.012, spam (d = 57) k = 6 0.124 → 0.119; at libras' d = 90 the
+/// two were even (k = 10, fastest of 3: 0.0128 against 0.0135).
 const DENSE_FEATURES: usize = 64;
 
 /// Rows stored feature by feature, for the assignment step vectorized
