@@ -270,21 +270,26 @@ impl SilhouetteState {
         self.sums.len() - 1
     }
 
+    /// The columns of clusters `from` and `to` (distinct) among `sums`,
+    /// borrowed mutably at once.
+    fn two_columns(sums: &mut [Vec<f64>], from: usize, to: usize) -> (&mut [f64], &mut [f64]) {
+        let (low, high) = (from.min(to), from.max(to));
+        let (head, tail) = sums.split_at_mut(high);
+        let (low_col, high_col) = (&mut head[low], &mut tail[0]);
+        if from < to {
+            (low_col, high_col)
+        } else {
+            (high_col, low_col)
+        }
+    }
+
     /// Move point `u` to cluster `to`: O(n) with a distance matrix.
     pub fn move_point(&mut self, distances: &Distances, u: usize, to: usize) {
         let from = self.labels[u];
         if from == to {
             return;
         }
-        // Two disjoint columns, borrowed mutably at once.
-        let (low, high) = (from.min(to), from.max(to));
-        let (head, tail) = self.sums.split_at_mut(high);
-        let (low_col, high_col) = (&mut head[low], &mut tail[0]);
-        let (from_col, to_col) = if from < to {
-            (low_col, high_col)
-        } else {
-            (high_col, low_col)
-        };
+        let (from_col, to_col) = Self::two_columns(&mut self.sums, from, to);
         let apply = |from_col: &mut [f64], to_col: &mut [f64], row: &[f64]| {
             for ((f, t), &dist) in from_col.iter_mut().zip(to_col.iter_mut()).zip(row) {
                 *f -= dist;
@@ -360,14 +365,7 @@ impl SilhouetteState {
         (from, to): (usize, usize),
         rows: &[usize],
     ) {
-        let (low, high) = (from.min(to), from.max(to));
-        let (head, tail) = self.sums.split_at_mut(high);
-        let (low_col, high_col) = (&mut head[low], &mut tail[0]);
-        let (from_col, to_col) = if from < to {
-            (low_col, high_col)
-        } else {
-            (high_col, low_col)
-        };
+        let (from_col, to_col) = Self::two_columns(&mut self.sums, from, to);
         let row = |b: usize| &matrix[rows[b] * n..(rows[b] + 1) * n];
         match rows.len() {
             1 => transfer(from_col, to_col, row(0)),
