@@ -79,25 +79,60 @@ pub fn cost_matrix(
     let centres = centroids.as_slice().expect("standard layout");
     // Written in place (a push per cell kept the loop from being unrolled).
     let mut cost = vec![0.0; x.nrows() * k];
-    let rows = x
-        .as_slice()
-        .expect("standard layout")
-        .chunks_exact(d.max(1))
-        .take(x.nrows());
-    for (t, (row, out)) in rows.zip(cost.chunks_exact_mut(k.max(1))).enumerate() {
-        for (c, (cell, centre)) in out
-            .iter_mut()
-            .zip(centres.chunks_exact(d.max(1)))
-            .enumerate()
-        {
-            let mut d2: f64 = row.iter().zip(centre).map(|(a, b)| (a - b) * (a - b)).sum();
-            if let Some(p) = penalty {
-                d2 += p[t * k + c];
+    let flat = x.as_slice().expect("standard layout");
+    // At a few features the row length is a constant: the distance then
+    // unrolls into straight-line code (the loop over a row of unknown length
+    // cost several times the arithmetic at d = 2).
+    match d {
+        1 => cells::<1>(flat, centres, penalty, k, &mut cost),
+        2 => cells::<2>(flat, centres, penalty, k, &mut cost),
+        3 => cells::<3>(flat, centres, penalty, k, &mut cost),
+        4 => cells::<4>(flat, centres, penalty, k, &mut cost),
+        _ => {
+            let rows = flat.chunks_exact(d.max(1)).take(x.nrows());
+            for (t, (row, out)) in rows.zip(cost.chunks_exact_mut(k.max(1))).enumerate() {
+                for (c, (cell, centre)) in out
+                    .iter_mut()
+                    .zip(centres.chunks_exact(d.max(1)))
+                    .enumerate()
+                {
+                    let mut d2: f64 = row.iter().zip(centre).map(|(a, b)| (a - b) * (a - b)).sum();
+                    if let Some(p) = penalty {
+                        d2 += p[t * k + c];
+                    }
+                    *cell = d2;
+                }
             }
-            *cell = d2;
         }
     }
     cost
+}
+
+/// The cells of [`cost_matrix`] for rows of `D` features: the same sums in
+/// the same order as the general loop.
+fn cells<const D: usize>(
+    flat: &[f64],
+    centres: &[f64],
+    penalty: Option<&[f64]>,
+    k: usize,
+    cost: &mut [f64],
+) {
+    let centres: Vec<[f64; D]> = centres
+        .chunks_exact(D)
+        .map(|c| c.try_into().expect("D features"))
+        .collect();
+    let rows = flat.chunks_exact(D);
+    for (t, (row, out)) in rows.zip(cost.chunks_exact_mut(k.max(1))).enumerate() {
+        let row: &[f64; D] = row.try_into().expect("D features");
+        for (cell, centre) in out.iter_mut().zip(&centres) {
+            *cell = row.iter().zip(centre).map(|(a, b)| (a - b) * (a - b)).sum();
+        }
+        if let Some(p) = penalty {
+            for (cell, p) in out.iter_mut().zip(&p[t * k..(t + 1) * k]) {
+                *cell += p;
+            }
+        }
+    }
 }
 
 /// Total cost of an assignment.
@@ -113,11 +148,14 @@ pub fn assignment_cost(cost: &[f64], k: usize, labels: &[usize]) -> f64 {
 pub fn assign_unbounded(cost: &[f64], k: usize) -> Vec<usize> {
     cost.chunks(k)
         .map(|row| {
-            let mut best = 0;
-            for c in 1..k {
-                if row[c] < row[best] {
-                    best = c;
-                }
+            // Selected, not branched on: which cluster is nearest is
+            // unpredictable, and the mispredicted branches cost more than
+            // the comparisons.
+            let (mut best, mut lowest) = (0, row[0]);
+            for (c, &v) in row.iter().enumerate().skip(1) {
+                let better = v < lowest;
+                best = if better { c } else { best };
+                lowest = if better { v } else { lowest };
             }
             best
         })
@@ -305,6 +343,40 @@ mod tests {
     fn unbounded_is_argmin() {
         let cost = vec![1.0, 0.5, 0.2, 3.0];
         assert_eq!(assign_unbounded(&cost, 2), vec![1, 0]);
+        // Ties go to the lowest cluster.
+        let tied = vec![2.0, 1.0, 1.0, 0.5, 0.5, 0.5];
+        assert_eq!(assign_unbounded(&tied, 3), vec![1, 0]);
+    }
+
+    /// Every cell, at the feature counts with a fixed-length kernel and
+    /// above, is the squared distance summed feature by feature from the
+    /// first plus the penalty, bit for bit.
+    #[test]
+    fn cost_cells_are_the_sums_in_feature_order() {
+        let mut rng = ChaCha8Rng::seed_from_u64(9);
+        for d in 1..=6 {
+            let (n, k) = (37, 4);
+            let x = ndarray::Array2::from_shape_fn((n, d), |_| rng.random_range(-3.0..3.0));
+            let centres = ndarray::Array2::from_shape_fn((k, d), |_| rng.random_range(-3.0..3.0));
+            let penalty: Vec<f64> = (0..n * k).map(|_| rng.random_range(0.0..1.0)).collect();
+            for with_penalty in [false, true] {
+                let p = with_penalty.then_some(penalty.as_slice());
+                let cost = cost_matrix(x.view(), centres.view(), p);
+                for t in 0..n {
+                    for c in 0..k {
+                        let mut want = 0.0;
+                        for f in 0..d {
+                            let diff = x[[t, f]] - centres[[c, f]];
+                            want += diff * diff;
+                        }
+                        if let Some(p) = p {
+                            want += p[t * k + c];
+                        }
+                        assert_eq!(cost[t * k + c].to_bits(), want.to_bits(), "d = {d}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]

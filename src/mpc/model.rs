@@ -205,53 +205,17 @@ impl SparsePlane {
         }
         s
     }
-}
 
-/// [`tournament_among`] over [`SparsePlane`]s.
-pub(crate) fn tournament_sparse(
-    planes: &[SparsePlane],
-    active: &[bool],
-    z: ArrayView1<f64>,
-) -> Option<usize> {
-    winner(planes, active, |h| (h.i, h.j, h.score(z) >= 0.0))
-}
-
-/// The pairwise hyperplanes with, for every cluster, the duels it takes
-/// part in: [`Duels::wins_all_but`] scores a row against the k − 1
-/// hyperplanes of one cluster instead of scanning all k(k − 1)/2 (it runs
-/// for every row at every boundary shift and merge the search examines).
-pub(crate) struct Duels {
-    planes: Vec<SparsePlane>,
-    /// Per cluster: (index in `planes`, whether the cluster is its i side).
-    of: Vec<Vec<(usize, bool)>>,
-}
-
-impl Duels {
-    /// The duels of `pairs`.
-    pub(crate) fn new(pairs: &[PairHyperplane]) -> Self {
-        let planes = SparsePlane::all(pairs);
-        let clusters = planes.iter().map(|h| h.j.max(h.i) + 1).max().unwrap_or(0);
-        let mut of = vec![Vec::new(); clusters];
-        for (p, h) in planes.iter().enumerate() {
-            of[h.i].push((p, true));
-            of[h.j].push((p, false));
+    /// [`Self::score`] of every row of `flat` (rows of `d` features) into
+    /// `scores`: the same terms in the same order, a column of the rows at
+    /// a time.
+    pub(crate) fn score_rows(&self, flat: &[f64], d: usize, scores: &mut [f64]) {
+        scores.iter_mut().for_each(|s| *s = self.b);
+        for &(f, w) in &self.terms {
+            for (s, &v) in scores.iter_mut().zip(flat[f..].iter().step_by(d)) {
+                *s += w * v;
+            }
         }
-        Self { planes, of }
-    }
-
-    /// Whether `z` wins every duel of cluster `c` except the one against
-    /// `except`.
-    pub(crate) fn wins_all_but(&self, z: ArrayView1<f64>, c: usize, except: usize) -> bool {
-        self.of.get(c).is_none_or(|duels| {
-            duels.iter().all(|&(p, is_i)| {
-                let h = &self.planes[p];
-                if is_i {
-                    h.j == except || h.score(z) >= 0.0
-                } else {
-                    h.i == except || h.score(z) < 0.0
-                }
-            })
-        })
     }
 }
 

@@ -27,6 +27,7 @@
 //! status, not an error).
 
 mod moves;
+mod sides;
 mod state;
 mod sweep;
 
@@ -285,6 +286,7 @@ pub fn search(
         sample: sample.as_ref(),
         screen_sample: screen_sample.as_ref(),
         deadline: *deadline,
+        sides: std::sync::Mutex::new(None),
     };
     let score = search.score();
     let mut driver = Driver {

@@ -10,7 +10,6 @@ use crate::hyperplane::directions::search_candidates;
 use crate::hyperplane::{self, Hyperplane, HyperplaneProblem};
 use crate::mpc::build::mean_of_rows;
 use crate::mpc::init::{PairHyperplane, SolveStats};
-use crate::mpc::model::Duels;
 use crate::mpc::MpcError;
 
 /// One move of Algorithm 2, on cluster slots.
@@ -161,12 +160,13 @@ impl Search<'_> {
             j,
             ref hyperplane,
         } = self.hyperplanes[h];
-        let planes = Duels::new(&self.hyperplanes);
+        let sides = self.sides();
+        let (duels_i, duels_j) = (sides.duels_of(i, j), sides.duels_of(j, i));
         let rows: Vec<(usize, bool, bool, usize)> = (0..self.n)
             .filter_map(|t| {
-                let can_i = self.wins_all_but(&planes, t, i, j);
-                let can_j = self.wins_all_but(&planes, t, j, i);
-                (can_i || can_j).then(|| (t, can_i, can_j, self.nearest(t)))
+                let can_i = sides.wins(t, &duels_i);
+                let can_j = sides.wins(t, &duels_j);
+                (can_i || can_j).then(|| (t, can_i, can_j, sides.nearest(self.x, t)))
             })
             .collect();
         // Clusters that share no boundary region (no row could belong to
@@ -328,12 +328,12 @@ impl Search<'_> {
         stats: &mut SolveStats,
     ) -> Result<Option<Vec<PairHyperplane>>, MpcError> {
         // Only adjacent clusters merge: some row of one could belong to the other.
-        let planes = Duels::new(&self.hyperplanes);
+        let sides = self.sides();
+        let (duels_a, duels_b) = (sides.duels_of(a, b), sides.duels_of(b, a));
         let adjacent = (0..self.n).any(|t| {
             let l = self.state.labels()[t];
             self.covered[t]
-                && ((l == a && self.wins_all_but(&planes, t, b, a))
-                    || (l == b && self.wins_all_but(&planes, t, a, b)))
+                && ((l == a && sides.wins(t, &duels_b)) || (l == b && sides.wins(t, &duels_a)))
         });
         if !adjacent {
             return Ok(None);

@@ -2,15 +2,16 @@
 //! clusters, the labels they induce (tournament winner, or the nearest centre
 //! for a row no cluster wins) and the incremental silhouette of those labels.
 
+use super::sides::RowSides;
 use super::sweep::{size_violation, Sample};
 use super::{MIN_GAIN, UNCOVERED_WEIGHT};
 use crate::hyperplane::SolveOptions;
 use crate::metrics::{Distances, SilhouetteState};
 use crate::mpc::init::PairHyperplane;
-use crate::mpc::model::{nearest_active_centre, tournament_sparse, Duels, SparsePlane};
 use crate::mpc::params::ValidMpcParams;
 use crate::mpc::Deadline;
 use ndarray::ArrayView2;
+use std::sync::{Arc, Mutex};
 
 /// What Algorithm 2 minimises, in order: the violation of the cardinality
 /// bounds (15) in rows (0 without bounds), then the loss
@@ -56,6 +57,8 @@ pub(super) struct Search<'a> {
     /// The run's deadline: sweeps stop scoring directions once it passes,
     /// and solves get at most the time that remains.
     pub(super) deadline: Deadline,
+    /// The rows' sides of the hyperplanes last asked for ([`Search::sides`]).
+    pub(super) sides: Mutex<Option<Arc<RowSides>>>,
 }
 
 impl<'a> Search<'a> {
@@ -95,20 +98,10 @@ impl<'a> Search<'a> {
         }
     }
 
-    /// Nearest active centre of row t.
-    pub(super) fn nearest(&self, t: usize) -> usize {
-        nearest_active_centre(&self.centroids, &self.active, self.x.row(t))
-    }
-
-    /// Labels and coverage of every row under `hyperplanes`.
-    fn labels_for(&self, hyperplanes: &[PairHyperplane]) -> (Vec<usize>, Vec<bool>) {
-        induced_labels(self.x, self.z, hyperplanes, &self.active, &self.centroids)
-    }
-
     /// Relabel every row by the current hyperplanes (changed rows move in
     /// the silhouette state).
     pub(super) fn accept_labels(&mut self) {
-        let (labels, covered) = self.labels_for(&self.hyperplanes);
+        let (labels, covered) = self.sides().labels(self.x);
         let moves: Vec<(usize, usize)> = labels.into_iter().enumerate().collect();
         self.state.move_points(self.dist, &moves);
         self.covered = covered;
@@ -116,12 +109,6 @@ impl<'a> Search<'a> {
 
     pub(super) fn pair_index(&self, i: usize, j: usize) -> Option<usize> {
         self.hyperplanes.iter().position(|h| h.i == i && h.j == j)
-    }
-
-    /// Whether row t wins every duel of cluster `c` except the one against
-    /// `except`, among `duels` (the current hyperplanes, [`Duels::new`]).
-    pub(super) fn wins_all_but(&self, duels: &Duels, t: usize, c: usize, except: usize) -> bool {
-        duels.wins_all_but(self.z.row(t), c, except)
     }
 
     /// Rows of every slot, covered or not.
@@ -155,6 +142,7 @@ impl<'a> Search<'a> {
             sample: None,
             screen_sample: None,
             deadline: self.deadline,
+            sides: Mutex::new(None),
         };
         if let Some(slot) = inactive {
             probe.active[slot] = false;
@@ -179,11 +167,5 @@ pub(super) fn induced_labels(
     active: &[bool],
     centroids: &[Vec<f64>],
 ) -> (Vec<usize>, Vec<bool>) {
-    let planes = SparsePlane::all(hyperplanes);
-    (0..x.nrows())
-        .map(|t| match tournament_sparse(&planes, active, z.row(t)) {
-            Some(c) => (c, true),
-            None => (nearest_active_centre(centroids, active, x.row(t)), false),
-        })
-        .unzip()
+    RowSides::new(z, hyperplanes, active, centroids).labels(x)
 }
