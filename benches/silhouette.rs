@@ -113,9 +113,24 @@ fn moves_together(c: &mut Criterion) {
     group.finish();
 }
 
+/// The O(n²) state a search starts from, at n = 4000: one pass over the
+/// distance matrix (run with `RAYON_NUM_THREADS=1` for one core's time).
+fn state_from_labels(c: &mut Criterion) {
+    let mut group = c.benchmark_group("silhouette_state_new");
+    group.sample_size(20);
+    let n = 4_000;
+    let (ds, labels) = blobs(n);
+    let distances = Distances::new(ds.x.view());
+    group.bench_with_input(BenchmarkId::from_parameter(n), &n, |b, _| {
+        b.iter(|| SilhouetteState::new(&distances, &labels, K))
+    });
+    group.finish();
+}
+
 criterion_group!(
     benches,
     exact,
+    state_from_labels,
     incremental_move,
     within_frame,
     moves_together

@@ -136,6 +136,11 @@ impl<'a> HyperplaneProblem<'a> {
         }
         let rows = self.x.nrows();
         let mut seen = vec![false; rows];
+        // Rows as slices when the matrix is in standard layout: a row view
+        // per row cost more than its checks (a problem is validated at
+        // every solve).
+        let d = self.x.ncols();
+        let flat = self.x.as_slice();
         for &t in self.ci.iter().chain(self.cj) {
             if t >= rows {
                 return Err(HyperplaneError::RowOutOfRange { index: t, rows });
@@ -143,7 +148,11 @@ impl<'a> HyperplaneProblem<'a> {
             if std::mem::replace(&mut seen[t], true) {
                 return Err(HyperplaneError::DuplicateRow(t));
             }
-            if let Some(col) = self.x.row(t).iter().position(|v| !v.is_finite()) {
+            let col = match flat {
+                Some(flat) => flat[t * d..(t + 1) * d].iter().position(|v| !v.is_finite()),
+                None => self.x.row(t).iter().position(|v| !v.is_finite()),
+            };
+            if let Some(col) = col {
                 return Err(HyperplaneError::NonFinite { row: t, col });
             }
         }

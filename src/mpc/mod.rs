@@ -32,6 +32,7 @@ use crate::params::ParamsError;
 use build::centres;
 use ndarray::{Array2, ArrayView2};
 use serde::Serialize;
+use std::collections::HashMap;
 use thiserror::Error;
 
 /// Why an iterative loop stopped. A status, not an error.
@@ -578,8 +579,12 @@ fn fit_from<'a>(
     // starts; the chosen fit's is then made exact.
     // The search's last state scored these very labels when the model
     // assigns every row as the search left it: O(n·K).
+    // The same clusters under other ids (the model numbers its clusters
+    // afresh) have the same silhouettes.
     let searched = searched_rows.filter(|r| {
-        !rows.sampled && r.len() == labels.len() && r.iter().zip(&labels).all(|(s, l)| s.0 == *l)
+        !rows.sampled
+            && r.len() == labels.len()
+            && same_partition(r.iter().map(|s| s.0), &labels, model.k())
     });
     let (quality, silhouette_exact) = match dist {
         Some(d) if searched.is_some() && d.has_matrix() => {
@@ -629,6 +634,25 @@ fn fit_from<'a>(
         coarse_start: coarse.is_some(),
         seconds: deadline.elapsed(),
     })
+}
+
+/// Whether `searched` labels (ids below `k` or any, each row's) split the
+/// rows into the same clusters as `labels` (ids below `k`): a one-to-one
+/// correspondence between the ids.
+fn same_partition(searched: impl Iterator<Item = usize>, labels: &[usize], k: usize) -> bool {
+    let mut to_label: HashMap<usize, usize> = HashMap::new();
+    let mut from_label: Vec<Option<usize>> = vec![None; k];
+    let mut count = 0;
+    for (s, &l) in searched.zip(labels) {
+        count += 1;
+        let Some(slot) = from_label.get_mut(l) else {
+            return false;
+        };
+        if *to_label.entry(s).or_insert(l) != l || *slot.get_or_insert(s) != s {
+            return false;
+        }
+    }
+    count == labels.len()
 }
 
 /// Explain a given clustering (customer segments, classes): solve the
@@ -692,4 +716,31 @@ pub fn explain_labels(
         coarse_start: false,
         seconds: deadline.elapsed(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_partition;
+
+    /// Renumbered clusters are the same partition; a row in another
+    /// cluster, two clusters merged or one split are not.
+    #[test]
+    fn same_partition_is_a_renumbering() {
+        let labels = [0, 0, 1, 2, 1, 2];
+        let renumbered = [5, 5, 0, 1, 0, 1];
+        assert!(same_partition(renumbered.into_iter(), &labels, 3));
+        assert!(same_partition(labels.into_iter(), &labels, 3));
+        let moved = [5, 0, 0, 1, 0, 1];
+        assert!(!same_partition(moved.into_iter(), &labels, 3));
+        let merged = [5, 5, 0, 0, 0, 0];
+        assert!(!same_partition(merged.into_iter(), &labels, 3));
+        let split = [5, 4, 0, 1, 0, 1];
+        assert!(!same_partition(split.into_iter(), &labels, 3));
+        assert!(!same_partition(renumbered[..5].iter().copied(), &labels, 3));
+        assert!(!same_partition(
+            renumbered.into_iter(),
+            &[0, 0, 1, 2, 1, 3],
+            3
+        ));
+    }
 }
