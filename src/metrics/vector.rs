@@ -24,6 +24,19 @@ pub(crate) trait Kernel {
     fn run(self) -> Self::Output;
 }
 
+/// A closure as a [`Kernel`]: called once from the runner, it is inlined
+/// there, and with it the `#[inline(always)]` loops it calls, which are then
+/// compiled for the runner's vectors.
+pub(crate) struct Inline<F>(pub(crate) F);
+
+impl<R, F: FnOnce() -> R> Kernel for Inline<F> {
+    type Output = R;
+    #[inline(always)]
+    fn run(self) -> R {
+        (self.0)()
+    }
+}
+
 /// The instruction sets [`dispatch`] chooses among.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum VectorIsa {

@@ -21,6 +21,7 @@ use super::{Deadline, MpcError, Observer, Progress, RunStatus};
 use crate::assign::{self, CardinalityBounds};
 use crate::hyperplane::{self, Hyperplane, HyperplaneProblem, SolveOutcome};
 use crate::kmeans;
+use crate::metrics::vector::{dispatch, Inline};
 use ndarray::{Array2, ArrayView2};
 use rayon::prelude::*;
 
@@ -268,6 +269,150 @@ pub fn objective(
         .sum()
 }
 
+/// A matrix's rows feature by feature (`values[f*n + t]`): Algorithm 1's
+/// loops run over every row for one feature, hyperplane or cluster at a
+/// time, contiguous and vectorized across rows, where the row-major loops
+/// ([`penalty_matrix`], [`assign::cost_matrix`]) scattered a few values per
+/// row.
+struct ByColumn {
+    n: usize,
+    values: Vec<f64>,
+}
+
+impl ByColumn {
+    fn of(x: ArrayView2<f64>) -> Self {
+        let n = x.nrows();
+        let values = x.columns().into_iter().flatten().copied().collect();
+        Self { n, values }
+    }
+
+    fn column(&self, f: usize) -> &[f64] {
+        &self.values[f * self.n..(f + 1) * self.n]
+    }
+}
+
+/// [`penalty_matrix`] cluster by cluster (`penalty[c*n + t]`): every cell
+/// takes its hyperplanes' terms in the same order, so it is the same value.
+fn penalty_by_cluster(
+    z: &ByColumn,
+    hyperplanes: &[PairHyperplane],
+    k: usize,
+    lambda: f64,
+    epsilon: f64,
+) -> Vec<f64> {
+    let n = z.n;
+    let mut penalty = vec![0.0; n * k];
+    if lambda == 0.0 {
+        return penalty;
+    }
+    let mut scores = vec![0.0; n];
+    for h in crate::mpc::model::SparsePlane::all(hyperplanes) {
+        // `w·z + b` over the non-zero terms, in the order of `SparsePlane::score`.
+        scores.iter_mut().for_each(|s| *s = h.intercept());
+        for (f, w) in h.terms() {
+            dispatch(Inline(|| add_scaled(&mut scores, w, z.column(f))));
+        }
+        let (low, high) = penalty.split_at_mut(h.j * n);
+        let (on_i, on_j) = (&mut low[h.i * n..(h.i + 1) * n], &mut high[..n]);
+        dispatch(Inline(|| {
+            hinge_errors(on_i, on_j, &scores, lambda, epsilon)
+        }));
+    }
+    penalty
+}
+
+/// `on_i += λ·max(0, −s)`, `on_j += λ·max(0, s + ε)` for every row's score
+/// `s`.
+#[inline(always)]
+fn hinge_errors(on_i: &mut [f64], on_j: &mut [f64], scores: &[f64], lambda: f64, epsilon: f64) {
+    for ((a, b), &s) in on_i.iter_mut().zip(on_j.iter_mut()).zip(scores) {
+        *a += lambda * (-s).max(0.0);
+        *b += lambda * (s + epsilon).max(0.0);
+    }
+}
+
+/// [`assign::cost_matrix`] cluster by cluster (`cost[c*n + t]`, the penalty
+/// by cluster too): each cell the same sum in the same order.
+fn cost_by_cluster(x: &ByColumn, centroids: ArrayView2<f64>, penalty: &[f64]) -> Vec<f64> {
+    let n = x.n;
+    let mut cost = vec![0.0; n * centroids.nrows()];
+    dispatch(Inline(|| {
+        for (centre, column) in centroids.rows().into_iter().zip(cost.chunks_exact_mut(n)) {
+            for (f, &c) in centre.iter().enumerate() {
+                add_squared_differences(column, x.column(f), c);
+            }
+        }
+        add_scaled(&mut cost, 1.0, penalty);
+    }));
+    cost
+}
+
+/// `acc += w·v` (with `w` = 1 an exact `acc += v`).
+#[inline(always)]
+fn add_scaled(acc: &mut [f64], w: f64, v: &[f64]) {
+    for (a, &v) in acc.iter_mut().zip(v) {
+        *a += w * v;
+    }
+}
+
+/// `acc += (v − c)²`.
+#[inline(always)]
+fn add_squared_differences(acc: &mut [f64], v: &[f64], c: f64) {
+    for (a, &v) in acc.iter_mut().zip(v) {
+        *a += (v - c) * (v - c);
+    }
+}
+
+/// [`assign_step`] on costs by cluster: the argmin of every row (ties to
+/// the lowest cluster, as [`assign::assign_unbounded`]), cluster by cluster
+/// across the rows; under bounds, or when a cluster would be left empty,
+/// [`assign_step`] on the row-major costs.
+fn assign_step_by_cluster(
+    cost: &[f64],
+    n: usize,
+    k: usize,
+    bounds: Option<CardinalityBounds>,
+) -> Result<Vec<usize>, MpcError> {
+    if bounds.is_none() {
+        let mut labels = vec![0usize; n];
+        let mut lowest = cost[..n].to_vec();
+        for (c, column) in cost.chunks_exact(n).enumerate().skip(1) {
+            dispatch(Inline(|| lower_to(&mut labels, &mut lowest, column, c)));
+        }
+        let mut sizes = vec![0usize; k];
+        labels.iter().for_each(|&l| sizes[l] += 1);
+        if !sizes.contains(&0) {
+            return Ok(labels);
+        }
+    }
+    let by_row: Vec<f64> = (0..n * k)
+        .map(|cell| cost[(cell % k) * n + cell / k])
+        .collect();
+    assign_step(&by_row, k, bounds)
+}
+
+/// Where `column` (cluster `c`'s costs) is below `lowest`, the row's label
+/// becomes `c` and its lowest cost the column's (ties keep the lower
+/// cluster).
+#[inline(always)]
+fn lower_to(labels: &mut [usize], lowest: &mut [f64], column: &[f64], c: usize) {
+    for ((label, low), &v) in labels.iter_mut().zip(lowest.iter_mut()).zip(column) {
+        let better = v < *low;
+        *label = if better { c } else { *label };
+        *low = if better { v } else { *low };
+    }
+}
+
+/// [`objective`] from costs by cluster: the assigned cells summed in row
+/// order.
+fn objective_by_cluster(cost: &[f64], n: usize, labels: &[usize]) -> f64 {
+    labels
+        .iter()
+        .enumerate()
+        .map(|(t, &l)| cost[l * n + t])
+        .sum()
+}
+
 /// Line 2 of Algorithm 1: the best of `params.kmeans_restarts` k-means++
 /// runs from `params.seed`. It depends only on k, the seed and the restarts,
 /// so the two starts of an MPC-2 run share it.
@@ -309,7 +454,9 @@ pub fn initialize_from(
     let k = params.k;
     let mut centroids = km.centroids;
     let mut labels = km.labels;
-    let mut penalty = vec![0.0; x.nrows() * k];
+    let n = x.nrows();
+    let (by_column, z_by_column) = (ByColumn::of(x), ByColumn::of(z));
+    let mut penalty = vec![0.0; n * k];
     let mut history = Vec::new();
     let mut hyperplanes = Vec::new();
     let mut solves = SolveStats::default();
@@ -318,8 +465,8 @@ pub fn initialize_from(
     for outer in 1..=params.max_outer {
         // Lines 4–8: assignments and centres with ξ fixed.
         for _ in 0..params.max_inner {
-            let cost = assign::cost_matrix(x, centroids.view(), Some(&penalty));
-            let next = assign_step(&cost, k, params.bounds)?;
+            let cost = cost_by_cluster(&by_column, centroids.view(), &penalty);
+            let next = assign_step_by_cluster(&cost, n, k, params.bounds)?;
             let changed = next != labels;
             labels = next;
             centroids = centres(x, &labels, &centroids);
@@ -333,8 +480,12 @@ pub fn initialize_from(
         let (h, stats) = solve_pairs_reusing(z, &labels, k, params, &mut cache, deadline)?;
         solves += &stats;
         hyperplanes = h;
-        penalty = penalty_matrix(z, &hyperplanes, k, params.lambda, params.epsilon);
-        let value = objective(x, &labels, centroids.view(), &penalty);
+        penalty = penalty_by_cluster(&z_by_column, &hyperplanes, k, params.lambda, params.epsilon);
+        let value = objective_by_cluster(
+            &cost_by_cluster(&by_column, centroids.view(), &penalty),
+            n,
+            &labels,
+        );
         let mut sizes = vec![0usize; k];
         labels.iter().for_each(|&l| sizes[l] += 1);
         observer.progress(Progress {
@@ -404,6 +555,17 @@ mod tests {
         }
         let (lambda, epsilon) = (0.7, 0.1);
         let penalty = penalty_matrix(z.view(), &hyperplanes, k, lambda, epsilon);
+        // Cluster by cluster, the same cells.
+        let by_cluster =
+            penalty_by_cluster(&ByColumn::of(z.view()), &hyperplanes, k, lambda, epsilon);
+        for t in 0..n {
+            for c in 0..k {
+                assert_eq!(
+                    by_cluster[c * n + t].to_bits(),
+                    penalty[t * k + c].to_bits()
+                );
+            }
+        }
         for t in 0..n {
             let mut want = vec![0.0; k];
             for h in &hyperplanes {
@@ -413,6 +575,61 @@ mod tests {
             }
             for c in 0..k {
                 assert_eq!(penalty[t * k + c].to_bits(), want[c].to_bits(), "row {t}");
+            }
+        }
+    }
+
+    /// Costs, assignments and objectives cluster by cluster are those of
+    /// the row-major [`assign::cost_matrix`], [`assign_step`] and
+    /// [`objective`], bit for bit, with and without bounds and when a
+    /// cluster would be left empty.
+    #[test]
+    fn costs_by_cluster_are_the_row_major_costs() {
+        let mut rng = ChaCha8Rng::seed_from_u64(8);
+        for d in [1, 2, 3, 7] {
+            let (n, k) = (300, 5);
+            let x = ndarray::Array2::from_shape_fn((n, d), |_| rng.random_range(-2.0..2.0));
+            let mut centroids =
+                ndarray::Array2::from_shape_fn((k, d), |_| rng.random_range(-2.0..2.0));
+            // A centre far from every row: its cluster would be empty.
+            centroids.row_mut(k - 1).fill(50.0);
+            let penalty: Vec<f64> = (0..n * k).map(|_| rng.random_range(0.0..0.5)).collect();
+            let by_cluster_penalty: Vec<f64> = (0..n * k)
+                .map(|cell| penalty[(cell % n) * k + cell / n])
+                .collect();
+            let cost = assign::cost_matrix(x.view(), centroids.view(), Some(&penalty));
+            let by_cluster = cost_by_cluster(
+                &ByColumn::of(x.view()),
+                centroids.view(),
+                &by_cluster_penalty,
+            );
+            for t in 0..n {
+                for c in 0..k {
+                    assert_eq!(
+                        by_cluster[c * n + t].to_bits(),
+                        cost[t * k + c].to_bits(),
+                        "d = {d}"
+                    );
+                }
+            }
+            for bounds in [
+                None,
+                Some(CardinalityBounds {
+                    n_min: 40,
+                    n_max: 90,
+                }),
+            ] {
+                let labels = assign_step(&cost, k, bounds).unwrap();
+                assert_eq!(
+                    assign_step_by_cluster(&by_cluster, n, k, bounds).unwrap(),
+                    labels
+                );
+                assert!(labels.contains(&(k - 1)), "the empty cluster is filled");
+                let value = objective(x.view(), &labels, centroids.view(), &penalty);
+                assert_eq!(
+                    objective_by_cluster(&by_cluster, n, &labels).to_bits(),
+                    value.to_bits()
+                );
             }
         }
     }

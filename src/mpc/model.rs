@@ -206,6 +206,16 @@ impl SparsePlane {
         s
     }
 
+    /// `b`.
+    pub(crate) fn intercept(&self) -> f64 {
+        self.b
+    }
+
+    /// The non-zero coefficients `(feature, w_f)`, in feature order.
+    pub(crate) fn terms(&self) -> impl Iterator<Item = (usize, f64)> + '_ {
+        self.terms.iter().copied()
+    }
+
     /// [`Self::score`] of every row of `flat` (rows of `d` features) into
     /// `scores`: the same terms in the same order, a column of the rows at
     /// a time.
