@@ -405,12 +405,13 @@ impl SilhouetteState {
             if m == 0 || affected.contains(&c) {
                 continue;
             }
-            let size = m as f64;
-            for ((q, &s), &own) in q.iter_mut().zip(col).zip(&self.labels) {
-                if own != c {
-                    *q = q.min(s / size);
-                }
-            }
+            dispatch(OtherMeans {
+                q: &mut q,
+                column: col,
+                labels: &self.labels,
+                slot: c,
+                size: m as f64,
+            });
         }
         q
     }
@@ -614,41 +615,37 @@ impl SilhouetteState {
         if a == b || clusters < 2 {
             return if a == b { self.silhouette() } else { 0.0 };
         }
-        let mut total = 0.0;
-        for t in 0..n {
-            let own = if self.labels[t] == b {
-                a
+        // Cluster by cluster across the rows (compiled for the CPU's
+        // vectors), the same divisions and the same minimum as row by row;
+        // the rows' values are then summed in row order.
+        let mut q = vec![f64::INFINITY; n];
+        // The own mean of every row, NaN for a row alone in its cluster.
+        let mut r = vec![f64::NAN; n];
+        for c in (0..self.sums.len()).filter(|&c| c != b) {
+            let (size, merging) = if c == a {
+                (merged, true)
             } else {
-                self.labels[t]
+                (self.sizes[c], false)
             };
-            let mean_of = |c: usize| {
-                if c == a {
-                    (self.sums[a][t] + self.sums[b][t]) / merged as f64
-                } else {
-                    self.sums[c][t] / self.sizes[c] as f64
-                }
-            };
-            let size = if own == a { merged } else { self.sizes[own] };
-            if size <= 1 {
+            if size == 0 {
                 continue;
             }
-            let own_sum = if own == a {
-                self.sums[a][t] + self.sums[b][t]
-            } else {
-                self.sums[own][t]
-            };
-            let mut q = f64::INFINITY;
-            for c in 0..self.sums.len() {
-                let present = if c == a {
-                    merged > 0
-                } else {
-                    self.sizes[c] > 0
-                };
-                if c != own && c != b && present {
-                    q = q.min(mean_of(c));
-                }
+            dispatch(MergedMeans {
+                q: &mut q,
+                r: &mut r,
+                column: &self.sums[c],
+                merged_column: merging.then(|| self.sums[b].as_slice()),
+                labels: &self.labels,
+                slot: c,
+                absorbed: b,
+                size,
+            });
+        }
+        let mut total = 0.0;
+        for (&q, &r) in q.iter().zip(&r) {
+            if !r.is_nan() {
+                total += silhouette_value(r, q);
             }
-            total += silhouette_value(own_sum / (size - 1) as f64, q);
         }
         total / n as f64
     }
@@ -699,6 +696,81 @@ pub(crate) fn sums_by_label<T: Copy + Into<f64>>(
     }
     for (c, o) in out.iter_mut().enumerate() {
         *o = (acc[c] + acc[k + c]) + (acc[2 * k + c] + acc[3 * k + c]);
+    }
+}
+
+/// `q = min(q, column / size)` on the rows outside cluster `slot`, compiled
+/// for the CPU's widest vectors (the mean selected, not branched on: the
+/// same minimum, since no mean is NaN).
+struct OtherMeans<'a> {
+    q: &'a mut [f64],
+    column: &'a [f64],
+    labels: &'a [usize],
+    slot: usize,
+    size: f64,
+}
+
+impl Kernel for OtherMeans<'_> {
+    type Output = ();
+    #[inline(always)]
+    fn run(self) {
+        for ((q, &s), &own) in self.q.iter_mut().zip(self.column).zip(self.labels) {
+            let mean = s / self.size;
+            *q = if own != self.slot && mean < *q {
+                mean
+            } else {
+                *q
+            };
+        }
+    }
+}
+
+/// One cluster's part of [`SilhouetteState::silhouette_merged`]: the rows
+/// of cluster `slot` (or of `absorbed`, merged into it) take their own mean
+/// from its column (plus the merged one), the others the minimum of `q` and
+/// the cluster's mean.
+struct MergedMeans<'a> {
+    q: &'a mut [f64],
+    r: &'a mut [f64],
+    column: &'a [f64],
+    /// The absorbed cluster's column, when `slot` is the cluster kept.
+    merged_column: Option<&'a [f64]>,
+    labels: &'a [usize],
+    slot: usize,
+    absorbed: usize,
+    size: usize,
+}
+
+impl Kernel for MergedMeans<'_> {
+    type Output = ();
+    #[inline(always)]
+    fn run(self) {
+        let others_in_own = (self.size - 1) as f64;
+        let size = self.size as f64;
+        let rows = self.q.iter_mut().zip(self.r.iter_mut()).zip(self.labels);
+        match self.merged_column {
+            Some(merged) => {
+                for (((q, r), &label), (&s, &m)) in rows.zip(self.column.iter().zip(merged)) {
+                    let sum = s + m;
+                    let own = label == self.slot || label == self.absorbed;
+                    let mean = sum / size;
+                    *q = if !own && mean < *q { mean } else { *q };
+                    if own && self.size > 1 {
+                        *r = sum / others_in_own;
+                    }
+                }
+            }
+            None => {
+                for (((q, r), &label), &s) in rows.zip(self.column) {
+                    let own = label == self.slot;
+                    let mean = s / size;
+                    *q = if !own && mean < *q { mean } else { *q };
+                    if own && self.size > 1 {
+                        *r = s / others_in_own;
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -1004,6 +1076,81 @@ mod tests {
             2,
         );
         assert_eq!(two.silhouette_merged(0, 1), 0.0);
+    }
+
+    /// The merged silhouette is the row-by-row formula bit for bit (the
+    /// merged cluster's mean from the summed columns, the minimum over the
+    /// other non-empty clusters, rows alone in their cluster left out), with
+    /// a singleton, an empty slot and either cluster the larger; and the
+    /// means outside a sweep's clusters are the row-by-row minimum.
+    #[test]
+    #[allow(clippy::needless_range_loop)]
+    fn merged_silhouette_is_the_row_by_row_formula() {
+        let mut rng = ChaCha8Rng::seed_from_u64(15);
+        let n = 61;
+        // Slot 5 is empty, slot 4 holds one row; the clusters lie in a row,
+        // so the merged one is the nearest other cluster of many rows.
+        let labels: Vec<usize> = (0..n)
+            .map(|t| if t == 7 { 4 } else { (t * 3) % 4 })
+            .collect();
+        let x = Array2::from_shape_fn((n, 2), |(t, f)| {
+            let centre = if f == 0 { labels[t] as f64 } else { 0.0 };
+            centre + 0.8 * rng.random::<f64>()
+        });
+        let dist = Distances::new(x.view());
+        let state = SilhouetteState::new(&dist, &labels, 6);
+        let row_by_row = |a: usize, b: usize| {
+            let sizes = state.sizes();
+            let merged = sizes[a] + sizes[b];
+            let mut total = 0.0;
+            for t in 0..n {
+                let own = if labels[t] == b { a } else { labels[t] };
+                let size = if own == a { merged } else { sizes[own] };
+                if size <= 1 {
+                    continue;
+                }
+                let mean_of = |c: usize| {
+                    if c == a {
+                        (state.sum(t, a) + state.sum(t, b)) / merged as f64
+                    } else {
+                        state.sum(t, c) / sizes[c] as f64
+                    }
+                };
+                let own_sum = if own == a {
+                    state.sum(t, a) + state.sum(t, b)
+                } else {
+                    state.sum(t, own)
+                };
+                let mut q = f64::INFINITY;
+                for c in 0..6 {
+                    let present = if c == a { merged > 0 } else { sizes[c] > 0 };
+                    if c != own && c != b && present {
+                        q = q.min(mean_of(c));
+                    }
+                }
+                total += silhouette_value(own_sum / (size - 1) as f64, q);
+            }
+            total / n as f64
+        };
+        for (a, b) in [(0, 1), (1, 0), (2, 4), (4, 2), (3, 5), (0, 3)] {
+            assert_eq!(
+                state.silhouette_merged(a, b).to_bits(),
+                row_by_row(a, b).to_bits(),
+                "{a} and {b}"
+            );
+        }
+        for affected in [vec![0, 1], vec![2], vec![]] {
+            let q = state.other_means_min(&affected);
+            for t in 0..n {
+                let mut want = f64::INFINITY;
+                for c in (0..6).filter(|c| !affected.contains(c) && *c != labels[t]) {
+                    if state.sizes()[c] > 0 {
+                        want = want.min(state.sum(t, c) / state.sizes()[c] as f64);
+                    }
+                }
+                assert_eq!(q[t].to_bits(), want.to_bits());
+            }
+        }
     }
 
     #[test]
