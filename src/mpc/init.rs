@@ -336,14 +336,12 @@ fn hinge_errors(on_i: &mut [f64], on_j: &mut [f64], scores: &[f64], lambda: f64,
 fn cost_by_cluster(x: &ByColumn, centroids: ArrayView2<f64>, penalty: &[f64]) -> Vec<f64> {
     let n = x.n;
     let mut cost = vec![0.0; n * centroids.nrows()];
-    dispatch(Inline(|| {
-        for (centre, column) in centroids.rows().into_iter().zip(cost.chunks_exact_mut(n)) {
-            for (f, &c) in centre.iter().enumerate() {
-                add_squared_differences(column, x.column(f), c);
-            }
+    for (centre, column) in centroids.rows().into_iter().zip(cost.chunks_exact_mut(n)) {
+        for (f, &c) in centre.iter().enumerate() {
+            dispatch(Inline(|| add_squared_differences(column, x.column(f), c)));
         }
-        add_scaled(&mut cost, 1.0, penalty);
-    }));
+    }
+    dispatch(Inline(|| add_scaled(&mut cost, 1.0, penalty)));
     cost
 }
 
