@@ -556,7 +556,7 @@ pub(crate) fn solve_validated(
     let b = enumerate::optimal_intercept(problem, &w, params.epsilon());
     let seconds = start.elapsed().as_secs_f64();
     let hyperplane = Hyperplane { w, b };
-    let value = objective(problem, &hyperplane, params.epsilon());
+    let (value, misclassified) = errors(problem, &hyperplane, params.epsilon());
     if let Some(fast) = enumerated {
         // the selection formula and the plain loop evaluate the same optimum
         debug_assert!(
@@ -566,7 +566,7 @@ pub(crate) fn solve_validated(
     }
     Ok(SolveOutcome {
         objective: value,
-        misclassified: misclassified(problem, &hyperplane, params.epsilon()),
+        misclassified,
         hyperplane,
         status,
         seconds,
@@ -574,10 +574,83 @@ pub(crate) fn solve_validated(
     })
 }
 
+/// [`objective`] and [`misclassified`] from one score per row: the same
+/// scores (the non-zero terms in feature order, after `b`), sums and counts,
+/// with the rows read as slices when the matrix is in standard layout (a
+/// row view per score cost more than the score at a few features).
+fn errors(problem: &HyperplaneProblem, hyperplane: &Hyperplane, epsilon: f64) -> (f64, usize) {
+    let terms: Vec<(usize, f64)> = hyperplane
+        .w
+        .iter()
+        .enumerate()
+        .filter(|(_, w)| **w != 0.0)
+        .map(|(f, &w)| (f, w))
+        .collect();
+    let d = problem.x.ncols();
+    let flat = problem.x.as_slice();
+    let score = |t: usize| match flat {
+        Some(flat) => {
+            let row = &flat[t * d..(t + 1) * d];
+            terms.iter().fold(hyperplane.b, |s, &(f, w)| s + w * row[f])
+        }
+        None => hyperplane.score(problem.x.row(t)),
+    };
+    let xi_plus: Vec<f64> = problem.ci.iter().map(|&t| (-score(t)).max(0.0)).collect();
+    let xi_minus: Vec<f64> = problem
+        .cj
+        .iter()
+        .map(|&t| (score(t) + epsilon).max(0.0))
+        .collect();
+    let value = xi_plus.iter().sum::<f64>() + xi_minus.iter().sum::<f64>();
+    let wrong = xi_plus
+        .iter()
+        .chain(&xi_minus)
+        .filter(|&&xi| xi > MISCLASSIFIED_TOLERANCE)
+        .count();
+    (value, wrong)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use ndarray::array;
+
+    /// The one-pass errors of a solve are [`objective`] and
+    /// [`misclassified`] bit for bit, on rows in standard layout and on a
+    /// transposed view.
+    #[test]
+    fn errors_are_the_objective_and_the_misclassified_rows() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
+        let x = ndarray::Array2::from_shape_fn((90, 4), |_| rng.random_range(-2.0..2.0));
+        let transposed = x.t().to_owned();
+        let ci: Vec<usize> = (0..90).filter(|t| t % 3 != 0).collect();
+        let cj: Vec<usize> = (0..90).filter(|t| t % 3 == 0).collect();
+        for view in [x.view(), transposed.t()] {
+            let problem = HyperplaneProblem::new(view, &ci, &cj).unwrap();
+            for case in 0..20 {
+                let w: Vec<f64> = (0..4)
+                    .map(|f| {
+                        if (case + f) % 3 == 0 {
+                            0.0
+                        } else {
+                            f64::from(rng.random_range(-3..=3))
+                        }
+                    })
+                    .collect();
+                let hyperplane = Hyperplane {
+                    w,
+                    b: rng.random_range(-1.0..1.0),
+                };
+                let (value, wrong) = errors(&problem, &hyperplane, 0.05);
+                assert_eq!(
+                    value.to_bits(),
+                    objective(&problem, &hyperplane, 0.05).to_bits()
+                );
+                assert_eq!(wrong, misclassified(&problem, &hyperplane, 0.05));
+            }
+        }
+    }
 
     #[test]
     fn backend_names_round_trip() {
