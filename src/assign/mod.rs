@@ -79,60 +79,25 @@ pub fn cost_matrix(
     let centres = centroids.as_slice().expect("standard layout");
     // Written in place (a push per cell kept the loop from being unrolled).
     let mut cost = vec![0.0; x.nrows() * k];
-    let flat = x.as_slice().expect("standard layout");
-    // At a few features the row length is a constant: the distance then
-    // unrolls into straight-line code (the loop over a row of unknown length
-    // cost several times the arithmetic at d = 2).
-    match d {
-        1 => cells::<1>(flat, centres, penalty, k, &mut cost),
-        2 => cells::<2>(flat, centres, penalty, k, &mut cost),
-        3 => cells::<3>(flat, centres, penalty, k, &mut cost),
-        4 => cells::<4>(flat, centres, penalty, k, &mut cost),
-        _ => {
-            let rows = flat.chunks_exact(d.max(1)).take(x.nrows());
-            for (t, (row, out)) in rows.zip(cost.chunks_exact_mut(k.max(1))).enumerate() {
-                for (c, (cell, centre)) in out
-                    .iter_mut()
-                    .zip(centres.chunks_exact(d.max(1)))
-                    .enumerate()
-                {
-                    let mut d2: f64 = row.iter().zip(centre).map(|(a, b)| (a - b) * (a - b)).sum();
-                    if let Some(p) = penalty {
-                        d2 += p[t * k + c];
-                    }
-                    *cell = d2;
-                }
+    let rows = x
+        .as_slice()
+        .expect("standard layout")
+        .chunks_exact(d.max(1))
+        .take(x.nrows());
+    for (t, (row, out)) in rows.zip(cost.chunks_exact_mut(k.max(1))).enumerate() {
+        for (c, (cell, centre)) in out
+            .iter_mut()
+            .zip(centres.chunks_exact(d.max(1)))
+            .enumerate()
+        {
+            let mut d2: f64 = row.iter().zip(centre).map(|(a, b)| (a - b) * (a - b)).sum();
+            if let Some(p) = penalty {
+                d2 += p[t * k + c];
             }
+            *cell = d2;
         }
     }
     cost
-}
-
-/// The cells of [`cost_matrix`] for rows of `D` features: the same sums in
-/// the same order as the general loop.
-fn cells<const D: usize>(
-    flat: &[f64],
-    centres: &[f64],
-    penalty: Option<&[f64]>,
-    k: usize,
-    cost: &mut [f64],
-) {
-    let centres: Vec<[f64; D]> = centres
-        .chunks_exact(D)
-        .map(|c| c.try_into().expect("D features"))
-        .collect();
-    let rows = flat.chunks_exact(D);
-    for (t, (row, out)) in rows.zip(cost.chunks_exact_mut(k.max(1))).enumerate() {
-        let row: &[f64; D] = row.try_into().expect("D features");
-        for (cell, centre) in out.iter_mut().zip(&centres) {
-            *cell = row.iter().zip(centre).map(|(a, b)| (a - b) * (a - b)).sum();
-        }
-        if let Some(p) = penalty {
-            for (cell, p) in out.iter_mut().zip(&p[t * k..(t + 1) * k]) {
-                *cell += p;
-            }
-        }
-    }
 }
 
 /// Total cost of an assignment.

@@ -183,30 +183,16 @@ pub fn penalty_matrix(
         return penalty;
     }
     // Scored over their non-zero coefficients (the same terms in the same
-    // order as the dense score, so the same values), a plane at a time over
-    // a chunk of flat rows: every cell still takes its planes' terms in
-    // plane order, and a row view per score cost more than the score.
+    // order as the dense score, so the same values).
     let planes = crate::mpc::model::SparsePlane::all(hyperplanes);
-    let z = z.as_standard_layout();
-    let d = z.ncols().max(1);
-    let flat = z.as_slice().expect("standard layout");
-    const CHUNK: usize = 1024;
-    penalty
-        .par_chunks_mut(CHUNK * k)
-        .zip(flat.par_chunks(CHUNK * d))
-        .for_each_init(
-            || vec![0.0; CHUNK],
-            |scores, (cells, rows)| {
-                let scores = &mut scores[..cells.len() / k];
-                for h in &planes {
-                    h.score_rows(rows, d, scores);
-                    for (row, &s) in cells.chunks_exact_mut(k).zip(scores.iter()) {
-                        row[h.i] += lambda * (-s).max(0.0);
-                        row[h.j] += lambda * (s + epsilon).max(0.0);
-                    }
-                }
-            },
-        );
+    penalty.par_chunks_mut(k).enumerate().for_each(|(t, row)| {
+        let zrow = z.row(t);
+        for h in &planes {
+            let s = h.score(zrow);
+            row[h.i] += lambda * (-s).max(0.0);
+            row[h.j] += lambda * (s + epsilon).max(0.0);
+        }
+    });
     penalty
 }
 
@@ -246,34 +232,16 @@ pub fn objective(
     centroids: ArrayView2<f64>,
     penalty: &[f64],
 ) -> f64 {
-    // Only the assigned cells, each the cell `assign::cost_matrix` holds
-    // (the same sums in the same order), summed in row order: O(n·d)
-    // instead of building all n·K cells.
     let k = centroids.nrows();
-    let x = x.as_standard_layout();
-    let centroids = centroids.as_standard_layout();
-    let d = x.ncols().max(1);
-    let centres = centroids.as_slice().expect("standard layout");
-    let flat = x.as_slice().expect("standard layout");
-    flat.chunks_exact(d)
-        .zip(labels)
-        .enumerate()
-        .map(|(t, (row, &l))| {
-            let d2: f64 = row
-                .iter()
-                .zip(&centres[l * d..(l + 1) * d])
-                .map(|(a, b)| (a - b) * (a - b))
-                .sum();
-            d2 + penalty[t * k + l]
-        })
-        .sum()
+    let cost = assign::cost_matrix(x, centroids, Some(penalty));
+    assign::assignment_cost(&cost, k, labels)
 }
 
 /// A matrix's rows feature by feature (`values[f*n + t]`): Algorithm 1's
 /// loops run over every row for one feature, hyperplane or cluster at a
 /// time, contiguous and vectorized across rows, where the row-major loops
-/// ([`penalty_matrix`], [`assign::cost_matrix`]) scattered a few values per
-/// row.
+/// ([`penalty_matrix`], [`assign::cost_matrix`]) touch a few values per row
+/// at a time.
 struct ByColumn {
     n: usize,
     values: Vec<f64>,
