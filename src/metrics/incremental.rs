@@ -11,38 +11,83 @@ use rayon::prelude::*;
 /// Pairwise Euclidean distances: a precomputed matrix when it fits the memory
 /// budget, otherwise computed from the data on demand.
 ///
-/// The matrix holds single-precision values: the local search reads a matrix
-/// row for every row it moves, and half the bytes measured about 30 % less
-/// time on engytime and bank (MPC-2 runs) with the same moves chosen. The
-/// silhouette a fit reports is always recomputed in double precision.
+/// The matrix holds each distance as a whole number of [`Self::unit`]s in 16
+/// bits, rounded to the nearest: the local search reads a matrix row for
+/// every row it moves and the whole matrix for every state it starts from,
+/// so the bytes per distance are its time (single precision, 4 bytes,
+/// measured about 30 % less time than f64 on engytime and bank; 2 bytes
+/// less again, see [`SilhouetteState`]). The unit is 1/65 535 of twice the
+/// largest distance from the mean row, a bound on the largest distance, so
+/// a distance is within half a unit of its exact value, at most 2⁻¹⁷ of the
+/// data's diameter bound. Sums of whole units are exact in f64 (and in u32
+/// up to 65 537 rows), so sums over the same rows agree bit for bit in any
+/// order. The silhouette a fit reports is always recomputed exactly in f64.
 #[derive(Debug, Clone)]
 pub struct Distances {
     x: Array2<f64>,
-    matrix: Option<Vec<f32>>,
+    matrix: Option<Vec<u16>>,
+    /// The distance one step of the matrix stands for (1 without a matrix).
+    unit: f64,
 }
 
 impl Distances {
-    /// Largest matrix kept in memory, in bytes (n² · 4): 512 MiB, n ≈ 11 585.
+    /// Largest matrix kept in memory, in bytes (n² · 2): 512 MiB, n ≤ 16 384.
     pub const MATRIX_BUDGET: usize = 512 << 20;
 
-    /// Prepare distances for the rows of `x`; the full matrix is built (in
-    /// parallel) when n² f64 values fit [`Self::MATRIX_BUDGET`].
+    /// Prepare distances for the rows of `x`; the matrix is built (in
+    /// parallel) when n² 16-bit values fit [`Self::MATRIX_BUDGET`].
     pub fn new(x: ArrayView2<f64>) -> Self {
         let n = x.nrows();
         let x = x.as_standard_layout().to_owned();
-        let matrix = (n * n * 4 <= Self::MATRIX_BUDGET).then(|| {
-            let d = x.ncols();
-            let flat = x.as_slice().expect("standard layout");
-            let mut m = vec![0.0f32; n * n];
-            m.par_chunks_mut(n).enumerate().for_each(|(t, row)| {
-                let a = &flat[t * d..(t + 1) * d];
-                for (u, cell) in row.iter_mut().enumerate() {
-                    *cell = euclidean(a, &flat[u * d..(u + 1) * d]) as f32;
-                }
-            });
-            m
+        let fits = n * n * std::mem::size_of::<u16>() <= Self::MATRIX_BUDGET;
+        if !fits {
+            return Self {
+                x,
+                matrix: None,
+                unit: 1.0,
+            };
+        }
+        let d = x.ncols();
+        let flat = x.as_slice().expect("standard layout");
+        // Every distance is at most twice the largest distance from the
+        // mean (triangle inequality through the mean).
+        let mean: Vec<f64> = (0..d)
+            .map(|f| x.column(f).sum() / n.max(1) as f64)
+            .collect();
+        let radius = flat
+            .chunks_exact(d.max(1))
+            .map(|row| euclidean(row, &mean))
+            .fold(0.0f64, f64::max);
+        let bound = 2.0 * radius;
+        let unit = if bound > 0.0 && bound.is_finite() {
+            bound / f64::from(u16::MAX)
+        } else {
+            1.0
+        };
+        let mut m = vec![0u16; n * n];
+        m.par_chunks_mut(n.max(1)).enumerate().for_each(|(t, row)| {
+            let a = &flat[t * d..(t + 1) * d];
+            for (u, cell) in row.iter_mut().enumerate() {
+                // To the nearest step: the distance is not negative, so adding
+                // a half and truncating (`as`) is `round`, which is a libm
+                // call without SSE4.1. The rounding of the bound itself can
+                // reach one step past it.
+                let steps = euclidean(a, &flat[u * d..(u + 1) * d]) / unit + 0.5;
+                *cell = steps.min(f64::from(u16::MAX)) as u16;
+            }
         });
-        Self { x, matrix }
+        Self {
+            x,
+            matrix: Some(m),
+            unit,
+        }
+    }
+
+    /// The distance one unit of the per-cluster sums ([`Self::sums_by_label_all`],
+    /// [`SilhouetteState::sum`]) stands for: the matrix's step, or 1 when
+    /// distances are computed on demand.
+    pub fn unit(&self) -> f64 {
+        self.unit
     }
 
     /// Whether the matrix is held (else distances are computed on demand).
@@ -66,7 +111,7 @@ impl Distances {
             Some(m) => {
                 let n = self.n();
                 for (o, &v) in out.iter_mut().zip(&m[u * n..(u + 1) * n]) {
-                    *o = f64::from(v);
+                    *o = f64::from(v) * self.unit;
                 }
             }
             None => {
@@ -80,9 +125,9 @@ impl Distances {
         }
     }
 
-    /// `out[c] = Σ_{u: labels[u] = c} d(t, u)` ([`sums_by_label`]): the
-    /// matrix row is read in place; without it the distances are computed
-    /// into `row` (length n).
+    /// `out[c] = Σ_{u: labels[u] = c} d(t, u)` in [`Self::unit`]s
+    /// ([`sums_by_label`]): the matrix row is read in place; without it the
+    /// distances are computed into `row` (length n).
     pub(crate) fn sums_by_label(
         &self,
         t: usize,
@@ -103,17 +148,19 @@ impl Distances {
         }
     }
 
-    /// Every row's per-cluster distance sums, cluster-major:
-    /// `out[c][t] = Σ_{u: labels[u] = c} d(t, u)` for `k` clusters, each sum
-    /// bit for bit the one [`sums_by_label`] gives for row t.
+    /// Every row's per-cluster distance sums in [`Self::unit`]s,
+    /// cluster-major: `out[c][t] = Σ_{u: labels[u] = c} d(t, u)` for `k`
+    /// clusters, each sum bit for bit the one [`sums_by_label`] gives for
+    /// row t.
     ///
-    /// With the matrix, by columns: the matrix is symmetric (d(t,u) and
-    /// d(u,t) are the same float), so matrix row u is added to the column
-    /// of u's cluster, a contiguous vector addition, instead of scattering
-    /// every distance into its row's cluster cell (the scatter waits on the
-    /// cell it last wrote; the additions measured several times faster on
-    /// engytime's 4096 rows). The four accumulator sets by u mod 4 are
-    /// [`sums_by_label`]'s, so the rounding is the same.
+    /// With the matrix, by columns: the matrix is symmetric, so matrix row u
+    /// is added to the column of u's cluster, a contiguous vector addition,
+    /// instead of scattering every distance into its row's cluster cell (the
+    /// scatter waits on the cell it last wrote; the additions measured
+    /// several times faster on engytime's 4096 rows). The additions are of
+    /// whole units in u32, sixteen to a 512-bit vector, exact and so the
+    /// same in any order: n · 65 535 < 2³² for the n ≤ 16 384 rows a matrix
+    /// holds.
     pub(crate) fn sums_by_label_all(&self, labels: &[usize], k: usize) -> Vec<Vec<f64>> {
         let n = self.n();
         let Some(m) = &self.matrix else {
@@ -126,9 +173,7 @@ impl Distances {
                 .map(|c| (0..n).map(|t| by_row[t * k + c]).collect())
                 .collect();
         };
-        let whole = n - n % 4;
-        // Rows t in chunks (one per task); within a chunk, lane-major
-        // accumulators: lanes[lane][c][t - start].
+        // Rows t in chunks (one per task), the chunk's k accumulators in L1.
         const CHUNK: usize = 1024;
         let mut out: Vec<Vec<f64>> = vec![vec![0.0; n]; k];
         let chunks: Vec<(usize, Vec<Vec<f64>>)> = (0..n.div_ceil(CHUNK))
@@ -137,24 +182,14 @@ impl Distances {
                 let start = chunk * CHUNK;
                 let end = (start + CHUNK).min(n);
                 let width = end - start;
-                let mut lanes = vec![0.0f64; 4 * k * width];
+                let mut acc = vec![0u32; k * width];
                 for (u, &label) in labels.iter().enumerate() {
-                    // The tail rows add into lane 0, as in `sums_by_label`.
-                    let lane = if u < whole { u % 4 } else { 0 };
-                    let cell = (lane * k + label) * width;
-                    add_row(
-                        &mut lanes[cell..cell + width],
-                        &m[u * n + start..u * n + end],
-                    );
+                    let cell = label * width;
+                    add_row(&mut acc[cell..cell + width], &m[u * n + start..u * n + end]);
                 }
-                let columns = (0..k)
-                    .map(|c| {
-                        let lane = |l: usize| &lanes[(l * k + c) * width..(l * k + c + 1) * width];
-                        let (l0, l1, l2, l3) = (lane(0), lane(1), lane(2), lane(3));
-                        (0..width)
-                            .map(|x| (l0[x] + l1[x]) + (l2[x] + l3[x]))
-                            .collect()
-                    })
+                let columns = acc
+                    .chunks_exact(width)
+                    .map(|column| column.iter().map(|&s| f64::from(s)).collect())
                     .collect();
                 (start, columns)
             })
@@ -170,7 +205,7 @@ impl Distances {
     /// Distance between points `t` and `u`.
     pub fn get(&self, t: usize, u: usize) -> f64 {
         match &self.matrix {
-            Some(m) => f64::from(m[t * self.n() + u]),
+            Some(m) => f64::from(m[t * self.n() + u]) * self.unit,
             None => {
                 let d = self.x.ncols();
                 let flat = self.x.as_slice().expect("standard layout");
@@ -189,6 +224,11 @@ impl Distances {
 /// then updates two contiguous columns from one contiguous distance row, which
 /// the compiler vectorizes; the row-major layout touched a cache line per
 /// point and measured about 3× slower on engytime (n = 4096, k = 9).
+///
+/// The sums are in the distances' [`Distances::unit`]: a silhouette is a
+/// ratio of mean distances, the same in any unit. With the matrix they are
+/// whole numbers, exact, so a row moved out and back leaves its columns as
+/// they were.
 #[derive(Debug)]
 pub struct SilhouetteState {
     labels: Vec<usize>,
@@ -258,7 +298,7 @@ impl SilhouetteState {
         self.sizes.iter().filter(|&&s| s > 0).count()
     }
 
-    /// `Σ_{u∈C_c} d(t,u)`.
+    /// `Σ_{u∈C_c} d(t,u)` in [`Distances::unit`]s.
     pub fn sum(&self, t: usize, c: usize) -> f64 {
         self.sums[c][t]
     }
@@ -360,7 +400,7 @@ impl SilhouetteState {
     /// moved from one to the other, in order.
     fn transfer_rows(
         &mut self,
-        matrix: &[f32],
+        matrix: &[u16],
         n: usize,
         (from, to): (usize, usize),
         rows: &[usize],
@@ -776,8 +816,8 @@ impl Kernel for MergedMeans<'_> {
 
 /// `from -= row`, `to += row`: a row moving between two clusters' columns,
 /// compiled for the CPU's widest vectors.
-fn transfer(from: &mut [f64], to: &mut [f64], row: &[f32]) {
-    struct Transfer<'a>(&'a mut [f64], &'a mut [f64], &'a [f32]);
+fn transfer(from: &mut [f64], to: &mut [f64], row: &[u16]) {
+    struct Transfer<'a>(&'a mut [f64], &'a mut [f64], &'a [u16]);
     impl Kernel for Transfer<'_> {
         type Output = ();
         #[inline(always)]
@@ -790,8 +830,8 @@ fn transfer(from: &mut [f64], to: &mut [f64], row: &[f32]) {
 
 /// `B` rows moving in order between two clusters' columns (`from -= row`,
 /// `to += row` for each), compiled for the CPU's widest vectors.
-fn transfer_many<const B: usize>(from: &mut [f64], to: &mut [f64], rows: [&[f32]; B]) {
-    struct TransferMany<'a, const B: usize>(&'a mut [f64], &'a mut [f64], [&'a [f32]; B]);
+fn transfer_many<const B: usize>(from: &mut [f64], to: &mut [f64], rows: [&[u16]; B]) {
+    struct TransferMany<'a, const B: usize>(&'a mut [f64], &'a mut [f64], [&'a [u16]; B]);
     impl<const B: usize> Kernel for TransferMany<'_, B> {
         type Output = ();
         #[inline(always)]
@@ -806,10 +846,10 @@ fn transfer_many<const B: usize>(from: &mut [f64], to: &mut [f64], rows: [&[f32]
 /// once, takes the rows' distances in their order (the additions of `B`
 /// successive [`transfer_body`] calls) and is stored once.
 #[inline(always)]
-fn transfer_many_body<const B: usize>(from: &mut [f64], to: &mut [f64], rows: [&[f32]; B]) {
+fn transfer_many_body<const B: usize>(from: &mut [f64], to: &mut [f64], rows: [&[u16]; B]) {
     let n = from.len();
     let to = &mut to[..n];
-    let rows: [&[f32]; B] = std::array::from_fn(|b| &rows[b][..n]);
+    let rows: [&[u16]; B] = std::array::from_fn(|b| &rows[b][..n]);
     for t in 0..n {
         let (mut f, mut g) = (from[t], to[t]);
         for row in &rows {
@@ -822,9 +862,9 @@ fn transfer_many_body<const B: usize>(from: &mut [f64], to: &mut [f64], rows: [&
     }
 }
 
-/// `acc += row`, compiled for the CPU's widest vectors.
-fn add_row(acc: &mut [f64], row: &[f32]) {
-    struct AddRow<'a>(&'a mut [f64], &'a [f32]);
+/// `acc += row` in whole units, compiled for the CPU's widest vectors.
+fn add_row(acc: &mut [u32], row: &[u16]) {
+    struct AddRow<'a>(&'a mut [u32], &'a [u16]);
     impl Kernel for AddRow<'_> {
         type Output = ();
         #[inline(always)]
@@ -837,7 +877,7 @@ fn add_row(acc: &mut [f64], row: &[f32]) {
 
 /// `from -= row`, `to += row`: a row moving between two clusters' columns.
 #[inline(always)]
-fn transfer_body(from: &mut [f64], to: &mut [f64], row: &[f32]) {
+fn transfer_body(from: &mut [f64], to: &mut [f64], row: &[u16]) {
     for ((f, t), &dist) in from.iter_mut().zip(to.iter_mut()).zip(row) {
         let dist = f64::from(dist);
         *f -= dist;
@@ -847,9 +887,9 @@ fn transfer_body(from: &mut [f64], to: &mut [f64], row: &[f32]) {
 
 /// `acc += row`.
 #[inline(always)]
-fn add_row_body(acc: &mut [f64], row: &[f32]) {
+fn add_row_body(acc: &mut [u32], row: &[u16]) {
     for (a, &dist) in acc.iter_mut().zip(row) {
-        *a += f64::from(dist);
+        *a += u32::from(dist);
     }
 }
 
@@ -985,6 +1025,7 @@ mod tests {
         let without = Distances {
             x: x.clone(),
             matrix: None,
+            unit: 1.0,
         };
         for distances in [&with_matrix, &without] {
             let columns = distances.sums_by_label_all(&labels, k);
@@ -994,6 +1035,45 @@ mod tests {
                 for (c, (column, sum)) in columns.iter().zip(&out).enumerate() {
                     assert_eq!(column[t].to_bits(), sum.to_bits(), "row {t}, cluster {c}");
                 }
+            }
+        }
+    }
+
+    /// Every distance the matrix holds is within half a unit of the exact
+    /// one, with an outlier stretching the bound, and the largest distance
+    /// fits the 16 bits without clipping.
+    #[test]
+    fn matrix_distances_are_within_half_a_unit() {
+        let mut rng = ChaCha8Rng::seed_from_u64(21);
+        let n = 150;
+        let mut x = Array2::from_shape_fn((n, 4), |_| rng.random::<f64>() - 0.5);
+        x.row_mut(0).fill(400.0);
+        let dist = Distances::new(x.view());
+        assert!(dist.has_matrix());
+        let unit = dist.unit();
+        let mut largest = 0.0f64;
+        for t in 0..n {
+            for u in 0..n {
+                let exact = euclidean(x.row(t).as_slice().unwrap(), x.row(u).as_slice().unwrap());
+                largest = largest.max(exact);
+                let held = dist.get(t, u);
+                assert!(
+                    (held - exact).abs() <= 0.5 * unit * (1.0 + 1e-9),
+                    "rows {t} and {u}: {held} against {exact}, unit {unit}"
+                );
+            }
+        }
+        assert!(largest <= f64::from(u16::MAX) * unit);
+        // Sums in whole units are the exact sums of the held distances.
+        let labels: Vec<usize> = (0..n).map(|t| t % 3).collect();
+        let columns = dist.sums_by_label_all(&labels, 3);
+        for t in [0, 1, n - 1] {
+            for (c, column) in columns.iter().enumerate() {
+                let held: f64 = (0..n)
+                    .filter(|&u| labels[u] == c)
+                    .map(|u| (dist.get(t, u) / unit).round())
+                    .sum();
+                assert_eq!(column[t], held, "row {t}, cluster {c}");
             }
         }
     }
@@ -1010,9 +1090,9 @@ mod tests {
             if budget == 0 {
                 dist.matrix = None;
             }
-            // The matrix holds single-precision distances; on demand they
-            // are exact.
-            let tolerance = if dist.has_matrix() { 1e-6 } else { 1e-9 };
+            // The matrix holds distances to half a unit (2⁻¹⁷ of their
+            // bound); on demand they are exact.
+            let tolerance = if dist.has_matrix() { 1e-4 } else { 1e-9 };
             let mut state = SilhouetteState::new(&dist, &labels, k);
             for step in 0..300 {
                 let u = rng.random_range(0..n);
@@ -1157,12 +1237,14 @@ mod tests {
     fn empty_slots_are_ignored() {
         let x = ndarray::array![[0.0], [1.0], [10.0], [11.0]];
         let dist = Distances::new(x.view());
+        // Distances of 1 held to half a unit of 11/65 535.
+        let tolerance = 1e-4;
         let mut state = SilhouetteState::new(&dist, &[0, 0, 2, 2], 3);
         let exact = silhouette(x.view(), &[0, 0, 2, 2]).unwrap();
-        assert!((state.silhouette() - exact).abs() < 1e-6);
+        assert!((state.silhouette() - exact).abs() < tolerance);
         let s = state.add_slot();
         state.move_point(&dist, 3, s);
         let exact = silhouette(x.view(), &[0, 0, 2, 3]).unwrap();
-        assert!((state.silhouette() - exact).abs() < 1e-6);
+        assert!((state.silhouette() - exact).abs() < tolerance);
     }
 }

@@ -1080,13 +1080,13 @@ mod tests {
                     None => assert!(best.current_window.is_none()),
                 }
                 // The reported loss is the silhouette of the reported θ (from
-                // single-precision distances).
+                // distances held to half a matrix unit, 2⁻¹⁷ of their bound).
                 let mut at_theta = labels.clone();
                 for &t in &sweep_rows {
                     at_theta[t] = if z[[t, 0]] >= best.theta { 0 } else { 1 };
                 }
                 let exact = crate::metrics::silhouette(z.view(), &at_theta).unwrap();
-                assert!((best.loss + exact).abs() < 1e-6, "{} {exact}", best.loss);
+                assert!((best.loss + exact).abs() < 1e-4, "{} {exact}", best.loss);
             }
         }
     }
