@@ -306,8 +306,9 @@ pub fn cluster_quality(x: ArrayView2<f64>, labels: &[usize], k: usize) -> Cluste
 }
 
 /// [`cluster_quality`] from precomputed distances of the same rows, in O(n²)
-/// when the matrix is held instead of O(n²·d); the matrix is single
-/// precision, so the values are estimates within about 1e-7.
+/// when the matrix is held instead of O(n²·d); the matrix holds distances
+/// to 16 bits, so the values are estimates (see
+/// [`Distances::ESTIMATE_MARGIN`]).
 pub fn cluster_quality_with(distances: &Distances, labels: &[usize], k: usize) -> ClusterQuality {
     quality_from(silhouette_samples_with(distances, labels), labels, k)
 }

@@ -298,8 +298,8 @@ pub fn fit_with(
 pub(crate) enum Scoring {
     /// Exactly, in double precision from the rows (O(n²·d)).
     Exact,
-    /// From the search's single-precision distance matrix when it is held
-    /// (O(n²), within about 1e-7 of exact; `silhouette_exact` false): the
+    /// From the search's distance matrix when it is held (O(n²), within
+    /// about 1e-6 of exact; `silhouette_exact` false): the
     /// protocol ranks its runs by it and makes the runs that can win exact
     /// ([`MpcFit::make_silhouette_exact`]).
     SearchDistances,
@@ -375,10 +375,9 @@ pub(crate) fn fit_scored(
             let (own, from_coarse) = rayon::join(|| run(None), || run(Some(c)));
             let (mut own, mut from_coarse) = (own?, from_coarse?);
             // The silhouettes of the starts are estimates from the search's
-            // single-precision distances (off by about 1e-9): the exact value
-            // decides when they are close.
+            // distance matrix: the exact value decides when they are close.
             let close = match (own.silhouette, from_coarse.silhouette) {
-                (Some(a), Some(b)) => (a - b).abs() < 1e-6,
+                (Some(a), Some(b)) => (a - b).abs() < crate::metrics::Distances::ESTIMATE_MARGIN,
                 _ => false,
             };
             if close && !rows.is_sampled() {
@@ -575,7 +574,7 @@ fn fit_from<'a>(
     let uncovered = inside.iter().filter(|i| !**i).count();
     let fidelity = 1.0 - uncovered as f64 / labels.len() as f64;
     // From the search's distance matrix the silhouette costs O(n²) instead
-    // of O(n²·d), in single precision: an estimate that chooses between the
+    // of O(n²·d), from distances held to 16 bits: an estimate that chooses between the
     // starts; the chosen fit's is then made exact.
     // The search's last state scored these very labels when the model
     // assigns every row as the search left it: O(n·K).

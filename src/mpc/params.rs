@@ -15,7 +15,7 @@ use ndarray::ArrayView2;
 /// Default of [`MpcParams::sample_size`]: up to 5,000 rows the silhouette is
 /// exact (the paper's instances have at most 4,601); a sample of 5,000 rows
 /// estimates it within 0.01 (measured by `bench scale`) while its distance
-/// matrix (100 MB in single precision) fits comfortably.
+/// matrix (50 MB in 16 bits) fits comfortably.
 pub const DEFAULT_SAMPLE_SIZE: usize = 5_000;
 
 /// The smallest cluster a model may hold: a number of rows, or a share of

@@ -25,9 +25,9 @@ pub struct ProtocolRun {
     /// Clusters in the result.
     pub clusters: usize,
     /// Mean silhouette (`None` with one cluster): exact for the best run and
-    /// the runs within 1e-6 of it; for the others, from the search's
-    /// single-precision distances (within about 1e-7 of exact). Above the
-    /// sample size, an estimate over samples.
+    /// the runs within [`Distances::ESTIMATE_MARGIN`] of it; for the others,
+    /// from the search's distance matrix (within about 1e-6 of exact). Above
+    /// the sample size, an estimate over samples.
     pub silhouette: Option<f64>,
     /// Whether `silhouette` is exact.
     pub silhouette_exact: bool,
@@ -126,14 +126,13 @@ impl ProtocolResult {
     }
 }
 
-/// Runs within this much silhouette of the best, by the search's
-/// single-precision distances, are made exact before the best is chosen:
-/// far above the single-precision error (about 1e-7), so the run chosen is
-/// the one exact silhouettes choose.
-const EXACT_CONTENDERS: f64 = 1e-6;
+/// Runs within this much silhouette of the best, by the search's distance
+/// matrix, are made exact before the best is chosen: far above the
+/// matrix's error, so the run chosen is the one exact silhouettes choose.
+const EXACT_CONTENDERS: f64 = Distances::ESTIMATE_MARGIN;
 
 /// The protocol's runs are ranked by their silhouettes from the search's
-/// single-precision distances (O(n²) each instead of the exact O(n²·d)).
+/// distance matrix (O(n²) each instead of the exact O(n²·d)).
 /// The best run, and every run of its class (floor met, full fidelity)
 /// within [`EXACT_CONTENDERS`] of it, are made exact, and the best is chosen
 /// again among them in (k, seed) order: the run exact silhouettes would
