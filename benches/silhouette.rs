@@ -1,11 +1,12 @@
 //! Silhouette (MPC paper Definition 1) on seeded Gaussian blobs (d = 3,
 //! k = 5): the exact O(n²·d) computation at n = 1k, 4k and 16k, and one
 //! incremental move of `SilhouetteState` (O(n) with the distance matrix,
-//! which is kept up to n ≈ 8k, O(n·d) beyond). The silhouette is printed next
+//! which is kept up to n = 16 384, O(n·d) beyond). The silhouette is printed next
 //! to each group; for the moves, the incremental value is checked against the
 //! exact one first. The sweep's innermost loop, the mean silhouette over a
 //! frame of three affected clusters (`silhouette_within`), is timed at the
-//! sizes a ranking sweeps (a subsample of 300 rows, 800 rows). A sweep's
+//! sizes a ranking sweeps (a subsample of 300 rows, 800 rows) and at an
+//! exact window's 4,000 rows. A sweep's
 //! step, eight rows crossing from one cluster to another, is timed one move
 //! at a time (`move_point`) and together (`move_points`) at n = 4k.
 
@@ -71,7 +72,7 @@ fn incremental_move(c: &mut Criterion) {
 
 fn within_frame(c: &mut Criterion) {
     let mut group = c.benchmark_group("silhouette_within");
-    for n in [300, 800] {
+    for n in [300, 800, 4000] {
         let ds = gaussian_blobs(n, 3, 6, 1.0, 42).into_dataset();
         let labels = ds.label_ids().expect("generated labels").0;
         let distances = Distances::new(ds.x.view());
