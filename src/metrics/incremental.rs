@@ -19,7 +19,8 @@ use rayon::prelude::*;
 /// less again, see [`SilhouetteState`]). The unit is 1/65 535 of twice the
 /// largest distance from the mean row, a bound on the largest distance, so
 /// a distance is within half a unit of its exact value, at most 2⁻¹⁷ of the
-/// data's diameter bound. Sums of whole units are exact in f64 (and in u32
+/// data's diameter bound (on features scaled to [0, 1], a unit is at most
+/// 2√d / 65 535). Sums of whole units are exact in f64 (and in u32
 /// up to 65 537 rows), so sums over the same rows agree bit for bit in any
 /// order. The silhouette a fit reports is always recomputed exactly in f64.
 #[derive(Debug, Clone)]
