@@ -5,7 +5,7 @@
 
 use super::euclidean;
 use super::vector::{dispatch, Kernel};
-use ndarray::{Array2, ArrayView2};
+use ndarray::{Array1, Array2, ArrayView2, Axis};
 use rayon::prelude::*;
 
 /// Pairwise Euclidean distances: a precomputed matrix when it fits the memory
@@ -15,8 +15,7 @@ use rayon::prelude::*;
 /// bits, rounded to the nearest: the local search reads a matrix row for
 /// every row it moves and the whole matrix for every state it starts from,
 /// so the bytes per distance are its time (single precision, 4 bytes,
-/// measured about 30 % less time than f64 on engytime and bank; 2 bytes
-/// less again, see [`SilhouetteState`]). The unit is 1/65 535 of twice the
+/// measured about 30 % less time than f64 on engytime and bank). The unit is 1/65 535 of twice the
 /// largest distance from the mean row, a bound on the largest distance, so
 /// a distance is within half a unit of its exact value, at most 2⁻¹⁷ of the
 /// data's diameter bound (on features scaled to [0, 1], a unit is at most
@@ -63,12 +62,11 @@ impl Distances {
         let flat = x.as_slice().expect("standard layout");
         // Every distance is at most twice the largest distance from the
         // mean (triangle inequality through the mean).
-        let mean: Vec<f64> = (0..d)
-            .map(|f| x.column(f).sum() / n.max(1) as f64)
-            .collect();
+        let mean = x.mean_axis(Axis(0)).unwrap_or_else(|| Array1::zeros(d));
+        let mean = mean.as_slice().expect("a fresh array");
         let radius = flat
             .chunks_exact(d.max(1))
-            .map(|row| euclidean(row, &mean))
+            .map(|row| euclidean(row, mean))
             .fold(0.0f64, f64::max);
         let bound = 2.0 * radius;
         let unit = if bound > 0.0 && bound.is_finite() {

@@ -299,7 +299,7 @@ pub(crate) enum Scoring {
     /// Exactly, in double precision from the rows (O(n²·d)).
     Exact,
     /// From the search's distance matrix when it is held (O(n²), within
-    /// about 1e-6 of exact; `silhouette_exact` false): the
+    /// about 1e-5 of exact; `silhouette_exact` false): the
     /// protocol ranks its runs by it and makes the runs that can win exact
     /// ([`MpcFit::make_silhouette_exact`]).
     SearchDistances,

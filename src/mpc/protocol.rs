@@ -26,7 +26,7 @@ pub struct ProtocolRun {
     pub clusters: usize,
     /// Mean silhouette (`None` with one cluster): exact for the best run and
     /// the runs within [`Distances::ESTIMATE_MARGIN`] of it; for the others,
-    /// from the search's distance matrix (within about 1e-6 of exact). Above
+    /// from the search's distance matrix (within about 1e-5 of exact). Above
     /// the sample size, an estimate over samples.
     pub silhouette: Option<f64>,
     /// Whether `silhouette` is exact.
