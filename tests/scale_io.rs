@@ -485,7 +485,7 @@ fn an_error_in_a_late_chunk_names_its_row_and_is_not_a_success() {
     let mut ragged = lines.clone();
     ragged[231] = "1.5,2.5".into();
     write(p, "ragged.csv", &(ragged.join("\n") + "\n"));
-    write(p, "keep.csv", "earlier output\n");
+    write(p, "keep.csv", "row,cluster\n0,7\n");
     for chunk in ["10", "65536"] {
         let args = [
             "predict",
@@ -505,7 +505,7 @@ fn an_error_in_a_late_chunk_names_its_row_and_is_not_a_success() {
         assert_clear_error(&polyclust(&to_file, p), &["row 231", "unseen"]);
         assert_eq!(
             std::fs::read_to_string(p.join("keep.csv")).unwrap(),
-            "earlier output\n",
+            "row,cluster\n0,7\n",
             "a refused file leaves the earlier output in place"
         );
         let ragged_args = [

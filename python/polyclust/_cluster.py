@@ -346,6 +346,13 @@ class PolytopeClustering(ClusterMixin, BaseEstimator):
         --out`` writes and ``polyclust predict --model`` reads."""
         check_is_fitted(self, "model_")
         path = os.fspath(path)
+        if os.path.exists(path) and not _is_model_file(path):
+            # Never replace a file polyclust did not write (a data file
+            # named by mistake, say).
+            raise FileExistsError(
+                f"{path} exists and is not a polyclust model, so it is left "
+                "alone; remove it first or save to a new file"
+            )
         folder = os.path.dirname(os.path.abspath(path))
         # A temporary sibling renamed into place: a failed write leaves an
         # earlier file whole.
@@ -416,3 +423,15 @@ class PolytopeClustering(ClusterMixin, BaseEstimator):
         if isinstance(state.get("model_"), str):
             state = dict(state, model_=_core.Model.from_json(state["model_"]))
         super().__setstate__(state)
+
+
+def _is_model_file(path):
+    """Whether ``path`` is a regular file holding a polyclust model."""
+    if not os.path.isfile(path):
+        return False
+    try:
+        with open(path, encoding="utf-8") as f:
+            _core.Model.from_json(f.read())
+    except (OSError, UnicodeDecodeError, ValueError):
+        return False
+    return True

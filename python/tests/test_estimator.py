@@ -127,6 +127,13 @@ def test_save_and_load_round_trip(tmp_path):
     (tmp_path / "bad.json").write_text('{"schema_version": 1, "map": {}}')
     with pytest.raises(ValueError, match=r"^model file .*bad\.json: not a model: "):
         PolytopeClustering.load(tmp_path / "bad.json")
+    # save replaces an earlier model, never a file polyclust did not write.
+    array_model.save(tmp_path / "model.json")
+    assert PolytopeClustering.load(tmp_path / "model.json").n_clusters == 3
+    (tmp_path / "data.csv").write_text("a,b\n1,2\n")
+    with pytest.raises(FileExistsError, match="data.csv exists and is not a polyclust model"):
+        model.save(tmp_path / "data.csv")
+    assert (tmp_path / "data.csv").read_text() == "a,b\n1,2\n"
 
 
 def test_clone_and_grid_search():

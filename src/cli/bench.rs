@@ -3,9 +3,9 @@
 //! speed`: one-thread run times beside the interpretable-tree peer.
 
 use super::args::{BenchPaperArgs, BenchScaleArgs, BenchSpeedArgs};
-use super::output;
 use super::output::outln;
 use super::progress::counter_bar;
+use super::safe_output::OutputDir;
 use anyhow::{bail, Context, Result};
 use polyclust::benchmark::{self, BenchRow, BenchSettings, Method};
 use polyclust::data::{Dataset, Registry};
@@ -14,27 +14,53 @@ use serde_json::json;
 use std::path::Path;
 use std::time::Instant;
 
+/// The files `bench paper --out DIR` writes.
+const RESULT_FILES: [&str; 4] = [
+    "results.csv",
+    "results.md",
+    "results.partial.csv",
+    "results.partial.md",
+];
+
+/// `bench paper --out DIR` checked: a directory an earlier release wrote
+/// (no marker) is recognised by its results.csv header.
+fn results_dir(dir: &Path) -> Result<OutputDir> {
+    let header = benchmark::to_csv(&[]);
+    let header = header.lines().next().unwrap_or_default().to_string();
+    let earlier = |_: &str, _: &Path| {
+        ["results.csv", "results.partial.csv"].iter().any(|name| {
+            std::fs::read_to_string(dir.join(name))
+                .is_ok_and(|t| t.lines().next() == Some(header.as_str()))
+        })
+    };
+    OutputDir::check("--out", dir, &RESULT_FILES, &earlier)
+}
+
 /// Write the rows so far: `results.partial.{csv,md}` while the benchmark
 /// runs (readable if it is interrupted), `results.{csv,md}` once it is done.
 /// An earlier run's results.csv is replaced only by a finished run.
 fn write_results(
-    dir: &Path,
+    dir: &OutputDir,
     rows: &[BenchRow],
     settings: &BenchSettings,
     done: bool,
 ) -> Result<()> {
     let stem = if done { "results" } else { "results.partial" };
-    output::write_file(
-        &dir.join(format!("{stem}.csv")),
-        benchmark::to_csv(rows).as_bytes(),
-    )?;
-    output::write_file(
-        &dir.join(format!("{stem}.md")),
-        benchmark::to_markdown(rows, settings).as_bytes(),
-    )?;
+    let [csv, md, partial_csv, partial_md] = RESULT_FILES;
+    let (csv, md) = if done {
+        (csv, md)
+    } else {
+        (partial_csv, partial_md)
+    };
+    debug_assert!(csv.starts_with(stem));
+    dir.write(&[
+        (csv, benchmark::to_csv(rows).into_bytes()),
+        (md, benchmark::to_markdown(rows, settings).into_bytes()),
+    ])?;
     if done {
-        for name in ["results.partial.csv", "results.partial.md"] {
-            let _ = std::fs::remove_file(dir.join(name));
+        // The partial files are this command's own (listed in the marker).
+        for name in [partial_csv, partial_md] {
+            let _ = std::fs::remove_file(dir.path().join(name));
         }
     }
     Ok(())
@@ -44,6 +70,7 @@ fn write_results(
 /// (rows with a missing cell dropped, one-hot categoricals, min-max scaling).
 fn selected(args: &BenchPaperArgs) -> Result<Vec<(Dataset, String)>> {
     let registry = Registry::from_env()?;
+    super::safe_output::protect_input(&registry.dir);
     let names: Vec<String> = if args.instances.is_empty() {
         registry
             .instances
@@ -84,10 +111,8 @@ pub(crate) fn bench_paper(args: &BenchPaperArgs) -> Result<()> {
     polyclust::params::check_seconds("time-limit", args.time_limit)?;
     polyclust::params::check_seconds("solver-time-limit", Some(args.solver.solver_time_limit))?;
     let datasets = selected(args)?;
-    // Fail on an unwritable directory before hours of runs.
-    output::check_writable_dir(&args.out)?;
-    std::fs::create_dir_all(&args.out)
-        .with_context(|| format!("cannot create output directory {}", args.out.display()))?;
+    // Fail on a directory that cannot be written before hours of runs.
+    let out_dir = results_dir(&args.out)?;
     let mpc = MpcParams::new(args.k_range.0)
         .seed(args.seed)
         .backend(args.solver.backend)
@@ -127,10 +152,10 @@ pub(crate) fn bench_paper(args: &BenchPaperArgs) -> Result<()> {
             .with_context(|| format!("{} on {}", method.heading(), ds.name))?;
             rows.push(row);
         }
-        write_results(&args.out, &rows, &settings, false)?;
+        write_results(&out_dir, &rows, &settings, false)?;
     }
     bar.finish_and_clear();
-    write_results(&args.out, &rows, &settings, true)?;
+    write_results(&out_dir, &rows, &settings, true)?;
     let seconds = start.elapsed().as_secs_f64();
     if args.json {
         outln!(
@@ -261,7 +286,9 @@ fn peer_medians(
             text.push_str(&cells.join(","));
             text.push('\n');
         }
-        output::write_file(&path, text.as_bytes())?;
+        // The command's own temporary directory: nothing of the user's there.
+        std::fs::write(&path, text.as_bytes())
+            .with_context(|| format!("cannot write {}", path.display()))?;
         instances.push(json!({"name": ds.name, "csv": path}));
     }
     let request = json!({

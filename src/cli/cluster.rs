@@ -5,6 +5,7 @@ use super::load::{load, Loaded};
 use super::output::{out, outln, Stream, WriteError};
 use super::plot::{plot_clusters, plot_columns};
 use super::progress::{counter_bar, Spinner};
+use super::safe_output::{self, OutputDir};
 use anyhow::{bail, Context, Result};
 use polyclust::data;
 use polyclust::explain;
@@ -52,6 +53,18 @@ pub(crate) fn cluster(args: &ClusterArgs) -> Result<()> {
     let label_column = args.labels_from.as_deref().or(args.target.as_deref());
     let loaded = load(&args.data, label_column)?;
     let ds = &loaded.dataset;
+    // Output paths are checked before the fit, which can take minutes.
+    if let Some(dir) = &args.out {
+        output_dir(dir)?;
+    }
+    for svg in [&args.plot, &args.plot_k].into_iter().flatten() {
+        let flag = if Some(svg) == args.plot.as_ref() {
+            "--plot"
+        } else {
+            "--plot-k"
+        };
+        safe_output::check_output_file(flag, svg, "<svg ")?;
+    }
     let (m, beta, _) = family(args);
     let plot = match &args.plot {
         Some(svg) => Some((svg, plot_columns(ds, args.plot_columns.as_deref())?)),
@@ -451,8 +464,22 @@ fn explain_given(
     Ok(())
 }
 
-/// `--out DIR`: the assignments, the model and its rules, replacing an
-/// earlier DIR only once all of them are written.
+/// The files `cluster --out DIR` writes.
+const OUTPUT_FILES: [&str; 4] = ["assignments.csv", "model.json", "rules.txt", "rules.sql"];
+
+/// `--out DIR` checked: a directory polyclust may write its four files into.
+/// A directory an earlier release wrote (no marker) is recognised by its
+/// model.json.
+fn output_dir(dir: &Path) -> Result<OutputDir> {
+    let model = dir.join("model.json");
+    let earlier = |_: &str, _: &Path| {
+        std::fs::read_to_string(&model).is_ok_and(|t| PolytopeModel::from_json(&t).is_ok())
+    };
+    OutputDir::check("--out", dir, &OUTPUT_FILES, &earlier)
+}
+
+/// `--out DIR`: the assignments, the model and its rules, each replacing its
+/// earlier file only once all of them are written; other files in DIR stay.
 fn write_outputs(dir: &Path, ds: &data::Dataset, fit: &mpc::MpcFit) -> Result<()> {
     let mut csv = String::from("row,cluster\n");
     for (t, (row, cluster)) in ds.row_index.iter().zip(&fit.labels).enumerate() {
@@ -463,12 +490,13 @@ fn write_outputs(dir: &Path, ds: &data::Dataset, fit: &mpc::MpcFit) -> Result<()
             csv.push_str(&format!("{row},{cluster}\n"));
         }
     }
+    let [assignments, model, rules, sql] = OUTPUT_FILES;
     let files = [
-        ("assignments.csv", csv.into_bytes()),
-        ("model.json", fit.model.to_json().into_bytes()),
-        ("rules.txt", explain::rules_text(&fit.model).into_bytes()),
+        (assignments, csv.into_bytes()),
+        (model, fit.model.to_json().into_bytes()),
+        (rules, explain::rules_text(&fit.model).into_bytes()),
         (
-            "rules.sql",
+            sql,
             format!(
                 "{}\n",
                 explain::rules_sql(&fit.model, explain::Dialect::Ansi)
@@ -476,10 +504,11 @@ fn write_outputs(dir: &Path, ds: &data::Dataset, fit: &mpc::MpcFit) -> Result<()
             .into_bytes(),
         ),
     ];
-    Ok(super::output::write_dir(dir, &files)?)
+    Ok(output_dir(dir)?.write(&files)?)
 }
 
 fn read_model(path: &Path) -> Result<PolytopeModel> {
+    safe_output::protect_input(path);
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read model file {}", path.display()))?;
     PolytopeModel::from_json(&text).with_context(|| format!("model file {}", path.display()))
@@ -506,7 +535,8 @@ pub(crate) fn predict(args: &PredictArgs) -> Result<()> {
         chunk_rows: args.chunk_rows,
         ..Default::default()
     };
-    let mut out = Stream::open(args.out.as_deref(), PREDICT_HOLD)?;
+    safe_output::protect_input(&args.data);
+    let mut out = Stream::open("--out", args.out.as_deref(), "row,cluster", PREDICT_HOLD)?;
     let summary = match polyclust::predict::predict_file(&args.data, &model, &mut out, &options) {
         Ok(summary) => summary,
         Err(PredictError::Data(e)) => return Err(e.into()),

@@ -83,7 +83,7 @@ pub(crate) fn ibc_cmd(args: &IbcArgs) -> Result<()> {
             SimulateArg::Degree3 => simulate::degree3(args.rows, args.noise_features, args.seed),
             SimulateArg::Regimes => simulate::regimes(args.rows, args.noise_features, args.seed),
         };
-        super::output::write_file(path, sim.to_csv().as_bytes())?;
+        super::output::write_file("--write", path, sim.to_csv().as_bytes())?;
         if !args.json {
             outln!(
                 "wrote {} rows × {} features + Y to {}",
@@ -119,6 +119,7 @@ pub(crate) fn ibc_cmd(args: &IbcArgs) -> Result<()> {
 
 /// Reads a CSV into features in original units, a numeric target and names.
 fn load_regression(path: &Path, target: &str) -> Result<(Array2<f64>, Array1<f64>, Vec<String>)> {
+    super::safe_output::protect_input(path);
     let table = RawTable::read(path)?;
     let options = LoadOptions {
         label_column: Some(target.to_string()),

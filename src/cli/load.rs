@@ -33,6 +33,7 @@ pub(crate) fn load(args: &DataArgs, label_override: Option<&str>) -> Result<Load
     }
     let (table, mut options, name) = if let Some(name) = &src.instance {
         let registry = Registry::from_env()?;
+        super::safe_output::protect_input(&registry.dir);
         let info = registry.info(name)?.clone();
         (
             registry.read_table(&info)?,
@@ -41,6 +42,7 @@ pub(crate) fn load(args: &DataArgs, label_override: Option<&str>) -> Result<Load
         )
     } else {
         let path = src.data.clone().context("no data source given")?;
+        super::safe_output::protect_input(&path);
         let options = LoadOptions {
             label_column: (!args.no_label).then(|| args.label_column.clone()),
             drop: args.drop.clone(),

@@ -10,6 +10,7 @@ mod load;
 mod output;
 mod plot;
 mod progress;
+mod safe_output;
 mod screening;
 mod solvers;
 
@@ -21,6 +22,7 @@ use std::process::ExitCode;
 /// Parse the process arguments, run the command, map errors to exit code 2.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    safe_output::install_interrupt_cleanup();
     let result = commands::run(cli).and_then(|()| Ok(output::flush_stdout()?));
     match result {
         Ok(()) => ExitCode::SUCCESS,

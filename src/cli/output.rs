@@ -1,9 +1,11 @@
 //! Everything the command line writes: standard output, files and output
 //! directories. A failed write is an error naming what was being written;
 //! a closed pipe on standard output ends the program quietly, as coreutils
-//! and ripgrep do. Files and directories are written to a temporary sibling
-//! and renamed into place, so a failing run leaves earlier results untouched.
+//! and ripgrep do. Files are written to a temporary sibling and renamed into
+//! place, so a failing run leaves earlier results untouched; which paths may
+//! be written at all is [`super::safe_output`]'s to decide.
 
+use super::safe_output::{self, Temporary};
 use std::fmt;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -34,10 +36,10 @@ impl WriteError {
         }
     }
 
-    fn create_dir(dir: &Path, source: io::Error) -> Self {
+    pub(crate) fn create_dir_named(dir: &str, source: io::Error) -> Self {
         Self {
             action: "create",
-            what: format!("output directory {}", dir.display()),
+            what: format!("output directory {dir}"),
             source,
         }
     }
@@ -91,40 +93,24 @@ pub(crate) fn warn(message: &str) {
     let _ = writeln!(io::stderr().lock(), "{message}");
 }
 
-/// A temporary sibling of `path`, unique to this process.
-fn sibling(path: &Path, tag: &str) -> PathBuf {
-    let name = path
-        .file_name()
-        .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
-    path.with_file_name(format!(".{name}.{tag}-{}", std::process::id()))
-}
-
-/// Write `contents` to `path` through a temporary sibling renamed into
-/// place: `path` holds either its old contents or the new ones, never a part.
-/// A symbolic link is followed (its target is replaced, not the link), and
-/// a path that is not a regular file (a device such as `/dev/stdout`, a
-/// named pipe) is written directly: renaming would replace it.
-pub(crate) fn write_file(path: &Path, contents: &[u8]) -> Result<(), WriteError> {
+/// Write `contents` to the output file `path` of `flag` through a temporary
+/// sibling renamed into place: `path` holds either its old contents or the
+/// new ones, never a part. The path is checked first
+/// ([`safe_output::check_output_file`]): never an input, and an existing
+/// file only when polyclust wrote it. A symbolic link is followed (its
+/// target is replaced, not the link), and a path that is not a regular file
+/// (a device such as `/dev/stdout`, a named pipe) is written directly.
+pub(crate) fn write_file(flag: &str, path: &Path, contents: &[u8]) -> anyhow::Result<()> {
+    let target = safe_output::check_output_file(flag, path, &safe_output::signature_of(contents))?;
     let named = || path.display().to_string();
-    let (target, replace) = write_target(path);
-    if !replace {
-        return std::fs::write(&target, contents).map_err(|e| WriteError::new(named(), e));
+    if !target.replace {
+        return Ok(std::fs::write(&target.path, contents).map_err(|e| WriteError::new(named(), e))?);
     }
-    let path = target.as_path();
-    let temp = sibling(path, "partial");
-    let result = std::fs::write(&temp, contents).and_then(|()| std::fs::rename(&temp, path));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temp);
-    }
-    result.map_err(|e| WriteError::new(named(), e))
-}
-
-/// Where [`write_file`] writes `path`: symbolic links followed, and whether
-/// the target is a regular file (or absent) that a renamed sibling may replace.
-fn write_target(path: &Path) -> (PathBuf, bool) {
-    let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    let replace = !target.exists() || target.is_file();
-    (target, replace)
+    let temp = Temporary::for_target(&target.path);
+    std::fs::write(temp.path(), contents)
+        .and_then(|()| temp.rename_onto(&target.path))
+        .map_err(|e| WriteError::new(named(), e))?;
+    Ok(())
 }
 
 /// A long output written while it is produced (`predict`, `generate`):
@@ -145,12 +131,19 @@ pub(crate) struct Stream {
 enum Sink {
     Stdout(io::BufWriter<io::Stdout>),
     /// A file; `rename` is the temporary file and the target it replaces.
-    File(io::BufWriter<std::fs::File>, Option<(PathBuf, PathBuf)>),
+    File(io::BufWriter<std::fs::File>, Option<(Temporary, PathBuf)>),
 }
 
 impl Stream {
-    /// Standard output (`path` = `None`) or the file `path`.
-    pub(crate) fn open(path: Option<&Path>, hold: usize) -> Result<Self, WriteError> {
+    /// Standard output (`path` = `None`) or the output file `path` of
+    /// `flag`, whose first line will be `signature` (an existing file is
+    /// replaced only when it begins so: polyclust wrote it).
+    pub(crate) fn open(
+        flag: &str,
+        path: Option<&Path>,
+        signature: &str,
+        hold: usize,
+    ) -> anyhow::Result<Self> {
         let (sink, what) = match path {
             None => (
                 Sink::Stdout(io::BufWriter::with_capacity(1 << 16, io::stdout())),
@@ -158,15 +151,17 @@ impl Stream {
             ),
             Some(path) => {
                 let what = path.display().to_string();
-                let (target, replace) = write_target(path);
-                let (open, rename) = if replace {
-                    let temp = sibling(&target, "partial");
-                    (temp.clone(), Some((temp, target)))
+                let target = safe_output::check_output_file(flag, path, signature)?;
+                let (file, rename) = if target.replace {
+                    let temp = Temporary::for_target(&target.path);
+                    let file = std::fs::File::create(temp.path())
+                        .map_err(|e| WriteError::new(what.clone(), e))?;
+                    (file, Some((temp, target.path)))
                 } else {
-                    (target, None)
+                    let file = std::fs::File::create(&target.path)
+                        .map_err(|e| WriteError::new(what.clone(), e))?;
+                    (file, None)
                 };
-                let file =
-                    std::fs::File::create(&open).map_err(|e| WriteError::new(what.clone(), e))?;
                 (
                     Sink::File(io::BufWriter::with_capacity(1 << 16, file), rename),
                     what,
@@ -208,10 +203,8 @@ impl Stream {
             if let Some(Sink::File(w, rename)) = self.sink.take() {
                 w.into_inner().map_err(io::IntoInnerError::into_error)?;
                 if let Some((temp, target)) = rename {
-                    if let Err(e) = std::fs::rename(&temp, &target) {
-                        let _ = std::fs::remove_file(&temp);
-                        return Err(e);
-                    }
+                    // On failure the temporary file is removed as it drops.
+                    temp.rename_onto(&target)?;
                 }
             }
             Ok(())
@@ -245,70 +238,14 @@ impl Drop for Stream {
         match self.sink.take() {
             // Not finished: the buffered rest is not written.
             Some(Sink::Stdout(w)) => drop(w.into_parts()),
+            // The temporary file, if any, is removed as it drops.
             Some(Sink::File(w, rename)) => {
                 drop(w.into_parts());
-                if let Some((temp, _)) = rename {
-                    let _ = std::fs::remove_file(temp);
-                }
+                drop(rename);
             }
             None => {}
         }
     }
-}
-
-/// Replace the directory `dir` by one holding `files` (name, contents): the
-/// files are written into a temporary sibling directory first, which then
-/// takes `dir`'s place; an earlier `dir` is left untouched when any write
-/// fails.
-pub(crate) fn write_dir(dir: &Path, files: &[(&str, Vec<u8>)]) -> Result<(), WriteError> {
-    let staging = sibling(dir, "partial");
-    let fail = |what: &Path, e: io::Error| {
-        let _ = std::fs::remove_dir_all(&staging);
-        WriteError::new(what.display().to_string(), e)
-    };
-    let _ = std::fs::remove_dir_all(&staging);
-    std::fs::create_dir_all(&staging).map_err(|e| {
-        let _ = std::fs::remove_dir_all(&staging);
-        WriteError::create_dir(dir, e)
-    })?;
-    for (name, contents) in files {
-        std::fs::write(staging.join(name), contents).map_err(|e| fail(&dir.join(name), e))?;
-    }
-    if dir.exists() {
-        // Keep what the directory holds besides our files.
-        let entries = std::fs::read_dir(dir).map_err(|e| fail(dir, e))?;
-        for entry in entries {
-            let entry = entry.map_err(|e| fail(dir, e))?;
-            let name = entry.file_name();
-            if !files.iter().any(|(f, _)| name == *f) {
-                let to = staging.join(&name);
-                std::fs::rename(entry.path(), &to).map_err(|e| fail(&entry.path(), e))?;
-            }
-        }
-        let previous = sibling(dir, "previous");
-        std::fs::rename(dir, &previous).map_err(|e| fail(dir, e))?;
-        if let Err(e) = std::fs::rename(&staging, dir) {
-            let _ = std::fs::rename(&previous, dir);
-            return Err(fail(dir, e));
-        }
-        let _ = std::fs::remove_dir_all(&previous);
-    } else {
-        std::fs::rename(&staging, dir).map_err(|e| fail(dir, e))?;
-    }
-    Ok(())
-}
-
-/// Check up front that `dir` can be created and written, before any long
-/// work whose results go there.
-pub(crate) fn check_writable_dir(dir: &Path) -> Result<(), WriteError> {
-    let existed = dir.exists();
-    std::fs::create_dir_all(dir).map_err(|e| WriteError::create_dir(dir, e))?;
-    let probe = sibling(&dir.join("probe"), "probe");
-    let result = std::fs::write(&probe, b"").and_then(|()| std::fs::remove_file(&probe));
-    if !existed {
-        let _ = std::fs::remove_dir(dir);
-    }
-    result.map_err(|e| WriteError::new(dir.display().to_string(), e))
 }
 
 /// `print!` to standard output, returning a [`WriteError`] instead of

@@ -125,7 +125,7 @@ pub(crate) fn plot_clusters(
             .map_err(|e| draw_err(&e))?;
         root.present().map_err(|e| draw_err(&e))?;
     }
-    super::output::write_file(path, svg.as_bytes())?;
+    super::output::write_file("--plot", path, svg.as_bytes())?;
     Ok(())
 }
 
@@ -209,6 +209,6 @@ pub(crate) fn plot_k_study(
         }
         root.present().map_err(|e| draw_err(&e))?;
     }
-    super::output::write_file(path, svg.as_bytes())?;
+    super::output::write_file("--plot-k", path, svg.as_bytes())?;
     Ok(())
 }

@@ -85,6 +85,7 @@ pub(crate) fn interactions_cmd(args: &InteractionsArgs) -> Result<()> {
         return Ok(());
     }
     let path = args.data.as_ref().context("--data is required")?;
+    super::safe_output::protect_input(path);
     let target = args.target.as_ref().context("--target is required")?;
     let ds = data::load_csv(
         path,

@@ -141,7 +141,7 @@ pub(crate) fn export_model(args: &ExportModelArgs) -> Result<()> {
             hyperplane::write_mps(&problem, &params, hyperplane::MpsFormat::Free, &mut model)?
         }
     }
-    super::output::write_file(&args.out, &model)?;
+    super::output::write_file("--out", &args.out, &model)?;
     super::output::warn(&format!(
         "wrote the MILP (1)-(12) for '{}' vs '{}' of {} ({} + {} rows, d = {}) to {}",
         args.pair.i,

@@ -20,7 +20,7 @@ pub use registry::{
 };
 pub use stream::{Chunk, CsvChunks, EncodeScan, EncodeSummary, RowEncoder};
 pub use synthetic::{
-    gaussian_blobs, generated_instances, quadrants, write_generated_registry, GeneratedInstance,
+    gaussian_blobs, generated_instances, generated_registry_files, quadrants, GeneratedInstance,
     GeneratorKind, GeneratorSpec, RowStream, SyntheticInstance, ValidGenerator, BLOBS_SPREAD,
     QUADRANTS_MARGIN,
 };
