@@ -118,8 +118,9 @@ impl KMeansReference {
 
 /// The price of explainability of a partition (labels, any ids): its
 /// k-means cost over the best k-means cost at k = its number of distinct
-/// labels ([`KMeansReference::new`]). Fails when k exceeds the data's
-/// distinct rows.
+/// labels ([`KMeansReference::new`]). Fails where the library's k-means
+/// does ([`crate::params::check_k`]: k above n − 1 or above the data's
+/// distinct rows).
 pub fn price_of_explainability(x: ArrayView2<f64>, labels: &[usize]) -> Result<f64, ParamsError> {
     let (_, k) = super::compact_labels(labels);
     Ok(KMeansReference::new(x, k)?.price(x, labels))
@@ -172,9 +173,23 @@ mod tests {
     fn price_of_one_cluster_is_one() {
         let x = array![[0.0], [1.0], [5.0]];
         assert_eq!(price_of_explainability(x.view(), &[3, 3, 3]).unwrap(), 1.0);
-        assert_eq!(price_of_explainability(x.view(), &[0, 1, 2]).unwrap(), 1.0);
+        let four = array![[0.0], [1.0], [5.0], [6.0]];
+        // The best 3-means of 0, 1, 5, 6 pairs 0 and 1 or 5 and 6: cost 0.5.
+        assert_eq!(
+            price_of_explainability(four.view(), &[0, 0, 1, 2]).unwrap(),
+            1.0
+        );
+        assert_eq!(
+            price_of_explainability(four.view(), &[0, 1, 2, 2]).unwrap(),
+            1.0
+        );
+        // {0}, {1, 5}, {6}: cost 8, sixteen times the best.
+        assert_eq!(
+            price_of_explainability(four.view(), &[0, 1, 1, 2]).unwrap(),
+            16.0
+        );
         // Three clusters of two distinct rows cannot be had.
-        let twice = array![[0.0], [0.0], [1.0]];
-        assert!(price_of_explainability(twice.view(), &[0, 1, 2]).is_err());
+        let twice = array![[0.0], [0.0], [0.0], [1.0]];
+        assert!(price_of_explainability(twice.view(), &[0, 1, 2, 2]).is_err());
     }
 }
