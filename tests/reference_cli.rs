@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 const HEADER: &str = "instance,n,d,k,method,runs,ari,nca,silhouette,price,conditions,terms,weighted_conditions,features,leaves,fidelity,smallest_cluster,clusters,seconds";
-const POLYCLUST: [&str; 3] = ["polyclust", "MPC-1", "MPC-2"];
+const POLYCLUST: [&str; 3] = ["default", "MPC-1", "MPC-2"];
 
 /// A registry with three well-separated labelled blobs (150 rows, 2
 /// features) and four (120 rows, 3 features).
