@@ -15,9 +15,10 @@ use clap::Args;
 use polyclust::benchmark::format_seconds;
 use polyclust::data::{Dataset, Registry};
 use polyclust::explain::explanation_size;
+use polyclust::job::{ClusterSpec, Hooks, ScreenAgainst};
 use polyclust::kmeans::{self, KMeansParams};
 use polyclust::metrics::{self, KMeansReference};
-use polyclust::mpc::{self, ExplanationSpace, MpcParams, Preset};
+use polyclust::mpc::{self, Preset};
 use serde::Serialize;
 use serde_json::json;
 use std::fmt::Write as _;
@@ -47,36 +48,60 @@ pub struct BenchReferenceArgs {
 }
 
 /// One polyclust configuration of the bench: its name, the `cluster` flags
-/// it stands for beside `--k K --seed S` (none: the defaults), and the
-/// settings `cluster` runs with for k clusters and a seed.
+/// it stands for beside `--k K --seed S` (none: the defaults), and the job
+/// `cluster` runs for k clusters and a seed.
 struct Config {
     name: &'static str,
     flags: &'static str,
-    params: fn(usize, u64) -> MpcParams,
+    spec: fn(usize, u64) -> ClusterSpec,
 }
 
 /// polyclust's configurations, in the order of the table. Each runs as
-/// `polyclust cluster --k K --seed S <flags>` does: one run of the
-/// protocol at k (`mpc::protocol` over k..=k with one seed). A new
-/// configuration (an objective, a preset) is one more line.
+/// `polyclust cluster --k K --seed S <flags>` does ([`ClusterSpec::run`]).
+/// A new configuration (an objective, a preset) is one more line.
 const CONFIGS: &[Config] = &[
     Config {
         name: "default",
         flags: "",
-        // `cluster`'s defaults are `MpcParams::new`'s.
-        params: |k, seed| MpcParams::new(k).seed(seed),
+        spec: |k, seed| ClusterSpec {
+            seed,
+            ..ClusterSpec::new(k)
+        },
     },
     Config {
         name: "MPC-1",
         flags: "--preset mpc1",
-        params: |k, seed| MpcParams::new(k).preset(Preset::Mpc1).seed(seed),
+        spec: |k, seed| ClusterSpec {
+            seed,
+            preset: Some(Preset::Mpc1),
+            ..ClusterSpec::new(k)
+        },
     },
     Config {
         name: "MPC-2",
         flags: "--preset mpc2",
-        params: |k, seed| MpcParams::new(k).preset(Preset::Mpc2).seed(seed),
+        spec: |k, seed| ClusterSpec {
+            seed,
+            preset: Some(Preset::Mpc2),
+            ..ClusterSpec::new(k)
+        },
     },
 ];
+
+/// Whether two jobs run the same fit: equal once the preset is spelled out
+/// as its M and β.
+fn same_job(a: &ClusterSpec, b: &ClusterSpec) -> bool {
+    let plain = |s: &ClusterSpec| {
+        let (m, beta) = s.m_beta();
+        ClusterSpec {
+            preset: None,
+            m: Some(m),
+            beta: Some(beta),
+            ..s.clone()
+        }
+    };
+    plain(a) == plain(b)
+}
 
 /// The library's k-means++ (`polyclust kmeans --k K --seed S`: 10 restarts).
 const KMEANS_NAME: &str = "k-means++";
@@ -265,19 +290,11 @@ fn means(rows: &[Row], methods: &[String]) -> Vec<Row> {
 }
 
 /// One run of a polyclust configuration, as `cluster --k K --seed S` runs.
-fn run_config(ds: &Dataset, params: &MpcParams, k: usize) -> Result<Outcome> {
+fn run_config(ds: &Dataset, spec: &ClusterSpec) -> Result<Outcome> {
     let start = Instant::now();
-    let result = mpc::protocol(
-        ds.x.view(),
-        &ds.map,
-        &ExplanationSpace::identity(ds.d()),
-        params,
-        &mpc::ProtocolPlan::new(k..=k, 1),
-        &(),
-        &|_| {},
-    )?;
+    let outcome = spec.run(ds, ScreenAgainst::Clusters, Hooks::default())?;
     let seconds = start.elapsed().as_secs_f64();
-    let fit = result.best;
+    let fit = outcome.result.best;
     let size = explanation_size(&fit.model, &fit.sizes);
     Ok(Outcome {
         seconds,
@@ -469,12 +486,12 @@ pub(crate) fn bench_reference(args: &BenchReferenceArgs) -> Result<()> {
             let mut per_seed = Vec::new();
             for &seed in &seeds {
                 bar.set_message(format!("{} {} seed {seed}", inst.ds.name, config.name));
-                let params = (config.params)(inst.k, seed);
-                // A configuration whose settings equal an earlier one's runs
-                // the same fit: its runs are that one's.
+                let spec = (config.spec)(inst.k, seed);
+                // A configuration whose job is an earlier one's runs the same
+                // fit: its runs are that one's.
                 let same = CONFIGS[..c]
                     .iter()
-                    .position(|earlier| (earlier.params)(inst.k, seed) == params);
+                    .position(|earlier| same_job(&(earlier.spec)(inst.k, seed), &spec));
                 let measured = match same {
                     Some(e) => {
                         if !shared.contains(&(config.name, CONFIGS[e].name)) {
@@ -482,7 +499,7 @@ pub(crate) fn bench_reference(args: &BenchReferenceArgs) -> Result<()> {
                         }
                         per_method[e][per_seed.len()].clone()
                     }
-                    None => run_config(&inst.ds, &params, inst.k)
+                    None => run_config(&inst.ds, &spec)
                         .map(|o| measure(inst, &o, seed))
                         .map_err(|e| format!("seed {seed}: {e:#}")),
                 };
@@ -839,10 +856,26 @@ mod tests {
 
     #[test]
     fn configurations_have_distinct_names_and_valid_settings() {
+        // Today's default is MPC-2: the same job, spelled otherwise.
+        assert!(same_job(&(CONFIGS[0].spec)(3, 0), &(CONFIGS[2].spec)(3, 0)));
+        assert!(!same_job(
+            &(CONFIGS[0].spec)(3, 0),
+            &(CONFIGS[1].spec)(3, 0)
+        ));
+        assert!(!same_job(
+            &(CONFIGS[0].spec)(3, 0),
+            &(CONFIGS[0].spec)(3, 1)
+        ));
         let x = ndarray::Array2::from_shape_fn((40, 2), |(t, f)| ((t * 7 + f * 3) % 11) as f64);
         for (i, c) in CONFIGS.iter().enumerate() {
             assert!(CONFIGS[..i].iter().all(|e| e.name != c.name));
-            assert!((c.params)(3, 1).check(x.view(), 2).is_ok(), "{}", c.name);
+            assert!(
+                (c.spec)(3, 1).params(3).check(x.view(), 2).is_ok(),
+                "{}",
+                c.name
+            );
+            assert_eq!((c.spec)(3, 1).seed, 1);
+            assert_eq!((c.spec)(3, 1).ks(), (3, 3));
         }
     }
 
