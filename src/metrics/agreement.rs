@@ -115,7 +115,7 @@ impl Confusion {
     /// Normalised clustering accuracy of the clusters against the classes
     /// (rows):
     ///
-    /// NCA = max_σ (1/K) Σ_i (r_i − 1/K) / (1 − 1/K),  r_i = c[i][σ(i)] / c[i][·],
+    /// `NCA = max_σ (1/K) Σ_i (r_i − 1/K) / (1 − 1/K)`, `r_i = c[i][σ(i)] / c[i][·]`,
     ///
     /// the mean over the K reference classes of the recall of the cluster
     /// matched with the class ([`Confusion::best_matching`]; 0 for a class
