@@ -73,6 +73,12 @@ pub enum BenchCommand {
     /// peak memory, fidelity, the sampled silhouette beside k-means++'s, and
     /// the sampled silhouette against the exact one at 2·10⁴ rows.
     Scale(BenchScaleArgs),
+    /// Every method at the reference k (the number of classes) of every
+    /// labelled instance: ARI, NCA, silhouette, price of explainability,
+    /// explanation size, mean over seeds; polyclust's configurations and
+    /// k-means++, and with `--python` scikit-learn's and ExKMC's; writes
+    /// results.csv and results.md.
+    Reference(super::reference::BenchReferenceArgs),
 }
 
 /// `bench scale` arguments.
