@@ -245,10 +245,7 @@ fn expand_use_tree(tree: &str) -> Vec<Vec<String>> {
             }
             None => {
                 // `a::b as c`: the words before `as`.
-                let path: String = part
-                    .split_whitespace()
-                    .take_while(|w| *w != "as")
-                    .collect();
+                let path: String = part.split_whitespace().take_while(|w| *w != "as").collect();
                 let path: Vec<String> = path
                     .split("::")
                     .filter(|s| !s.is_empty() && *s != "*")
