@@ -19,15 +19,35 @@ use std::path::{Path, PathBuf};
 struct Crate {
     /// Path of the root file, relative to the package.
     root: &'static str,
-    /// Directories (relative to `src/`) whose files belong to another crate.
-    excluded: &'static [&'static str],
+    /// Whether a top-level entry of `src/` (a directory or a file without
+    /// its `.rs`) belongs to the crate.
+    holds: fn(&str) -> bool,
+    /// Circles reported but not yet failed, each as the modules (with
+    /// everything under them, `a::b` for `src/a/b`) its files lie in. A
+    /// circle that reaches a file outside them fails at once.
+    not_yet_one_way: &'static [&'static [&'static str]],
 }
 
 /// The library: `src/lib.rs` and every module under it. The binary
 /// (`src/main.rs`, `src/cli/**`) is a crate of its own.
+///
+/// `data`'s children still import the types its `mod.rs` defines
+/// (`Dataset`, `FeatureMap`, `DataError`, …); the entry goes once those
+/// types live in leaf files.
 const LIBRARY: Crate = Crate {
     root: "src/lib.rs",
-    excluded: &["cli"],
+    holds: |top| top != "cli",
+    not_yet_one_way: &[&["data"]],
+};
+
+/// The binary: `src/main.rs` and the command line under `src/cli`.
+///
+/// `cli::output` and `cli::safe_output` still import each other; the entry
+/// goes once what they share lives in one of them (or a third file).
+const BINARY: Crate = Crate {
+    root: "src/main.rs",
+    holds: |top| top == "cli",
+    not_yet_one_way: &[&["cli::output", "cli::safe_output"]],
 };
 
 /// The source files of a crate, by module path (`[]` is the root).
@@ -44,7 +64,8 @@ fn modules(src: &Path, krate: &Crate) -> BTreeMap<Vec<String>, PathBuf> {
                 .components()
                 .map(|c| c.as_os_str().to_string_lossy().into_owned())
                 .collect();
-            if krate.excluded.contains(&relative[0].as_str()) {
+            let top = relative[0].strip_suffix(".rs").unwrap_or(&relative[0]);
+            if !(krate.holds)(top) {
                 continue;
             }
             if path.is_dir() {
@@ -258,59 +279,100 @@ fn expand_use_tree(tree: &str) -> Vec<Vec<String>> {
     out
 }
 
+/// A path a file names, with the inline modules (`mod name { … }`) it is
+/// written in, innermost last: `super::` and `self::` are relative to them.
+struct Named {
+    inline: Vec<String>,
+    path: Vec<String>,
+}
+
 /// The paths a file names: its `use` trees, and the qualified paths that
 /// begin with `crate::`, `super::` or `self::` in its code. Returns the
 /// paths and the child modules it declares with `mod name;`.
-fn paths_and_children(code: &str) -> (Vec<Vec<String>>, Vec<String>) {
+fn paths_and_children(code: &str) -> (Vec<Named>, Vec<String>) {
+    let b = code.as_bytes();
     let mut paths = Vec::new();
     let mut children = Vec::new();
-    let mut rest = code.to_string();
-    // `use` declarations (with any visibility), removed once read.
-    let b = code.as_bytes();
+    // The inline modules open at the current position, with the brace
+    // depth outside each.
+    let mut inline: Vec<(String, usize)> = Vec::new();
+    let mut depth = 0usize;
+    let word_at = |i: usize, word: &str| {
+        b[i..].starts_with(word.as_bytes())
+            && (i == 0 || !is_ident(b[i - 1]))
+            && b.get(i + word.len()).is_none_or(|&c| !is_ident(c))
+    };
+    let ident_after = |mut i: usize| {
+        while b.get(i).is_some_and(|c| c.is_ascii_whitespace()) {
+            i += 1;
+        }
+        let start = i;
+        while b.get(i).is_some_and(|&c| is_ident(c)) {
+            i += 1;
+        }
+        (&code[start..i], i)
+    };
+    let next_non_space = |mut i: usize| {
+        while b.get(i).is_some_and(|c| c.is_ascii_whitespace()) {
+            i += 1;
+        }
+        b.get(i).copied()
+    };
+    let names = |inline: &[(String, usize)]| inline.iter().map(|(n, _)| n.clone()).collect();
     let mut i = 0;
-    while let Some(found) = code[i..].find("use ") {
-        let start = i + found;
-        let before_ok = start == 0 || !is_ident(b[start - 1]);
-        let end = code[start..].find(';').map_or(code.len(), |e| start + e);
-        if before_ok {
-            paths.extend(expand_use_tree(&code[start + 4..end]));
-            let blank: String = code[start..end].chars().map(|_| ' ').collect();
-            rest.replace_range(start..end, &blank);
-        }
-        i = start + 4;
-    }
-    // `mod name;` declarations (a `mod name {` block is inline).
-    let words: Vec<&str> = rest
-        .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == ';' || c == '{'))
-        .filter(|w| !w.is_empty())
-        .collect();
-    for pair in words.windows(2) {
-        if pair[0] == "mod" {
-            if let Some(name) = pair[1].strip_suffix(';') {
-                children.push(name.to_string());
+    while i < b.len() {
+        match b[i] {
+            b'{' => depth += 1,
+            b'}' => {
+                depth -= 1;
+                if inline.last().is_some_and(|(_, outside)| *outside == depth) {
+                    inline.pop();
+                }
             }
-        }
-    }
-    let rb = rest.as_bytes();
-    for head in ["crate::", "super::", "self::"] {
-        let mut i = 0;
-        while let Some(found) = rest[i..].find(head) {
-            let start = i + found;
-            i = start + head.len();
-            if start > 0 && (is_ident(rb[start - 1]) || rb[start - 1] == b':') {
+            _ if word_at(i, "mod") => {
+                let (name, after) = ident_after(i + 3);
+                match next_non_space(after) {
+                    Some(b';') if inline.is_empty() => children.push(name.to_string()),
+                    Some(b'{') => inline.push((name.to_string(), depth)),
+                    _ => {}
+                }
+                i = after;
                 continue;
             }
-            let end = rest[start..]
-                .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
-                .map_or(rest.len(), |e| start + e);
-            paths.push(
-                rest[start..end]
-                    .split("::")
-                    .filter(|s| !s.is_empty())
-                    .map(String::from)
-                    .collect(),
-            );
+            _ if word_at(i, "use") => {
+                // A `use` declaration, with any visibility, to its `;`.
+                let end = code[i..].find(';').map_or(code.len(), |e| i + e);
+                for path in expand_use_tree(&code[i + 3..end]) {
+                    paths.push(Named {
+                        inline: names(&inline),
+                        path,
+                    });
+                }
+                i = end;
+                continue;
+            }
+            _ if ["crate::", "super::", "self::"]
+                .iter()
+                .any(|head| b[i..].starts_with(head.as_bytes()))
+                && (i == 0 || !(is_ident(b[i - 1]) || b[i - 1] == b':')) =>
+            {
+                let end = code[i..]
+                    .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
+                    .map_or(code.len(), |e| i + e);
+                paths.push(Named {
+                    inline: names(&inline),
+                    path: code[i..end]
+                        .split("::")
+                        .filter(|s| !s.is_empty())
+                        .map(String::from)
+                        .collect(),
+                });
+                i = end;
+                continue;
+            }
+            _ => {}
         }
+        i += 1;
     }
     (paths, children)
 }
@@ -369,8 +431,15 @@ fn graph(krate: &Crate) -> BTreeMap<Vec<String>, BTreeSet<Vec<String>>> {
                 out.insert(path);
             }
         }
-        for path in &paths {
-            if let Some(target) = resolve(path, module, &declared, &modules) {
+        for Named { inline, path } in &paths {
+            // A bare child path names a child of the file's own module.
+            let children = if inline.is_empty() {
+                &declared
+            } else {
+                &BTreeSet::new()
+            };
+            let from: Vec<String> = module.iter().chain(inline).cloned().collect();
+            if let Some(target) = resolve(path, &from, children, &modules) {
                 if target != module {
                     out.insert(target.clone());
                 }
@@ -453,13 +522,36 @@ struct Component {
     cycle: Vec<Vec<String>>,
 }
 
-#[test]
-fn library_imports_have_no_cycle() {
+/// Whether every file of a circle lies in the modules of one entry of
+/// `krate.not_yet_one_way`.
+fn tolerated(krate: &Crate, component: &Component) -> bool {
+    krate.not_yet_one_way.iter().any(|entry| {
+        component.members.iter().all(|member| {
+            entry.iter().any(|prefix| {
+                let prefix: Vec<&str> = prefix.split("::").collect();
+                member.len() >= prefix.len() && member.iter().zip(&prefix).all(|(a, b)| a == b)
+            })
+        })
+    })
+}
+
+/// Panics with every circle of `krate`'s files but the tolerated ones.
+fn assert_no_cycle(krate: &Crate) {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let files = modules(&src, &LIBRARY);
-    let edges = graph(&LIBRARY);
-    assert!(edges.len() > 20, "the library's files were found");
-    let found = cycles(&edges);
+    let files = modules(&src, krate);
+    let edges = graph(krate);
+    assert!(edges.len() > 5, "the crate's files were found");
+    let (tolerated, found): (Vec<Component>, Vec<Component>) = cycles(&edges)
+        .into_iter()
+        .partition(|c| tolerated(krate, c));
+    for component in &tolerated {
+        let names: Vec<String> = component
+            .members
+            .iter()
+            .map(|m| file_of(m, &files))
+            .collect();
+        eprintln!("import circle not yet removed: {}", names.join(", "));
+    }
     let described: Vec<String> = found
         .iter()
         .map(|component| {
@@ -490,6 +582,34 @@ fn library_imports_have_no_cycle() {
     );
 }
 
+#[test]
+fn library_imports_have_no_cycle() {
+    assert_no_cycle(&LIBRARY);
+}
+
+#[test]
+fn binary_imports_have_no_cycle() {
+    assert_no_cycle(&BINARY);
+}
+
+/// A circle is found, with its members, and a file that only imports into
+/// it is not one of them.
+#[test]
+fn cycles_are_found() {
+    let m = |name: &str| vec![name.to_string()];
+    let mut edges: BTreeMap<Vec<String>, BTreeSet<Vec<String>>> = BTreeMap::new();
+    edges.insert(m("a"), [m("b")].into());
+    edges.insert(m("b"), [m("c")].into());
+    edges.insert(m("c"), [m("a")].into());
+    edges.insert(m("d"), [m("a")].into());
+    let found = cycles(&edges);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].members, [m("a"), m("b"), m("c")].into());
+    assert_eq!(found[0].cycle, vec![m("a"), m("b"), m("c")]);
+    edges.insert(m("c"), BTreeSet::new());
+    assert!(cycles(&edges).is_empty());
+}
+
 /// The scanner reads what it must: use trees, qualified paths, child
 /// declarations; it skips comments, literals and test items.
 #[test]
@@ -500,7 +620,7 @@ fn scanner_reads_paths_and_skips_the_rest() {
         use super::{x::Y, z, self};
         pub(crate) use crate::m::{n::{O, P as Q}, r};
         mod child;
-        mod inline { }
+        mod inline { use super::*; fn g() { self::h(); } }
         fn f() { let s = "crate::fake"; let c = '"'; crate::q::r(); super::s::T::new(); }
         /* crate::hidden */
         #[cfg(test)]
@@ -508,7 +628,16 @@ fn scanner_reads_paths_and_skips_the_rest() {
         "##,
     ));
     let (paths, children) = paths_and_children(&code);
-    let paths: BTreeSet<String> = paths.iter().map(|p| p.join("::")).collect();
+    let paths: BTreeSet<String> = paths
+        .iter()
+        .map(|p| {
+            let path = p.path.join("::");
+            match p.inline.is_empty() {
+                true => path,
+                false => format!("{} in {}", path, p.inline.join("::")),
+            }
+        })
+        .collect();
     let want: BTreeSet<String> = [
         "super::x::Y",
         "super::z",
@@ -518,6 +647,8 @@ fn scanner_reads_paths_and_skips_the_rest() {
         "crate::m::r",
         "crate::q::r",
         "super::s::T::new",
+        "super in inline",
+        "self::h in inline",
     ]
     .iter()
     .map(|s| s.to_string())
