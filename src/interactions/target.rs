@@ -5,12 +5,12 @@ use super::lasso::{self, LassoScreenOptions};
 use super::nid::{self, ValidNidParams};
 use super::screening::{sort_interactions, Interaction, InteractionError, Screening};
 use ndarray::{Array1, ArrayView1, ArrayView2};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// The interaction screener, for [`screen_against_labels`], the IBC
 /// pipeline and the command line (`lasso`, `nid`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum ScreenMethod {
