@@ -116,7 +116,7 @@ pub fn fit_with(
         distances: dist,
         deadline: &deadline,
     };
-    let run = |coarse: Option<&ValidMpcParams>| inputs.from_start(coarse);
+    let run = |coarse: Option<&ValidMpcParams>| inputs.run_from(coarse);
     // The two starts are independent: on the rayon pool they use both cores
     // of a single run. Each is deterministic and the choice between them is
     // fixed (own start first), so the result does not depend on threads.
@@ -194,7 +194,7 @@ impl FitInputs<'_> {
     /// One run from one start: Algorithm 1 and Algorithm 2 in `params`, or, with
     /// `coarse`, both in the axis-parallel `coarse` setting first and then
     /// Algorithm 2 again in `params` from that result (see [`CoarseStart`]).
-    fn from_start(&self, coarse: Option<&ValidMpcParams>) -> Result<MpcFit, MpcError> {
+    fn run_from(&self, coarse: Option<&ValidMpcParams>) -> Result<MpcFit, MpcError> {
         let FitInputs {
             rows,
             map,

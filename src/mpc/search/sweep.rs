@@ -345,9 +345,10 @@ impl<'w> Walk<'w> {
                 .is_some_and(|r| pos + LOCAL_POSITIONS >= r && pos <= r + LOCAL_POSITIONS);
             // Position `pos`: rows 0..pos on j's side; θ between neighbours.
             let separable = pos == 0 || pos == len || self.order[pos - 1].0 < self.order[pos].0;
-            let scored = ((pos - self.first) % step == 0 || near_current || pos == self.last)
-                && separable
-                && (ends || pos != 0 && pos != len);
+            let scored =
+                ((pos - self.first).is_multiple_of(step) || near_current || pos == self.last)
+                    && separable
+                    && (ends || pos != 0 && pos != len);
             let found = match start {
                 Some(start) if pos == 0 => start.filter(|_| scored),
                 _ if scored => {
