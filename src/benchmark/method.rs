@@ -64,7 +64,7 @@ pub struct BenchSettings {
     /// that starts the MPC run with the same k and seed.
     pub mpc: MpcParams,
     /// Run the (k, seed) runs of an instance side by side (rayon) or one at a
-    /// time (see [`crate::mpc::protocol`]).
+    /// time (see [`crate::mpc::protocol()`]).
     pub runs_in_parallel: bool,
 }
 

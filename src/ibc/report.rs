@@ -38,7 +38,7 @@ pub struct ModelTable {
     pub d: ModelScores,
 }
 
-/// The outcome of [`run`].
+/// The outcome of [`run`](super::run).
 #[derive(Debug, Clone, Serialize)]
 pub struct IbcReport {
     /// Top interactions screened on all rows (names like `Xi×Xj`).

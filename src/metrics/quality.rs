@@ -19,7 +19,7 @@ pub struct ClusterQuality {
     pub cluster_silhouettes: Vec<Option<f64>>,
 }
 
-/// [`silhouette`] and the per-cluster means of [`silhouette_samples`] for
+/// [`silhouette`](super::silhouette) and the per-cluster means of [`silhouette_samples`] for
 /// labels in `0..k`, in one O(n²·d) pass.
 pub fn cluster_quality(x: ArrayView2<f64>, labels: &[usize], k: usize) -> ClusterQuality {
     quality_from(silhouette_samples(x, labels), labels, k)

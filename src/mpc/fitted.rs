@@ -56,7 +56,7 @@ pub struct MpcFit {
     /// Hyperplane solver statistics.
     pub solves: SolveStats,
     /// Whether the kept result came from the axis-parallel start (see
-    /// [`CoarseStart`]).
+    /// [`CoarseStart`](super::CoarseStart)).
     pub coarse_start: bool,
     /// Wall-clock seconds.
     pub seconds: f64,

@@ -1,6 +1,6 @@
 //! Neural Interaction Detection (Tsang, Cheng & Liu, ICLR 2018).
 //!
-//! 1. Train MLP-M (§4.1, [`AdditiveNet::mlp_m`]): main MLP 140-100-60-20 with
+//! 1. Train MLP-M (§4.1, [`AdditiveNet::mlp_m`](crate::interactions::mlp::AdditiveNet::mlp_m)): main MLP 140-100-60-20 with
 //!    L1 (5e-5) on its weights plus univariate nets 10-10-10, summed.
 //! 2. Aggregated influence of first-layer units (§3.2):
 //!    `z = |w_y|ᵀ |W_L| ⋯ |W_2|` ([`unit_influence`]).

@@ -54,13 +54,13 @@ pub struct NidParams {
     /// Epochs without improvement before the step size decays.
     pub decay_patience: usize,
     /// Number of MLP-M networks trained with different seeds whose
-    /// normalized strengths are averaged ([`ensemble_strengths`]); 1 = one
+    /// normalized strengths are averaged ([`ensemble_strengths`](super::ensemble_strengths)); 1 = one
     /// network, as in the paper. Default 6: the weak high-order terms (F7,
     /// F2, F6) are read more reliably from the average than from any one
     /// network.
     pub ensemble: usize,
     /// Ensemble members are weighted by `validation loss^(−power)`
-    /// ([`member_weights`]): networks that fit the held-out rows better
+    /// ([`member_weights`](super::member_weights)): networks that fit the held-out rows better
     /// speak louder, a soft form of the paper's choice of network on the
     /// validation set. 0 = plain average. Default 2.
     pub member_weight_power: f64,
@@ -68,14 +68,14 @@ pub struct NidParams {
     /// per ensemble member) and average their normalized strengths instead of
     /// keeping the one chosen on the validation loss.
     pub average_l1_grid: bool,
-    /// Share of rows held out for validation in [`nid_screen`], in (0, 1).
+    /// Share of rows held out for validation in [`nid_screen`](super::nid_screen), in (0, 1).
     pub valid_fraction: f64,
-    /// Highest interaction order reported by [`nid_screen`]: 2 = pairs only,
+    /// Highest interaction order reported by [`nid_screen`](super::nid_screen): 2 = pairs only,
     /// d ≥ 3 adds Algorithm 1's sets of size 3…d.
     pub degree: usize,
     /// Binary 0/1 target: cross-entropy loss, y not standardized.
     pub binary: bool,
-    /// Run MLP-Cutoff in [`nid_screen`] and report K.
+    /// Run MLP-Cutoff in [`nid_screen`](super::nid_screen) and report K.
     pub cutoff: bool,
     /// Largest K tried by the cutoff (≥ 1).
     pub cutoff_max: usize,

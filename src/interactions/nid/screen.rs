@@ -108,7 +108,7 @@ pub fn train_mlp_m(
 
 /// Trains MLP-M once per L1 constant of `opts.l1_grid` (or once with
 /// `opts.l1` if the grid is empty), all with the same seed, and keeps the
-/// network chosen on the validation loss (see [`NidParams::l1_tolerance`]).
+/// network chosen on the validation loss (see [`NidParams::l1_tolerance`](super::NidParams::l1_tolerance)).
 /// Returns the network, its training report and its L1 constant.
 pub fn train_mlp_m_tuned(
     x_train: ArrayView2<f64>,
@@ -143,7 +143,7 @@ pub fn train_l1_grid(
         .collect()
 }
 
-/// The fit chosen by the rule of [`NidParams::l1_tolerance`].
+/// The fit chosen by the rule of [`NidParams::l1_tolerance`](super::NidParams::l1_tolerance).
 pub fn select_l1(
     fits: Vec<(AdditiveNet, TrainReport, f64)>,
     l1_tolerance: f64,
