@@ -46,6 +46,7 @@ pub mod metrics;
 pub mod mpc;
 pub mod params;
 pub mod predict;
+pub mod price;
 pub mod protocol;
 
 pub use hyperplane::{

@@ -180,7 +180,7 @@ fn score(args: &ScoreArgs) -> Result<()> {
         .and(loaded.truth.as_ref())
         .map(|t| metrics::normalized_clustering_accuracy(t, &labels));
     // k = the labels' distinct values; undefined when k exceeds the distinct rows.
-    let price = metrics::price_of_explainability(ds.x.view(), &labels).ok();
+    let price = polyclust::price::price_of_explainability(ds.x.view(), &labels).ok();
     if args.json {
         let mut out = json!({
             "instance": ds.name, "n": ds.n(), "d": ds.d(), "k": names.len(),
@@ -222,7 +222,7 @@ fn score(args: &ScoreArgs) -> Result<()> {
         if let Some(p) = price {
             outln!(
                 "  price of explainability = {p:.6} (k-means cost / best of {} k-means restarts at k = {})",
-                metrics::PRICE_RESTARTS,
+                polyclust::price::PRICE_RESTARTS,
                 names.len()
             );
         }

@@ -17,8 +17,9 @@ use polyclust::data::{Dataset, Registry};
 use polyclust::explain::explanation_size;
 use polyclust::job::{ClusterSpec, Hooks, ScreenAgainst};
 use polyclust::kmeans::{self, KMeansParams};
-use polyclust::metrics::{self, KMeansReference};
+use polyclust::metrics;
 use polyclust::mpc::{self, Preset};
+use polyclust::price::KMeansReference;
 use serde::Serialize;
 use serde_json::json;
 use std::fmt::Write as _;
@@ -585,7 +586,7 @@ pub(crate) fn bench_reference(args: &BenchReferenceArgs) -> Result<()> {
             json!({
                 "rows": rows, "means": mean_rows, "seeds": args.seeds, "out": args.out,
                 "seconds": seconds, "peers": versions,
-                "price_reference": {"restarts": metrics::PRICE_RESTARTS, "seed": metrics::PRICE_SEED},
+                "price_reference": {"restarts": polyclust::price::PRICE_RESTARTS, "seed": polyclust::price::PRICE_SEED},
             })
         );
     } else {
@@ -837,8 +838,8 @@ impl Report<'_> {
              share of rows inside their own cluster's polytope; smallest, rows of the \
              smallest cluster; clusters, clusters returned; seconds, of one run.\n",
             mpc::DEFAULT_SAMPLE_SIZE,
-            metrics::PRICE_RESTARTS,
-            metrics::PRICE_SEED
+            polyclust::price::PRICE_RESTARTS,
+            polyclust::price::PRICE_SEED
         );
         out.push_str(&self.pivot("ARI", |r| r.ari, 3));
         out.push_str(&self.pivot("NCA", |r| r.nca, 3));

@@ -1,4 +1,4 @@
-//! Explanations of a fitted [`PolytopeModel`] (MPC paper §4.2): each
+//! Explanations of a fitted [`PolytopeModel`](crate::mpc::PolytopeModel) (MPC paper §4.2): each
 //! cluster's polytope (built with redundant half-spaces removed, see
 //! [`crate::mpc::finalize`]) rendered as rules a person reads (original units
 //! where a condition involves one feature), as JSON, and as one SQL
@@ -13,5 +13,3 @@ pub use geometry::boundary_segment;
 pub use render::{halfspace_text, rules_json, rules_text, z_feature_name};
 pub use size::{explanation_size, rule_pieces, ExplanationSize, RulePiece};
 pub use sql::{rules_sql, select_sql, Dialect};
-
-use crate::mpc::PolytopeModel;

@@ -1,8 +1,8 @@
 //! Rules as text and JSON.
 
-use super::PolytopeModel;
 use crate::data::FeatureColumn;
 use crate::hyperplane::Side;
+use crate::mpc::PolytopeModel;
 use crate::mpc::{ExplanationFeature, HalfSpace};
 use serde_json::{json, Value};
 

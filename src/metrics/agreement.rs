@@ -4,7 +4,7 @@
 //! external cluster validity measure", Journal of Classification 42, 2025;
 //! `genieclust.compare_partitions.normalized_clustering_accuracy`, used by
 //! the `clustbench` framework, SoftwareX 20:101270, 2022). The adjusted Rand
-//! index is [`super::adjusted_rand_index`].
+//! index is [`super::labels::adjusted_rand_index`].
 
 use pathfinding::kuhn_munkres::kuhn_munkres;
 use pathfinding::matrix::Matrix;
@@ -34,8 +34,8 @@ impl Confusion {
             predicted.len(),
             "labellings of different lengths"
         );
-        let (reference, classes) = super::compact_labels(reference);
-        let (predicted, clusters) = super::compact_labels(predicted);
+        let (reference, classes) = super::labels::compact_labels(reference);
+        let (predicted, clusters) = super::labels::compact_labels(predicted);
         let mut counts = vec![0u64; classes * clusters];
         for (&i, &j) in reference.iter().zip(&predicted) {
             counts[i * clusters + j] += 1;

@@ -30,7 +30,7 @@ pub const PRICE_SEED: u64 = 0;
 /// When `labels` and the rows of `x` differ in number.
 pub fn kmeans_cost(x: ArrayView2<f64>, labels: &[usize]) -> f64 {
     assert_eq!(labels.len(), x.nrows(), "one label per row");
-    let (labels, k) = super::compact_labels(labels);
+    let (labels, k) = crate::metrics::compact_labels(labels);
     let d = x.ncols();
     let mut sums = vec![0.0; k * d];
     let mut sizes = vec![0usize; k];
@@ -122,7 +122,7 @@ impl KMeansReference {
 /// does ([`crate::params::check_k`]: k above n − 1 or above the data's
 /// distinct rows).
 pub fn price_of_explainability(x: ArrayView2<f64>, labels: &[usize]) -> Result<f64, ParamsError> {
-    let (_, k) = super::compact_labels(labels);
+    let (_, k) = crate::metrics::compact_labels(labels);
     Ok(KMeansReference::new(x, k)?.price(x, labels))
 }
 
