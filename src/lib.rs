@@ -46,6 +46,8 @@ pub mod mpc;
 pub mod params;
 pub mod predict;
 pub mod protocol;
+#[cfg(feature = "report")]
+pub mod report;
 
 pub use hyperplane::{
     Backend, Coefficients, Hyperplane, HyperplaneParams, HyperplaneProblem, SolveOptions,

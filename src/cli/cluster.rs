@@ -65,6 +65,7 @@ pub(crate) fn cluster(args: &ClusterArgs) -> Result<()> {
         };
         safe_output::check_output_file(flag, svg, "<svg ")?;
     }
+    super::report::check_cluster_report(&args.report, ds)?;
     let (m, beta, _) = family(args);
     let plot = match &args.plot {
         Some(svg) => Some((svg, plot_columns(ds, args.plot_columns.as_deref())?)),
@@ -181,6 +182,16 @@ pub(crate) fn cluster(args: &ClusterArgs) -> Result<()> {
     if let Some((svg, columns)) = plot {
         plot_clusters(svg, ds, model, &fit.labels, columns)?;
     }
+    let k_study = if k_hi > k_lo {
+        result.best_per_k().into_iter().map(Into::into).collect()
+    } else {
+        Vec::new()
+    };
+    let truth = loaded
+        .truth
+        .as_deref()
+        .map(|t| (t, args.data.label_column.as_str()));
+    super::report::write_cluster_report(&args.report, ds, truth, fit, k_study, args.seed)?;
     let ari = loaded
         .truth
         .as_ref()
@@ -424,6 +435,7 @@ fn explain_given(
     if let Some((svg, columns)) = plot {
         plot_clusters(svg, ds, &fit.model, &fit.labels, columns)?;
     }
+    super::report::write_cluster_report(&args.report, ds, None, &fit, Vec::new(), args.seed)?;
     if args.json {
         outln!(
             "{}",

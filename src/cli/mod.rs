@@ -10,6 +10,7 @@ mod load;
 mod output;
 mod plot;
 mod progress;
+mod report;
 mod safe_output;
 mod screening;
 mod solvers;
