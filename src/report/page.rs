@@ -142,7 +142,8 @@ pub(super) struct Page {
     sql: String,
     dialect: &'static str,
     scaled_units: Vec<String>,
-    first_match: bool,
+    charts: usize,
+    outlier_rows: usize,
     has_extensions: bool,
     has_truth: bool,
 }
@@ -658,6 +659,7 @@ pub(super) fn build(report: &Report, options: &ReportOptions) -> Result<Page, Re
     };
 
     let title = format!("{}: {k} clusters", ds.name);
+    let charts = 1 + usize::from(scatter.is_some()) + 2 * usize::from(k_study.is_some());
     Ok(Page {
         title,
         name: ds.name.clone(),
@@ -678,7 +680,8 @@ pub(super) fn build(report: &Report, options: &ReportOptions) -> Result<Page, Re
         sql: explain::rules_sql(model, options.dialect),
         dialect: options.dialect.name(),
         scaled_units: explain::scaling_notes(model),
-        first_match: true,
+        charts,
+        outlier_rows: outliers,
         has_extensions: !model.extensions().is_empty(),
         has_truth: report.truth.is_some(),
     })
