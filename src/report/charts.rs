@@ -126,6 +126,7 @@ pub(crate) fn sizes(bars: &[(String, usize, Option<usize>)]) -> Result<String, R
         chart
             .configure_mesh()
             .disable_x_mesh()
+            .light_line_style(TRANSPARENT)
             .y_desc("rows")
             .x_labels(m)
             .x_label_formatter(&|v| match v {
