@@ -75,6 +75,9 @@ pub enum BenchCommand {
     /// peak memory, fidelity, the sampled silhouette beside k-means++'s, and
     /// the sampled silhouette against the exact one at 2·10⁴ rows.
     Scale(BenchScaleArgs),
+    /// Seconds and bytes of the HTML report beyond the fit, on the
+    /// registry's instances and on generated blobs of 10⁶ rows.
+    Report(super::report::BenchReportArgs),
 }
 
 /// `bench scale` arguments.

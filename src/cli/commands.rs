@@ -36,6 +36,7 @@ pub fn run(cli: Cli) -> Result<()> {
             BenchCommand::Paper(args) => super::bench::bench_paper(&args),
             BenchCommand::Speed(args) => super::bench::bench_speed(&args),
             BenchCommand::Scale(args) => super::bench::bench_scale(&args),
+            BenchCommand::Report(args) => super::report::bench_report(&args),
         },
     }
 }

@@ -289,3 +289,189 @@ pub(crate) fn report_cmd(args: &ReportArgs) -> Result<()> {
     }
     Ok(())
 }
+
+/// `bench report` arguments.
+#[derive(Debug, Args)]
+pub struct BenchReportArgs {
+    /// Instances of the POLYCLUST_INSTANCES registry (default: every one).
+    #[arg(long, value_name = "A,B,...", value_delimiter = ',')]
+    pub instances: Vec<String>,
+    /// Rows of the generated blobs (`generate blobs`); 0: none.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub rows: usize,
+    /// Features of the generated blobs.
+    #[arg(long, default_value_t = 6)]
+    pub dims: usize,
+    /// Blobs of the generated instance, and its k.
+    #[arg(long, default_value_t = 6)]
+    pub clusters: usize,
+    /// Directory for the pages (NAME.html), written as `cluster --out` writes.
+    #[arg(long, value_name = "DIR", default_value = "bench-report")]
+    pub out: PathBuf,
+    /// Print the rows as one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// One measured report.
+struct Measured {
+    name: String,
+    n: usize,
+    d: usize,
+    k: usize,
+    fit_seconds: f64,
+    /// `cluster --report`: the page from the fit's figures, rendered and written.
+    from_fit_seconds: f64,
+    /// `polyclust report`: the rows decided again and the silhouette recomputed.
+    from_model_seconds: f64,
+    bytes: usize,
+    html: String,
+}
+
+fn measure(name: &str, ds: &Dataset, truth: Option<&[usize]>, k: usize) -> Result<Measured> {
+    let space = mpc::ExplanationSpace::identity(ds.d());
+    let params = mpc::MpcParams::new(k)
+        .preset(mpc::Preset::Mpc1)
+        .seed(0)
+        .check(ds.x.view(), space.dim())?;
+    let start = Instant::now();
+    let fit = mpc::fit(ds.x.view(), &ds.map, space, &params, &())?;
+    let fit_seconds = start.elapsed().as_secs_f64();
+    let options = ReportOptions {
+        command: Some(command_line()),
+        ..ReportOptions::default()
+    };
+    let scratch = std::env::temp_dir().join(format!(
+        "polyclust-bench-report-{}.html",
+        std::process::id()
+    ));
+    let timed = |page: Report| -> Result<(f64, String)> {
+        let start = Instant::now();
+        let page = match truth {
+            Some(t) => page.truth(t, "label")?,
+            None => page,
+        };
+        let html = page.render(&options)?;
+        std::fs::write(&scratch, html.as_bytes())?;
+        Ok((start.elapsed().as_secs_f64(), html))
+    };
+    let (from_fit_seconds, html) = timed(Report::new(&fit.model, ds)?.fit(&fit)?)?;
+    let (from_model_seconds, _) = timed(Report::new(&fit.model, ds)?)?;
+    let _ = std::fs::remove_file(&scratch);
+    Ok(Measured {
+        name: name.to_string(),
+        n: ds.n(),
+        d: ds.d(),
+        k: fit.model.k(),
+        fit_seconds,
+        from_fit_seconds,
+        from_model_seconds,
+        bytes: html.len(),
+        html,
+    })
+}
+
+/// `bench report`: on each instance (MPC-1 at k = its number of classes,
+/// 2 to 10) and on generated blobs, the seconds of the page beyond the fit
+/// (from the fit, as `cluster --report` makes it; from the model alone, as
+/// `polyclust report` makes it, deciding every row and computing the
+/// silhouette again) and its bytes; the pages go to `--out`.
+pub(crate) fn bench_report(args: &BenchReportArgs) -> Result<()> {
+    let mut rows: Vec<Measured> = Vec::new();
+    let registry = if args.instances.is_empty() && std::env::var_os("POLYCLUST_INSTANCES").is_none()
+    {
+        None
+    } else {
+        Some(Registry::from_env()?)
+    };
+    let mut names: Vec<String> = args.instances.clone();
+    if let (true, Some(r)) = (names.is_empty(), &registry) {
+        names = r.instances.iter().map(|i| i.name.clone()).collect();
+    }
+    let mut files: Vec<String> = Vec::new();
+    for name in &names {
+        let registry = registry
+            .as_ref()
+            .context("POLYCLUST_INSTANCES is not set")?;
+        let info = registry.info(name)?.clone();
+        let table = registry.read_table(&info)?;
+        let mut ds = data::prepare(&table, &Registry::load_options(&info), None)?;
+        ds.name = info.name.clone();
+        let truth = ds.label_ids();
+        let k = truth
+            .as_ref()
+            .map_or(2, |(_, names)| names.len())
+            .clamp(2, 10);
+        let m = measure(name, &ds, truth.as_ref().map(|t| t.0.as_slice()), k)?;
+        super::output::warn(&format!(
+            "{name}: {:.3} s beyond the fit, {} bytes",
+            m.from_fit_seconds, m.bytes
+        ));
+        rows.push(m);
+        files.push(format!("{name}.html"));
+    }
+    if args.rows > 0 {
+        let name = format!("blobs-{}", args.rows);
+        let mut ds =
+            data::gaussian_blobs(args.rows, args.dims, args.clusters, 0.6, 1).into_dataset();
+        ds.name = name.clone();
+        let truth = ds.label_ids().map(|(ids, _)| ids);
+        let m = measure(&name, &ds, truth.as_deref(), args.clusters)?;
+        rows.push(m);
+        files.push(format!("{name}.html"));
+    }
+    let names: Vec<&str> = files.iter().map(String::as_str).collect();
+    let earlier = |_: &str, path: &Path| {
+        std::fs::read_to_string(path).is_ok_and(|t| t.starts_with(SIGNATURE))
+    };
+    let dir = safe_output::OutputDir::check("--out", &args.out, &names, &earlier)?;
+    let pages: Vec<(&str, Vec<u8>)> = rows
+        .iter()
+        .zip(&names)
+        .map(|(m, f)| (*f, m.html.as_bytes().to_vec()))
+        .collect();
+    dir.write(&pages)?;
+    if args.json {
+        let rows: Vec<serde_json::Value> = rows
+            .iter()
+            .map(|m| {
+                json!({
+                    "instance": m.name, "n": m.n, "d": m.d, "k": m.k,
+                    "fit_seconds": m.fit_seconds, "report_seconds": m.from_fit_seconds,
+                    "report_from_model_seconds": m.from_model_seconds, "bytes": m.bytes,
+                })
+            })
+            .collect();
+        outln!(
+            "{}",
+            json!({ "rows": rows, "out": args.out.display().to_string() })
+        );
+        return Ok(());
+    }
+    outln!(
+        "{:<16} {:>9} {:>4} {:>3} {:>9} {:>10} {:>11} {:>10}",
+        "instance",
+        "n",
+        "d",
+        "k",
+        "fit s",
+        "report s",
+        "from model",
+        "bytes"
+    );
+    for m in &rows {
+        outln!(
+            "{:<16} {:>9} {:>4} {:>3} {:>9.3} {:>10.3} {:>11.3} {:>10}",
+            m.name,
+            m.n,
+            m.d,
+            m.k,
+            m.fit_seconds,
+            m.from_fit_seconds,
+            m.from_model_seconds,
+            m.bytes
+        );
+    }
+    outln!("pages in {}/", args.out.display());
+    Ok(())
+}

@@ -677,7 +677,10 @@ pub(super) fn build(report: &Report, options: &ReportOptions) -> Result<Page, Re
         scatter,
         scatter_note,
         k_study,
-        sql: explain::rules_sql(model, options.dialect),
+        // Escaped as element text (`&`, `<`, `>`) only: the SQL's many
+        // quotes and slashes stay one byte each, and its bytes are most of a
+        // wide model's page.
+        sql: text_content(&explain::rules_sql(model, options.dialect)),
         dialect: options.dialect.name(),
         scaled_units: explain::scaling_notes(model),
         charts,
@@ -685,6 +688,13 @@ pub(super) fn build(report: &Report, options: &ReportOptions) -> Result<Page, Re
         has_extensions: !model.extensions().is_empty(),
         has_truth: report.truth.is_some(),
     })
+}
+
+/// Text escaped for an element's content (not an attribute).
+fn text_content(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 fn environment() -> minijinja::Environment<'static> {
