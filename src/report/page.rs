@@ -299,7 +299,13 @@ pub(super) fn build(report: &Report, options: &ReportOptions) -> Result<Page, Re
     let mut profiles = profiles.into_iter();
 
     // Cluster cards.
-    let text = |h| explain::halfspace_text(model, h);
+    // A condition every row meets (`TRUE`) says nothing to a reader.
+    let conditions = |hs: &[crate::mpc::HalfSpace]| -> Vec<String> {
+        hs.iter()
+            .map(|h| explain::halfspace_text(model, h))
+            .filter(|t| t != "TRUE")
+            .collect()
+    };
     let mut cards = Vec::with_capacity(k);
     for c in 0..k {
         let p = &model.polytopes[c];
@@ -309,24 +315,13 @@ pub(super) fn build(report: &Report, options: &ReportOptions) -> Result<Page, Re
             .iter()
             .filter(|e| e.cluster == c)
             .map(|e| {
-                (
-                    count(e.size),
-                    e.halfspaces.iter().map(text).collect::<Vec<_>>(),
-                )
+                (count(e.size), conditions(&e.halfspaces))
             })
             .collect();
         let outlier_rule = model.outliers.as_ref().map(|rule| {
-            let centre: Vec<String> = model
-                .map
-                .columns
-                .iter()
-                .zip(&rule.centres[c])
-                .map(|(col, &v)| format!("{} {}", col.name(), short(col.unscale(v))))
-                .collect();
             format!(
-                "a row of this cluster farther than {} (scaled units) from its centre ({}) belongs to no cluster",
-                short(rule.radii[c]),
-                centre.join(", ")
+                "a row of this cluster farther than {} (scaled units) from the cluster's centre belongs to no cluster",
+                short(rule.radii[c])
             )
         });
         cards.push(Card {
@@ -342,7 +337,7 @@ pub(super) fn build(report: &Report, options: &ReportOptions) -> Result<Page, Re
                 .copied()
                 .flatten()
                 .map_or("—".into(), |s| format!("{s:.3}")),
-            conditions: p.halfspaces.iter().map(text).collect(),
+            conditions: conditions(&p.halfspaces),
             extensions,
             outlier_rule,
             profile: profiles.next().unwrap_or_default(),
