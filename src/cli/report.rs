@@ -173,12 +173,12 @@ fn read_model(path: &Path) -> Result<PolytopeModel> {
         .with_context(|| format!("--model {} is not a polyclust model", path.display()))
 }
 
+/// Reference labels (ids) and the column they were read from.
+type Truth = Option<(Vec<usize>, String)>;
+
 /// The rows of `--data` or `--instance` encoded with the model's features,
 /// and their labels when asked for or present.
-fn read_data(
-    args: &ReportArgs,
-    model: &PolytopeModel,
-) -> Result<(Dataset, Option<(Vec<usize>, String)>)> {
+fn read_data(args: &ReportArgs, model: &PolytopeModel) -> Result<(Dataset, Truth)> {
     let (table, mut options, name, flag) = if let Some(name) = &args.instance {
         let registry = Registry::from_env()?;
         safe_output::protect_input(&registry.dir);

@@ -307,16 +307,14 @@ pub(super) fn build(report: &Report, options: &ReportOptions) -> Result<Page, Re
             .collect()
     };
     let mut cards = Vec::with_capacity(k);
-    for c in 0..k {
+    for (c, rows) in members.iter().enumerate().take(k) {
         let p = &model.polytopes[c];
         let (colour, shape) = style_of(Some(c));
         let extensions = model
             .extensions()
             .iter()
             .filter(|e| e.cluster == c)
-            .map(|e| {
-                (count(e.size), conditions(&e.halfspaces))
-            })
+            .map(|e| (count(e.size), conditions(&e.halfspaces)))
             .collect();
         let outlier_rule = model.outliers.as_ref().map(|rule| {
             format!(
@@ -329,8 +327,8 @@ pub(super) fn build(report: &Report, options: &ReportOptions) -> Result<Page, Re
             name: format!("Cluster {c}"),
             colour: hex(colour),
             shape,
-            size: count(members[c].len()),
-            share: percent(members[c].len() as f64 / n.max(1) as f64),
+            size: count(rows.len()),
+            share: percent(rows.len() as f64 / n.max(1) as f64),
             silhouette: silhouette
                 .per_cluster
                 .get(c)
