@@ -213,7 +213,8 @@ pub(crate) fn scatter(input: &ScatterInput) -> Result<(String, usize), ReportErr
             .y_desc(cb.name())
             .label_style(("sans-serif", 14))
             .axis_desc_style(("sans-serif", 15))
-            .light_line_style(RGBColor(235, 235, 235))
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(RGBColor(225, 225, 230))
             .draw()
             .map_err(|e| err(&e))?;
         let mut groups: Vec<Vec<(f64, f64)>> = vec![Vec::new(); k + 1];
@@ -307,11 +308,13 @@ pub(crate) struct KPoint {
 }
 
 /// A line over k of `points` (silhouette, or rows of the smallest cluster),
-/// points whose run missed the minimum cluster size marked apart.
+/// points whose run missed the minimum cluster size marked apart; `whole`:
+/// the values are counts.
 pub(crate) fn k_line(
     points: &[KPoint],
     y_desc: &str,
     chart_name: &str,
+    whole: bool,
 ) -> Result<String, ReportError> {
     let err = draw_error(chart_name);
     let (k_lo, k_hi) = (
@@ -352,9 +355,17 @@ pub(crate) fn k_line(
                     String::new()
                 }
             })
+            .y_label_formatter(&|v| {
+                if whole {
+                    format!("{v:.0}")
+                } else {
+                    format!("{v:.3}")
+                }
+            })
             .label_style(("sans-serif", 14))
             .axis_desc_style(("sans-serif", 14))
-            .light_line_style(RGBColor(235, 235, 235))
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(RGBColor(225, 225, 230))
             .draw()
             .map_err(|e| err(&e))?;
         let blue = rgb(PALETTE[0]);

@@ -354,7 +354,8 @@ pub(crate) fn scatter_columns(
             .then(sd[b].total_cmp(&sd[a]))
             .then(a.cmp(&b))
     });
-    Ok(Some((order[0], order[1])))
+    // The lower-numbered feature runs along the horizontal axis.
+    Ok(Some((order[0].min(order[1]), order[0].max(order[1]))))
 }
 
 /// Rows of `n` to draw: every row up to `limit`, else a seeded sample of

@@ -617,11 +617,12 @@ pub(super) fn build(report: &Report, options: &ReportOptions) -> Result<Page, Re
                 .collect::<Vec<_>>()
                 .join("; ")
         };
-        let sil_svg = charts::k_line(&sil, "silhouette", "silhouette against k")?;
+        let sil_svg = charts::k_line(&sil, "silhouette", "silhouette against k", false)?;
         let small_svg = charts::k_line(
             &small,
             "rows of the smallest cluster",
             "smallest cluster against k",
+            true,
         )?;
         Some(KStudy {
             silhouette: Chart {
