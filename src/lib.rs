@@ -40,6 +40,7 @@ pub mod explain;
 pub mod hyperplane;
 pub mod ibc;
 pub mod interactions;
+pub mod job;
 pub mod kmeans;
 pub mod metrics;
 pub mod mpc;
@@ -53,3 +54,4 @@ pub use hyperplane::{
     Backend, Coefficients, Hyperplane, HyperplaneParams, HyperplaneProblem, SolveOptions,
     SolveOutcome, SolveStatus,
 };
+pub use job::{ClusterOutcome, ClusterReport, ClusterSpec};

@@ -36,6 +36,7 @@ pub fn run(cli: Cli) -> Result<()> {
             BenchCommand::Paper(args) => super::bench::bench_paper(&args),
             BenchCommand::Speed(args) => super::bench::bench_speed(&args),
             BenchCommand::Scale(args) => super::bench::bench_scale(&args),
+            BenchCommand::Reference(args) => super::reference::bench_reference(&args),
             BenchCommand::Report(args) => super::report::bench_report(&args),
         },
     }
@@ -175,9 +176,17 @@ fn score(args: &ScoreArgs) -> Result<()> {
         .as_ref()
         .and(loaded.truth.as_ref())
         .map(|t| metrics::adjusted_rand_index(&labels, t));
+    let nca = args
+        .labels_from
+        .as_ref()
+        .and(loaded.truth.as_ref())
+        .map(|t| metrics::normalized_clustering_accuracy(t, &labels));
+    // k = the labels' distinct values; undefined when k exceeds the distinct rows.
+    let price = metrics::price_of_explainability(ds.x.view(), &labels).ok();
     if args.json {
         let mut out = json!({
             "instance": ds.name, "n": ds.n(), "d": ds.d(), "k": names.len(),
+            "price_of_explainability": price,
             "silhouette": s, "silhouette_exact": estimate.exact,
             "silhouette_se": estimate.standard_error,
             "sample_size": estimate.sample_size, "repeats": estimate.repeats,
@@ -188,6 +197,7 @@ fn score(args: &ScoreArgs) -> Result<()> {
         }
         if let Some(a) = ari {
             out["ari"] = json!(a);
+            out["nca"] = json!(nca);
         }
         outln!("{out}");
     } else {
@@ -207,6 +217,16 @@ fn score(args: &ScoreArgs) -> Result<()> {
         }
         if let Some(a) = ari {
             outln!("  ARI vs ground truth = {a:.6}");
+        }
+        if let Some(v) = nca {
+            outln!("  NCA vs ground truth = {v:.6}");
+        }
+        if let Some(p) = price {
+            outln!(
+                "  price of explainability = {p:.6} (k-means cost / best of {} k-means restarts at k = {})",
+                metrics::PRICE_RESTARTS,
+                names.len()
+            );
         }
         outln!("  seconds = {seconds:.3}");
     }

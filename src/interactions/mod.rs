@@ -233,7 +233,7 @@ pub(crate) fn check_inputs(
 
 /// The interaction screener, for [`screen_against_labels`], the IBC
 /// pipeline and the command line (`lasso`, `nid`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum ScreenMethod {

@@ -1,8 +1,15 @@
 //! Cluster quality: exact silhouette (MPC paper Definition 1), its incremental
 //! state for local search, the k-means objective and the adjusted Rand index.
 
+mod agreement;
 mod incremental;
+mod price;
 pub(crate) mod vector;
+
+pub use agreement::{normalized_clustering_accuracy, Confusion};
+pub use price::{
+    kmeans_cost, price_of_explainability, KMeansReference, PRICE_RESTARTS, PRICE_SEED,
+};
 
 pub use incremental::{Distances, SilhouetteState, SweepFrame};
 

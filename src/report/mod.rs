@@ -44,7 +44,6 @@
 
 mod charts;
 mod figures;
-mod nca;
 
 use crate::data::{Dataset, FeatureColumn};
 use crate::explain::Dialect;

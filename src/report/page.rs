@@ -435,12 +435,11 @@ pub(super) fn build(report: &Report, options: &ReportOptions) -> Result<Page, Re
             value: format!("{ari:.4}"),
             note: format!("adjusted Rand index against the labels in '{column}' (1: the same partition, 0: chance; rows in no cluster form one group)"),
         });
-        // The one call site of NCA.
-        let nca = super::nca::normalised_clustering_accuracy(segments, truth);
+        let nca = crate::metrics::normalized_clustering_accuracy(truth, &with_outliers);
         figures_table.push(Figure {
             label: "NCA".into(),
-            value: nca.map_or("—".into(), |v| format!("{v:.4}")),
-            note: format!("normalised clustering accuracy against '{column}': mean recall of the label classes under the best matching of clusters to classes, 0 at chance, 1 when every class is one cluster; rows in no cluster count as misses"),
+            value: if nca.is_finite() { format!("{nca:.4}") } else { "—".into() },
+            note: format!("normalised clustering accuracy against '{column}': mean recall of the label classes under the best matching of clusters to classes, 0 at chance, 1 when every class is one cluster; rows in no cluster form one group"),
         });
     }
     let used: Vec<usize> = (0..ds.d()).filter(|&j| size.uses[j] > 0).collect();
