@@ -244,14 +244,6 @@ pub(crate) fn scatter(input: &ScatterInput) -> Result<(String, usize), ReportErr
                 }
             }
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .label_font(("sans-serif", 14))
-            .background_style(WHITE.mix(0.85))
-            .border_style(RGBColor(120, 120, 120))
-            .draw()
-            .map_err(|e| err(&e))?;
         root.present().map_err(|e| err(&e))?;
     }
     Ok((svg, lines))
