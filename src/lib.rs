@@ -48,6 +48,8 @@ pub mod params;
 pub mod predict;
 pub mod price;
 pub mod protocol;
+#[cfg(feature = "report")]
+pub mod report;
 
 pub use hyperplane::{
     Backend, Coefficients, Hyperplane, HyperplaneParams, HyperplaneProblem, SolveOptions,

@@ -26,6 +26,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Predict(args) => super::cluster::predict(&args),
         Command::Generate(args) => generate(&args),
         Command::Explain(args) => super::cluster::explain_cmd(&args),
+        Command::Report(args) => super::report::report_cmd(&args),
         Command::Hyperplane(args) => super::solvers::hyperplane_cmd(&args),
         Command::Interactions(args) => super::screening::interactions_cmd(&args),
         Command::ExportModel(args) => super::solvers::export_model(&args),
@@ -36,6 +37,7 @@ pub fn run(cli: Cli) -> Result<()> {
             BenchCommand::Speed(args) => super::bench::bench_speed(&args),
             BenchCommand::Scale(args) => super::bench::bench_scale(&args),
             BenchCommand::Reference(args) => super::reference::bench_reference(&args),
+            BenchCommand::Report(args) => super::report::bench_report(&args),
         },
     }
 }

@@ -11,6 +11,7 @@ mod output;
 mod plot;
 mod progress;
 mod reference;
+mod report;
 mod safe_output;
 mod screening;
 mod solvers;
