@@ -24,6 +24,8 @@ pub(crate) fn cluster_spec(args: &ClusterArgs) -> ClusterSpec {
     ClusterSpec {
         k: args.k.unwrap_or(ClusterSpec::default().k),
         k_range: args.k_range,
+        k_min: args.k_min,
+        objective: args.objective,
         restarts: args.restarts,
         preset: if args.axis_parallel {
             Some(Preset::Mpc1)

@@ -6,7 +6,7 @@ use super::deadline::Deadline;
 use super::error::MpcError;
 use super::fitted::{better, MpcFit};
 use super::init;
-use super::params::{CoarseStart, ValidMpcParams};
+use super::params::{CoarseStart, Objective, ValidMpcParams};
 use super::progress::{Observer, Progress, RunStatus};
 use super::rows::centres;
 use super::sample::SearchRows;
@@ -77,8 +77,11 @@ pub fn fit_with(
     // sample of the rows (see [`SearchRows`]).
     let rows = SearchRows::choose(x.nrows(), params.sample_size);
     let (xs, zs) = rows.select(x.view(), z.view());
+    // The silhouette's search reads the rows' distances; the k-means
+    // cost's reads the rows.
     let owned;
     let dist = match options.distances {
+        _ if params.objective != Objective::Silhouette => None,
         Some(d) if d.n() == xs.nrows() => Some(d),
         _ if params.local_search => {
             owned = Distances::new(xs.view());
@@ -128,7 +131,10 @@ pub fn fit_with(
             // The silhouettes of the starts are estimates from the search's
             // distance matrix: the exact value decides when they are close.
             let close = match (own.silhouette, from_coarse.silhouette) {
-                (Some(a), Some(b)) => (a - b).abs() < Distances::ESTIMATE_MARGIN,
+                (Some(a), Some(b)) => {
+                    params.objective == Objective::Silhouette
+                        && (a - b).abs() < Distances::ESTIMATE_MARGIN
+                }
                 _ => false,
             };
             if close && !rows.is_sampled() {
@@ -220,7 +226,7 @@ impl FitInputs<'_> {
         let mut search_status = None;
         let mut search_history = Vec::new();
         let mut searched_rows = None;
-        if let (true, Some(dist)) = (params.local_search, dist) {
+        if params.local_search {
             // On a sample, the cardinality bounds are the sample's share of them.
             let on_rows = |p: &ValidMpcParams| {
                 if rows.sampled {
@@ -289,6 +295,18 @@ impl FitInputs<'_> {
                 && same_partition(r.iter().map(|s| s.0), &labels, model.k())
         });
         let (quality, silhouette_exact) = match dist {
+            // Sampled, without the search's distances (the k-means cost):
+            // the sizes on every row, the silhouette estimated by the fit.
+            None if rows.sampled => {
+                let mut sizes = vec![0; model.k()];
+                labels.iter().for_each(|&l| sizes[l] += 1);
+                let quality = metrics::ClusterQuality {
+                    silhouette: None,
+                    sizes,
+                    cluster_silhouettes: vec![None; model.k()],
+                };
+                (quality, false)
+            }
             Some(d) if searched.is_some() && d.has_matrix() => {
                 let samples = searched
                     .unwrap_or_default()
@@ -316,12 +334,15 @@ impl FitInputs<'_> {
         };
         let mut model = model;
         model.record_quality(&quality, params.min_cluster_rows(), labels.len());
+        let kmeans_cost = metrics::KMeansState::new(x, &labels, model.k()).cost();
         Ok(MpcFit {
             model,
             labels,
             uncovered,
             fidelity,
             silhouette: quality.silhouette,
+            objective: params.objective,
+            kmeans_cost,
             silhouette_exact,
             silhouette_se: None,
             sizes: quality.sizes,
@@ -401,12 +422,15 @@ pub fn explain_labels(
     let quality = metrics::cluster_quality(x.view(), &decided, model.k());
     let mut model = model;
     model.record_quality(&quality, 1, decided.len());
+    let kmeans_cost = metrics::KMeansState::new(x.view(), &decided, model.k()).cost();
     Ok(MpcFit {
         model,
         labels: decided,
         uncovered,
         fidelity,
         silhouette: quality.silhouette,
+        objective: params.objective,
+        kmeans_cost,
         silhouette_exact: true,
         silhouette_se: Some(0.0),
         sizes: quality.sizes,

@@ -5,7 +5,7 @@ use super::error::MpcError;
 use super::model::PolytopeModel;
 use super::outliers::OutlierRule;
 use super::pair::SolveStats;
-use super::params::ValidMpcParams;
+use super::params::{Objective, ValidMpcParams};
 use super::progress::RunStatus;
 use crate::metrics;
 use crate::params::ParamsError;
@@ -28,6 +28,11 @@ pub struct MpcFit {
     pub fidelity: f64,
     /// Mean silhouette of `labels` (`None` with a single cluster).
     pub silhouette: Option<f64>,
+    /// What Algorithm 2 minimised, and by which runs are compared.
+    pub objective: Objective,
+    /// The k-means cost of `labels` (within-cluster sum of squared
+    /// distances to the cluster means, in the scaled clustering space).
+    pub kmeans_cost: f64,
     /// Whether `silhouette` (and the per-cluster values) are exact: always
     /// up to the sample size; above it the silhouette is an estimate over
     /// independent samples with standard error `silhouette_se`, and the
@@ -155,13 +160,17 @@ impl MpcFit {
     }
 }
 
-/// Whether `a` beats `b`: full fidelity first, then silhouette.
+/// Whether `a` beats `b`: the floor met, full fidelity, then the objective
+/// (a higher silhouette, or a lower k-means cost).
 pub(crate) fn better(a: &MpcFit, b: &MpcFit) -> bool {
     let key = |f: &MpcFit| {
         (
             f.meets_min_cluster_size(),
             f.fidelity >= 1.0,
-            f.silhouette.unwrap_or(f64::NEG_INFINITY),
+            match f.objective {
+                Objective::Silhouette => f.silhouette.unwrap_or(f64::NEG_INFINITY),
+                Objective::KMeans => -f.kmeans_cost,
+            },
         )
     };
     let (ka, kb) = (key(a), key(b));

@@ -7,7 +7,7 @@ use super::deadline::Deadline;
 use super::error::MpcError;
 use super::fit::{fit_with, FitOptions, Scoring};
 use super::fitted::{better, MpcFit};
-use super::params::{MpcParams, ValidMpcParams};
+use super::params::{MpcParams, Objective, ValidMpcParams};
 use super::progress::{Observer, Progress, RunStatus};
 use super::sample::SearchRows;
 use super::space::ExplanationSpace;
@@ -35,6 +35,8 @@ pub struct ProtocolRun {
     pub silhouette: Option<f64>,
     /// Whether `silhouette` is exact.
     pub silhouette_exact: bool,
+    /// The k-means cost of the run's clusters.
+    pub kmeans_cost: f64,
     /// Share of rows inside their own polytope.
     pub fidelity: f64,
     /// Rows of the smallest cluster.
@@ -47,10 +49,14 @@ pub struct ProtocolRun {
 
 impl ProtocolRun {
     /// The protocol's order of runs: the floor met, then full fidelity, then
-    /// silhouette (as [`MpcFit`]s are compared).
-    fn beats(&self, other: &ProtocolRun) -> bool {
+    /// the objective (as [`MpcFit`]s are compared): a higher silhouette, or
+    /// a lower k-means cost.
+    fn beats(&self, other: &ProtocolRun, objective: Objective) -> bool {
         let key = |r: &ProtocolRun| (r.meets_min_cluster_size, r.fidelity >= 1.0);
-        let score = |r: &ProtocolRun| r.silhouette.unwrap_or(f64::NEG_INFINITY);
+        let score = |r: &ProtocolRun| match objective {
+            Objective::Silhouette => r.silhouette.unwrap_or(f64::NEG_INFINITY),
+            Objective::KMeans => -r.kmeans_cost,
+        };
         key(self) > key(other) || key(self) == key(other) && score(self) > score(other)
     }
 }
@@ -87,6 +93,8 @@ impl ProtocolPlan {
 /// Result of the protocol.
 #[derive(Debug, Clone)]
 pub struct ProtocolResult {
+    /// What the runs minimised: the best run of each k is the best by it.
+    pub objective: Objective,
     /// The best run.
     pub best: MpcFit,
     /// Its initial k.
@@ -119,7 +127,7 @@ impl ProtocolResult {
         for run in &self.runs {
             match best.last_mut() {
                 Some(b) if b.k == run.k => {
-                    if run.beats(b) {
+                    if run.beats(b, self.objective) {
                         *b = run;
                     }
                 }
@@ -181,6 +189,38 @@ fn exact_best(
     chosen
 }
 
+/// With the k-means objective, the run kept: of every k, the run of lowest
+/// cost (the floor met and full fidelity first); among those, the highest
+/// silhouette, since the cost itself falls as k grows. Ties keep the first
+/// in (k, seed) order.
+fn best_across_k(runs: &[Option<(MpcFit, ProtocolRun)>]) -> usize {
+    let done: Vec<(usize, &ProtocolRun)> = runs
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| r.as_ref().map(|(_, run)| (i, run)))
+        .collect();
+    let mut per_k: Vec<(usize, &ProtocolRun)> = Vec::new();
+    for &(i, run) in &done {
+        match per_k.last() {
+            Some(&(_, b)) if b.k == run.k => {
+                if run.beats(b, Objective::KMeans) {
+                    per_k.pop();
+                    per_k.push((i, run));
+                }
+            }
+            _ => per_k.push((i, run)),
+        }
+    }
+    let mut chosen = per_k.first().map_or(0, |(i, _)| *i);
+    for &(i, run) in per_k.iter().skip(1) {
+        let best = runs[chosen].as_ref().map(|(_, r)| r);
+        if best.is_none_or(|b| run.beats(b, Objective::Silhouette)) {
+            chosen = i;
+        }
+    }
+    chosen
+}
+
 /// Run MPC for every k of `plan.ks` and seeds `base.seed ..
 /// base.seed + plan.restarts`; keep the best run (see
 /// [`crate::protocol::run_grid`]). The range is checked against the data up
@@ -201,18 +241,27 @@ pub fn protocol(
     check_seconds("budget", plan.budget)?;
     let budget = Deadline::after(plan.budget);
     let x = x.as_standard_layout().to_owned();
-    // The distances of the rows Algorithm 2 scores, shared by every run.
-    observer.progress(Progress::phase("distances"));
-    let distances = Distances::new(
-        SearchRows::choose(x.nrows(), base.sample_size)
-            .of(x.view())
-            .view(),
-    );
+    // The distances of the rows Algorithm 2 scores, shared by every run
+    // (the silhouette's search reads them; the k-means cost's does not).
+    let silhouette = base.objective == Objective::Silhouette;
+    if silhouette {
+        observer.progress(Progress::phase("distances"));
+    }
+    let distances = silhouette.then(|| {
+        Distances::new(
+            SearchRows::choose(x.nrows(), base.sample_size)
+                .of(x.view())
+                .view(),
+        )
+    });
     // K_max (Algorithm 2): unless given, the largest k of the range, so a
     // run may split beyond its initial k but, as the paper's bound for a
     // fair comparison with fixed-k methods (§3.2), never ends with more
     // clusters than the range allows.
     let k_max = base.k_max.unwrap_or(*plan.ks.end());
+    // K_min: unless given, the smallest k of the range, so no run ends with
+    // fewer clusters than the range asks for.
+    let k_min = base.k_min.unwrap_or(*plan.ks.start());
     let grid = ProtocolGrid {
         ks: plan.ks.clone(),
         restarts: plan.restarts,
@@ -222,6 +271,7 @@ pub fn protocol(
         base.clone()
             .k(k)
             .k_max(Some(k_max.max(k)))
+            .k_min(Some(k_min.min(k)))
             .seed(seed)
             .check(x.view(), space.dim())
     };
@@ -229,16 +279,19 @@ pub fn protocol(
         if budget.expired() {
             return Ok(None);
         }
+        let options = match &distances {
+            Some(distances) => FitOptions::default()
+                .distances(distances)
+                .scoring(Scoring::SearchDistances),
+            None => FitOptions::default(),
+        };
         let fit = fit_with(
             x.view(),
             map,
             space.clone(),
             params,
             observer,
-            &FitOptions::default()
-                .distances(&distances)
-                .budget(&budget)
-                .scoring(Scoring::SearchDistances),
+            &options.budget(&budget),
         )?;
         let run = ProtocolRun {
             k: params.k,
@@ -246,6 +299,7 @@ pub fn protocol(
             clusters: fit.model.k(),
             silhouette: fit.silhouette,
             silhouette_exact: fit.silhouette_exact,
+            kmeans_cost: fit.kmeans_cost,
             fidelity: fit.fidelity,
             smallest: fit.smallest_cluster(),
             meets_min_cluster_size: fit.meets_min_cluster_size(),
@@ -269,7 +323,9 @@ pub fn protocol(
     )?;
     let skipped = outcome.runs.iter().filter(|r| r.is_none()).count();
     let mut outcome = outcome;
-    if !SearchRows::choose(x.nrows(), base.sample_size).is_sampled() {
+    if !silhouette {
+        outcome.best = best_across_k(&outcome.runs);
+    } else if !SearchRows::choose(x.nrows(), base.sample_size).is_sampled() {
         outcome.best = exact_best(&mut outcome.runs, outcome.best, x.view());
     }
     let mut best = None;
@@ -291,6 +347,7 @@ pub fn protocol(
         )));
     };
     Ok(ProtocolResult {
+        objective: base.objective,
         best,
         best_k,
         best_seed,
