@@ -750,7 +750,7 @@ mod tests {
     }
 
     /// `cluster`'s flags that are not settings of the job, and why.
-    const CLI_ONLY: [(&str, &str); 18] = [
+    const CLI_ONLY: [(&str, &str); 22] = [
         ("instance", "data source"),
         ("data", "data source"),
         ("generate", "data source"),
@@ -769,6 +769,10 @@ mod tests {
         ("plot_columns", "output"),
         ("plot_k", "output"),
         ("json", "output"),
+        ("report", "output (Python: report(X, path))"),
+        ("columns", "output: the report's scatter"),
+        ("dialect", "output: the report's SQL"),
+        ("plot_rows", "output: the report's scatter"),
     ];
 
     /// Flags that set a job setting of another name.
