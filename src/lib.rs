@@ -46,7 +46,10 @@ pub mod metrics;
 pub mod mpc;
 pub mod params;
 pub mod predict;
+pub mod price;
 pub mod protocol;
+#[cfg(feature = "report")]
+pub mod report;
 
 pub use hyperplane::{
     Backend, Coefficients, Hyperplane, HyperplaneParams, HyperplaneProblem, SolveOptions,

@@ -399,6 +399,63 @@ class PolytopeClustering(ClusterMixin, BaseEstimator):
         check_is_fitted(self, "model_")
         return self.model_.sql(str(dialect), table, list(keep or []))
 
+    def report(self, X, path, y=None, *, columns=None, dialect="ansi", plot_rows=4000):
+        """Write the HTML report of the fitted model on the rows of ``X``,
+        the page ``polyclust report`` writes: a summary (rows, features,
+        clusters, silhouette, fidelity, rows in no cluster, and ARI and NCA
+        against ``y`` when given), one card per cluster (size, share,
+        silhouette, rule, what sets it apart, nearest cluster), a scatter of
+        two features with the polytope boundaries (``columns=(A, B)``, else
+        the two the rules read most; at most ``plot_rows`` rows drawn), the
+        choice of k when ``k_range`` was given, and the rules as SQL in
+        ``dialect``. One self-contained file: nothing is fetched when it is
+        opened. An existing file is replaced only when it is such a report.
+        Returns the path."""
+        check_is_fitted(self, "model_")
+        X = check_2d(X)
+        validate_data(self, X, reset=False, skip_check_array=True)
+        truth = None
+        if y is not None:
+            truth = [str(v) for v in np.asarray(y).ravel().tolist()]
+        if columns is not None:
+            columns = tuple(str(c) for c in columns)
+            if len(columns) != 2:
+                raise ValueError(f"invalid columns: {columns!r}; name two features, as ('A', 'B')")
+        runs = None
+        if self.k_range is not None and getattr(self, "runs_", None):
+            runs = json.dumps(self.runs_)
+        html = _core.report_html(
+            self.model_,
+            self._columns_for_model(X),
+            truth=truth,
+            runs=runs,
+            command=f"{self!r}.fit(X).report(X, {os.fspath(path)!r})",
+            plot_columns=columns,
+            dialect=str(dialect),
+            plot_rows=_whole(plot_rows, "plot_rows", 1),
+            seed=_seed(self.random_state) if self.random_state is not None else 0,
+        )
+        _write_own(os.fspath(path), html, _core.REPORT_SIGNATURE, "an HTML report of polyclust")
+        return path
+
+    def _repr_html_(self):
+        """In a notebook, a fitted estimator shows its clusters: size, share,
+        silhouette and rule; an unfitted one, scikit-learn's diagram."""
+        if not hasattr(self, "model_"):
+            return super()._repr_html_inner()
+        return self.clusters_html()
+
+    def clusters_html(self):
+        """The compact HTML table of the clusters that ``_repr_html_`` shows."""
+        check_is_fitted(self, "model_")
+        return _core.clusters_table_html(self.model_)
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = super()._repr_mimebundle_(**kwargs)
+        if hasattr(self, "model_"):
+            bundle["text/html"] = self._repr_html_()
+        return bundle
+
     def save(self, path):
         """Write the model as ``model.json``, the file ``polyclust cluster
         --out`` writes and ``polyclust predict --model`` reads."""
@@ -481,6 +538,35 @@ class PolytopeClustering(ClusterMixin, BaseEstimator):
         if isinstance(state.get("model_"), str):
             state = dict(state, model_=_core.Model.from_json(state["model_"]))
         super().__setstate__(state)
+
+
+def _write_own(path, text, signature, what):
+    """Write ``text`` to ``path`` through a temporary sibling renamed into
+    place; an existing file is replaced only when its first line is
+    ``signature`` (polyclust wrote it)."""
+    if os.path.isdir(path):
+        raise IsADirectoryError(f"{path} is a directory; name a file, such as {path}/report.html")
+    if os.path.exists(path):
+        try:
+            with open(path, encoding="utf-8", errors="replace") as f:
+                first = f.readline().rstrip("\n")
+        except OSError:
+            first = None
+        if first != signature:
+            raise FileExistsError(
+                f"{path} exists and is not {what}, so it is left alone; "
+                "remove it first or name a new file"
+            )
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".report-", suffix=".html")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
 
 
 def _is_model_file(path):

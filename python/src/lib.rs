@@ -24,6 +24,8 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use std::fmt::Display;
 
+mod report;
+
 /// Name of an in-memory table in error messages.
 const TABLE: &str = "X";
 
@@ -489,5 +491,8 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Model>()?;
     m.add_class::<IbcModel>()?;
     m.add("OUTLIER_LABEL", mpc::OUTLIER_LABEL)?;
+    m.add_function(wrap_pyfunction!(report::report_html, m)?)?;
+    m.add_function(wrap_pyfunction!(report::clusters_table_html, m)?)?;
+    m.add("REPORT_SIGNATURE", report::SIGNATURE)?;
     Ok(())
 }

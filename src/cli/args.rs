@@ -38,6 +38,9 @@ pub enum Command {
     Generate(GenerateArgs),
     /// Print a saved model's rules as text, JSON or SQL.
     Explain(ExplainArgs),
+    /// Write one self-contained HTML page of a saved model on data: summary,
+    /// one card per cluster, a scatter with the boundaries, the SQL.
+    Report(super::report::ReportArgs),
     /// Solve one separating-hyperplane problem (1)–(12) between two labelled clusters.
     Hyperplane(HyperplaneArgs),
     /// Write the separating-hyperplane MILP of one pair as an LP or MPS file.
@@ -73,6 +76,15 @@ pub enum BenchCommand {
     /// peak memory, fidelity, the sampled silhouette beside k-means++'s, and
     /// the sampled silhouette against the exact one at 2·10⁴ rows.
     Scale(BenchScaleArgs),
+    /// Every method at the reference k (the number of classes) of every
+    /// labelled instance: ARI, NCA, silhouette, price of explainability,
+    /// explanation size, mean over seeds; polyclust's configurations and
+    /// k-means++, and with `--python` scikit-learn's and ExKMC's; writes
+    /// results.csv and results.md.
+    Reference(super::reference::BenchReferenceArgs),
+    /// Seconds and bytes of the HTML report beyond the fit, on the
+    /// registry's instances and on generated blobs of 10⁶ rows.
+    Report(super::report::BenchReportArgs),
 }
 
 /// `bench scale` arguments.
@@ -448,6 +460,9 @@ pub struct ClusterArgs {
     /// Two columns to plot when the data have more than two.
     #[arg(long, value_name = "A,B", value_delimiter = ',')]
     pub plot_columns: Option<Vec<String>>,
+    /// The HTML report (`--report FILE.html`).
+    #[command(flatten)]
+    pub report: super::report::ClusterReportArgs,
     /// Print one JSON object.
     #[arg(long)]
     pub json: bool,

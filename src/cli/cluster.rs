@@ -73,6 +73,7 @@ pub(crate) fn cluster(args: &ClusterArgs) -> Result<()> {
         };
         safe_output::check_output_file(flag, svg, "<svg ")?;
     }
+    super::report::check_cluster_report(&args.report, ds)?;
     let plot = match &args.plot {
         Some(svg) => Some((svg, plot_columns(ds, args.plot_columns.as_deref())?)),
         None => None,
@@ -139,6 +140,18 @@ pub(crate) fn cluster(args: &ClusterArgs) -> Result<()> {
     } else {
         loaded.truth.as_deref()
     };
+    let k_study = if outcome.explained {
+        Vec::new()
+    } else {
+        outcome
+            .result
+            .best_per_k()
+            .into_iter()
+            .map(Into::into)
+            .collect()
+    };
+    let labelled = truth.map(|t| (t, args.data.label_column.as_str()));
+    super::report::write_cluster_report(&args.report, ds, labelled, fit, k_study, args.seed)?;
     let report = outcome.report(&spec, ds, truth);
     if args.json {
         let mut value = serde_json::to_value(&report)?;

@@ -6,8 +6,12 @@
 
 mod geometry;
 mod render;
+mod size;
 mod sql;
 
 pub use geometry::boundary_segment;
+#[cfg(feature = "report")]
+pub(crate) use render::scaling_notes;
 pub use render::{halfspace_text, rules_json, rules_text, z_feature_name};
+pub use size::{explanation_size, rule_pieces, ExplanationSize, RulePiece};
 pub use sql::{rules_sql, select_sql, Dialect};

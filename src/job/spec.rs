@@ -179,9 +179,14 @@ impl ClusterSpec {
                     ),
                 ));
             };
+            // The backend's own sentence lists the backends compiled in.
+            if let (&"backend", Some(text)) = (field, given.as_str()) {
+                text.parse::<Backend>()
+                    .map_err(|e| ParamsError::new("backend", e.to_string()))?;
+            }
             let alone = serde_json::json!({ name.as_str(): given });
             serde_json::from_value::<Self>(alone)
-                .map_err(|e| ParamsError::new(field, reason(e)))?;
+                .map_err(|e| ParamsError::new(error_name(field), reason(e)))?;
         }
         serde_json::from_value(value).map_err(|e| ParamsError::new("settings", reason(e)))
     }
@@ -287,6 +292,29 @@ impl ClusterSpec {
     }
 }
 
+/// The name a setting has in the library's errors (as elsewhere in the
+/// library: words joined by `-`).
+fn error_name(field: &str) -> &'static str {
+    match field {
+        "k_range" => "k-range",
+        "min_cluster_size" => "min-cluster-size",
+        "n_max" => "n-max",
+        "solver_time_limit" => "solver-time-limit",
+        "kmeans_restarts" => "kmeans-restarts",
+        "local_search" => "local-search",
+        "coarse_start" => "coarse-start",
+        "time_limit" => "time-limit",
+        "k_max" => "k-max",
+        "sample_size" => "sample-size",
+        "interaction_method" => "interaction-method",
+        other => ClusterSpec::FIELDS
+            .iter()
+            .find(|f| **f == other)
+            .copied()
+            .unwrap_or("settings"),
+    }
+}
+
 /// Serialise the enums of the job as the names the command line takes.
 mod names {
     use super::*;
@@ -339,7 +367,10 @@ mod names {
             }
             match Given::deserialize(d)? {
                 Given::Rows(rows) => Ok(MinClusterSize::Rows(rows)),
-                Given::Text(text) => text.parse().map_err(serde::de::Error::custom),
+                // The reason alone: the caller names the setting.
+                Given::Text(text) => text
+                    .parse()
+                    .map_err(|e: ParamsError| serde::de::Error::custom(e.reason)),
             }
         }
     }
@@ -391,6 +422,11 @@ mod tests {
         assert!(err.to_string().contains("mpc1, mpc2"), "{err}");
         let err = ClusterSpec::from_json(r#"{"restarts": -1}"#).unwrap_err();
         assert_eq!(err.field, "restarts");
+        let err = ClusterSpec::from_json(r#"{"min_cluster_size": "0"}"#).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid min-cluster-size: 0; a cluster holds at least one row (1 means no floor)"
+        );
         assert!(!err.to_string().contains("line 1"), "{err}");
     }
 

@@ -1,6 +1,7 @@
 //! Cluster quality: exact silhouette (MPC paper Definition 1), its incremental
 //! state for local search, the k-means objective and the adjusted Rand index.
 
+mod agreement;
 mod coefficient;
 mod distance;
 mod distances;
@@ -28,3 +29,5 @@ pub(crate) use sampled::silhouette_sampled_until;
 pub use sampled::{silhouette_sampled, SilhouetteEstimate};
 pub use state::SilhouetteState;
 pub use stats::{inertia, median};
+
+pub use agreement::{normalized_clustering_accuracy, Confusion};
