@@ -8,6 +8,8 @@
 mod common;
 
 use common::{json_stdout, polyclust};
+use polyclust::data::gaussian_blobs;
+use polyclust::mpc::{self, ExplanationSpace, MpcParams, Preset, RunStatus};
 use std::time::Instant;
 
 /// A generated instance whose MPC-2 runs last several times the limits
@@ -86,4 +88,30 @@ fn time_limit_and_budget_are_kept() {
     );
     assert!(runs >= 1 && skipped >= 1, "{report}");
     assert_eq!(runs + skipped, 9 * 2, "{report}");
+}
+
+/// A run whose deadline passes at once still ends with a model that holds
+/// every row in its polytope and decides them as the fit says, its status
+/// saying the time ran out and its silhouette marked as the run's estimate:
+/// every step past the deadline (the distances abandoned, one k-means
+/// restart, the assignment without the LP, axis-parallel hyperplanes, no
+/// search, the silhouette of a sample) gives a usable result.
+#[test]
+fn a_run_past_its_deadline_ends_with_a_valid_model() {
+    let ds = gaussian_blobs(2_000, 5, 4, 0.5, 3).into_dataset();
+    let space = ExplanationSpace::identity(ds.d());
+    for preset in [Preset::Mpc1, Preset::Mpc2] {
+        let params = MpcParams::new(4)
+            .preset(preset)
+            .time_limit(Some(1e-9))
+            .check(ds.x.view(), space.dim())
+            .unwrap();
+        let fit = mpc::fit(ds.x.view(), &ds.map, space.clone(), &params, &()).unwrap();
+        assert_eq!(fit.status(), RunStatus::TimeLimit, "{preset:?}");
+        assert_eq!(fit.fidelity, 1.0, "{preset:?}");
+        assert_eq!(fit.model.assign(ds.x.view()).0, fit.labels, "{preset:?}");
+        assert!(fit.search_history.is_empty(), "{preset:?}");
+        assert!(!fit.silhouette_exact && fit.silhouette_se.is_none());
+        assert_eq!(fit.sizes.iter().sum::<usize>(), ds.n(), "{preset:?}");
+    }
 }

@@ -556,6 +556,54 @@ pub(crate) fn optimal_intercept(problem: &HyperplaneProblem, w: &[f64], epsilon:
 mod tests {
     use super::*;
 
+    /// An enumeration begun past its stop instant is the exact best of the
+    /// axis-parallel directions, flagged incomplete; without a stop it
+    /// visits every direction. Stopped after its first level (or its first
+    /// support), either search ends with a direction evaluated on every row.
+    #[test]
+    fn a_stopped_enumeration_ends_with_a_direction() {
+        use crate::hyperplane::HyperplaneParams;
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(4);
+        let (n, d) = (400, 6);
+        let x = ndarray::Array2::from_shape_fn((n, d), |(t, f)| {
+            f64::from(u8::from(t < n / 2 && f < 2)) + rng.random_range(-1.0..1.0)
+        });
+        let ci: Vec<usize> = (0..n / 2).collect();
+        let cj: Vec<usize> = (n / 2..n).collect();
+        let problem = HyperplaneProblem::new(x.view(), &ci, &cj).unwrap();
+        let params = HyperplaneParams::new().m(3).beta(2).check().unwrap();
+        let past = Some(Instant::now());
+        let stopped = enumerate(&problem, &params, past).unwrap();
+        assert!(!stopped.complete);
+        let axis_parallel = enumerate_directions(
+            &problem,
+            &Enumeration {
+                m: 3,
+                beta: 1,
+                epsilon: params.epsilon(),
+                stop: None,
+            },
+        );
+        assert_eq!(stopped.w, axis_parallel.w);
+        assert!(enumerate(&problem, &params, None).unwrap().complete);
+        let cols = Columns::new(&problem);
+        let (values, supports) = (coefficient_values(3), supports(d, 2));
+        let e = Enumeration {
+            m: 3,
+            beta: 2,
+            epsilon: params.epsilon(),
+            stop: past,
+        };
+        for (key, complete) in [
+            exhaustive(&cols, &supports, &values, &e, true),
+            bound_and_prune(&problem, &cols, &supports, &values, &e),
+        ] {
+            assert!(!complete);
+            assert!(key.objective.is_finite() && key.support < supports.len());
+        }
+    }
+
     /// Bound-and-prune returns exactly the exhaustive optimum (same
     /// direction, same objective bits), on overlapping and on separable
     /// clusters, where ties at objective 0 are many.

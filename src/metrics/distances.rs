@@ -314,6 +314,17 @@ mod tests {
         }
     }
 
+    /// A build told to stop gives no distances; one never told to is the
+    /// matrix [`Distances::new`] builds.
+    #[test]
+    fn a_stopped_build_gives_no_distances() {
+        let mut rng = ChaCha8Rng::seed_from_u64(2);
+        let x = Array2::from_shape_fn((50, 3), |_| rng.random::<f64>());
+        assert!(Distances::new_until(x.view(), &|| true).is_none());
+        let built = Distances::new_until(x.view(), &|| false).unwrap();
+        assert_eq!(built.matrix(), Distances::new(x.view()).matrix());
+    }
+
     /// Every distance the matrix holds is within half a unit of the exact
     /// one, with an outlier stretching the bound, and the largest distance
     /// fits the 16 bits without clipping.
