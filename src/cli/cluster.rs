@@ -202,6 +202,9 @@ fn print_clustered(
             "  silhouette = {s:.6} (over the {} rows that are not outliers)",
             n - fit.outlier_count()
         ),
+        Some(s) if !fit.silhouette_exact && fit.silhouette_se.is_none() => outln!(
+            "  silhouette ≈ {s:.6} (the run's estimate: the time ran out before the exact value)"
+        ),
         Some(s) if !fit.silhouette_exact => outln!(
             "  silhouette ≈ {s:.6} ± {:.6} (mean of {} samples of {} rows; standard error)",
             fit.silhouette_se.unwrap_or(f64::NAN),

@@ -14,7 +14,7 @@ use super::search::{self, SearchInputs};
 use super::space::ExplanationSpace;
 use crate::data::FeatureMap;
 use crate::kmeans::KMeansResult;
-use crate::metrics::{self, Distances};
+use crate::metrics::{self, ClusterQuality, Distances};
 use ndarray::{Array2, ArrayView2};
 use std::collections::HashMap;
 
@@ -84,8 +84,9 @@ pub fn fit_with(
         _ if params.objective != Objective::Silhouette => None,
         Some(d) if d.n() == xs.nrows() => Some(d),
         _ if params.local_search => {
-            owned = Distances::new(xs.view());
-            Some(&owned)
+            // Not ready by the deadline: the run ends without a search.
+            owned = Distances::new_until(xs.view(), &|| deadline.expired());
+            owned.as_ref()
         }
         _ => None,
     };
@@ -102,7 +103,7 @@ pub fn fit_with(
     };
     // Both starts begin from the same k-means (line 2 of Algorithm 1
     // depends only on k, the seed and the restarts): it is computed once.
-    let start = init::initial_kmeans(x.view(), params, observer)?;
+    let start = init::initial_kmeans(x.view(), params, observer, &deadline)?;
     let inputs = FitInputs {
         rows: Rows {
             x: x.view(),
@@ -129,7 +130,8 @@ pub fn fit_with(
             let (own, from_coarse) = rayon::join(|| run(None), || run(Some(c)));
             let (mut own, mut from_coarse) = (own?, from_coarse?);
             // The silhouettes of the starts are estimates from the search's
-            // distance matrix: the exact value decides when they are close.
+            // distance matrix: the exact value decides when they are close
+            // (and there is time for it: O(n²·d)).
             let close = match (own.silhouette, from_coarse.silhouette) {
                 (Some(a), Some(b)) => {
                     params.objective == Objective::Silhouette
@@ -137,9 +139,9 @@ pub fn fit_with(
                 }
                 _ => false,
             };
-            if close && !rows.is_sampled() {
-                own.make_silhouette_exact(x.view());
-                from_coarse.make_silhouette_exact(x.view());
+            if close && !rows.is_sampled() && !deadline.expired() {
+                own.make_silhouette_exact(x.view(), &deadline);
+                from_coarse.make_silhouette_exact(x.view(), &deadline);
             }
             if better(&from_coarse, &own) {
                 from_coarse
@@ -149,11 +151,14 @@ pub fn fit_with(
         }
         (_, c) => run(c)?,
     };
-    if rows.is_sampled() {
-        observer.progress(Progress::phase("estimating the silhouette"));
-        fit.estimate_silhouette(x.view(), params)?;
-    } else if options.scoring == Scoring::Exact {
-        fit.make_silhouette_exact(x.view());
+    // Past the deadline the silhouette stays the estimate the run made.
+    if !deadline.expired() {
+        if rows.is_sampled() {
+            observer.progress(Progress::phase("estimating the silhouette"));
+            fit.estimate_silhouette(x.view(), params, &deadline)?;
+        } else if options.scoring == Scoring::Exact {
+            fit.make_silhouette_exact(x.view(), &deadline);
+        }
     }
     fit.seconds = deadline.elapsed();
     Ok(fit)
@@ -240,6 +245,11 @@ impl FitInputs<'_> {
                 None => vec![on_rows(params)],
             };
             for stage in &stages {
+                // A search past the deadline would make no move, after an
+                // O(n²) start.
+                if deadline.expired() {
+                    break;
+                }
                 let found = search::search(
                     &SearchInputs {
                         x: rows.xs.view(),
@@ -330,6 +340,7 @@ impl FitInputs<'_> {
                 labels.iter().for_each(|&l| quality.sizes[l] += 1);
                 (quality, false)
             }
+            _ if deadline.expired() => (quality_past_deadline(x, &labels, model.k()), false),
             _ => (metrics::cluster_quality(x, &labels, model.k()), true),
         };
         let mut model = model;
@@ -358,6 +369,22 @@ impl FitInputs<'_> {
             seconds: deadline.elapsed(),
         })
     }
+}
+
+/// Rows on which the silhouette of a run past its deadline is estimated
+/// when the search's distances were not ready: the exact value, O(n²·d),
+/// would outlast the limit by far, and a sample of this many rows costs a
+/// million distances.
+const PAST_DEADLINE_ROWS: usize = 1_000;
+
+/// The quality of `labels` (ids below `k`) on a seeded sample of at most
+/// [`PAST_DEADLINE_ROWS`] rows of `x`, the sizes counted on every row.
+fn quality_past_deadline(x: ArrayView2<f64>, labels: &[usize], k: usize) -> ClusterQuality {
+    let sample = SearchRows::choose(x.nrows(), PAST_DEADLINE_ROWS);
+    let mut quality = metrics::cluster_quality(sample.of(x).view(), &sample.pick(labels), k);
+    quality.sizes = vec![0; k];
+    labels.iter().for_each(|&l| quality.sizes[l] += 1);
+    quality
 }
 
 /// Whether `searched` labels (ids below `k` or any, each row's) split the

@@ -150,11 +150,13 @@ const EXACT_CONTENDERS: f64 = Distances::ESTIMATE_MARGIN;
 /// again among them in (k, seed) order: the run exact silhouettes would
 /// have chosen, at one exact silhouette per protocol instead of one per run.
 /// Returns the index of the best run. Only for data within the sample size
-/// (above it every run's silhouette is an estimate over samples).
+/// (above it every run's silhouette is an estimate over samples). A run
+/// not made exact when `deadline` passes keeps its estimate.
 fn exact_best(
     runs: &mut [Option<(MpcFit, ProtocolRun)>],
     best: usize,
     x: ArrayView2<f64>,
+    deadline: &Deadline,
 ) -> usize {
     let Some((leader, _)) = runs[best].as_ref() else {
         return best;
@@ -173,7 +175,7 @@ fn exact_best(
         .collect();
     for &i in &contenders {
         if let Some((fit, run)) = runs[i].as_mut() {
-            fit.make_silhouette_exact(x);
+            fit.make_silhouette_exact(x, deadline);
             run.silhouette = fit.silhouette;
             run.silhouette_exact = fit.silhouette_exact;
         }
@@ -240,59 +242,72 @@ pub fn protocol(
     check_k_range(*plan.ks.start(), *plan.ks.end(), x)?;
     check_seconds("budget", plan.budget)?;
     let budget = Deadline::after(plan.budget);
+    // With a single run, what the protocol prepares for it is part of that
+    // run: its time limit runs from here.
+    let single_run = plan.ks.clone().count() * plan.restarts == 1;
+    let overall = match single_run {
+        true => Deadline::within(Some(&budget), base.time_limit),
+        false => budget,
+    };
     let x = x.as_standard_layout().to_owned();
-    // The distances of the rows Algorithm 2 scores, shared by every run
-    // (the silhouette's search reads them; the k-means cost's does not).
+    let space_dim = space.dim();
     let silhouette = base.objective == Objective::Silhouette;
-    if silhouette {
-        observer.progress(Progress::phase("distances"));
-    }
-    let distances = silhouette.then(|| {
-        Distances::new(
-            SearchRows::choose(x.nrows(), base.sample_size)
-                .of(x.view())
-                .view(),
-        )
-    });
     // K_max (Algorithm 2): unless given, the largest k of the range, so a
     // run may split beyond its initial k but, as the paper's bound for a
     // fair comparison with fixed-k methods (§3.2), never ends with more
     // clusters than the range allows.
-    let k_max = base.k_max.unwrap_or(*plan.ks.end());
     // K_min: unless given, the smallest k of the range, so no run ends with
     // fewer clusters than the range asks for.
     let k_min = base.k_min.unwrap_or(*plan.ks.start());
+    let prepare = |k: usize, seed: u64| {
+        base.clone()
+            .k(k)
+            .k_max(Some(base.k_max.unwrap_or(*plan.ks.end()).max(k)))
+            .k_min(Some(k_min.min(k)))
+            .seed(seed)
+            .check(x.view(), space_dim)
+    };
+    // Every k of the range must be possible under the floor: checked at the
+    // largest, before any run.
+    prepare(*plan.ks.end(), base.seed)?;
+    // The distances of the rows Algorithm 2 scores, shared by every run
+    // (the silhouette's search reads them, the k-means cost's does not);
+    // none when the budget (or a single run's limit) ends first, and the
+    // runs then end without a search.
+    let distances = if silhouette {
+        observer.progress(Progress::phase("distances"));
+        Distances::new_until(
+            SearchRows::choose(x.nrows(), base.sample_size)
+                .of(x.view())
+                .view(),
+            &|| overall.expired(),
+        )
+    } else {
+        None
+    };
     let grid = ProtocolGrid {
         ks: plan.ks.clone(),
         restarts: plan.restarts,
         seed: base.seed,
     };
-    let prepare = |k: usize, seed: u64| {
-        base.clone()
-            .k(k)
-            .k_max(Some(k_max.max(k)))
-            .k_min(Some(k_min.min(k)))
-            .seed(seed)
-            .check(x.view(), space.dim())
-    };
     let one_run = |params: &ValidMpcParams| {
         if budget.expired() {
             return Ok(None);
         }
-        let options = match &distances {
-            Some(distances) => FitOptions::default()
-                .distances(distances)
-                .scoring(Scoring::SearchDistances),
-            None => FitOptions::default(),
+        // The silhouette's runs are ranked by their silhouettes from the
+        // search's matrix and the contenders made exact (`exact_best`); the
+        // k-means cost's runs compute theirs exactly.
+        let options = FitOptions::default().budget(&overall);
+        let options = if silhouette {
+            options.scoring(Scoring::SearchDistances)
+        } else {
+            options
         };
-        let fit = fit_with(
-            x.view(),
-            map,
-            space.clone(),
-            params,
-            observer,
-            &options.budget(&budget),
-        )?;
+        let options = match &distances {
+            Some(d) => options.distances(d),
+            None => options,
+        };
+        let fit = fit_with(x.view(), map, space.clone(), params, observer, &options)?;
         let run = ProtocolRun {
             k: params.k,
             seed: params.seed,
@@ -308,9 +323,6 @@ pub fn protocol(
         on_run(&run);
         Ok::<_, MpcError>(Some((fit, run)))
     };
-    // Every k of the range must be possible under the floor: checked at the
-    // largest, before any run.
-    prepare(*plan.ks.end(), base.seed)?;
     let outcome = run_grid(
         &grid,
         prepare,
@@ -323,10 +335,12 @@ pub fn protocol(
     )?;
     let skipped = outcome.runs.iter().filter(|r| r.is_none()).count();
     let mut outcome = outcome;
+    // Past the budget (or a single run's limit) the runs are ranked by
+    // their estimates: the exact silhouettes cost O(n²·d) each.
     if !silhouette {
         outcome.best = best_across_k(&outcome.runs);
-    } else if !SearchRows::choose(x.nrows(), base.sample_size).is_sampled() {
-        outcome.best = exact_best(&mut outcome.runs, outcome.best, x.view());
+    } else if !SearchRows::choose(x.nrows(), base.sample_size).is_sampled() && !overall.expired() {
+        outcome.best = exact_best(&mut outcome.runs, outcome.best, x.view(), &overall);
     }
     let mut best = None;
     let mut runs = Vec::with_capacity(outcome.runs.len());

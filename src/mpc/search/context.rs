@@ -118,8 +118,12 @@ impl<'a> Context<'a> {
     ) -> Result<Hyperplane, MpcError> {
         let problem =
             HyperplaneProblem::new(self.z.view(), ci, cj).map_err(|e| MpcError::Solve(e.into()))?;
-        let outcome =
-            hyperplane::solve_validated(&problem, &self.params.hyperplane, &self.solve_options())?;
+        let outcome = hyperplane::solve_validated(
+            &problem,
+            &self.params.hyperplane,
+            &self.solve_options(),
+            self.deadline.end(),
+        )?;
         stats.record(&outcome);
         Ok(outcome.hyperplane)
     }
