@@ -341,7 +341,15 @@ impl FitInputs<'_> {
                 (quality, false)
             }
             _ if deadline.expired() => (quality_past_deadline(x, &labels, model.k()), false),
-            _ => (metrics::cluster_quality(x, &labels, model.k()), true),
+            // Exact, unless the deadline passes first (the k-means cost's
+            // runs hold no distance matrix to read it from).
+            _ => {
+                match metrics::cluster_quality_until(x, &labels, model.k(), &|| deadline.expired())
+                {
+                    Some(quality) => (quality, true),
+                    None => (quality_past_deadline(x, &labels, model.k()), false),
+                }
+            }
         };
         let mut model = model;
         model.record_quality(&quality, params.min_cluster_rows(), labels.len());
