@@ -189,6 +189,15 @@ class PolytopeClustering(ClusterMixin, BaseEstimator):
         Every run: k, seed, clusters, silhouette, fidelity, smallest, seconds.
     report_ : dict
         Every figure of the fit, as ``polyclust cluster --json`` prints it.
+    kmeans_cost_, price_of_explainability_ : float
+        The k-means cost of the clusters, and its ratio to the best k-means
+        cost at the same k (1: as good as k-means).
+    explanation_size_ : dict
+        conditions, terms, features and weighted_conditions (the conditions
+        of the rule that decides a row, averaged over the rows).
+    ari_, nca_ : float
+        Adjusted Rand index and normalised clustering accuracy against ``y``
+        (only when ``fit`` was given ``y``).
     notes_ : list of str
         What a person should know about the result, one sentence each.
     feature_names_ : list of str
@@ -321,16 +330,17 @@ class PolytopeClustering(ClusterMixin, BaseEstimator):
     def fit(self, X, y=None):
         """Cluster the rows of ``X`` (NumPy array, list of rows or DataFrame).
 
-        ``y``, when given with ``interactions``, is what the interaction
-        products are screened against (``--target``); otherwise it is
-        ignored, as scikit-learn's clusterers ignore it. The GIL is released
-        while the runs execute."""
+        ``y``, when given, holds reference classes of the rows: the fit is
+        measured against them (``ari_``, ``nca_``), and with
+        ``interactions`` the interaction products are screened against them
+        (``--target``); the clusters do not depend on ``y`` otherwise. The
+        GIL is released while the runs execute."""
         X = check_2d(X)
         validate_data(self, X, reset=True, skip_check_array=True)
         spec = self._spec()
         columns, categorical = to_columns(X)
         target = None
-        if y is not None and self.interactions is not None:
+        if y is not None:
             target = [str(v) for v in np.asarray(y, dtype=object).ravel()]
         self._set_fit(_core.fit_mpc(columns, categorical, spec, target=target))
         return self
@@ -375,6 +385,14 @@ class PolytopeClustering(ClusterMixin, BaseEstimator):
         self.runs_ = json.loads(r["runs"])
         self.status_ = report["status"]
         self.notes_ = list(report["notes"])
+        self.objective_ = report["objective"]
+        self.kmeans_cost_ = float(report["kmeans_cost"])
+        price = report["price_of_explainability"]
+        self.price_of_explainability_ = float("nan") if price is None else float(price)
+        self.explanation_size_ = dict(report["explanation"])
+        if "ari" in report:
+            self.ari_ = float(report["ari"])
+            self.nca_ = float(report["nca"])
         self.feature_names_ = list(r["feature_names"])
         self.interactions_ = list(report["interactions"])
 

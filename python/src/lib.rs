@@ -181,7 +181,13 @@ fn fit_mpc<'py>(
         .map_err(mpc_error)?;
         Ok::<_, PyErr>((ds, outcome))
     })?;
-    let report = outcome.report(&spec, &ds, None);
+    // With y (the screening target of `fit`), the clusters are also
+    // measured against it.
+    let truth = match (&labels, &target) {
+        (None, Some(cells)) => Some(data::encode_labels(cells).0),
+        _ => None,
+    };
+    let report = outcome.report(&spec, &ds, truth.as_deref());
     let fit = outcome.fit();
     let out = PyDict::new(py);
     out.set_item("labels", outcome.row_labels().into_pyarray(py))?;

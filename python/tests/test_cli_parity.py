@@ -214,3 +214,20 @@ def test_fit_y_is_the_screening_target_and_explain_keeps_given_clusters(cli, ins
     assert explained.fidelity_ == report["fidelity"]
     assert explained.status_ == "explained"
     assert explained.rules_text() == (out / "rules.txt").read_text()
+
+
+def test_fit_measures_the_clusters_as_the_command_line_does(cli, instances, tmp_path):
+    # At the reference k, against the classes: the same ARI, NCA, price of
+    # explainability and explanation size as `cluster --json`.
+    X, y = read_instance(instances, "iris")
+    labels, report, _ = cluster_cli(cli, tmp_path, "--instance", "iris", "--k", 3)
+    model = PolytopeClustering(n_clusters=3).fit(X, y)
+    np.testing.assert_array_equal(model.labels_, labels)
+    assert model.n_clusters_ == 3 == report["k"]
+    assert model.ari_ == report["ari"] and model.nca_ == report["nca"]
+    assert model.price_of_explainability_ == report["price_of_explainability"]
+    assert model.explanation_size_ == report["explanation"]
+    assert model.objective_ == report["objective"] == "kmeans"
+    assert 1.0 <= model.price_of_explainability_ < 1.05
+    # Without y there is nothing to measure against.
+    assert not hasattr(PolytopeClustering(n_clusters=3).fit(X), "ari_")

@@ -190,10 +190,11 @@ fn print_clustered(
     let (m, beta) = spec.m_beta();
     let n = report.n;
     outln!(
-        "{}: n = {n}, d = {}, k = {} clusters, M = {m}, beta = {beta}, backend {}, min cluster size {}",
+        "{}: n = {n}, d = {}, k = {} clusters, M = {m}, beta = {beta}, objective {}, backend {}, min cluster size {}",
         report.instance,
         report.d,
         model.k(),
+        report.objective,
         report.backend,
         fit.min_cluster_size
     );
@@ -227,9 +228,29 @@ fn print_clustered(
         fit.fidelity,
         fit.uncovered
     );
-    if let Some(a) = report.ari {
-        outln!("  ARI vs ground truth = {a:.6}");
+    if let (Some(a), Some(nca)) = (report.ari, report.nca) {
+        outln!("  against the ground truth: ARI = {a:.6}, NCA = {nca:.6}");
     }
+    if let Some(price) = report.price_of_explainability {
+        outln!(
+            "  k-means cost {:.6}; price of explainability {price:.4} (against the best k-means at k = {}{})",
+            report.kmeans_cost,
+            model.k(),
+            if report.price_estimated {
+                ", on the search's sample of rows"
+            } else {
+                ""
+            }
+        );
+    }
+    let size = &report.explanation;
+    outln!(
+        "  explanation: {} conditions, {} terms, {} features; a row's rule reads {:.2} conditions on average",
+        size.conditions,
+        size.terms,
+        size.features,
+        size.weighted_conditions
+    );
     if !report.interactions.is_empty() {
         outln!(
             "  screened interactions added: {}",

@@ -5,7 +5,9 @@
 use super::run::ClusterOutcome;
 use super::spec::ClusterSpec;
 use crate::data::Dataset;
+use crate::explain::{explanation_size, ExplanationSize};
 use crate::metrics;
+use crate::mpc::SearchRows;
 use serde::Serialize;
 
 /// The best run of one initial k (how the choice of k was made).
@@ -110,9 +112,47 @@ pub struct ClusterReport {
     pub interactions: Vec<String>,
     /// What a person should know, one sentence each.
     pub notes: Vec<String>,
+    /// What Algorithm 2 minimised: `kmeans` or `silhouette`.
+    pub objective: String,
+    /// The k-means cost of the clusters (within-cluster sum of squares, in
+    /// the scaled clustering space).
+    pub kmeans_cost: f64,
+    /// The price of explainability: `kmeans_cost` over the best k-means
+    /// cost at the same k (the library's k-means, 20 restarts; IMM/ExKMC's
+    /// measure), 1 when the polytopes cost no more than k-means. Above the
+    /// sample size both costs are taken on the search's sample of rows.
+    pub price_of_explainability: Option<f64>,
+    /// Whether the price was taken on a sample of the rows.
+    pub price_estimated: bool,
+    /// The explanation's size: conditions (half-spaces after redundancy
+    /// removal), terms (non-zero coefficients), features read, and the
+    /// conditions of the rule that decides a row, averaged over the rows.
+    pub explanation: ExplanationSize,
     /// Adjusted Rand index against the ground truth, when it was given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ari: Option<f64>,
+    /// Normalised clustering accuracy against the ground truth (Gagolewski:
+    /// per class, the recall of the cluster matched with it rescaled so
+    /// that chance is 0, under the best matching), when it was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nca: Option<f64>,
+}
+
+/// The price of explainability of `labels` of the rows `x`: on every row up
+/// to `sample_size` rows, else on the fixed sample Algorithm 2 searched.
+/// (price, whether it was taken on a sample).
+fn price(x: ndarray::ArrayView2<f64>, labels: &[usize], sample_size: usize) -> (Option<f64>, bool) {
+    let rows = SearchRows::choose(x.nrows(), sample_size);
+    if rows.is_sampled() {
+        let sample = rows.of(x);
+        let picked = rows.pick(labels);
+        (
+            crate::price::price_of_explainability(sample.view(), &picked).ok(),
+            true,
+        )
+    } else {
+        (crate::price::price_of_explainability(x, labels).ok(), false)
+    }
 }
 
 impl ClusterOutcome {
@@ -129,6 +169,7 @@ impl ClusterOutcome {
         let model = &fit.model;
         let (m, beta) = spec.m_beta();
         let k_max = spec.ks().1;
+        let (price, price_estimated) = price(ds.x.view(), &fit.labels, spec.sample_size);
         let per_k = result
             .best_per_k()
             .into_iter()
@@ -192,7 +233,13 @@ impl ClusterOutcome {
             seed: spec.seed,
             interactions: self.interactions.clone(),
             notes: self.notes.clone(),
+            objective: fit.objective.name().to_string(),
+            kmeans_cost: fit.kmeans_cost,
+            price_of_explainability: price,
+            price_estimated,
+            explanation: explanation_size(model, &fit.sizes),
             ari: truth.map(|t| metrics::adjusted_rand_index(&fit.labels, t)),
+            nca: truth.map(|t| metrics::normalized_clustering_accuracy(t, &fit.labels)),
         }
     }
 }

@@ -150,7 +150,18 @@ impl ClusterSpec {
                 .best
                 .set_outliers_apart(ds.x.view(), mpc::OUTLIER_MULTIPLE);
         }
-        let notes = quality_notes(&result, ds.n());
+        let mut notes = quality_notes(&result, ds.n());
+        let clusters = result.best.model.k();
+        if clusters < k_lo || clusters > k_hi {
+            let asked = if k_lo == k_hi {
+                format!("k = {k_lo}")
+            } else {
+                format!("k in {k_lo}..{k_hi}")
+            };
+            notes.push(format!(
+                "{asked} was asked for, but the polytopes hold {clusters} clusters with rows: the hyperplanes between the rows left no room for the others (the data may hold fewer distinct groups than asked)"
+            ));
+        }
         Ok(ClusterOutcome {
             result,
             explained: false,
