@@ -2,10 +2,11 @@
 
 use super::args::{ClusterArgs, ExplainArgs, PredictArgs, RuleFormat};
 use super::load::load;
-use super::output::{out, outln, Stream, WriteError};
+use super::output::{out, outln, Stream};
 use super::plot::{plot_clusters, plot_columns};
 use super::progress::{counter_bar, Spinner};
 use super::safe_output::{self, OutputDir};
+use super::write_error::WriteError;
 use anyhow::{bail, Context, Result};
 use polyclust::data;
 use polyclust::explain;

@@ -4,8 +4,9 @@ use super::args::{
     BenchCommand, Cli, Command, GenerateArgs, InstancesAction, KmeansArgs, ScoreArgs,
 };
 use super::load::{load, print_header};
-use super::output::{out, outln, Stream, WriteError};
+use super::output::{out, outln, Stream};
 use super::safe_output::OutputDir;
+use super::write_error::WriteError;
 use anyhow::{Context, Result};
 use polyclust::data::{self, Registry};
 use polyclust::{kmeans, metrics};

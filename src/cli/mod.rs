@@ -15,6 +15,7 @@ mod report;
 mod safe_output;
 mod screening;
 mod solvers;
+mod write_error;
 
 use args::Cli;
 

@@ -6,44 +6,10 @@
 //! be written at all is [`super::safe_output`]'s to decide.
 
 use super::safe_output::{self, Temporary};
+use super::write_error::WriteError;
 use std::fmt;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-
-/// A write that failed.
-#[derive(Debug)]
-pub(crate) struct WriteError {
-    /// `write`, or `create` for a directory.
-    action: &'static str,
-    what: String,
-    source: io::Error,
-}
-
-impl fmt::Display for WriteError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "cannot {} {}: {}", self.action, self.what, self.source)
-    }
-}
-
-impl std::error::Error for WriteError {}
-
-impl WriteError {
-    pub(crate) fn new(what: impl Into<String>, source: io::Error) -> Self {
-        Self {
-            action: "write",
-            what: what.into(),
-            source,
-        }
-    }
-
-    pub(crate) fn create_dir_named(dir: &str, source: io::Error) -> Self {
-        Self {
-            action: "create",
-            what: format!("output directory {dir}"),
-            source,
-        }
-    }
-}
 
 /// The process's peak resident memory in bytes (`VmHWM` of
 /// `/proc/self/status`; `None` where there is no such file).
@@ -59,7 +25,7 @@ pub(crate) fn is_broken_pipe(error: &anyhow::Error) -> bool {
     error.chain().any(|cause| {
         cause
             .downcast_ref::<WriteError>()
-            .is_some_and(|w| w.source.kind() == io::ErrorKind::BrokenPipe)
+            .is_some_and(|w| w.kind() == io::ErrorKind::BrokenPipe)
             || cause
                 .downcast_ref::<io::Error>()
                 .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)

@@ -18,6 +18,7 @@
 //!   SIGHUP), and those a killed run left behind are removed by the next
 //!   write of the same path once their process is gone.
 
+use super::write_error::WriteError;
 use anyhow::{bail, Result};
 use std::io;
 use std::path::{Component, Path, PathBuf};
@@ -346,8 +347,7 @@ impl OutputDir {
 
     /// Check that the directory can be created and written, leaving nothing
     /// behind: a directory this created is removed again.
-    fn probe(&self) -> Result<(), super::output::WriteError> {
-        use super::output::WriteError;
+    fn probe(&self) -> Result<(), WriteError> {
         let existed = self.path.exists();
         std::fs::create_dir_all(&self.path)
             .map_err(|e| WriteError::create_dir_named(&self.shown, e))?;
@@ -369,8 +369,7 @@ impl OutputDir {
     /// temporary file, all written before any is renamed into place, under
     /// the marker's lock so that concurrent runs leave one run's complete
     /// set. Files of other names are not touched.
-    pub(crate) fn write(&self, files: &[(&str, Vec<u8>)]) -> Result<(), super::output::WriteError> {
-        use super::output::WriteError;
+    pub(crate) fn write(&self, files: &[(&str, Vec<u8>)]) -> Result<(), WriteError> {
         let created = !self.path.exists();
         let marker_path = self.path.join(MARKER);
         // Another run's probe may remove the directory it just created

@@ -5,12 +5,12 @@
 //! (Okabe and Ito's), with marker shapes that repeat the colours' meaning
 //! past seven clusters.
 
-use super::ReportError;
+use super::error::ReportError;
 use crate::data::FeatureColumn;
 use crate::explain::boundary_segment;
 use crate::mpc::PolytopeModel;
 use ndarray::ArrayView2;
-use plotters::coord::types::RangedCoordf64;
+use plotters::coord::types::{RangedCoordf64, RangedCoordi32};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -313,17 +313,7 @@ pub(crate) fn k_line(
         points.iter().map(|p| p.k).min().unwrap_or(2) as i32,
         points.iter().map(|p| p.k).max().unwrap_or(2) as i32,
     );
-    let (lo, hi) = points
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| {
-            (a.min(p.value), b.max(p.value))
-        });
-    let (lo, hi) = if lo.is_finite() {
-        let pad = ((hi - lo) * 0.12).max(hi.abs() * 0.02).max(1e-3);
-        (lo - pad, hi + pad)
-    } else {
-        (0.0, 1.0)
-    };
+    let (lo, hi) = value_range(points);
     let mut svg = String::new();
     {
         let root: DrawingArea<SVGBackend, Shift> =
@@ -360,42 +350,66 @@ pub(crate) fn k_line(
             .bold_line_style(RGBColor(225, 225, 230))
             .draw()
             .map_err(|e| err(&e))?;
-        let blue = rgb(PALETTE[0]);
-        let vermillion = rgb(PALETTE[3]);
-        chart
-            .draw_series(LineSeries::new(
-                points.iter().map(|p| (p.k as i32, p.value)),
-                blue.stroke_width(2),
-            ))
-            .map_err(|e| err(&e))?;
+        draw_k_points(&mut chart, points).map_err(|e| err(&e))?;
+        root.present().map_err(|e| err(&e))?;
+    }
+    Ok(svg)
+}
+
+/// The range of the value axis of a line over k: the values' with a
+/// margin, `[0, 1]` when there are none.
+fn value_range(points: &[KPoint]) -> (f64, f64) {
+    let (lo, hi) = points
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| {
+            (a.min(p.value), b.max(p.value))
+        });
+    if lo.is_finite() {
+        let pad = ((hi - lo) * 0.12).max(hi.abs() * 0.02).max(1e-3);
+        (lo - pad, hi + pad)
+    } else {
+        (0.0, 1.0)
+    }
+}
+
+/// The chart of a line over k: integer k against a value.
+type KChart<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordi32, RangedCoordf64>>;
+
+/// The line over k, a circle at each run that met the minimum cluster size
+/// and a triangle (with its legend) at each that did not.
+fn draw_k_points<'a, 'b: 'a>(
+    chart: &mut KChart<'a, 'b>,
+    points: &[KPoint],
+) -> Result<(), DrawingAreaErrorKind<<SVGBackend<'b> as DrawingBackend>::ErrorType>> {
+    let blue = rgb(PALETTE[0]);
+    let vermillion = rgb(PALETTE[3]);
+    chart.draw_series(LineSeries::new(
+        points.iter().map(|p| (p.k as i32, p.value)),
+        blue.stroke_width(2),
+    ))?;
+    chart.draw_series(
+        points
+            .iter()
+            .filter(|p| p.meets)
+            .map(|p| Circle::new((p.k as i32, p.value), 5, blue.filled())),
+    )?;
+    if points.iter().any(|p| !p.meets) {
         chart
             .draw_series(
                 points
                     .iter()
-                    .filter(|p| p.meets)
-                    .map(|p| Circle::new((p.k as i32, p.value), 5, blue.filled())),
-            )
-            .map_err(|e| err(&e))?;
-        if points.iter().any(|p| !p.meets) {
-            chart
-                .draw_series(
-                    points.iter().filter(|p| !p.meets).map(|p| {
-                        TriangleMarker::new((p.k as i32, p.value), 6, vermillion.filled())
-                    }),
-                )
-                .map_err(|e| err(&e))?
-                .label("below the minimum cluster size")
-                .legend(move |p| TriangleMarker::new(p, 6, vermillion.filled()));
-            chart
-                .configure_series_labels()
-                .position(SeriesLabelPosition::LowerRight)
-                .label_font(("sans-serif", 13))
-                .background_style(WHITE.mix(0.85))
-                .border_style(RGBColor(120, 120, 120))
-                .draw()
-                .map_err(|e| err(&e))?;
-        }
-        root.present().map_err(|e| err(&e))?;
+                    .filter(|p| !p.meets)
+                    .map(|p| TriangleMarker::new((p.k as i32, p.value), 6, vermillion.filled())),
+            )?
+            .label("below the minimum cluster size")
+            .legend(move |p| TriangleMarker::new(p, 6, vermillion.filled()));
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::LowerRight)
+            .label_font(("sans-serif", 13))
+            .background_style(WHITE.mix(0.85))
+            .border_style(RGBColor(120, 120, 120))
+            .draw()?;
     }
-    Ok(svg)
+    Ok(())
 }

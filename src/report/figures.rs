@@ -1,7 +1,8 @@
 //! The numbers of a report: segments, silhouette, agreement with labels,
 //! the explanation's size, cluster profiles and nearest clusters.
 
-use super::{ReportError, Silhouette};
+use super::error::ReportError;
+use super::inputs::Silhouette;
 use crate::data::FeatureColumn;
 use crate::hyperplane::Side;
 use crate::metrics;
