@@ -119,6 +119,7 @@ pub fn fit_with(
         observer,
         distances: dist,
         deadline: &deadline,
+        scoring: options.scoring,
     };
     let run = |coarse: Option<&ValidMpcParams>| inputs.run_from(coarse);
     // The two starts are independent: on the rayon pool they use both cores
@@ -151,8 +152,9 @@ pub fn fit_with(
         }
         (_, c) => run(c)?,
     };
-    // Past the deadline the silhouette stays the estimate the run made.
-    if !deadline.expired() {
+    // Past the deadline the silhouette stays the estimate the run made;
+    // deferred, it is the caller's to complete.
+    if !deadline.expired() && options.scoring != Scoring::Deferred {
         if rows.is_sampled() {
             observer.progress(Progress::phase("estimating the silhouette"));
             fit.estimate_silhouette(x.view(), params, &deadline)?;
@@ -175,6 +177,10 @@ pub(crate) enum Scoring {
     /// protocol ranks its runs by it and makes the runs that can win exact
     /// ([`MpcFit::make_silhouette_exact`]).
     SearchDistances,
+    /// Not at all: the run's clusters do not depend on it (the k-means
+    /// cost's runs), and the protocol computes it for the runs it compares
+    /// across k and for the run it keeps ([`MpcFit::complete_silhouette`]).
+    Deferred,
 }
 
 /// The rows of a run: every row (`x`, `z`), and the rows Algorithm 2 scores
@@ -199,6 +205,7 @@ struct FitInputs<'a> {
     observer: &'a dyn Observer,
     distances: Option<&'a Distances>,
     deadline: &'a Deadline,
+    scoring: Scoring,
 }
 
 impl FitInputs<'_> {
@@ -305,9 +312,10 @@ impl FitInputs<'_> {
                 && same_partition(r.iter().map(|s| s.0), &labels, model.k())
         });
         let (quality, silhouette_exact) = match dist {
-            // Sampled, without the search's distances (the k-means cost):
-            // the sizes on every row, the silhouette estimated by the fit.
-            None if rows.sampled => {
+            // Sampled, without the search's distances (the k-means cost), or
+            // deferred: the sizes on every row, the silhouette completed
+            // later.
+            None if rows.sampled || self.scoring == Scoring::Deferred => {
                 let mut sizes = vec![0; model.k()];
                 labels.iter().for_each(|&l| sizes[l] += 1);
                 let quality = metrics::ClusterQuality {

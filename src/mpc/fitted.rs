@@ -121,6 +121,26 @@ impl MpcFit {
         Ok(())
     }
 
+    /// The silhouette of a fit that has none yet ([`super::fit::Scoring`]
+    /// deferred): exact up to the sample size, estimated from samples above
+    /// it, within `deadline`.
+    pub(crate) fn complete_silhouette(
+        &mut self,
+        x: ArrayView2<f64>,
+        params: &ValidMpcParams,
+        deadline: &Deadline,
+    ) -> Result<(), MpcError> {
+        if self.silhouette.is_some() || deadline.expired() {
+            return Ok(());
+        }
+        if x.nrows() > params.sample_size {
+            self.estimate_silhouette(x, params, deadline)
+        } else {
+            self.make_silhouette_exact(x, deadline);
+            Ok(())
+        }
+    }
+
     /// Recompute the silhouette and the per-cluster values exactly (in
     /// double precision from the rows `x` of the fit), when they are not and
     /// `deadline` does not pass first (O(n²·d)).

@@ -194,8 +194,15 @@ fn exact_best(
 /// With the k-means objective, the run kept: of every k, the run of lowest
 /// cost (the floor met and full fidelity first); among those, the highest
 /// silhouette, since the cost itself falls as k grows. Ties keep the first
-/// in (k, seed) order.
-fn best_across_k(runs: &[Option<(MpcFit, ProtocolRun)>]) -> usize {
+/// in (k, seed) order. The runs deferred their silhouettes: those compared
+/// across k, and the one kept, get theirs here (`prepare` gives a run's
+/// settings), within `deadline`.
+fn best_across_k(
+    runs: &mut [Option<(MpcFit, ProtocolRun)>],
+    x: ArrayView2<f64>,
+    prepare: &dyn Fn(usize, u64) -> Result<ValidMpcParams, ParamsError>,
+    deadline: &Deadline,
+) -> Result<usize, MpcError> {
     let done: Vec<(usize, &ProtocolRun)> = runs
         .iter()
         .enumerate()
@@ -213,14 +220,24 @@ fn best_across_k(runs: &[Option<(MpcFit, ProtocolRun)>]) -> usize {
             _ => per_k.push((i, run)),
         }
     }
-    let mut chosen = per_k.first().map_or(0, |(i, _)| *i);
-    for &(i, run) in per_k.iter().skip(1) {
-        let best = runs[chosen].as_ref().map(|(_, r)| r);
-        if best.is_none_or(|b| run.beats(b, Objective::Silhouette)) {
+    let contenders: Vec<usize> = per_k.iter().map(|(i, _)| *i).collect();
+    for &i in &contenders {
+        if let Some((fit, run)) = runs[i].as_mut() {
+            fit.complete_silhouette(x, &prepare(run.k, run.seed)?, deadline)?;
+            run.silhouette = fit.silhouette;
+            run.silhouette_exact = fit.silhouette_exact;
+        }
+    }
+    let mut chosen = contenders.first().copied().unwrap_or(0);
+    for &i in contenders.iter().skip(1) {
+        let (Some((_, run)), Some((_, best))) = (&runs[i], &runs[chosen]) else {
+            continue;
+        };
+        if run.beats(best, Objective::Silhouette) {
             chosen = i;
         }
     }
-    chosen
+    Ok(chosen)
 }
 
 /// Run MPC for every k of `plan.ks` and seeds `base.seed ..
@@ -259,10 +276,14 @@ pub fn protocol(
     // K_min: unless given, the smallest k of the range, so no run ends with
     // fewer clusters than the range asks for.
     let k_min = base.k_min.unwrap_or(*plan.ks.start());
+    // The k-means cost falls with every split, so a k-means run splits only
+    // up to a K_max that is asked for: by default each run keeps its k and
+    // the range's k are compared by the silhouette.
+    let k_max_default = |k: usize| if silhouette { *plan.ks.end() } else { k };
     let prepare = |k: usize, seed: u64| {
         base.clone()
             .k(k)
-            .k_max(Some(base.k_max.unwrap_or(*plan.ks.end()).max(k)))
+            .k_max(Some(base.k_max.unwrap_or(k_max_default(k)).max(k)))
             .k_min(Some(k_min.min(k)))
             .seed(seed)
             .check(x.view(), space_dim)
@@ -298,11 +319,11 @@ pub fn protocol(
         // search's matrix and the contenders made exact (`exact_best`); the
         // k-means cost's runs compute theirs exactly.
         let options = FitOptions::default().budget(&overall);
-        let options = if silhouette {
-            options.scoring(Scoring::SearchDistances)
+        let options = options.scoring(if silhouette {
+            Scoring::SearchDistances
         } else {
-            options
-        };
+            Scoring::Deferred
+        });
         let options = match &distances {
             Some(d) => options.distances(d),
             None => options,
@@ -338,7 +359,7 @@ pub fn protocol(
     // Past the budget (or a single run's limit) the runs are ranked by
     // their estimates: the exact silhouettes cost O(n²·d) each.
     if !silhouette {
-        outcome.best = best_across_k(&outcome.runs);
+        outcome.best = best_across_k(&mut outcome.runs, x.view(), &prepare, &overall)?;
     } else if !SearchRows::choose(x.nrows(), base.sample_size).is_sampled() && !overall.expired() {
         outcome.best = exact_best(&mut outcome.runs, outcome.best, x.view(), &overall);
     }
