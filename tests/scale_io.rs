@@ -221,6 +221,7 @@ fn in_memory(path: &Path, model: &PolytopeModel) -> Result<(String, Vec<usize>),
         label_column: None,
         drop: Vec::new(),
         categorical: Vec::new(),
+        ..LoadOptions::default()
     };
     let ds = data::prepare(&table, &options, Some(&model.map)).map_err(|e| e.to_string())?;
     let mut text = String::from("row,cluster\n");

@@ -143,6 +143,7 @@ fn case(
         label_column: None,
         drop: vec!["row_id".into()],
         categorical: Vec::new(),
+        ..LoadOptions::default()
     };
     let ds = data::load_csv(&train, &options).unwrap();
     let space = space(&ds);

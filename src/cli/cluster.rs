@@ -1,7 +1,7 @@
 //! `cluster`, `predict` and `explain`.
 
 use super::args::{ClusterArgs, ExplainArgs, PredictArgs, RuleFormat};
-use super::load::{load, Loaded};
+use super::load::{add_data_json, check_labelling, load_with, print_data_lines, Loaded};
 use super::output::{out, outln, Stream, WriteError};
 use super::plot::{plot_clusters, plot_columns};
 use super::progress::{counter_bar, Spinner};
@@ -51,7 +51,7 @@ fn mpc_params(args: &ClusterArgs, k: usize) -> MpcParams {
 
 pub(crate) fn cluster(args: &ClusterArgs) -> Result<()> {
     let label_column = args.labels_from.as_deref().or(args.target.as_deref());
-    let loaded = load(&args.data, label_column)?;
+    let loaded = load_with(&args.data, label_column, label_column.is_some())?;
     let ds = &loaded.dataset;
     // Output paths are checked before the fit, which can take minutes.
     if let Some(dir) = &args.out {
@@ -92,6 +92,9 @@ pub(crate) fn cluster(args: &ClusterArgs) -> Result<()> {
         }
         polyclust::params::check_seconds("budget", args.budget)?;
         mpc_params(args, k_lo).check(ds.x.view(), space.dim())?;
+    }
+    if let Some(col) = &args.labels_from {
+        check_labelling(ds, col)?;
     }
     let given = match &args.labels_from {
         Some(col) => Some(
@@ -181,10 +184,7 @@ pub(crate) fn cluster(args: &ClusterArgs) -> Result<()> {
     if let Some((svg, columns)) = plot {
         plot_clusters(svg, ds, model, &fit.labels, columns)?;
     }
-    let ari = loaded
-        .truth
-        .as_ref()
-        .map(|t| polyclust::metrics::adjusted_rand_index(&fit.labels, t));
+    let ari = loaded.truth.as_ref().map(|t| t.ari(&fit.labels));
     let notes = quality_notes(fit, ds.n(), &result);
     let per_k: Vec<serde_json::Value> = result
         .best_per_k()
@@ -227,6 +227,7 @@ pub(crate) fn cluster(args: &ClusterArgs) -> Result<()> {
             "interactions": screened, "notes": notes,
             "peak_rss_bytes": super::output::peak_rss_bytes(),
         });
+        add_data_json(&mut out, ds);
         if let Some(a) = ari {
             out["ari"] = json!(a);
         }
@@ -241,6 +242,7 @@ pub(crate) fn cluster(args: &ClusterArgs) -> Result<()> {
             backend,
             fit.min_cluster_size
         );
+        print_data_lines(ds)?;
         match fit.silhouette {
             Some(s) if fit.outliers.is_some() => outln!(
                 "  silhouette = {s:.6} (over the {} rows that are not outliers)",
@@ -425,18 +427,17 @@ fn explain_given(
         plot_clusters(svg, ds, &fit.model, &fit.labels, columns)?;
     }
     if args.json {
-        outln!(
-            "{}",
-            json!({
-                "instance": ds.name, "n": ds.n(), "d": ds.d(), "k": fit.model.k(),
-                "silhouette": fit.silhouette, "fidelity": fit.fidelity,
-                "hyperplanes": fit.model.hyperplanes.len(),
-                "halfspaces": fit.model.halfspace_count(),
-                "seconds": fit.seconds, "backend": args.solver.backend.name(),
-                "status": "explained", "m": m, "beta": beta,
-                "interactions": screened,
-            })
-        );
+        let mut out = json!({
+            "instance": ds.name, "n": ds.n(), "d": ds.d(), "k": fit.model.k(),
+            "silhouette": fit.silhouette, "fidelity": fit.fidelity,
+            "hyperplanes": fit.model.hyperplanes.len(),
+            "halfspaces": fit.model.halfspace_count(),
+            "seconds": fit.seconds, "backend": args.solver.backend.name(),
+            "status": "explained", "m": m, "beta": beta,
+            "interactions": screened,
+        });
+        add_data_json(&mut out, ds);
+        outln!("{out}");
     } else {
         outln!(
             "{}: explaining {} given clusters, n = {}, d = {}, M = {m}, beta = {beta}",
@@ -445,6 +446,7 @@ fn explain_given(
             ds.n(),
             ds.d()
         );
+        print_data_lines(ds)?;
         if !screened.is_empty() {
             outln!("  screened interactions added: {}", screened.join(", "));
         }
@@ -514,13 +516,13 @@ fn read_model(path: &Path) -> Result<PolytopeModel> {
     PolytopeModel::from_json(&text).with_context(|| format!("model file {}", path.display()))
 }
 
-/// The warning for rows `predict` leaves out: how many, and the first ten
-/// by their `row` value (0-based, as in the output).
+/// The note for rows `predict` decides on the cells they have: how many,
+/// and the first ten by their `row` value (0-based, as in the output).
 fn missing_rows_note(missing: usize, first: &[usize]) -> String {
     let shown: Vec<String> = first.iter().take(10).map(|r| r.to_string()).collect();
     let more = if missing > 10 { ", …" } else { "" };
     format!(
-        "warning: {missing} rows with a missing cell (empty, NA or ?) were not assigned: row {}{more} (0-based, as in the row column)",
+        "note: {missing} rows with a missing cell (empty, NA or ?) were decided on the cells they have (a condition on a missing cell is not counted; the nearest centre is measured on the cells present): row {}{more} (0-based, as in the row column)",
         shown.join(", ")
     )
 }
@@ -564,7 +566,16 @@ pub(crate) fn explain_cmd(args: &ExplainArgs) -> Result<()> {
         RuleFormat::Sql => match &args.table {
             Some(table) => {
                 let keep: Vec<&str> = args.keep.iter().map(String::as_str).collect();
-                outln!("{}", explain::select_sql(&model, dialect, table, &keep));
+                let (column, note) =
+                    explain::output_column(&model, &keep, args.column.as_deref())
+                        .map_err(anyhow::Error::msg)?;
+                if let Some(note) = note {
+                    super::output::warn(&format!("note: {note}"));
+                }
+                outln!(
+                    "{}",
+                    explain::select_sql_as(&model, dialect, table, &keep, &column)
+                );
             }
             None => outln!("{}", explain::rules_sql(&model, dialect)),
         },

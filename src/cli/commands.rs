@@ -3,7 +3,7 @@
 use super::args::{
     BenchCommand, Cli, Command, GenerateArgs, InstancesAction, KmeansArgs, ScoreArgs,
 };
-use super::load::{load, print_header};
+use super::load::{add_data_json, check_labelling, load, load_with, print_header};
 use super::output::{out, outln, Stream, WriteError};
 use super::safe_output::OutputDir;
 use anyhow::{Context, Result};
@@ -156,6 +156,9 @@ fn generate(args: &GenerateArgs) -> Result<()> {
 fn score(args: &ScoreArgs) -> Result<()> {
     let loaded = load(&args.data, args.labels_from.as_deref())?;
     let ds = &loaded.dataset;
+    if let Some(column) = &args.labels_from {
+        check_labelling(ds, column)?;
+    }
     let (labels, names) = ds
         .label_ids()
         .context("no labels to score: name a column with --labels-from or keep the label column")?;
@@ -172,15 +175,16 @@ fn score(args: &ScoreArgs) -> Result<()> {
         .labels_from
         .as_ref()
         .and(loaded.truth.as_ref())
-        .map(|t| metrics::adjusted_rand_index(&labels, t));
+        .map(|t| t.ari(&labels));
     if args.json {
         let mut out = json!({
             "instance": ds.name, "n": ds.n(), "d": ds.d(), "k": names.len(),
             "silhouette": s, "silhouette_exact": estimate.exact,
             "silhouette_se": estimate.standard_error,
             "sample_size": estimate.sample_size, "repeats": estimate.repeats,
-            "seconds": seconds, "dropped_rows": ds.dropped_rows,
+            "seconds": seconds,
         });
+        add_data_json(&mut out, ds);
         if !estimate.exact {
             out["seed"] = json!(args.seed);
         }
@@ -212,7 +216,7 @@ fn score(args: &ScoreArgs) -> Result<()> {
 }
 
 fn kmeans_cmd(args: &KmeansArgs) -> Result<()> {
-    let loaded = load(&args.data, None)?;
+    let loaded = load_with(&args.data, None, false)?;
     let ds = &loaded.dataset;
     let params = kmeans::KMeansParams::new(args.k)
         .restarts(args.restarts)
@@ -230,10 +234,7 @@ fn kmeans_cmd(args: &KmeansArgs) -> Result<()> {
         args.seed,
     )?;
     let s = estimate.value;
-    let ari = loaded
-        .truth
-        .as_ref()
-        .map(|t| metrics::adjusted_rand_index(&fit.labels, t));
+    let ari = loaded.truth.as_ref().map(|t| t.ari(&fit.labels));
     if args.json {
         let mut out = json!({
             "instance": ds.name, "n": ds.n(), "d": ds.d(), "k": args.k,
@@ -243,6 +244,7 @@ fn kmeans_cmd(args: &KmeansArgs) -> Result<()> {
             "iterations": fit.iterations, "seed": args.seed, "restarts": args.restarts,
             "peak_rss_bytes": super::output::peak_rss_bytes(),
         });
+        add_data_json(&mut out, ds);
         if let Some(a) = ari {
             out["ari"] = json!(a);
         }

@@ -12,10 +12,11 @@
 //!
 //! [`RawTable::parse`]: super::RawTable::parse
 
-use super::{
-    csv_error, excerpt, is_missing, name_list, parse_number, trimmed, DataError, FeatureColumn,
-    FeatureMap,
-};
+use super::error::{ColumnRole, DataError};
+use super::sniff::{self, Dialect};
+use super::table::{csv_error, missing_column};
+use super::text::{excerpt, is_missing, parse_number, trimmed};
+use super::{CellFormat, FeatureColumn, FeatureMap, Imputed};
 use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -32,20 +33,34 @@ pub(crate) struct Records<R: Read> {
     rows: usize,
     /// Records read so far (blank lines included).
     records: usize,
+    /// Lines before the header that the reader does not see (a `sep=` line).
+    lines_skipped: usize,
+    delimiter: u8,
 }
 
-/// A header: names (trimmed) and name → position.
-pub(crate) type Header = (Vec<String>, HashMap<String, usize>);
+/// A header: names (trimmed; an empty one reads as `unnamed_N`), name →
+/// position, and the positions of the empty ones.
+pub(crate) struct Header {
+    pub(crate) names: Vec<String>,
+    pub(crate) index: HashMap<String, usize>,
+    pub(crate) unnamed: Vec<usize>,
+}
 
 impl<R: Read> Records<R> {
-    /// Read and check the header: present, not blank, every name given once.
+    /// Read and check the header: present, not blank, every name given
+    /// once. An empty name reads as `unnamed_N` (N its 1-based position):
+    /// what such a column holds decides later whether it is left out.
     pub(crate) fn new(
         path: &Path,
         reader: R,
         buffer: Option<usize>,
+        dialect: Dialect,
     ) -> Result<(Self, Header), DataError> {
         let mut builder = csv::ReaderBuilder::new();
-        builder.has_headers(false).flexible(true);
+        builder
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(dialect.delimiter);
         if let Some(capacity) = buffer {
             builder.buffer_capacity(capacity);
         }
@@ -60,18 +75,19 @@ impl<R: Read> Records<R> {
         {
             return Err(empty());
         }
-        let header: Vec<String> = record.iter().map(|s| s.trim().to_string()).collect();
-        if header.iter().all(|h| h.is_empty()) {
+        let mut names: Vec<String> = record.iter().map(|s| s.trim().to_string()).collect();
+        if names.iter().all(|h| h.is_empty()) {
             return Err(empty());
         }
-        let mut index = HashMap::with_capacity(header.len());
-        for (i, h) in header.iter().enumerate() {
+        let mut unnamed = Vec::new();
+        for (i, h) in names.iter_mut().enumerate() {
             if h.is_empty() {
-                return Err(DataError::EmptyColumnName {
-                    path: path.to_path_buf(),
-                    position: i + 1,
-                });
+                *h = format!("unnamed_{}", i + 1);
+                unnamed.push(i);
             }
+        }
+        let mut index = HashMap::with_capacity(names.len());
+        for (i, h) in names.iter().enumerate() {
             if index.insert(h.clone(), i).is_some() {
                 return Err(DataError::DuplicateColumn {
                     path: path.to_path_buf(),
@@ -83,11 +99,20 @@ impl<R: Read> Records<R> {
             path: path.to_path_buf(),
             reader,
             record,
-            width: header.len(),
+            width: names.len(),
             rows: 0,
             records: 0,
+            lines_skipped: dialect.lines_skipped,
+            delimiter: dialect.delimiter,
         };
-        Ok((records, (header, index)))
+        Ok((
+            records,
+            Header {
+                names,
+                index,
+                unnamed,
+            },
+        ))
     }
 
     /// The next data row, or `None` at the end of the file.
@@ -113,20 +138,50 @@ impl<R: Read> Records<R> {
                 continue;
             }
             if record.len() != self.width {
-                let line = record
-                    .position()
-                    .map(|p| p.line() as usize)
-                    .unwrap_or(self.records + 1);
-                return Err(DataError::Ragged {
-                    path: self.path.clone(),
-                    row: self.rows + 1,
-                    line,
-                    found: record.len(),
-                    expected: self.width,
-                });
+                return Err(self.ragged(record));
             }
             self.rows += 1;
             return Ok(true);
+        }
+    }
+}
+
+impl<R: Read> Records<R> {
+    /// The error for a row of another width than the header: an unclosed
+    /// quote when the row runs to the end of the file across lines, else
+    /// the counts, with a hint at the delimiter when the header reads as
+    /// one column.
+    fn ragged(&self, record: &csv::StringRecord) -> DataError {
+        let start = record
+            .position()
+            .map(|p| p.line() as usize)
+            .unwrap_or(self.records + 1)
+            + self.lines_skipped;
+        if self.reader.is_done() && record.iter().any(|f| f.contains('\n')) {
+            // The quote opened in the first field that spans lines.
+            let before: usize = record
+                .iter()
+                .take_while(|f| !f.contains('\n'))
+                .map(|f| f.matches('\n').count())
+                .sum();
+            return DataError::UnclosedQuote {
+                path: self.path.clone(),
+                line: start + before,
+            };
+        }
+        let name = sniff::delimiter_name(self.delimiter);
+        let hint = if self.width == 1 {
+            format!("; the header reads as one column when cells are separated by {name}: name the file's delimiter with --delimiter")
+        } else {
+            format!("; cells are separated by {name} (--delimiter sets it): a cell holding {name} must be quoted")
+        };
+        DataError::Ragged {
+            path: self.path.clone(),
+            row: self.rows + 1,
+            line: start,
+            found: record.len(),
+            expected: self.width,
+            hint,
         }
     }
 }
@@ -143,9 +198,12 @@ fn read_error(path: &Path, e: &csv::Error) -> DataError {
     }
 }
 
+/// The first bytes of a file read for sniffing, then the rest.
+type Sniffed<R> = std::io::Chain<std::io::Cursor<Vec<u8>>, R>;
+
 /// Rows of a CSV file, a chunk at a time, holding only the chosen columns.
 pub struct CsvChunks<R: Read> {
-    records: Records<R>,
+    records: Records<Sniffed<R>>,
     header: Vec<String>,
     index: HashMap<String, usize>,
     columns: Vec<usize>,
@@ -194,13 +252,27 @@ impl CsvChunks<std::io::BufReader<std::fs::File>> {
 }
 
 impl<R: Read> CsvChunks<R> {
-    /// Read the header from `reader`; `path` names the file in errors.
-    pub fn from_reader(path: &Path, reader: R) -> Result<Self, DataError> {
-        let (records, (header, index)) = Records::new(path, reader, Some(1 << 20))?;
+    /// Read the header from `reader`, the delimiter detected from the
+    /// first 64 KiB as [`RawTable::read`](super::RawTable::read) detects it;
+    /// `path` names the file in errors.
+    pub fn from_reader(path: &Path, mut reader: R) -> Result<Self, DataError> {
+        let mut first = Vec::with_capacity(sniff::SAMPLE);
+        (&mut reader)
+            .take(sniff::SAMPLE as u64)
+            .read_to_end(&mut first)
+            .map_err(|e| DataError::Io {
+                path: path.to_path_buf(),
+                reason: e.to_string(),
+            })?;
+        let whole = first.len() < sniff::SAMPLE;
+        let dialect = sniff::sniff(&first, whole, None);
+        first.drain(..dialect.skip);
+        let chained = std::io::Cursor::new(first).chain(reader);
+        let (records, header) = Records::new(path, chained, Some(1 << 20), dialect)?;
         Ok(Self {
             records,
-            header,
-            index,
+            header: header.names,
+            index: header.index,
             columns: Vec::new(),
         })
     }
@@ -217,11 +289,8 @@ impl<R: Read> CsvChunks<R> {
 
     /// Position of a column, or the error [`super::RawTable::column_index`] gives.
     pub fn column_index(&self, name: &str) -> Result<usize, DataError> {
-        self.position(name).ok_or_else(|| DataError::MissingColumn {
-            path: self.records.path.clone(),
-            column: excerpt(name),
-            available: name_list(&self.header),
-        })
+        self.position(name)
+            .ok_or_else(|| missing_column(&self.records.path, name, ColumnRole::Model, &self.header))
     }
 
     /// Keep these columns (header positions) of every row, in this order.
@@ -288,6 +357,12 @@ pub struct RowEncoder {
     /// Chosen cells parsed as numbers (the sources the map does not read as
     /// categorical), in source order.
     numeric: Vec<usize>,
+    /// How each of those is written, when not as plain numbers.
+    formats: Vec<Option<CellFormat>>,
+    /// What a missing cell of each of those reads as (`--missing impute`).
+    imputed_numbers: Vec<Option<f64>>,
+    /// Per chosen cell, the category a missing cell reads as.
+    imputed_cells: Vec<Option<String>>,
     /// The other sources' cells (read as categories).
     others: Vec<usize>,
     /// Categorical sources in the map's order: the chosen cell (or the
@@ -336,6 +411,17 @@ impl RowEncoder {
         let others: Vec<usize> = (0..sources.len())
             .filter(|&i| !numeric_source(&sources[i]))
             .collect();
+        let formats = numeric
+            .iter()
+            .map(|&i| map.formats.get(&sources[i]).cloned())
+            .collect();
+        let imputed_numbers = numeric
+            .iter()
+            .map(|&i| match map.impute.get(&sources[i]) {
+                Some(Imputed::Number(v)) => Some(*v),
+                _ => None,
+            })
+            .collect();
         let number_of: HashMap<usize, usize> =
             numeric.iter().enumerate().map(|(n, &i)| (i, n)).collect();
         let plan = map
@@ -374,11 +460,21 @@ impl RowEncoder {
             };
             categorical.push((source.clone(), cell, known));
         }
+        let imputed_cells = names
+            .iter()
+            .map(|s| match map.impute.get(s) {
+                Some(Imputed::Category(v)) => Some(v.clone()),
+                _ => None,
+            })
+            .collect();
         Self {
             path: file.records.path.clone(),
             columns,
             names,
             numeric,
+            formats,
+            imputed_numbers,
+            imputed_cells,
             others,
             categorical,
             plan,
@@ -415,8 +511,8 @@ impl RowEncoder {
             missing_source: self.missing_source.clone(),
             rows: 0,
             kept: 0,
-            dropped: 0,
-            first_dropped: Vec::new(),
+            partial: 0,
+            first_partial: Vec::new(),
             first_nan: vec![None; self.numeric.len()],
             first_text: vec![None; self.numeric.len()],
             first_unknown: vec![None; self.categorical.len()],
@@ -445,34 +541,41 @@ impl RowEncoder {
         let mut clean = decide && !scan.has_error();
         for r in 0..chunk.len() {
             let data_row = chunk.first_row + r;
-            // One pass over the numbers: a missing cell leaves the row out
-            // (and nothing else about it counts), as prepare drops rows
-            // before it parses them.
-            let mut missing = false;
+            // A missing cell is imputed when the map says so; otherwise its
+            // features are NaN and the row is decided on the cells it has.
+            let mut partial = false;
             let mut fine = true;
             for (n, &c) in self.numeric.iter().enumerate() {
                 let cell = chunk.cell(r, c);
                 if is_missing(cell) {
-                    missing = true;
-                    break;
+                    numbers[n] = self.imputed_numbers[n].unwrap_or_else(|| {
+                        partial = true;
+                        f64::NAN
+                    });
+                    continue;
                 }
-                match parse_number(cell) {
+                let parsed = match &self.formats[n] {
+                    Some(format) => format.parse(cell),
+                    None => parse_number(cell),
+                };
+                match parsed {
                     Ok(Some(v)) => numbers[n] = v,
                     Ok(None) => bad[n] = 1,
                     Err(()) => bad[n] = 2,
                 }
                 fine &= bad[n] == 0;
             }
-            missing = missing || self.others.iter().any(|&c| is_missing(chunk.cell(r, c)));
-            if missing {
-                bad.iter_mut().for_each(|b| *b = 0);
-                scan.dropped += 1;
-                if scan.first_dropped.len() < 10 {
-                    scan.first_dropped.push(data_row);
-                }
-                continue;
-            }
+            partial |= self
+                .others
+                .iter()
+                .any(|&c| is_missing(chunk.cell(r, c)) && self.imputed_cells[c].is_none());
             scan.kept += 1;
+            if partial {
+                scan.partial += 1;
+                if scan.first_partial.len() < 10 {
+                    scan.first_partial.push(data_row);
+                }
+            }
             if !fine {
                 for (n, &c) in self.numeric.iter().enumerate() {
                     let first = match bad[n] {
@@ -486,9 +589,10 @@ impl RowEncoder {
             }
             for (k, (_, cell, known)) in self.categorical.iter().enumerate() {
                 if let Ok(c) = cell {
-                    let v = trimmed(chunk.cell(r, *c));
-                    if !known.contains(v) {
+                    let v = self.category(chunk, r, *c);
+                    if v.is_some_and(|v| !known.contains(v)) {
                         fine = false;
+                        let v = v.unwrap_or_default();
                         scan.first_unknown[k].get_or_insert_with(|| (data_row, excerpt(v)));
                     }
                 }
@@ -499,13 +603,33 @@ impl RowEncoder {
             }
             for (j, p) in self.plan.iter().enumerate() {
                 x[j] = match p {
-                    Plan::Numeric { number, column } => column.scale(numbers[*number]),
-                    Plan::OneHot { cell, value } => {
-                        f64::from(u8::from(trimmed(chunk.cell(r, *cell)) == value))
+                    Plan::Numeric { number, column } => {
+                        let v = numbers[*number];
+                        if v.is_nan() {
+                            v
+                        } else {
+                            column.scale(v)
+                        }
                     }
+                    Plan::OneHot { cell, value } => match self.category(chunk, r, *cell) {
+                        Some(v) => f64::from(u8::from(v == value)),
+                        None => f64::NAN,
+                    },
                 };
             }
             row(data_row, &x);
+        }
+    }
+
+    /// The category of chosen cell `c` of row `r`: the cell trimmed, the
+    /// imputed category for a missing cell, or `None` for a missing cell
+    /// that is not imputed.
+    fn category<'c>(&'c self, chunk: &'c Chunk, r: usize, c: usize) -> Option<&'c str> {
+        let cell = chunk.cell(r, c);
+        if is_missing(cell) {
+            self.imputed_cells[c].as_deref()
+        } else {
+            Some(trimmed(cell))
         }
     }
 }
@@ -522,8 +646,8 @@ pub struct EncodeScan {
     missing_source: Option<DataError>,
     rows: usize,
     kept: usize,
-    dropped: usize,
-    first_dropped: Vec<usize>,
+    partial: usize,
+    first_partial: Vec<usize>,
     first_nan: Vec<Option<(usize, String)>>,
     first_text: Vec<Option<(usize, String)>>,
     first_unknown: Vec<Option<(usize, String)>>,
@@ -536,10 +660,11 @@ pub struct EncodeSummary {
     pub rows: usize,
     /// Rows encoded.
     pub kept: usize,
-    /// Rows left out for a missing cell.
-    pub dropped: usize,
-    /// The first (at most ten) rows left out, 0-based.
-    pub first_dropped: Vec<usize>,
+    /// Rows with a missing cell that is not imputed, decided on the cells
+    /// they have.
+    pub partial: usize,
+    /// The first (at most ten) of those, 0-based.
+    pub first_partial: Vec<usize>,
 }
 
 impl EncodeScan {
@@ -556,10 +681,10 @@ impl EncodeScan {
     pub fn merge(&mut self, later: &EncodeScan) {
         self.rows += later.rows;
         self.kept += later.kept;
-        self.dropped += later.dropped;
-        for &r in &later.first_dropped {
-            if self.first_dropped.len() < 10 {
-                self.first_dropped.push(r);
+        self.partial += later.partial;
+        for &r in &later.first_partial {
+            if self.first_partial.len() < 10 {
+                self.first_partial.push(r);
             }
         }
         let firsts = |mine: &mut [Option<(usize, String)>], theirs: &[Option<(usize, String)>]| {
@@ -629,8 +754,8 @@ impl EncodeScan {
         Ok(EncodeSummary {
             rows: self.rows,
             kept: self.kept,
-            dropped: self.dropped,
-            first_dropped: self.first_dropped,
+            partial: self.partial,
+            first_partial: self.first_partial,
         })
     }
 }

@@ -10,6 +10,6 @@ mod sql;
 
 pub use geometry::boundary_segment;
 pub use render::{halfspace_text, rules_json, rules_text, z_feature_name};
-pub use sql::{rules_sql, select_sql, Dialect};
+pub use sql::{output_column, rules_sql, select_sql, select_sql_as, Dialect};
 
 use crate::mpc::PolytopeModel;

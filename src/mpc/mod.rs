@@ -6,6 +6,7 @@ pub(crate) mod build;
 mod deadline;
 pub mod init;
 pub mod model;
+mod model_check;
 pub mod outliers;
 pub mod params;
 pub mod protocol;

@@ -350,9 +350,10 @@ impl PolytopeModel {
         self.polytopes.iter().map(|p| p.halfspaces.len()).sum()
     }
 
-    /// Serialize as pretty JSON.
+    /// Serialize as pretty JSON, with the digest that
+    /// [`PolytopeModel::from_json`] checks.
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).expect("a model serializes")
+        super::model_check::to_json_with_digest(self)
     }
 
     /// Read a model from JSON, checking the schema version, then
@@ -368,8 +369,10 @@ impl PolytopeModel {
             ));
         }
         let model: Self =
-            serde_json::from_value(value).map_err(|e| ModelError::Json(e.to_string()))?;
+            serde_json::from_value(value.clone()).map_err(|e| ModelError::Json(e.to_string()))?;
         model.validate()?;
+        super::model_check::check_plausible(&model)?;
+        super::model_check::check_digest(&value)?;
         Ok(model)
     }
 
