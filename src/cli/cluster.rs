@@ -566,9 +566,8 @@ pub(crate) fn explain_cmd(args: &ExplainArgs) -> Result<()> {
         RuleFormat::Sql => match &args.table {
             Some(table) => {
                 let keep: Vec<&str> = args.keep.iter().map(String::as_str).collect();
-                let (column, note) =
-                    explain::output_column(&model, &keep, args.column.as_deref())
-                        .map_err(anyhow::Error::msg)?;
+                let (column, note) = explain::output_column(&model, &keep, args.column.as_deref())
+                    .map_err(anyhow::Error::msg)?;
                 if let Some(note) = note {
                     super::output::warn(&format!("note: {note}"));
                 }

@@ -149,8 +149,10 @@ fn scan<'a>(table: &'a RawTable, c: usize, every_distinct: bool) -> Scan<'a> {
 /// `customerId`, `user-id`, `uuid`, `key`, `index`.
 fn id_like_name(name: &str) -> bool {
     let lower = name.to_lowercase();
-    matches!(lower.as_str(), "id" | "uuid" | "guid" | "key" | "index" | "row" | "rowid")
-        || lower.ends_with("_id")
+    matches!(
+        lower.as_str(),
+        "id" | "uuid" | "guid" | "key" | "index" | "row" | "rowid"
+    ) || lower.ends_with("_id")
         || lower.ends_with("-id")
         || lower.ends_with(" id")
         || (name.ends_with("Id") && name.len() > 2)
@@ -158,18 +160,31 @@ fn id_like_name(name: &str) -> bool {
 }
 
 /// The decimal mark of the file when not given: a comma when some column's
-/// cells that are not plain numbers say so for sure (`12,5`, `1.234,56`),
-/// else the point.
-fn file_decimal(scans: &[(usize, Scan<'_>)]) -> DecimalMark {
-    let comma = scans.iter().any(|(_, s)| {
-        s.other
+/// cells that are not plain numbers say so for sure (`12,5`, `1.234,56`);
+/// in a file separated by `;` (a spreadsheet's export where the comma is
+/// often the decimal mark), a comma unless some cell says the point for
+/// sure (`3.25`); else the point.
+fn file_decimal(table: &RawTable, scans: &[(usize, Scan<'_>)]) -> DecimalMark {
+    let says = |mark| {
+        scans
             .iter()
-            .any(|(_, t)| decimal_vote(t) == Some(DecimalMark::Comma))
-    });
-    if comma {
-        DecimalMark::Comma
-    } else {
+            .any(|(_, s)| s.other.iter().any(|(_, t)| decimal_vote(t) == Some(mark)))
+    };
+    if says(DecimalMark::Comma) {
+        return DecimalMark::Comma;
+    }
+    let semicolon = table.dialect.is_some_and(|d| d.delimiter == b';');
+    if !semicolon {
+        return DecimalMark::Point;
+    }
+    let point = says(DecimalMark::Point)
+        || scans
+            .iter()
+            .any(|(c, s)| !s.integers && s.plain > 0 && point_column(table, *c));
+    if point {
         DecimalMark::Point
+    } else {
+        DecimalMark::Comma
     }
 }
 
@@ -190,12 +205,14 @@ pub(crate) fn screen(
             (c, scan(table, c, every))
         })
         .collect();
-    let decimal = options.decimal.unwrap_or_else(|| file_decimal(&scans));
+    let decimal = options
+        .decimal
+        .unwrap_or_else(|| file_decimal(table, &scans));
     for (c, s) in &scans {
         let c = *c;
         let column = name(c);
         let unnamed = table.unnamed.contains(&c);
-        if s.present == 0 {
+        if s.present == 0 && table.n_rows() > 0 {
             if unnamed {
                 out.notices.push(format!(
                     "column {} has no name and no value (a trailing delimiter or an empty spreadsheet column): left out",
@@ -239,7 +256,10 @@ pub(crate) fn screen(
         let rows = table.n_rows();
         if s.other.is_empty() {
             // Plain numbers.
-            if s.integers && id_like_name(&column) && s.distinct.len() == s.present && s.present >= 2
+            if s.integers
+                && id_like_name(&column)
+                && s.distinct.len() == s.present
+                && s.present >= 2
             {
                 out.notices.push(format!(
                     "column '{}' left out: an identifier (a distinct whole number on each of its {} rows, and an identifier's name); rename it to use it as a feature",
@@ -259,12 +279,21 @@ pub(crate) fn screen(
                     }),
                 },
             };
+            if matches!(reading, Reading::Format(_)) && !s.integers {
+                out.notices.push(format!(
+                    "column '{}' read with the point as thousands separator, the decimal mark being the comma here (--decimal . reads it as a decimal point)",
+                    excerpt(&column)
+                ));
+            }
             out.features.push(Feature { column: c, reading });
             continue;
         }
         if let Some(reading) = date_column(s, options, &column, &mut out.notices)? {
             match reading {
-                Some(r) => out.features.push(Feature { column: c, reading: r }),
+                Some(r) => out.features.push(Feature {
+                    column: c,
+                    reading: r,
+                }),
                 None => continue,
             }
             continue;
@@ -406,13 +435,18 @@ fn number_column(
     // The column's own mark when its cells tell it, else the file's.
     let mut votes: HashMap<DecimalMark, (usize, &str)> = HashMap::new();
     if !given {
-        for &(r, t) in &s.other {
-            if let Some(v) = decimal_vote(t) {
-                votes.entry(v).or_insert((r, t));
+        for r in 0..table.n_rows() {
+            if let Some(t) = table.cell(r, c).raw() {
+                if let Some(v) = decimal_vote(t) {
+                    votes.entry(v).or_insert((r, t));
+                }
             }
         }
     }
-    if let (Some(p), Some(q)) = (votes.get(&DecimalMark::Point), votes.get(&DecimalMark::Comma)) {
+    if let (Some(p), Some(q)) = (
+        votes.get(&DecimalMark::Point),
+        votes.get(&DecimalMark::Comma),
+    ) {
         return Err(refuse(format!(
             "'{}' (row {}) has a decimal point and '{}' (row {}) a decimal comma; name the mark with --decimal . or --decimal ,",
             excerpt(p.1),

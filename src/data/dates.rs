@@ -223,9 +223,15 @@ mod tests {
     #[test]
     fn days_and_hours() {
         assert_eq!(date_number("1970-01-01", DateKind::YearFirst), Some(0.0));
-        assert_eq!(date_number("2024-01-31", DateKind::YearFirst), Some(19753.0));
+        assert_eq!(
+            date_number("2024-01-31", DateKind::YearFirst),
+            Some(19753.0)
+        );
         assert_eq!(date_number("31/01/2024", DateKind::DayFirst), Some(19753.0));
-        assert_eq!(date_number("01/31/2024", DateKind::MonthFirst), Some(19753.0));
+        assert_eq!(
+            date_number("01/31/2024", DateKind::MonthFirst),
+            Some(19753.0)
+        );
         assert_eq!(date_number("31.01.2024", DateKind::DayFirst), Some(19753.0));
         assert_eq!(
             date_number("2024-01-31T12:00:00Z", DateKind::YearFirst),

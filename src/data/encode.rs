@@ -96,7 +96,10 @@ pub(crate) fn type_columns(
             typed.push(Typed::Numbers(values));
             continue;
         };
-        let cells = kept.iter().filter(|&&r| !table.cell(r, c).is_missing()).count();
+        let cells = kept
+            .iter()
+            .filter(|&&r| !table.cell(r, c).is_missing())
+            .count();
         if numbers > cells - numbers {
             return Err(DataError::MixedColumn {
                 path: path.clone(),
@@ -143,11 +146,7 @@ pub(crate) fn fit_map(
     impute: bool,
 ) -> Result<FeatureMap, DataError> {
     let mut map = FeatureMap {
-        table_columns: if table.dialect.is_some() {
-            table.header.clone()
-        } else {
-            Vec::new()
-        },
+        table_columns: table.header.clone(),
         ..FeatureMap::default()
     };
     for (f, t) in features.iter().zip(typed.iter_mut()) {

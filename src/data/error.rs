@@ -52,12 +52,14 @@ pub enum DataError {
     },
     /// A quote opens a cell and is never closed: the rest of the file was
     /// read as one cell.
-    #[error("data file {path}, line {line}: a quote (\") opens a cell there and is never closed, so the rest of the file reads as one cell; close the quote, or remove it")]
+    #[error("data file {path}, line {line}: a quote (\") opens a cell there and is not closed on that line, so the cell runs on to {end} and the rows no longer match the header; close the quote, or remove it")]
     UnclosedQuote {
         /// File path.
         path: PathBuf,
         /// 1-based line where the quote opened.
         line: usize,
+        /// Where the cell ends: "the end of the file" or "line N".
+        end: String,
     },
     /// A numeric cell is NaN or infinite.
     #[error("data file {path}, row {row} (line {line}), column '{column}': value '{value}' is not a finite number")]
@@ -88,7 +90,7 @@ pub enum DataError {
         value: String,
     },
     /// A named column is not in the header.
-    #[error("{}", missing_column_message(path, column, role, suggestion.as_deref(), available))]
+    #[error("{}{hint}", missing_column_message(path, column, role, suggestion.as_deref(), available))]
     MissingColumn {
         /// File path.
         path: PathBuf,
@@ -100,6 +102,8 @@ pub enum DataError {
         suggestion: Option<String>,
         /// The header, comma separated.
         available: String,
+        /// More that may resolve it (starts with "; "), or empty.
+        hint: String,
     },
     /// No feature column is left.
     #[error(
@@ -121,6 +125,14 @@ pub enum DataError {
         row: usize,
         /// That cell.
         value: String,
+    },
+    /// A column of a table built in memory has an empty name.
+    #[error("data file {path}: column {position} of the header has no name")]
+    UnnamedColumn {
+        /// Name of the table.
+        path: PathBuf,
+        /// 1-based position of the column.
+        position: usize,
     },
     /// A named column has no value on any row.
     #[error("data file {path}, column '{column}': every cell is empty; leave it out with --drop {flag_value}")]
@@ -381,7 +393,10 @@ fn missing_column_message(
     match role {
         ColumnRole::DefaultLabel => {
             let named = match suggestion {
-                Some(s) => format!(", or name the ground truth with --label-column {}", quote(s)),
+                Some(s) => format!(
+                    ", or name the ground truth with --label-column {}",
+                    quote(s)
+                ),
                 None => ", or name the ground truth with --label-column COL".to_string(),
             };
             format!("data file {file} has no column '{column}' (the ground-truth label, kept out of the features); pass --no-label when the file has none{named} (columns: {available})")
@@ -396,7 +411,9 @@ fn missing_column_message(
             let hint = suggestion
                 .map(|s| format!("; did you mean '{s}'?"))
                 .unwrap_or_default();
-            format!("data file {file} has no column '{column}' ({flag}){hint} (columns: {available})")
+            format!(
+                "data file {file} has no column '{column}' ({flag}){hint} (columns: {available})"
+            )
         }
     }
 }

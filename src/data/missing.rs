@@ -52,7 +52,11 @@ impl MissingReport {
                 .take(n)
                 .map(|(c, k)| format!("'{}' {k}", excerpt(c)))
                 .collect();
-            let more = if self.by_column.len() > n { ", …" } else { "" };
+            let more = if self.by_column.len() > n {
+                ", …"
+            } else {
+                ""
+            };
             format!("{}{more}", shown.join(", "))
         };
         let mut parts = Vec::new();

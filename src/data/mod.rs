@@ -222,6 +222,7 @@ impl Dataset {
                 role: ColumnRole::Label,
                 suggestion: None,
                 available: self.map.sources().join(", "),
+                hint: String::new(),
             })?;
         labels
             .iter()
@@ -441,11 +442,19 @@ mod tests {
         assert_eq!(ds.feature_names(), vec!["v", "c=1", "c=2.5"]);
         let bad = RawTable::from_columns(
             "frame",
-            vec![("v".into(), Column::Numbers(vec![1.0, f64::NAN]))],
+            vec![("v".into(), Column::Numbers(vec![1.0, f64::INFINITY]))],
         )
         .unwrap();
         let err = prepare(&bad, &no_label(), None).unwrap_err().to_string();
-        assert!(err.contains("row 2") && err.contains("'NaN'"), "{err}");
+        assert!(err.contains("row 2") && err.contains("'inf'"), "{err}");
+        // NaN is a missing cell.
+        let gap = RawTable::from_columns(
+            "frame",
+            vec![("v".into(), Column::Numbers(vec![1.0, f64::NAN, 2.0]))],
+        )
+        .unwrap();
+        let ds = prepare(&gap, &no_label(), None).unwrap();
+        assert_eq!((ds.row_index, ds.dropped_rows), (vec![0, 2], 1));
     }
 
     #[test]

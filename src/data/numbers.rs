@@ -254,7 +254,10 @@ pub fn refused_kind(cell: &str) -> Option<&'static str> {
         && unit
             .chars()
             .all(|c| c.is_alphabetic() || matches!(c, '°' | '/' | '²' | '³' | 'µ' | '2' | '3'))
-        && unit.chars().next().is_some_and(|c| c.is_alphabetic() || c == '°' || c == 'µ');
+        && unit
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphabetic() || c == '°' || c == 'µ');
     unit_like.then_some("a number with a unit")
 }
 
@@ -288,7 +291,10 @@ mod tests {
         assert_eq!(value("abc", Point), None);
         assert_eq!(value("$", Point), None);
         let f = parse_formatted("$1,234", Point).unwrap();
-        assert_eq!((f.currency, f.thousands, f.percent), (Some("$"), true, false));
+        assert_eq!(
+            (f.currency, f.thousands, f.percent),
+            (Some("$"), true, false)
+        );
     }
 
     #[test]

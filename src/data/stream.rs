@@ -157,16 +157,22 @@ impl<R: Read> Records<R> {
             .map(|p| p.line() as usize)
             .unwrap_or(self.records + 1)
             + self.lines_skipped;
-        if self.reader.is_done() && record.iter().any(|f| f.contains('\n')) {
-            // The quote opened in the first field that spans lines.
+        if let Some(field) = record.iter().position(|f| f.contains('\n')) {
+            // A quoted cell ran over lines: the quote opened in that cell.
             let before: usize = record
                 .iter()
-                .take_while(|f| !f.contains('\n'))
+                .take(field)
                 .map(|f| f.matches('\n').count())
                 .sum();
+            let lines: usize = record.iter().map(|f| f.matches('\n').count()).sum();
             return DataError::UnclosedQuote {
                 path: self.path.clone(),
                 line: start + before,
+                end: if self.reader.is_done() {
+                    "the end of the file".to_string()
+                } else {
+                    format!("line {}", start + lines)
+                },
             };
         }
         let name = sniff::delimiter_name(self.delimiter);
@@ -289,8 +295,9 @@ impl<R: Read> CsvChunks<R> {
 
     /// Position of a column, or the error [`super::RawTable::column_index`] gives.
     pub fn column_index(&self, name: &str) -> Result<usize, DataError> {
-        self.position(name)
-            .ok_or_else(|| missing_column(&self.records.path, name, ColumnRole::Model, &self.header))
+        self.position(name).ok_or_else(|| {
+            missing_column(&self.records.path, name, ColumnRole::Model, &self.header)
+        })
     }
 
     /// Keep these columns (header positions) of every row, in this order.

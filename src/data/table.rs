@@ -2,7 +2,7 @@
 //! built in memory (a data frame), before any column is typed.
 
 use super::error::{ColumnRole, DataError};
-use super::sniff::{self, Dialect, DelimiterSource};
+use super::sniff::{self, DelimiterSource, Dialect};
 use super::stream;
 use super::text::{closest_name, excerpt, is_missing, name_list, parse_number};
 use std::borrow::Cow;
@@ -105,11 +105,9 @@ impl RawTable {
         let mut index = HashMap::with_capacity(columns.len());
         for (i, (h, column)) in columns.iter().enumerate() {
             if h.trim().is_empty() {
-                return Err(DataError::EmptyColumnName {
+                return Err(DataError::UnnamedColumn {
                     path,
                     position: i + 1,
-                    row: 1,
-                    value: String::new(),
                 });
             }
             if index.insert(h.clone(), i).is_some() {
@@ -177,7 +175,8 @@ impl RawTable {
     /// [`RawTable::parse`] with the delimiter given (`None`: detected).
     pub fn parse_with(path: &Path, bytes: &[u8], delimiter: Option<u8>) -> Result<Self, DataError> {
         let dialect = sniff::sniff(bytes, true, delimiter);
-        let (mut records, header) = stream::Records::new(path, &bytes[dialect.skip..], None, dialect)?;
+        let (mut records, header) =
+            stream::Records::new(path, &bytes[dialect.skip..], None, dialect)?;
         let mut rows = Vec::new();
         while let Some(record) = records.next_row()? {
             let mut row = record.clone();
@@ -235,12 +234,27 @@ pub(crate) fn missing_column(
     role: ColumnRole,
     header: &[String],
 ) -> DataError {
+    // A header of one column holding another delimiter: the file is
+    // separated by it.
+    let other = match header {
+        [only] => [';', '\t', '|', ',']
+            .into_iter()
+            .find(|d| only.contains(*d)),
+        _ => None,
+    };
+    let hint = other
+        .map(|d| {
+            let d = if d == '\t' { "tab".to_string() } else { format!("'{d}'") };
+            format!("; the header reads as one column: if the file is separated by {d}, pass --delimiter {d}")
+        })
+        .unwrap_or_default();
     DataError::MissingColumn {
         path: path.to_path_buf(),
         column: excerpt(name),
         role,
         suggestion: closest_name(name, header).map(excerpt),
         available: name_list(header),
+        hint,
     }
 }
 

@@ -421,7 +421,11 @@ pub fn output_column(
     let mut taken: Vec<String> = model.map.table_columns.clone();
     taken.extend(model.map.sources());
     taken.extend(keep_columns.iter().map(|c| c.to_string()));
-    let clash = |name: &str| taken.iter().find(|t| t.to_lowercase() == name.to_lowercase());
+    let clash = |name: &str| {
+        taken
+            .iter()
+            .find(|t| t.to_lowercase() == name.to_lowercase())
+    };
     if let Some(name) = requested {
         if name.is_empty() {
             return Err("--column needs a name".into());

@@ -52,7 +52,9 @@ pub fn check_plausible(model: &PolytopeModel) -> Result<(), ModelError> {
         if let Some(v) = centre.iter().find(|v| !(-1e-9..=1.0 + 1e-9).contains(*v)) {
             return bad(
                 format!("centroids[{k}]"),
-                format!("has a coordinate {v} outside [0, 1], where every scaled training row lies"),
+                format!(
+                    "has a coordinate {v} outside [0, 1], where every scaled training row lies"
+                ),
             );
         }
     }
