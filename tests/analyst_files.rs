@@ -488,3 +488,124 @@ fn missing_cells_are_reported_and_never_erase_the_table() {
     );
     assert_eq!(v["missing"]["missing_by_column"]["label"], 15);
 }
+
+/// `cluster --out fit` on a small file with a `cluster` column of its own.
+fn fitted(d: &Path) {
+    file(d, "own.csv", "a,b,cluster,label", |i, g, a, b| {
+        format!("{a:.2},{b:.3},{},{g}", i % 2)
+    });
+    let out = polyclust(
+        &[
+            "cluster", "--data", "own.csv", "--k", "3", "--drop", "cluster", "--out", "fit",
+        ],
+        d,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn hand_edited_models_are_refused_naming_the_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    fitted(d);
+    let text = std::fs::read_to_string(d.join("fit/model.json")).unwrap();
+    let model: Value = serde_json::from_str(&text).unwrap();
+    assert!(model["digest"].is_string());
+    let predict = |m: &Value| {
+        std::fs::write(
+            d.join("edited.json"),
+            serde_json::to_string_pretty(m).unwrap(),
+        )
+        .unwrap();
+        polyclust(
+            &["predict", "--model", "edited.json", "--data", "own.csv"],
+            d,
+        )
+    };
+    assert!(predict(&model).status.success());
+    let first_weight = |m: &mut Value| -> (usize, f64) {
+        let w = m["hyperplanes"][0]["hyperplane"]["w"]
+            .as_array_mut()
+            .unwrap();
+        let j = w.iter().position(|v| v.as_f64() != Some(0.0)).unwrap();
+        (j, w[j].as_f64().unwrap())
+    };
+    // A negated coefficient: the stated sizes no longer belong to the rules.
+    let mut edited = model.clone();
+    let (j, w) = first_weight(&mut edited);
+    edited["hyperplanes"][0]["hyperplane"]["w"][j] = serde_json::json!(-w);
+    assert_clear_error(
+        &predict(&edited),
+        &["edited.json", "field digest", "edited after fitting"],
+    );
+    // Without the digest the edited rules are read (the way out it names).
+    edited.as_object_mut().unwrap().remove("digest");
+    assert!(predict(&edited).status.success());
+    // Absurd values are refused with the field, digest or not.
+    let mut huge = edited.clone();
+    huge["hyperplanes"][0]["hyperplane"]["b"] = serde_json::json!(1e308);
+    assert_clear_error(
+        &predict(&huge),
+        &["field hyperplanes[0].hyperplane.b", "beyond"],
+    );
+    let mut fraction = edited.clone();
+    fraction["hyperplanes"][0]["hyperplane"]["w"][j] = serde_json::json!(0.5);
+    assert_clear_error(
+        &predict(&fraction),
+        &[&format!("hyperplanes[0].hyperplane.w[{j}]"), "whole number"],
+    );
+    let mut constant = edited.clone();
+    let min = constant["map"]["columns"][0]["min"].clone();
+    constant["map"]["columns"][0]["max"] = min;
+    assert_clear_error(
+        &predict(&constant),
+        &["field map.columns[0]", "constant column"],
+    );
+    let mut far = edited.clone();
+    far["centroids"][0][0] = serde_json::json!(7.0);
+    assert_clear_error(&predict(&far), &["field centroids[0]", "outside [0, 1]"]);
+}
+
+#[test]
+fn the_sql_output_column_is_never_a_duplicate() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    fitted(d);
+    let explain = |extra: &[&str]| {
+        let mut args = vec![
+            "explain",
+            "--model",
+            "fit/model.json",
+            "--format",
+            "sql",
+            "--dialect",
+            "sqlite",
+            "--table",
+            "t",
+        ];
+        args.extend_from_slice(extra);
+        polyclust(&args, d)
+    };
+    let out = explain(&[]);
+    assert!(out.status.success());
+    let sql = String::from_utf8(out.stdout).unwrap();
+    assert!(sql.contains("AS \"cluster_1\""), "{sql}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--column"));
+    // The SELECT runs in SQLite over the training table, every name once.
+    let conn = rusqlite::Connection::open_in_memory().unwrap();
+    conn.execute_batch("CREATE TABLE t (a REAL, b REAL, cluster INTEGER, label INTEGER); INSERT INTO t VALUES (10.5, 1.5, 0, 0), (NULL, 9.2, 1, 2);")
+        .unwrap();
+    let stmt = conn.prepare(&sql).unwrap();
+    let names: Vec<&str> = stmt.column_names();
+    assert_eq!(names, ["a", "b", "cluster", "label", "cluster_1"]);
+    let out = explain(&["--column", "segment"]);
+    assert!(String::from_utf8(out.stdout)
+        .unwrap()
+        .contains("AS \"segment\""));
+    let out = explain(&["--column", "Cluster"]);
+    assert_clear_error(&out, &["--column Cluster", "'cluster'"]);
+}
