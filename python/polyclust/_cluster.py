@@ -135,6 +135,12 @@ class PolytopeClustering(ClusterMixin, BaseEstimator):
         screened against an initial k-means clustering (``--interactions``).
     interaction_method : {"lasso", "nid"}, default "lasso"
         Screening method of ``interactions`` (``--interaction-method``).
+    missing : {"drop", "impute"}, default "drop"
+        Rows with a missing cell (NaN, None): left out of the fit and
+        labelled afterwards on the cells they have, as ``predict`` labels
+        them ("drop"), or kept with the cell read as its column's median or
+        most frequent category, recorded in the model ("impute";
+        ``--missing``).
 
     Attributes
     ----------
@@ -194,6 +200,7 @@ class PolytopeClustering(ClusterMixin, BaseEstimator):
         binarize=None,
         interactions=None,
         interaction_method="lasso",
+        missing="drop",
     ):
         self.n_clusters = n_clusters
         self.k_range = k_range
@@ -218,12 +225,13 @@ class PolytopeClustering(ClusterMixin, BaseEstimator):
         self.binarize = binarize
         self.interactions = interactions
         self.interaction_method = interaction_method
+        self.missing = missing
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.categorical = True
         tags.input_tags.string = True
-        tags.input_tags.allow_nan = False
+        tags.input_tags.allow_nan = True
         tags.non_deterministic = False
         return tags
 
@@ -274,6 +282,7 @@ class PolytopeClustering(ClusterMixin, BaseEstimator):
                 self.interactions, lambda v: _whole(v, "interactions"), "interactions"
             ),
             interaction_method=str(self.interaction_method),
+            missing=str(self.missing),
         )
 
     def fit(self, X, y=None):

@@ -12,8 +12,9 @@
 
 use ndarray::{Array1, Array2};
 use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
-use polyclust::data::{self, Column, Dataset, FeatureMap, LoadOptions, RawTable};
+use polyclust::data::{self, Column, Dataset, FeatureMap, LoadOptions, MissingPolicy, RawTable};
 use polyclust::explain::{self, Dialect};
+use polyclust::predict;
 use polyclust::hyperplane::{Backend, Coefficients};
 use polyclust::ibc::{self, IbcFit, IbcOptions};
 use polyclust::interactions::{screen_target, ScreenMethod};
@@ -47,32 +48,41 @@ fn mpc_error(e: MpcError) -> PyErr {
 }
 
 /// The columns handed over by Python: `(name, values)` with values a
-/// float64 array (numbers) or a list of str (cells read as a CSV's).
-/// Numbers that are not finite and text cells that read as missing are
-/// refused here: a row the library would drop has no label to give back.
-fn table(columns: Vec<(String, Bound<'_, PyAny>)>) -> PyResult<RawTable> {
+/// float64 array (numbers) or a list of str (cells read as a CSV's). With
+/// `allow_missing`, NaN and text cells that read as missing (empty, `NA`,
+/// `?`) are missing cells, as in a file; otherwise they are refused (a
+/// regression needs every row). Infinite numbers are always refused.
+fn table(columns: Vec<(String, Bound<'_, PyAny>)>, allow_missing: bool) -> PyResult<RawTable> {
     let mut out = Vec::with_capacity(columns.len());
     for (name, values) in columns {
         let column = if let Ok(array) = values.extract::<PyReadonlyArray1<f64>>() {
             let v = array.as_array().to_vec();
-            if let Some(r) = v.iter().position(|x| !x.is_finite()) {
+            let refused = |x: &f64| x.is_infinite() || (x.is_nan() && !allow_missing);
+            if let Some(r) = v.iter().position(refused) {
                 return Err(value_error(format!(
-                    "{TABLE}, row {}, column '{}': value {} is not a finite number; polyclust takes no missing (NaN) or infinite values, so drop or fill such rows first",
+                    "{TABLE}, row {}, column '{}': value {} is not a finite number; {}",
                     r + 1,
                     data::excerpt(&name),
-                    v[r]
+                    v[r],
+                    if allow_missing {
+                        "polyclust takes no infinite values"
+                    } else {
+                        "polyclust takes no missing (NaN) or infinite values here, so drop or fill such rows first"
+                    }
                 )));
             }
             Column::Numbers(v)
         } else {
             let v: Vec<String> = values.extract()?;
-            if let Some(r) = v.iter().position(|c| data::is_missing(c)) {
-                return Err(value_error(format!(
-                    "{TABLE}, row {}, column '{}': value '{}' marks a missing cell (empty, NA or ?), and polyclust does not cluster rows with missing cells; drop or fill such rows first",
-                    r + 1,
-                    data::excerpt(&name),
-                    data::excerpt(&v[r])
-                )));
+            if !allow_missing {
+                if let Some(r) = v.iter().position(|c| data::is_missing(c)) {
+                    return Err(value_error(format!(
+                        "{TABLE}, row {}, column '{}': value '{}' marks a missing cell (empty, NA or ?), which polyclust does not take here; drop or fill such rows first",
+                        r + 1,
+                        data::excerpt(&name),
+                        data::excerpt(&v[r])
+                    )));
+                }
             }
             Column::Text(v)
         };
@@ -81,22 +91,39 @@ fn table(columns: Vec<(String, Bound<'_, PyAny>)>) -> PyResult<RawTable> {
     RawTable::from_columns(TABLE, out).map_err(value_error)
 }
 
-fn options(categorical: Vec<String>) -> LoadOptions {
+fn options(categorical: Vec<String>, missing: MissingPolicy) -> LoadOptions {
     LoadOptions {
         label_column: None,
         drop: Vec::new(),
         categorical,
+        missing,
+        ..LoadOptions::default()
     }
 }
 
-/// Prepare a table (fit a new map, or encode with `map`); every row is kept
-/// (missing cells were refused in [`table`]).
+fn missing_policy(name: &str) -> PyResult<MissingPolicy> {
+    match name {
+        "drop" => Ok(MissingPolicy::Drop),
+        "impute" => Ok(MissingPolicy::Impute),
+        _ => Err(enum_error("missing", name, &["drop", "impute"])),
+    }
+}
+
+/// Prepare a table: fit a new map (rows with a missing cell dropped or
+/// imputed as `missing` says), or encode with `map` (a missing cell imputed
+/// when the map says so, else NaN, for the decision on the cells present).
 fn prepare(
     table: &RawTable,
     categorical: Vec<String>,
     map: Option<&FeatureMap>,
+    missing: MissingPolicy,
 ) -> PyResult<Dataset> {
-    data::prepare(table, &options(categorical), map).map_err(value_error)
+    let missing = if map.is_some() {
+        MissingPolicy::Keep
+    } else {
+        missing
+    };
+    data::prepare(table, &options(categorical, missing), map).map_err(value_error)
 }
 
 fn enum_error(what: &str, value: &str, allowed: &[&str]) -> PyErr {
@@ -273,7 +300,7 @@ fn optional_floats(v: &[Option<f64>]) -> Vec<f64> {
     columns, categorical, *, k_lo, k_hi, restarts, m, beta, coefficients, lambda,
     min_cluster_size, n_max, backend, solver_time_limit, kmeans_restarts, local_search,
     coarse_start, time_limit, budget, k_max, seed, outliers, binarize, interactions,
-    interaction_method,
+    interaction_method, missing = "drop",
 ))]
 #[allow(clippy::too_many_arguments)]
 fn fit_mpc<'py>(
@@ -302,7 +329,9 @@ fn fit_mpc<'py>(
     binarize: Option<usize>,
     interactions: Option<usize>,
     interaction_method: &str,
+    missing: &str,
 ) -> PyResult<Bound<'py, PyDict>> {
+    let missing = missing_policy(missing)?;
     let settings = ClusterSettings {
         k_lo,
         k_hi,
@@ -327,24 +356,37 @@ fn fit_mpc<'py>(
         interactions,
         interaction_method: screen_method(interaction_method)?,
     };
-    let table = table(columns)?;
-    let fitted = py.detach(|| {
-        let ds = prepare(&table, categorical, None)?;
-        cluster(&ds, &settings)
+    let table = table(columns, true)?;
+    let (fitted, labels, dropped) = py.detach(|| {
+        let ds = prepare(&table, categorical, None, missing)?;
+        let fitted = cluster(&ds, &settings)?;
+        let fit = &fitted.result.best;
+        // Rows left out of the fit for a missing cell are labelled as
+        // `predict` labels them, on the cells they have.
+        let mut labels: Vec<i64> = vec![mpc::OUTLIER_LABEL; table.n_rows()];
+        if ds.row_index.len() < table.n_rows() {
+            let all = prepare(&table, Vec::new(), Some(&fit.model.map), missing)?;
+            for (&r, s) in all
+                .row_index
+                .iter()
+                .zip(predict::segments(&fit.model, all.x.view()))
+            {
+                labels[r] = s.map_or(mpc::OUTLIER_LABEL, |c| c as i64);
+            }
+        }
+        for (t, (&r, &l)) in ds.row_index.iter().zip(&fit.labels).enumerate() {
+            labels[r] = match &fit.outliers {
+                Some(o) if o[t] => mpc::OUTLIER_LABEL,
+                _ => l as i64,
+            };
+        }
+        Ok::<_, PyErr>((fitted, labels, ds.dropped_rows))
     })?;
     let result = &fitted.result;
     let fit = &result.best;
-    let labels: Vec<i64> = fit
-        .labels
-        .iter()
-        .enumerate()
-        .map(|(t, &l)| match &fit.outliers {
-            Some(o) if o[t] => mpc::OUTLIER_LABEL,
-            _ => l as i64,
-        })
-        .collect();
     let out = PyDict::new(py);
     out.set_item("labels", labels.into_pyarray(py))?;
+    out.set_item("dropped_rows", dropped)?;
     out.set_item("n_clusters", fit.model.k())?;
     out.set_item("silhouette", fit.silhouette.unwrap_or(f64::NAN))?;
     out.set_item("fidelity", fit.fidelity)?;
@@ -434,12 +476,11 @@ impl Model {
         py: Python<'py>,
         columns: Vec<(String, Bound<'py, PyAny>)>,
     ) -> PyResult<Bound<'py, PyArray1<i64>>> {
-        let table = table(columns)?;
+        let table = table(columns, true)?;
         let labels = py.detach(|| {
-            let ds = prepare(&table, Vec::new(), Some(&self.inner.map))?;
+            let ds = prepare(&table, Vec::new(), Some(&self.inner.map), MissingPolicy::Keep)?;
             Ok::<_, PyErr>(
-                self.inner
-                    .segments(ds.x.view())
+                predict::segments(&self.inner, ds.x.view())
                     .into_iter()
                     .map(|s| s.map_or(mpc::OUTLIER_LABEL, |c| c as i64))
                     .collect::<Vec<i64>>(),
@@ -517,10 +558,10 @@ fn screen_interactions(
     seed: u64,
 ) -> PyResult<Vec<(Vec<String>, f64)>> {
     let method = screen_method(method)?;
-    let table = table(columns)?;
+    let table = table(columns, false)?;
     let y = target(y)?;
     let screening = py.detach(|| {
-        let ds = prepare(&table, categorical, None)?;
+        let ds = prepare(&table, categorical, None, MissingPolicy::Drop)?;
         if ds.d() < 2 {
             return Err(value_error(
                 "interactions need at least two feature columns besides the target",
@@ -551,12 +592,13 @@ impl IbcModel {
         py: Python<'_>,
         columns: Vec<(String, Bound<'_, PyAny>)>,
     ) -> PyResult<Array2<f64>> {
-        let table = table(columns)?;
+        let table = table(columns, false)?;
         py.detach(|| {
             Ok(original_units(&prepare(
                 &table,
                 Vec::new(),
                 Some(&self.map),
+                MissingPolicy::Drop,
             )?))
         })
     }
@@ -634,10 +676,10 @@ fn fit_ibc(
         polytope_k: if polytope { vec![4] } else { vec![] },
         ..IbcOptions::default()
     };
-    let table = table(columns)?;
+    let table = table(columns, false)?;
     let y = target(y)?;
     py.detach(|| {
-        let ds = prepare(&table, categorical, None)?;
+        let ds = prepare(&table, categorical, None, MissingPolicy::Drop)?;
         let x = original_units(&ds);
         let names = ds.feature_names();
         if y.len() != x.nrows() {
