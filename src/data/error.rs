@@ -99,11 +99,11 @@ pub enum DataError {
         /// What named it (a flag, or the model).
         role: ColumnRole,
         /// The header's closest name (same up to case, or a near spelling).
-        suggestion: Option<String>,
+        suggestion: Option<Box<str>>,
         /// The header, comma separated.
         available: String,
         /// More that may resolve it (starts with "; "), or empty.
-        hint: String,
+        hint: Box<str>,
     },
     /// No feature column is left.
     #[error(

@@ -96,7 +96,7 @@ pub enum CellFormat {
 impl CellFormat {
     /// The number a cell means: `Ok(None)` when it is not written in this
     /// format, `Err(())` for a plain number that is not finite.
-    pub fn parse(&self, cell: &str) -> Result<Option<f64>, ()> {
+    pub(crate) fn parse(&self, cell: &str) -> Result<Option<f64>, ()> {
         match self {
             CellFormat::Number {
                 decimal,
@@ -175,14 +175,5 @@ impl FeatureMap {
             }
         }
         sources
-    }
-
-    /// Parse a cell of the numeric source `source` as the map reads it
-    /// (plain, or in the column's recorded format).
-    pub fn parse_numeric(&self, source: &str, cell: &str) -> Result<Option<f64>, ()> {
-        match self.formats.get(source) {
-            Some(format) => format.parse(cell),
-            None => parse_number(cell),
-        }
     }
 }

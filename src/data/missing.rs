@@ -159,7 +159,7 @@ pub(crate) fn select_rows(
     if let (Some(c), true) = (label_needed, label_missing > 0) {
         by_column.push((table.header[c].clone(), label_missing));
     }
-    by_column.sort_by(|a, b| b.1.cmp(&a.1));
+    by_column.sort_by_key(|c| std::cmp::Reverse(c.1));
     let dropped = rows - kept.len();
     if !impute && dropped as f64 > MOST * rows as f64 {
         // The feature column behind most of the drops.

@@ -222,7 +222,7 @@ impl Dataset {
                 role: ColumnRole::Label,
                 suggestion: None,
                 available: self.map.sources().join(", "),
-                hint: String::new(),
+                hint: "".into(),
             })?;
         labels
             .iter()

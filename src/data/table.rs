@@ -252,9 +252,9 @@ pub(crate) fn missing_column(
         path: path.to_path_buf(),
         column: excerpt(name),
         role,
-        suggestion: closest_name(name, header).map(excerpt),
+        suggestion: closest_name(name, header).map(|s| excerpt(s).into()),
         available: name_list(header),
-        hint,
+        hint: hint.into(),
     }
 }
 
