@@ -442,12 +442,37 @@ fn missing_cells_are_reported_and_never_erase_the_table() {
             "{command}: {stdout}"
         );
     }
-    // Imputed: every row kept, the imputed count reported.
+    // Imputed: every row kept, the imputed count reported, and `predict`
+    // imputes the values recorded in the model.
     let v = kmeans(d, "gaps.csv", &["--missing", "impute"]);
     assert_eq!(
         (v["n"].as_u64(), v["missing"]["imputed_cells"].as_u64()),
         (Some(60), Some(2))
     );
+    let out = polyclust(
+        &[
+            "cluster",
+            "--data",
+            "gaps.csv",
+            "--k",
+            "3",
+            "--missing",
+            "impute",
+            "--out",
+            "imp",
+        ],
+        d,
+    );
+    assert!(out.status.success());
+    let out = polyclust(
+        &["predict", "--model", "imp/model.json", "--data", "gaps.csv"],
+        d,
+    );
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        std::fs::read_to_string(d.join("imp/assignments.csv")).unwrap()
+    );
+    assert!(out.stderr.is_empty(), "no row decided on partial cells");
     // A column answered on 6 of 60 rows is refused, naming it.
     file(d, "sparse.csv", "a,b,notes,label", |i, g, a, b| {
         let note = if i % 10 == 0 { "x" } else { "" };
