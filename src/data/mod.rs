@@ -35,6 +35,7 @@ mod features;
 mod missing;
 mod numbers;
 mod prepare;
+mod records;
 mod registry;
 mod sniff;
 mod stream;

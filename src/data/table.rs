@@ -2,8 +2,8 @@
 //! built in memory (a data frame), before any column is typed.
 
 use super::error::{ColumnRole, DataError};
+use super::records;
 use super::sniff::{self, DelimiterSource, Dialect};
-use super::stream;
 use super::text::{closest_name, excerpt, is_missing, name_list, parse_number};
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -176,7 +176,7 @@ impl RawTable {
     pub fn parse_with(path: &Path, bytes: &[u8], delimiter: Option<u8>) -> Result<Self, DataError> {
         let dialect = sniff::sniff(bytes, true, delimiter);
         let (mut records, header) =
-            stream::Records::new(path, &bytes[dialect.skip..], None, dialect)?;
+            records::Records::new(path, &bytes[dialect.skip..], None, dialect)?;
         let mut rows = Vec::new();
         while let Some(record) = records.next_row()? {
             let mut row = record.clone();
