@@ -316,12 +316,15 @@ pub(crate) fn screen(
         }
         // Units and hexadecimal: refused when every cell that is not a plain
         // number is one.
-        let refused: Vec<(usize, &str, &'static str)> = s
-            .other
-            .iter()
-            .filter_map(|&(r, t)| refused_kind(t).map(|k| (r, t, k)))
-            .collect();
-        if refused.len() == s.other.len() {
+        let refused: Vec<(usize, &str, &'static str)> = match refused_kind(s.other[0].1) {
+            None => Vec::new(),
+            Some(_) => s
+                .other
+                .iter()
+                .filter_map(|&(r, t)| refused_kind(t).map(|k| (r, t, k)))
+                .collect(),
+        };
+        if !refused.is_empty() && refused.len() == s.other.len() {
             let (r, t, what) = refused[0];
             return Err(DataError::NotPlainNumber {
                 path: path.clone(),
@@ -432,6 +435,13 @@ fn number_column(
         column: column.clone(),
         detail,
     };
+    // Most text columns are not numbers at all: their first cell says so.
+    let first = s.other[0].1;
+    if parse_formatted(first, DecimalMark::Point).is_none()
+        && parse_formatted(first, DecimalMark::Comma).is_none()
+    {
+        return Ok(None);
+    }
     // The column's own mark when its cells tell it, else the file's.
     let mut votes: HashMap<DecimalMark, (usize, &str)> = HashMap::new();
     if !given {
