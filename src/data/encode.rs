@@ -136,9 +136,11 @@ fn median(values: &mut [f64]) -> f64 {
 /// Fit the map on the kept rows: numeric columns' ranges, categorical
 /// columns' categories (at most `max_levels` each) and, with `impute`,
 /// every column's value for a missing cell. Numeric missing cells of
-/// `typed` are filled with the imputed value.
+/// `typed` are filled with the imputed value. The map records the table's
+/// columns but the label (`label`), which a table to label lacks.
 pub(crate) fn fit_map(
     table: &RawTable,
+    label: Option<usize>,
     features: &[Feature],
     typed: &mut [Typed],
     kept: &[usize],
@@ -146,7 +148,13 @@ pub(crate) fn fit_map(
     impute: bool,
 ) -> Result<FeatureMap, DataError> {
     let mut map = FeatureMap {
-        table_columns: table.header.clone(),
+        table_columns: table
+            .header
+            .iter()
+            .enumerate()
+            .filter(|(c, _)| Some(*c) != label)
+            .map(|(_, h)| h.clone())
+            .collect(),
         ..FeatureMap::default()
     };
     for (f, t) in features.iter().zip(typed.iter_mut()) {

@@ -40,6 +40,7 @@ fn fit(table: &RawTable, options: &LoadOptions) -> Result<Dataset, DataError> {
     let impute = options.missing == MissingPolicy::Impute;
     let map = encode::fit_map(
         table,
+        roles.label,
         &features,
         &mut typed,
         &kept,
