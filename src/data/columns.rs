@@ -85,6 +85,9 @@ pub(crate) enum Reading {
 pub(crate) struct Feature {
     pub column: usize,
     pub reading: Reading,
+    /// Every row's number (NaN: missing), when screening found plain
+    /// numbers on every row: typing takes them instead of parsing again.
+    pub parsed: Option<Vec<f64>>,
 }
 
 /// The feature columns, and notices about the columns left out or read in
@@ -104,6 +107,8 @@ struct Scan<'a> {
     first_present: Option<(usize, String)>,
     /// Cells that are not plain numbers, in row order with their rows.
     other: Vec<(usize, &'a str)>,
+    /// Every row's plain number (NaN: missing), while no other cell was met.
+    values: Vec<f64>,
     distinct: HashSet<Cow<'a>>,
 }
 
@@ -120,6 +125,9 @@ fn scan<'a>(table: &'a RawTable, c: usize, every_distinct: bool) -> Scan<'a> {
     for r in 0..table.n_rows() {
         let cell = table.cell(r, c);
         if cell.is_missing() {
+            if s.other.is_empty() {
+                s.values.push(f64::NAN);
+            }
             continue;
         }
         s.present += 1;
@@ -130,6 +138,9 @@ fn scan<'a>(table: &'a RawTable, c: usize, every_distinct: bool) -> Scan<'a> {
             Ok(Some(v)) => {
                 s.plain += 1;
                 s.integers &= v.fract() == 0.0;
+                if s.other.is_empty() {
+                    s.values.push(v);
+                }
                 if every_distinct {
                     s.distinct.insert(cell.text());
                 }
@@ -138,6 +149,7 @@ fn scan<'a>(table: &'a RawTable, c: usize, every_distinct: bool) -> Scan<'a> {
                 if let Cell::Text(t) = cell {
                     s.other.push((r, t));
                 }
+                s.values = Vec::new();
                 s.distinct.insert(cell.text());
             }
         }
@@ -197,7 +209,7 @@ pub(crate) fn screen(
     let path = &table.path;
     let name = |c: usize| table.header[c].clone();
     let mut out = Screened::default();
-    let scans: Vec<(usize, Scan<'_>)> = roles
+    let mut scans: Vec<(usize, Scan<'_>)> = roles
         .candidates
         .iter()
         .map(|&c| {
@@ -208,7 +220,7 @@ pub(crate) fn screen(
     let decimal = options
         .decimal
         .unwrap_or_else(|| file_decimal(table, &scans));
-    for (c, s) in &scans {
+    for (c, s) in scans.iter_mut() {
         let c = *c;
         let column = name(c);
         let unnamed = table.unnamed.contains(&c);
@@ -250,6 +262,7 @@ pub(crate) fn screen(
             out.features.push(Feature {
                 column: c,
                 reading: Reading::Categorical,
+                parsed: None,
             });
             continue;
         }
@@ -285,7 +298,14 @@ pub(crate) fn screen(
                     excerpt(&column)
                 ));
             }
-            out.features.push(Feature { column: c, reading });
+            let every_row = s.values.len() == table.n_rows();
+            let parsed =
+                (reading == Reading::Auto && every_row).then(|| std::mem::take(&mut s.values));
+            out.features.push(Feature {
+                column: c,
+                reading,
+                parsed,
+            });
             continue;
         }
         if let Some(reading) = date_column(s, options, &column, &mut out.notices)? {
@@ -293,6 +313,7 @@ pub(crate) fn screen(
                 Some(r) => out.features.push(Feature {
                     column: c,
                     reading: r,
+                    parsed: None,
                 }),
                 None => continue,
             }
@@ -311,6 +332,7 @@ pub(crate) fn screen(
             out.features.push(Feature {
                 column: c,
                 reading: Reading::Format(format),
+                parsed: None,
             });
             continue;
         }
@@ -346,6 +368,7 @@ pub(crate) fn screen(
         out.features.push(Feature {
             column: c,
             reading: Reading::Auto,
+            parsed: None,
         });
     }
     case_collisions(table, &out.features)?;

@@ -17,8 +17,8 @@ use std::collections::{BTreeMap, HashMap};
 /// A feature column's cells on the kept rows.
 #[derive(Debug, Clone)]
 pub(crate) enum Typed {
-    /// Numbers (`None`: a missing cell, to impute).
-    Numbers(Vec<Option<f64>>),
+    /// Numbers (NaN: a missing cell, to impute; a cell that is NaN is refused).
+    Numbers(Vec<f64>),
     /// Categories (one-hot encoded).
     Categories,
 }
@@ -57,34 +57,40 @@ pub(crate) fn type_columns(
         let mut values = Vec::with_capacity(kept.len());
         let mut first_text = None;
         let mut numbers = 0;
-        for &r in kept {
-            let cell = table.cell(r, c);
-            if cell.is_missing() {
-                values.push(None);
-                continue;
-            }
-            match number(cell, format) {
-                Ok(Some(v)) => {
-                    numbers += 1;
-                    values.push(Some(v));
+        if let Some(all) = &f.parsed {
+            // Parsed while screening (plain numbers on every row).
+            values.extend(kept.iter().map(|&r| all[r]));
+            numbers = values.iter().filter(|v| !v.is_nan()).count();
+        } else {
+            for &r in kept {
+                let cell = table.cell(r, c);
+                if cell.is_missing() {
+                    values.push(f64::NAN);
+                    continue;
                 }
-                Ok(None) => {
-                    first_text.get_or_insert(r);
-                    values.push(None);
-                }
-                Err(()) => {
-                    return Err(DataError::NotFinite {
-                        path: path.clone(),
-                        row: r + 1,
-                        line: r + 2,
-                        column: name.clone(),
-                        value: excerpt(&cell.text()),
-                    })
+                match number(cell, format) {
+                    Ok(Some(v)) => {
+                        numbers += 1;
+                        values.push(v);
+                    }
+                    Ok(None) => {
+                        first_text.get_or_insert(r);
+                        values.push(f64::NAN);
+                    }
+                    Err(()) => {
+                        return Err(DataError::NotFinite {
+                            path: path.clone(),
+                            row: r + 1,
+                            line: r + 2,
+                            column: name.clone(),
+                            value: excerpt(&cell.text()),
+                        })
+                    }
                 }
             }
         }
         let Some(r) = first_text else {
-            let (min, max) = min_max(values.iter().flatten());
+            let (min, max) = min_max(&values);
             if numbers > 0 && !(max - min).is_finite() {
                 return Err(DataError::Range {
                     path: path.clone(),
@@ -116,10 +122,14 @@ pub(crate) fn type_columns(
     Ok(typed)
 }
 
-fn min_max<'a>(values: impl Iterator<Item = &'a f64>) -> (f64, f64) {
-    values.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
-        (a.min(v), b.max(v))
-    })
+/// Smallest and largest of the numbers present (NaN: missing).
+fn min_max(values: &[f64]) -> (f64, f64) {
+    values
+        .iter()
+        .filter(|v| !v.is_nan())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
+            (a.min(v), b.max(v))
+        })
 }
 
 /// The median of some numbers (the mean of the two middle ones for an even count).
@@ -161,13 +171,15 @@ pub(crate) fn fit_map(
         let name = table.header[f.column].clone();
         match t {
             Typed::Numbers(values) => {
-                let (min, max) = min_max(values.iter().flatten());
-                if impute && values.iter().any(Option::is_none) {
-                    let mut present: Vec<f64> = values.iter().flatten().copied().collect();
+                let (min, max) = min_max(values);
+                if impute && values.iter().any(|v| v.is_nan()) {
+                    let mut present: Vec<f64> =
+                        values.iter().copied().filter(|v| !v.is_nan()).collect();
                     let m = median(&mut present);
-                    values.iter_mut().for_each(|v| {
-                        v.get_or_insert(m);
-                    });
+                    values
+                        .iter_mut()
+                        .filter(|v| v.is_nan())
+                        .for_each(|v| *v = m);
                     map.impute.insert(name.clone(), Imputed::Number(m));
                 }
                 if let Reading::Format(format) = &f.reading {
@@ -239,8 +251,8 @@ pub(crate) fn fitted_matrix(
         match t {
             Typed::Numbers(values) => {
                 let col = &map.columns[j];
-                for (i, v) in values.iter().enumerate() {
-                    x[[i, j]] = v.map_or(f64::NAN, |v| col.scale(v));
+                for (i, &v) in values.iter().enumerate() {
+                    x[[i, j]] = if v.is_nan() { v } else { col.scale(v) };
                 }
                 j += 1;
             }
