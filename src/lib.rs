@@ -40,14 +40,19 @@ pub mod explain;
 pub mod hyperplane;
 pub mod ibc;
 pub mod interactions;
+pub mod job;
 pub mod kmeans;
 pub mod metrics;
 pub mod mpc;
 pub mod params;
 pub mod predict;
+pub mod price;
 pub mod protocol;
+#[cfg(feature = "report")]
+pub mod report;
 
 pub use hyperplane::{
     Backend, Coefficients, Hyperplane, HyperplaneParams, HyperplaneProblem, SolveOptions,
     SolveOutcome, SolveStatus,
 };
+pub use job::{ClusterOutcome, ClusterReport, ClusterSpec};

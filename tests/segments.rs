@@ -294,7 +294,7 @@ fn labels_from_says_why_the_floor_does_not_apply() {
     assert!(out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("does not apply to --labels-from"),
+        stderr.contains("minimum cluster size does not apply when explaining given clusters"),
         "{stderr}"
     );
 }

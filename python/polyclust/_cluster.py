@@ -16,7 +16,17 @@ from ._columns import check_2d, positional_names, select, to_columns, _is_frame
 
 __all__ = ["PolytopeClustering"]
 
-_PRESETS = {"mpc1": (1, 1), "mpc2": (3, 2)}
+_PRESETS = ("mpc1", "mpc2")
+
+# Keyword arguments whose name differs from the library's job description
+# (``polyclust._core.cluster_spec_defaults()``): scikit-learn's names. Every
+# other keyword argument is a field of the same name.
+SPEC_NAMES = {
+    "n_clusters": "k",
+    "representation_weight": "lambda",
+    "max_cluster_size": "n_max",
+    "random_state": "seed",
+}
 
 
 def _whole(value, name, minimum=0):
@@ -86,9 +96,10 @@ class PolytopeClustering(ClusterMixin, BaseEstimator):
     k_range : (int, int) or "A..B", default None
         Try every k from A to B inclusive and keep the best (``--k-range``);
         replaces ``n_clusters``.
-    preset : {"mpc2", "mpc1"} or None, default "mpc2"
+    preset : {"mpc2", "mpc1"} or None, default None
         The paper's settings: MPC-2 (M = 3, beta = 2) or MPC-1 (M = beta = 1,
-        axis-parallel boxes). ``m`` and ``beta``, when given, override it.
+        axis-parallel boxes); None is MPC-2. ``m`` and ``beta``, when given,
+        override it.
     m, beta : int, default None
         Largest absolute integer coefficient and largest number of non-zero
         coefficients of a hyperplane (``--m``, ``--beta``).
@@ -135,6 +146,13 @@ class PolytopeClustering(ClusterMixin, BaseEstimator):
         screened against an initial k-means clustering (``--interactions``).
     interaction_method : {"lasso", "nid"}, default "lasso"
         Screening method of ``interactions`` (``--interaction-method``).
+        The products are screened against the clusters (an initial k-means
+        clustering, one-vs-rest), or against ``y`` when ``fit`` is given
+        one (``--target``).
+    sample_size : int, default 5000
+        Above this many rows Algorithm 2 scores the silhouette on a fixed
+        sample of this size and ``silhouette_`` is an estimate, with
+        ``silhouette_se_`` its standard error (``--sample-size``).
     missing : {"drop", "impute"}, default "drop"
         Rows with a missing cell (NaN, None): left out of the fit and
         labelled afterwards on the cells they have, as ``predict`` labels
@@ -150,6 +168,9 @@ class PolytopeClustering(ClusterMixin, BaseEstimator):
         Clusters of the model.
     silhouette_ : float
         Mean silhouette (over rows that are not outliers; NaN for one cluster).
+    silhouette_exact_, silhouette_se_ : bool, float
+        Whether ``silhouette_`` is exact, and the standard error of an
+        estimate (above ``sample_size`` rows).
     fidelity_ : float
         Share of rows inside their own cluster's polytope.
     uncovered_ : int
@@ -164,6 +185,10 @@ class PolytopeClustering(ClusterMixin, BaseEstimator):
         Initial k and seed of the run kept.
     runs_ : list of dict
         Every run: k, seed, clusters, silhouette, fidelity, smallest, seconds.
+    report_ : dict
+        Every figure of the fit, as ``polyclust cluster --json`` prints it.
+    notes_ : list of str
+        What a person should know about the result, one sentence each.
     feature_names_ : list of str
         The scaled features the rules read (``col=value`` for a category).
     interactions_ : list of str
@@ -179,7 +204,7 @@ class PolytopeClustering(ClusterMixin, BaseEstimator):
         n_clusters=2,
         *,
         k_range=None,
-        preset="mpc2",
+        preset=None,
         m=None,
         beta=None,
         coefficients="integer",
@@ -200,6 +225,7 @@ class PolytopeClustering(ClusterMixin, BaseEstimator):
         binarize=None,
         interactions=None,
         interaction_method="lasso",
+        sample_size=5000,
         missing="drop",
     ):
         self.n_clusters = n_clusters
@@ -225,6 +251,7 @@ class PolytopeClustering(ClusterMixin, BaseEstimator):
         self.binarize = binarize
         self.interactions = interactions
         self.interaction_method = interaction_method
+        self.sample_size = sample_size
         self.missing = missing
 
     def __sklearn_tags__(self):
@@ -235,16 +262,13 @@ class PolytopeClustering(ClusterMixin, BaseEstimator):
         tags.non_deterministic = False
         return tags
 
-    def _settings(self):
-        """The keyword arguments of ``_core.fit_mpc``, as ``polyclust
-        cluster`` reads its flags."""
+    def _spec(self):
+        """The library's job description (a ``ClusterSpec``, as JSON) of
+        these keyword arguments: what ``polyclust cluster`` makes of the
+        same flags. Types are checked here; values by the library."""
         if self.preset is not None and self.preset not in _PRESETS:
             raise ValueError(f"invalid preset: {self.preset!r}; expected one of mpc1, mpc2")
-        m, beta = _PRESETS[self.preset or "mpc2"]
-        if self.k_range is None:
-            k_lo = k_hi = _whole(self.n_clusters, "n_clusters")
-        else:
-            k_lo, k_hi = _k_range(self.k_range)
+        k_range = None if self.k_range is None else list(_k_range(self.k_range))
         if self.solver_time_limit is None:
             raise ValueError("invalid solver_time_limit: None; give a number of seconds")
         size = self.min_cluster_size
@@ -254,66 +278,103 @@ class PolytopeClustering(ClusterMixin, BaseEstimator):
             raise ValueError(
                 f"invalid min_cluster_size: {size!r}; give a number of rows (15) or a share ('1%')"
             )
-        return dict(
-            k_lo=k_lo,
-            k_hi=k_hi,
-            restarts=_whole(self.restarts, "restarts"),
-            m=m if self.m is None else _whole(self.m, "m"),
-            beta=beta if self.beta is None else _whole(self.beta, "beta"),
-            coefficients=str(self.coefficients),
+        whole = lambda name: lambda v: _whole(v, name)  # noqa: E731
+        spec = {
+            "k": _whole(self.n_clusters, "n_clusters"),
+            "k_range": k_range,
+            "restarts": _whole(self.restarts, "restarts"),
+            "preset": self.preset,
+            "m": _optional(self.m, whole("m"), "m"),
+            "beta": _optional(self.beta, whole("beta"), "beta"),
+            "coefficients": str(self.coefficients),
             # A float, so "lambda = nan" is the library's to refuse.
-            **{"lambda": _optional(self.representation_weight, float, "representation_weight")},
-            min_cluster_size=size,
-            n_max=_optional(
-                self.max_cluster_size, lambda v: _whole(v, "max_cluster_size"), "max_cluster_size"
-            ),
-            backend=str(self.backend),
-            solver_time_limit=_optional(self.solver_time_limit, float, "solver_time_limit"),
-            kmeans_restarts=_whole(self.kmeans_restarts, "kmeans_restarts"),
-            local_search=bool(self.local_search),
-            coarse_start=str(self.coarse_start),
-            time_limit=_optional(self.time_limit, float, "time_limit"),
-            budget=_optional(self.budget, float, "budget"),
-            k_max=_optional(self.k_max, lambda v: _whole(v, "k_max"), "k_max"),
-            seed=_seed(self.random_state),
-            outliers=bool(self.outliers),
-            binarize=_optional(self.binarize, lambda v: _whole(v, "binarize"), "binarize"),
-            interactions=_optional(
-                self.interactions, lambda v: _whole(v, "interactions"), "interactions"
-            ),
-            interaction_method=str(self.interaction_method),
-            missing=str(self.missing),
-        )
+            "lambda": _optional(self.representation_weight, float, "representation_weight"),
+            "min_cluster_size": size,
+            "n_max": _optional(self.max_cluster_size, whole("max_cluster_size"), "max_cluster_size"),
+            "backend": str(self.backend),
+            "solver_time_limit": _optional(self.solver_time_limit, float, "solver_time_limit"),
+            "kmeans_restarts": _whole(self.kmeans_restarts, "kmeans_restarts"),
+            "local_search": bool(self.local_search),
+            "coarse_start": str(self.coarse_start),
+            "time_limit": _optional(self.time_limit, float, "time_limit"),
+            "budget": _optional(self.budget, float, "budget"),
+            "k_max": _optional(self.k_max, whole("k_max"), "k_max"),
+            "sample_size": _whole(self.sample_size, "sample_size", 1),
+            "seed": _seed(self.random_state),
+            "outliers": bool(self.outliers),
+            "binarize": _optional(self.binarize, whole("binarize"), "binarize"),
+            "interactions": _optional(self.interactions, whole("interactions"), "interactions"),
+            "interaction_method": str(self.interaction_method),
+        }
+        for name in ("lambda", "solver_time_limit", "time_limit", "budget"):
+            # JSON carries no NaN or infinity: refused here, by the setting's name.
+            if spec[name] is not None and not np.isfinite(spec[name]):
+                raise ValueError(f"invalid {name}: {spec[name]}; it must be a finite number")
+        return json.dumps(spec)
 
     def fit(self, X, y=None):
         """Cluster the rows of ``X`` (NumPy array, list of rows or DataFrame).
 
-        ``y`` is ignored. The GIL is released while the runs execute."""
+        ``y``, when given with ``interactions``, is what the interaction
+        products are screened against (``--target``); otherwise it is
+        ignored, as scikit-learn's clusterers ignore it. The GIL is released
+        while the runs execute."""
         X = check_2d(X)
         validate_data(self, X, reset=True, skip_check_array=True)
-        settings = self._settings()
+        spec = self._spec()
         columns, categorical = to_columns(X)
-        result = _core.fit_mpc(columns, categorical, **settings)
-        self._set_fit(result)
+        target = None
+        if y is not None and self.interactions is not None:
+            target = [str(v) for v in np.asarray(y, dtype=object).ravel()]
+        self._set_fit(
+            _core.fit_mpc(columns, categorical, spec, target=target, missing=str(self.missing))
+        )
+        return self
+
+    def explain(self, X, labels):
+        """Explain given clusters (segments, classes: ``labels``, one per
+        row of ``X``) with polytopes, without changing them
+        (``polyclust cluster --labels-from``): ``fidelity_`` is the share of
+        rows inside their given cluster's polytope, ``labels_`` the model's
+        decisions (what ``predict`` gives). Cluster ``c`` of the model is the
+        ``c``-th distinct label in order of first appearance, as for a
+        column of a CSV file."""
+        X = check_2d(X)
+        validate_data(self, X, reset=True, skip_check_array=True)
+        spec = self._spec()
+        columns, categorical = to_columns(X)
+        given = [str(v) for v in np.asarray(labels, dtype=object).ravel()]
+        self._set_fit(
+            _core.fit_mpc(columns, categorical, spec, labels=given, missing=str(self.missing))
+        )
         return self
 
     def _set_fit(self, r):
+        report = json.loads(r["report"])
         self.model_ = r["model"]
         self.labels_ = np.asarray(r["labels"], dtype=np.int64)
-        self.n_clusters_ = int(r["n_clusters"])
-        self.silhouette_ = float(r["silhouette"])
-        self.fidelity_ = float(r["fidelity"])
-        self.uncovered_ = int(r["uncovered"])
-        self.cluster_sizes_ = np.asarray(r["sizes"], dtype=np.int64)
-        self.cluster_silhouettes_ = np.asarray(r["cluster_silhouettes"], dtype=np.float64)
-        self.min_cluster_size_ = int(r["min_cluster_size"])
-        self.outliers_ = int(r["outliers"])
-        self.best_k_ = int(r["best_k"])
-        self.best_seed_ = int(r["best_seed"])
+        self.report_ = report
+        self.n_clusters_ = int(report["k"])
+        silhouette = report["silhouette"]
+        self.silhouette_ = float("nan") if silhouette is None else float(silhouette)
+        self.silhouette_exact_ = bool(report["silhouette_exact"])
+        se = report["silhouette_se"]
+        self.silhouette_se_ = float("nan") if se is None else float(se)
+        self.fidelity_ = float(report["fidelity"])
+        self.uncovered_ = int(report["uncovered"])
+        self.cluster_sizes_ = np.asarray(report["sizes"], dtype=np.int64)
+        self.cluster_silhouettes_ = np.asarray(
+            [np.nan if v is None else v for v in report["cluster_silhouettes"]], dtype=np.float64
+        )
+        self.min_cluster_size_ = int(report["min_cluster_size"])
+        self.outliers_ = int(report["outliers"])
+        self.best_k_ = int(report["best_k"])
+        self.best_seed_ = int(report["best_seed"])
         self.runs_ = json.loads(r["runs"])
-        self.status_ = r["status"]
+        self.status_ = report["status"]
+        self.notes_ = list(report["notes"])
         self.feature_names_ = list(r["feature_names"])
-        self.interactions_ = list(r["interactions"])
+        self.interactions_ = list(report["interactions"])
 
     def _columns_for_model(self, X):
         """``X``'s columns as the model reads them: a DataFrame by name, an
@@ -349,6 +410,63 @@ class PolytopeClustering(ClusterMixin, BaseEstimator):
         FROM table`` (``polyclust explain --format sql``)."""
         check_is_fitted(self, "model_")
         return self.model_.sql(str(dialect), table, list(keep or []))
+
+    def report(self, X, path, y=None, *, columns=None, dialect="ansi", plot_rows=4000):
+        """Write the HTML report of the fitted model on the rows of ``X``,
+        the page ``polyclust report`` writes: a summary (rows, features,
+        clusters, silhouette, fidelity, rows in no cluster, and ARI and NCA
+        against ``y`` when given), one card per cluster (size, share,
+        silhouette, rule, what sets it apart, nearest cluster), a scatter of
+        two features with the polytope boundaries (``columns=(A, B)``, else
+        the two the rules read most; at most ``plot_rows`` rows drawn), the
+        choice of k when ``k_range`` was given, and the rules as SQL in
+        ``dialect``. One self-contained file: nothing is fetched when it is
+        opened. An existing file is replaced only when it is such a report.
+        Returns the path."""
+        check_is_fitted(self, "model_")
+        X = check_2d(X)
+        validate_data(self, X, reset=False, skip_check_array=True)
+        truth = None
+        if y is not None:
+            truth = [str(v) for v in np.asarray(y).ravel().tolist()]
+        if columns is not None:
+            columns = tuple(str(c) for c in columns)
+            if len(columns) != 2:
+                raise ValueError(f"invalid columns: {columns!r}; name two features, as ('A', 'B')")
+        runs = None
+        if self.k_range is not None and getattr(self, "runs_", None):
+            runs = json.dumps(self.runs_)
+        html = _core.report_html(
+            self.model_,
+            self._columns_for_model(X),
+            truth=truth,
+            runs=runs,
+            command=f"{self!r}.fit(X).report(X, {os.fspath(path)!r})",
+            plot_columns=columns,
+            dialect=str(dialect),
+            plot_rows=_whole(plot_rows, "plot_rows", 1),
+            seed=_seed(self.random_state) if self.random_state is not None else 0,
+        )
+        _write_own(os.fspath(path), html, _core.REPORT_SIGNATURE, "an HTML report of polyclust")
+        return path
+
+    def _repr_html_(self):
+        """In a notebook, a fitted estimator shows its clusters: size, share,
+        silhouette and rule; an unfitted one, scikit-learn's diagram."""
+        if not hasattr(self, "model_"):
+            return super()._repr_html_inner()
+        return self.clusters_html()
+
+    def clusters_html(self):
+        """The compact HTML table of the clusters that ``_repr_html_`` shows."""
+        check_is_fitted(self, "model_")
+        return _core.clusters_table_html(self.model_)
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = super()._repr_mimebundle_(**kwargs)
+        if hasattr(self, "model_"):
+            bundle["text/html"] = self._repr_html_()
+        return bundle
 
     def save(self, path):
         """Write the model as ``model.json``, the file ``polyclust cluster
@@ -432,6 +550,35 @@ class PolytopeClustering(ClusterMixin, BaseEstimator):
         if isinstance(state.get("model_"), str):
             state = dict(state, model_=_core.Model.from_json(state["model_"]))
         super().__setstate__(state)
+
+
+def _write_own(path, text, signature, what):
+    """Write ``text`` to ``path`` through a temporary sibling renamed into
+    place; an existing file is replaced only when its first line is
+    ``signature`` (polyclust wrote it)."""
+    if os.path.isdir(path):
+        raise IsADirectoryError(f"{path} is a directory; name a file, such as {path}/report.html")
+    if os.path.exists(path):
+        try:
+            with open(path, encoding="utf-8", errors="replace") as f:
+                first = f.readline().rstrip("\n")
+        except OSError:
+            first = None
+        if first != signature:
+            raise FileExistsError(
+                f"{path} exists and is not {what}, so it is left alone; "
+                "remove it first or name a new file"
+            )
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".report-", suffix=".html")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
 
 
 def _is_model_file(path):

@@ -2,10 +2,11 @@
 //!
 //! A thin layer over the polyclust library: named columns go through
 //! [`RawTable::from_columns`] and [`data::prepare`], the same preprocessing
-//! as a CSV file on the command line; settings go to the same builders
-//! `polyclust cluster`, `interactions` and `ibc` fill (`src/cli/cluster.rs`,
-//! `src/cli/screening.rs`, `src/cli/ibc.rs`), so the same settings and seed
-//! give the same result. Long computations run with the GIL released.
+//! as a CSV file on the command line; a clustering job is the library's
+//! [`ClusterSpec`], which `polyclust cluster` fills from its flags and the
+//! estimator from its keyword arguments (handed over as JSON), so the same
+//! settings and seed give the same result; `interactions` and `ibc` fill the
+//! same builders as their commands (`src/cli/screening.rs`, `src/cli/ibc.rs`). Long computations run with the GIL released.
 //! Library errors become `ValueError` (bad input or settings) or
 //! `RuntimeError` (a solver that failed) with the library's own sentence.
 //! The scikit-learn conventions live in Python (`polyclust/_cluster.py`).
@@ -15,17 +16,16 @@ use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
 use polyclust::data::{self, Column, Dataset, FeatureMap, LoadOptions, MissingPolicy, RawTable};
 use polyclust::explain::{self, Dialect};
 use polyclust::predict;
-use polyclust::hyperplane::{Backend, Coefficients};
 use polyclust::ibc::{self, IbcFit, IbcOptions};
 use polyclust::interactions::{screen_target, ScreenMethod};
-use polyclust::mpc::{
-    self, CoarseStart, ExplanationSpace, MinClusterSize, MpcError, MpcParams, PolytopeModel,
-    ScreeningTarget,
-};
+use polyclust::job::{ClusterSpec, Hooks, ScreenAgainst};
+use polyclust::mpc::{self, MpcError, PolytopeModel};
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use std::fmt::Display;
+
+mod report;
 
 /// Name of an in-memory table in error messages.
 const TABLE: &str = "X";
@@ -134,27 +134,6 @@ fn enum_error(what: &str, value: &str, allowed: &[&str]) -> PyErr {
     ))
 }
 
-fn coarse_start(name: &str) -> PyResult<CoarseStart> {
-    match name {
-        "both" => Ok(CoarseStart::Both),
-        "always" => Ok(CoarseStart::Always),
-        "never" => Ok(CoarseStart::Never),
-        _ => Err(enum_error(
-            "coarse-start",
-            name,
-            &["both", "always", "never"],
-        )),
-    }
-}
-
-fn coefficients(name: &str) -> PyResult<Coefficients> {
-    match name {
-        "integer" => Ok(Coefficients::Integer),
-        "general" => Ok(Coefficients::General),
-        _ => Err(enum_error("coefficients", name, &["integer", "general"])),
-    }
-}
-
 fn screen_method(name: &str) -> PyResult<ScreenMethod> {
     match name {
         "lasso" => Ok(ScreenMethod::Lasso),
@@ -173,250 +152,99 @@ fn dialect(name: &str) -> PyResult<Dialect> {
         })
 }
 
-/// The MPC settings of one fit, as `polyclust cluster` reads them from its
-/// flags (`mpc_params` in `src/cli/cluster.rs`).
-struct ClusterSettings {
-    k_lo: usize,
-    k_hi: usize,
-    restarts: usize,
-    m: u32,
-    beta: usize,
-    coefficients: Coefficients,
-    lambda: f64,
-    min_cluster_size: MinClusterSize,
-    n_max: Option<usize>,
-    backend: Backend,
-    solver_time_limit: f64,
-    kmeans_restarts: usize,
-    local_search: bool,
-    coarse_start: CoarseStart,
-    time_limit: Option<f64>,
-    budget: Option<f64>,
-    k_max: Option<usize>,
-    seed: u64,
-    outliers: bool,
-    binarize: Option<usize>,
-    interactions: Option<usize>,
-    interaction_method: ScreenMethod,
-}
-
-impl ClusterSettings {
-    fn params(&self, k: usize) -> MpcParams {
-        MpcParams::new(k)
-            .m(self.m)
-            .beta(self.beta)
-            .coefficients(self.coefficients)
-            .lambda(self.lambda)
-            .seed(self.seed)
-            .backend(self.backend)
-            .solver_time_limit(Some(self.solver_time_limit))
-            .min_cluster_size(self.min_cluster_size)
-            .max_cluster_size(self.n_max)
-            .kmeans_restarts(self.kmeans_restarts)
-            .local_search(self.local_search)
-            .coarse_start(self.coarse_start)
-            .time_limit(self.time_limit)
-            .k_max(self.k_max)
-    }
-}
-
-/// What [`fit_mpc`] computes, before it becomes Python objects.
-struct Fitted {
-    result: mpc::ProtocolResult,
-    screened: Vec<String>,
-    feature_names: Vec<String>,
-}
-
-/// `polyclust cluster` on a prepared dataset: the checks it makes up front,
-/// the explanation space (quantile indicators, screened products), the
-/// protocol over k and seeds, and outliers set apart.
-fn cluster(ds: &Dataset, s: &ClusterSettings) -> Result<Fitted, PyErr> {
-    let x = ds.x.view();
-    let mut space = ExplanationSpace::identity(ds.d());
-    if let Some(q) = s.binarize {
-        if q < 2 {
-            return Err(value_error(format!(
-                "invalid binarize: Q = {q}; at least 2 quantile bins are needed"
-            )));
-        }
-        space.add_quantile_thresholds(x, q);
-    }
-    // Settings are checked before any work, with the command line's messages.
-    if s.k_lo == s.k_hi {
-        polyclust::params::check_k(s.k_lo, x).map_err(value_error)?;
-    } else {
-        polyclust::params::check_k_range(s.k_lo, s.k_hi, x).map_err(value_error)?;
-    }
-    if s.restarts == 0 {
-        return Err(value_error(
-            "invalid restarts: 0; at least one seed per k is needed",
-        ));
-    }
-    polyclust::params::check_seconds("budget", s.budget).map_err(value_error)?;
-    s.params(s.k_lo)
-        .check(x, space.dim())
-        .map_err(value_error)?;
-    let mut screened = Vec::new();
-    if let Some(top) = s.interactions {
-        if ds.d() < 2 {
-            return Err(value_error("interactions need at least two features"));
-        }
-        let screening = mpc::screen_for_explanation(
-            x,
-            &ds.feature_names(),
-            ScreeningTarget::InitialClustering { k: s.k_lo },
-            s.interaction_method,
-            s.seed,
-        )
-        .map_err(mpc_error)?;
-        screened = space.add_screened(x, &screening, top);
-    }
-    let params = s.params(s.k_lo);
-    params.clone().check(x, space.dim()).map_err(value_error)?;
-    let plan = mpc::ProtocolPlan {
-        budget: s.budget,
-        ..mpc::ProtocolPlan::new(s.k_lo..=s.k_hi, s.restarts)
-    };
-    let mut result =
-        mpc::protocol(x, &ds.map, &space, &params, &plan, &(), &|_| {}).map_err(mpc_error)?;
-    if s.outliers {
-        result.best.set_outliers_apart(x, mpc::OUTLIER_MULTIPLE);
-    }
-    Ok(Fitted {
-        result,
-        screened,
-        feature_names: ds.feature_names(),
-    })
-}
-
-fn optional_floats(v: &[Option<f64>]) -> Vec<f64> {
-    v.iter().map(|s| s.unwrap_or(f64::NAN)).collect()
-}
-
-/// Fit Multi-Polytope Clustering as `polyclust cluster` does and return a
-/// dict: the model, the labels (-1 for outliers) and the fit's figures.
+/// The fields of the library's job description ([`ClusterSpec`]) with their
+/// defaults, as JSON: the estimator's keyword arguments map onto them, and
+/// the tests check that every field has a keyword argument and every
+/// default is the library's.
 #[pyfunction]
-#[pyo3(signature = (
-    columns, categorical, *, k_lo, k_hi, restarts, m, beta, coefficients, lambda,
-    min_cluster_size, n_max, backend, solver_time_limit, kmeans_restarts, local_search,
-    coarse_start, time_limit, budget, k_max, seed, outliers, binarize, interactions,
-    interaction_method, missing = "drop",
-))]
-#[allow(clippy::too_many_arguments)]
+fn cluster_spec_defaults() -> PyResult<String> {
+    serde_json::to_string(&ClusterSpec::default()).map_err(value_error)
+}
+
+/// Run the job `spec` (the JSON of a [`ClusterSpec`], built from the
+/// estimator's keyword arguments) on the columns, as `polyclust cluster`
+/// runs it: with `target` (cells of a column) the interactions are screened
+/// against it (`--target`); with `labels` the given clusters are explained
+/// instead (`--labels-from`). Returns a dict: the model, the labels (-1 for
+/// outliers), the report (JSON of the fields `polyclust cluster --json`
+/// prints), the runs (JSON) and the feature names.
+#[pyfunction]
+#[pyo3(signature = (columns, categorical, spec, *, target = None, labels = None, missing = "drop"))]
 fn fit_mpc<'py>(
     py: Python<'py>,
     columns: Vec<(String, Bound<'py, PyAny>)>,
     categorical: Vec<String>,
-    k_lo: usize,
-    k_hi: usize,
-    restarts: usize,
-    m: u32,
-    beta: usize,
-    coefficients: &str,
-    lambda: f64,
-    min_cluster_size: &str,
-    n_max: Option<usize>,
-    backend: &str,
-    solver_time_limit: f64,
-    kmeans_restarts: usize,
-    local_search: bool,
-    coarse_start: &str,
-    time_limit: Option<f64>,
-    budget: Option<f64>,
-    k_max: Option<usize>,
-    seed: u64,
-    outliers: bool,
-    binarize: Option<usize>,
-    interactions: Option<usize>,
-    interaction_method: &str,
+    spec: &str,
+    target: Option<Vec<String>>,
+    labels: Option<Vec<String>>,
     missing: &str,
 ) -> PyResult<Bound<'py, PyDict>> {
+    let spec = ClusterSpec::from_json(spec).map_err(value_error)?;
     let missing = missing_policy(missing)?;
-    let settings = ClusterSettings {
-        k_lo,
-        k_hi,
-        restarts,
-        m,
-        beta,
-        coefficients: self::coefficients(coefficients)?,
-        lambda,
-        min_cluster_size: min_cluster_size.parse().map_err(value_error)?,
-        n_max,
-        backend: backend.parse().map_err(value_error)?,
-        solver_time_limit,
-        kmeans_restarts,
-        local_search,
-        coarse_start: self::coarse_start(coarse_start)?,
-        time_limit,
-        budget,
-        k_max,
-        seed,
-        outliers,
-        binarize,
-        interactions,
-        interaction_method: screen_method(interaction_method)?,
-    };
     let table = table(columns, true)?;
-    let (fitted, labels, dropped) = py.detach(|| {
+    let n = table.n_rows();
+    let (ds, outcome, row_labels) = py.detach(|| {
         let ds = prepare(&table, categorical, None, missing)?;
-        let fitted = cluster(&ds, &settings)?;
-        let fit = &fitted.result.best;
+        // Labels and targets of the rows kept (rows with a missing cell may be left out).
+        let kept = |cells: &Vec<String>, what: &str| {
+            if cells.len() != n {
+                return Err(value_error(format!(
+                    "{what} has {} entries for {n} rows",
+                    cells.len()
+                )));
+            }
+            Ok(ds
+                .row_index
+                .iter()
+                .map(|&r| cells[r].clone())
+                .collect::<Vec<String>>())
+        };
+        let outcome = match (&labels, &target) {
+            (Some(given), _) => {
+                let given = kept(given, "labels")?;
+                spec.explain(&ds, &data::encode_labels(&given).0)
+            }
+            (None, Some(cells)) => {
+                let cells = kept(cells, "y")?;
+                spec.run(&ds, ScreenAgainst::Column(&cells), Hooks::default())
+            }
+            (None, None) => spec.run(&ds, ScreenAgainst::Clusters, Hooks::default()),
+        }
+        .map_err(mpc_error)?;
         // Rows left out of the fit for a missing cell are labelled as
         // `predict` labels them, on the cells they have.
-        let mut labels: Vec<i64> = vec![mpc::OUTLIER_LABEL; table.n_rows()];
-        if ds.row_index.len() < table.n_rows() {
-            let all = prepare(&table, Vec::new(), Some(&fit.model.map), missing)?;
+        let fitted = outcome.row_labels();
+        let mut row_labels: Vec<i64> = vec![mpc::OUTLIER_LABEL; n];
+        if ds.row_index.len() < n {
+            let model = &outcome.fit().model;
+            let all = prepare(&table, Vec::new(), Some(&model.map), missing)?;
             for (&r, s) in all
                 .row_index
                 .iter()
-                .zip(predict::segments(&fit.model, all.x.view()))
+                .zip(predict::segments(model, all.x.view()))
             {
-                labels[r] = s.map_or(mpc::OUTLIER_LABEL, |c| c as i64);
+                row_labels[r] = s.map_or(mpc::OUTLIER_LABEL, |c| c as i64);
             }
         }
-        for (t, (&r, &l)) in ds.row_index.iter().zip(&fit.labels).enumerate() {
-            labels[r] = match &fit.outliers {
-                Some(o) if o[t] => mpc::OUTLIER_LABEL,
-                _ => l as i64,
-            };
+        for (&r, &l) in ds.row_index.iter().zip(fitted.iter()) {
+            row_labels[r] = l;
         }
-        Ok::<_, PyErr>((fitted, labels, ds.dropped_rows))
+        Ok::<_, PyErr>((ds, outcome, row_labels))
     })?;
-    let result = &fitted.result;
-    let fit = &result.best;
+    let report = outcome.report(&spec, &ds, None);
+    let fit = outcome.fit();
     let out = PyDict::new(py);
-    out.set_item("labels", labels.into_pyarray(py))?;
-    out.set_item("dropped_rows", dropped)?;
-    out.set_item("n_clusters", fit.model.k())?;
-    out.set_item("silhouette", fit.silhouette.unwrap_or(f64::NAN))?;
-    out.set_item("fidelity", fit.fidelity)?;
-    out.set_item("uncovered", fit.uncovered)?;
-    out.set_item("sizes", fit.sizes.clone().into_pyarray(py))?;
+    out.set_item("labels", row_labels.into_pyarray(py))?;
+    out.set_item("dropped_rows", ds.dropped_rows)?;
     out.set_item(
-        "cluster_silhouettes",
-        optional_floats(&fit.cluster_silhouettes).into_pyarray(py),
+        "report",
+        serde_json::to_string(&report).map_err(value_error)?,
     )?;
-    out.set_item("min_cluster_size", fit.min_cluster_size)?;
-    out.set_item("meets_min_cluster_size", fit.meets_min_cluster_size())?;
-    out.set_item("outliers", fit.outlier_count())?;
-    out.set_item(
-        "status",
-        if fit.meets_min_cluster_size() {
-            fit.status().name()
-        } else {
-            "below_min_cluster_size"
-        },
-    )?;
-    out.set_item("best_k", result.best_k)?;
-    out.set_item("best_seed", result.best_seed)?;
-    out.set_item("runs_skipped", result.skipped)?;
-    out.set_item("seconds", result.seconds)?;
     out.set_item(
         "runs",
-        serde_json::to_string(&result.runs).map_err(value_error)?,
+        serde_json::to_string(&outcome.result.runs).map_err(value_error)?,
     )?;
-    out.set_item("feature_names", &fitted.feature_names)?;
-    out.set_item("interactions", &fitted.screened)?;
+    out.set_item("feature_names", ds.feature_names())?;
     out.set_item(
         "model",
         Model {
@@ -708,10 +536,14 @@ fn fit_ibc(
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(fit_mpc, m)?)?;
+    m.add_function(wrap_pyfunction!(cluster_spec_defaults, m)?)?;
     m.add_function(wrap_pyfunction!(screen_interactions, m)?)?;
     m.add_function(wrap_pyfunction!(fit_ibc, m)?)?;
     m.add_class::<Model>()?;
     m.add_class::<IbcModel>()?;
     m.add("OUTLIER_LABEL", mpc::OUTLIER_LABEL)?;
+    m.add_function(wrap_pyfunction!(report::report_html, m)?)?;
+    m.add_function(wrap_pyfunction!(report::clusters_table_html, m)?)?;
+    m.add("REPORT_SIGNATURE", report::SIGNATURE)?;
     Ok(())
 }

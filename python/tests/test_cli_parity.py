@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from conftest import cluster_cli, customers, read_instance
-from polyclust import PolytopeClustering
+from polyclust import PolytopeClustering, _core
+from polyclust._cluster import SPEC_NAMES
 
 
 @pytest.mark.parametrize(
@@ -177,3 +178,39 @@ def test_an_unknown_category_raises_predicts_message(cli, tmp_path):
     # The same sentence, naming the table where the command line names the file.
     expected = proc.stderr.strip()[len("error: ") :].replace(str(tmp_path / "new.csv"), "X")
     assert str(raised.value) == expected
+
+
+def test_every_keyword_argument_is_a_job_setting_with_the_librarys_default():
+    # The library's job description (ClusterSpec) owns the settings and
+    # their defaults; the estimator only renames four of them.
+    defaults = json.loads(_core.cluster_spec_defaults())
+    params = PolytopeClustering().get_params()
+    fields = {SPEC_NAMES.get(name, name): name for name in params}
+    assert sorted(fields) == sorted(defaults), "a setting without a keyword argument, or the reverse"
+    assert set(SPEC_NAMES) <= set(params)
+    # What the estimator hands over with its defaults is the library's default job.
+    assert json.loads(PolytopeClustering()._spec()) == defaults
+
+
+def test_fit_y_is_the_screening_target_and_explain_keeps_given_clusters(cli, instances, tmp_path):
+    X, y = read_instance(instances, "iris")
+    # --target: the interaction products are screened against a column.
+    frame = X.assign(species=y)
+    path = tmp_path / "iris.csv"
+    frame.to_csv(path, index=False)
+    labels, report, out = cluster_cli(
+        cli, tmp_path, "--data", path, "--no-label", "--k", 3,
+        "--interactions", 2, "--target", "species", "--seed", 1,
+    )
+    model = PolytopeClustering(n_clusters=3, interactions=2, random_state=1).fit(X, y)
+    np.testing.assert_array_equal(model.labels_, labels)
+    assert model.interactions_ == report["interactions"]
+    # --labels-from: given clusters explained as they are.
+    labels, report, out = cluster_cli(
+        cli, tmp_path, "--data", path, "--no-label", "--labels-from", "species", "--seed", 1,
+    )
+    explained = PolytopeClustering(random_state=1).explain(X, y)
+    np.testing.assert_array_equal(explained.labels_, labels)
+    assert explained.fidelity_ == report["fidelity"]
+    assert explained.status_ == "explained"
+    assert explained.rules_text() == (out / "rules.txt").read_text()

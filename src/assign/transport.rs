@@ -22,7 +22,8 @@
 //! bounded assignment possible at 10⁶ rows, where the LP would have n·K
 //! variables.
 
-use super::{AssignError, CardinalityBounds};
+use super::bounds::{AssignError, CardinalityBounds};
+use super::cost::assign_unbounded;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
@@ -91,7 +92,7 @@ pub fn assign_transport(
             n_max: hi,
         });
     }
-    let mut labels = super::assign_unbounded(cost, k);
+    let mut labels = assign_unbounded(cost, k);
     let mut sizes = vec![0usize; k];
     labels.iter().for_each(|&l| sizes[l] += 1);
     let mut heaps = MoveHeaps::new(cost, k, &labels);

@@ -3,7 +3,8 @@
 //! Tables 1–2 and a time table shaped like Tables 3–4, ours beside the
 //! paper's figures).
 
-use super::{BenchRow, BenchSettings, Method, PaperResults};
+use super::method::{BenchRow, BenchSettings, Method};
+use super::paper::PaperResults;
 use std::fmt::Write;
 
 /// The CSV header, one column per field of the published comparison.

@@ -4,6 +4,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use polyclust::data::{GeneratorKind, GeneratorSpec};
 use polyclust::hyperplane::Backend;
 use polyclust::mpc::{CoarseStart, MinClusterSize, Preset};
+use polyclust::ClusterSpec;
 use std::path::PathBuf;
 
 /// Interpretable clustering with polytopes.
@@ -37,6 +38,9 @@ pub enum Command {
     Generate(GenerateArgs),
     /// Print a saved model's rules as text, JSON or SQL.
     Explain(ExplainArgs),
+    /// Write one self-contained HTML page of a saved model on data: summary,
+    /// one card per cluster, a scatter with the boundaries, the SQL.
+    Report(super::report::ReportArgs),
     /// Solve one separating-hyperplane problem (1)–(12) between two labelled clusters.
     Hyperplane(HyperplaneArgs),
     /// Write the separating-hyperplane MILP of one pair as an LP or MPS file.
@@ -72,6 +76,15 @@ pub enum BenchCommand {
     /// peak memory, fidelity, the sampled silhouette beside k-means++'s, and
     /// the sampled silhouette against the exact one at 2·10⁴ rows.
     Scale(BenchScaleArgs),
+    /// Every method at the reference k (the number of classes) of every
+    /// labelled instance: ARI, NCA, silhouette, price of explainability,
+    /// explanation size, mean over seeds; polyclust's configurations and
+    /// k-means++, and with `--python` scikit-learn's and ExKMC's; writes
+    /// results.csv and results.md.
+    Reference(super::reference::BenchReferenceArgs),
+    /// Seconds and bytes of the HTML report beyond the fit, on the
+    /// registry's instances and on generated blobs of 10⁶ rows.
+    Report(super::report::BenchReportArgs),
 }
 
 /// `bench scale` arguments.
@@ -218,10 +231,10 @@ pub struct PairArgs {
 #[derive(Debug, Clone, Args)]
 pub struct SolverArgs {
     /// Hyperplane solver.
-    #[arg(long, default_value = "enumerate")]
+    #[arg(long, value_enum, default_value_t = SPEC.backend)]
     pub backend: Backend,
     /// Time limit per hyperplane MILP, seconds (MILP backends).
-    #[arg(long, default_value_t = 60.0, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = SPEC.solver_time_limit, allow_negative_numbers = true)]
     pub solver_time_limit: f64,
 }
 
@@ -337,6 +350,9 @@ pub enum RuleFormat {
     Sql,
 }
 
+/// The defaults of `cluster`: those of the library's job description.
+static SPEC: std::sync::LazyLock<ClusterSpec> = std::sync::LazyLock::new(ClusterSpec::default);
+
 /// `cluster` arguments.
 #[derive(Debug, Args)]
 pub struct ClusterArgs {
@@ -357,15 +373,16 @@ pub struct ClusterArgs {
     #[arg(long, value_name = "COL", requires = "interactions")]
     pub target: Option<String>,
     /// Interaction screening method.
-    #[arg(long, default_value = "lasso")]
+    #[arg(long, value_enum, default_value_t = SPEC.interaction_method)]
     pub interaction_method: polyclust::interactions::ScreenMethod,
     /// Try every k in A..B (inclusive) and keep the best silhouette (the paper's protocol).
     #[arg(long, value_name = "A..B", value_parser = parse_k_range)]
     pub k_range: Option<(usize, usize)>,
     /// Seeds per k (the best silhouette over k and seeds is kept).
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = SPEC.restarts)]
     pub restarts: usize,
-    /// The paper's settings: mpc1 (M = beta = 1) or mpc2 (M = 3, beta = 2).
+    /// The paper's settings: mpc1 (M = beta = 1) or mpc2 (M = 3, beta = 2,
+    /// the default).
     #[arg(long, conflicts_with_all = ["m", "beta", "axis_parallel"])]
     pub preset: Option<Preset>,
     /// Largest number of clusters the coordinate descent may reach by splits
@@ -378,7 +395,7 @@ pub struct ClusterArgs {
     /// Which runs beyond axis-parallel start from the axis-parallel (M = beta
     /// = 1) result and refine it: never, always or both (each run tries
     /// both starts and keeps the better).
-    #[arg(long, default_value = "both")]
+    #[arg(long, value_enum, default_value_t = SPEC.coarse_start)]
     pub coarse_start: CoarseStart,
     /// Wall-clock limit of one run, seconds.
     #[arg(long, value_name = "S", allow_negative_numbers = true)]
@@ -387,23 +404,29 @@ pub struct ClusterArgs {
     /// runs not started when it ends are skipped, and the result says so.
     #[arg(long, value_name = "S", allow_negative_numbers = true)]
     pub budget: Option<f64>,
-    /// Hyperplane family (--general needs --backend highs).
-    #[command(flatten)]
-    pub family: FamilyArgs,
-    /// Axis-parallel hyperplanes (M = beta = 1).
+    /// Largest absolute integer coefficient M (default: the preset's, 3).
+    #[arg(long)]
+    pub m: Option<u32>,
+    /// Largest number of non-zero coefficients (default: the preset's, 2).
+    #[arg(long)]
+    pub beta: Option<usize>,
+    /// Real coefficients in [-1, 1] instead of integers (needs --backend highs).
+    #[arg(long)]
+    pub general: bool,
+    /// Axis-parallel hyperplanes (M = beta = 1), as --preset mpc1.
     #[arg(long, conflicts_with_all = ["m", "beta", "general"])]
     pub axis_parallel: bool,
     /// Weight of the representation error.
-    #[arg(long, default_value_t = 1.0, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = SPEC.lambda, allow_negative_numbers = true)]
     pub lambda: f64,
     /// Smallest cluster size: a number of rows (15) or a share of them (1%,
     /// at least 2 rows). 1 is the paper's unconstrained protocol.
-    #[arg(long, alias = "n-min", value_name = "N|P%", default_value = "1%")]
+    #[arg(long, alias = "n-min", value_name = "N|P%", default_value_t = SPEC.min_cluster_size)]
     pub min_cluster_size: MinClusterSize,
     /// Above this many rows the coordinate descent scores the silhouette on a
     /// fixed sample of this size, and the reported silhouette is an estimate
     /// over independent samples (with its standard error).
-    #[arg(long, value_name = "N", default_value_t = polyclust::mpc::DEFAULT_SAMPLE_SIZE)]
+    #[arg(long, value_name = "N", default_value_t = SPEC.sample_size)]
     pub sample_size: usize,
     /// Set rows that belong to no segment apart as outliers (label -1):
     /// rows farther from their cluster's centre than the median distance +
@@ -420,10 +443,10 @@ pub struct ClusterArgs {
     #[command(flatten)]
     pub solver: SolverArgs,
     /// Seed.
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = SPEC.seed)]
     pub seed: u64,
     /// k-means restarts of the initial clustering.
-    #[arg(long, default_value_t = 10)]
+    #[arg(long, default_value_t = SPEC.kmeans_restarts)]
     pub kmeans_restarts: usize,
     /// Add `x ≥ q-quantile` indicators (q = 1/Q … (Q−1)/Q) to the explanation space.
     #[arg(long, value_name = "Q")]
@@ -437,6 +460,9 @@ pub struct ClusterArgs {
     /// Two columns to plot when the data have more than two.
     #[arg(long, value_name = "A,B", value_delimiter = ',')]
     pub plot_columns: Option<Vec<String>>,
+    /// The HTML report (`--report FILE.html`).
+    #[command(flatten)]
+    pub report: super::report::ClusterReportArgs,
     /// Print one JSON object.
     #[arg(long)]
     pub json: bool,
@@ -751,5 +777,70 @@ mod tests {
     #[test]
     fn cli_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    /// `cluster`'s flags that are not settings of the job, and why.
+    const CLI_ONLY: [(&str, &str); 18] = [
+        ("instance", "data source"),
+        ("data", "data source"),
+        ("generate", "data source"),
+        ("generate_seed", "data source"),
+        ("rows", "data source"),
+        ("dims", "data source"),
+        ("clusters", "data source"),
+        ("label_column", "data reading"),
+        ("no_label", "data reading"),
+        ("drop", "data reading"),
+        ("categorical", "data reading (Python: the frame's dtypes)"),
+        ("target", "input: Python fit(X, y)"),
+        ("labels_from", "input: Python explain(X, labels)"),
+        ("out", "output"),
+        ("plot", "output"),
+        ("plot_columns", "output"),
+        ("plot_k", "output"),
+        ("json", "output"),
+    ];
+
+    /// Flags that set a job setting of another name.
+    const ALIASES: [(&str, &str); 3] = [
+        ("general", "coefficients"),
+        ("no_search", "local_search"),
+        ("axis_parallel", "preset"),
+    ];
+
+    /// Every flag of `cluster` is a setting of the library's job
+    /// description, an alias of one, or listed as the command line's own;
+    /// and every setting has a flag.
+    #[test]
+    fn every_cluster_flag_is_a_job_setting_or_the_command_lines_own() {
+        let cli = Cli::command();
+        let cluster = cli.find_subcommand("cluster").unwrap();
+        let flags: Vec<String> = cluster
+            .get_arguments()
+            .map(|a| a.get_id().to_string())
+            .filter(|id| id != "help")
+            .collect();
+        let settings = ClusterSpec::FIELDS;
+        for flag in &flags {
+            let known = settings.contains(&flag.as_str())
+                || ALIASES.iter().any(|(a, _)| a == flag)
+                || CLI_ONLY.iter().any(|(c, _)| c == flag);
+            assert!(
+                known,
+                "cluster --{} is neither a ClusterSpec setting nor listed as the command line's own",
+                flag.replace('_', "-")
+            );
+        }
+        for setting in settings {
+            let reached =
+                flags.iter().any(|f| f == setting) || ALIASES.iter().any(|(_, s)| s == &setting);
+            assert!(reached, "the job setting {setting} has no cluster flag");
+        }
+        for (listed, _) in CLI_ONLY.iter().chain(ALIASES.iter()) {
+            assert!(
+                flags.iter().any(|f| f == listed),
+                "{listed} is listed but is not a cluster flag"
+            );
+        }
     }
 }

@@ -26,6 +26,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Predict(args) => super::cluster::predict(&args),
         Command::Generate(args) => generate(&args),
         Command::Explain(args) => super::cluster::explain_cmd(&args),
+        Command::Report(args) => super::report::report_cmd(&args),
         Command::Hyperplane(args) => super::solvers::hyperplane_cmd(&args),
         Command::Interactions(args) => super::screening::interactions_cmd(&args),
         Command::ExportModel(args) => super::solvers::export_model(&args),
@@ -35,6 +36,8 @@ pub fn run(cli: Cli) -> Result<()> {
             BenchCommand::Paper(args) => super::bench::bench_paper(&args),
             BenchCommand::Speed(args) => super::bench::bench_speed(&args),
             BenchCommand::Scale(args) => super::bench::bench_scale(&args),
+            BenchCommand::Reference(args) => super::reference::bench_reference(&args),
+            BenchCommand::Report(args) => super::report::bench_report(&args),
         },
     }
 }
@@ -176,9 +179,17 @@ fn score(args: &ScoreArgs) -> Result<()> {
         .as_ref()
         .and(loaded.truth.as_ref())
         .map(|t| t.ari(&labels));
+    let nca = args
+        .labels_from
+        .as_ref()
+        .and(loaded.truth.as_ref())
+        .map(|t| t.nca(&labels));
+    // k = the labels' distinct values; undefined when k exceeds the distinct rows.
+    let price = polyclust::price::price_of_explainability(ds.x.view(), &labels).ok();
     if args.json {
         let mut out = json!({
             "instance": ds.name, "n": ds.n(), "d": ds.d(), "k": names.len(),
+            "price_of_explainability": price,
             "silhouette": s, "silhouette_exact": estimate.exact,
             "silhouette_se": estimate.standard_error,
             "sample_size": estimate.sample_size, "repeats": estimate.repeats,
@@ -190,6 +201,7 @@ fn score(args: &ScoreArgs) -> Result<()> {
         }
         if let Some(a) = ari {
             out["ari"] = json!(a);
+            out["nca"] = json!(nca);
         }
         outln!("{out}");
     } else {
@@ -209,6 +221,16 @@ fn score(args: &ScoreArgs) -> Result<()> {
         }
         if let Some(a) = ari {
             outln!("  ARI vs ground truth = {a:.6}");
+        }
+        if let Some(v) = nca {
+            outln!("  NCA vs ground truth = {v:.6}");
+        }
+        if let Some(p) = price {
+            outln!(
+                "  price of explainability = {p:.6} (k-means cost / best of {} k-means restarts at k = {})",
+                polyclust::price::PRICE_RESTARTS,
+                names.len()
+            );
         }
         outln!("  seconds = {seconds:.3}");
     }

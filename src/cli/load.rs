@@ -28,6 +28,21 @@ impl Truth {
             .unzip();
         polyclust::metrics::adjusted_rand_index(&a, &b)
     }
+
+    /// NCA of `labels` against the truth, on the rows that have one.
+    pub(crate) fn nca(&self, labels: &[usize]) -> f64 {
+        let (a, b): (Vec<usize>, Vec<usize>) = labels
+            .iter()
+            .zip(&self.0)
+            .filter_map(|(&l, t)| t.map(|t| (l, t)))
+            .unzip();
+        polyclust::metrics::normalized_clustering_accuracy(&b, &a)
+    }
+
+    /// The truth of every row, when every row has one.
+    pub(crate) fn complete(&self) -> Option<Vec<usize>> {
+        self.0.iter().copied().collect()
+    }
 }
 
 /// Load the data named by the arguments, the labels required (rows

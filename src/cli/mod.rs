@@ -10,6 +10,8 @@ mod load;
 mod output;
 mod plot;
 mod progress;
+mod reference;
+mod report;
 mod safe_output;
 mod screening;
 mod solvers;

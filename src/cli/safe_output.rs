@@ -372,14 +372,24 @@ impl OutputDir {
     pub(crate) fn write(&self, files: &[(&str, Vec<u8>)]) -> Result<(), super::output::WriteError> {
         use super::output::WriteError;
         let created = !self.path.exists();
-        std::fs::create_dir_all(&self.path)
-            .map_err(|e| WriteError::create_dir_named(&self.shown, e))?;
         let marker_path = self.path.join(MARKER);
-        let lock = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&marker_path)
-            .map_err(|e| WriteError::new(marker_path.display().to_string(), e))?;
+        // Another run's probe may remove the directory it just created
+        // between our creating it and opening the marker; once the marker
+        // is there the directory is not empty and stays.
+        let mut attempts = 0;
+        let lock = loop {
+            std::fs::create_dir_all(&self.path)
+                .map_err(|e| WriteError::create_dir_named(&self.shown, e))?;
+            match std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&marker_path)
+            {
+                Ok(file) => break file,
+                Err(e) if e.kind() == io::ErrorKind::NotFound && attempts < 10 => attempts += 1,
+                Err(e) => return Err(WriteError::new(marker_path.display().to_string(), e)),
+            }
+        };
         lock.lock()
             .map_err(|e| WriteError::new(marker_path.display().to_string(), e))?;
         let result = (|| {

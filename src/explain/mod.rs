@@ -1,4 +1,4 @@
-//! Explanations of a fitted [`PolytopeModel`] (MPC paper §4.2): each
+//! Explanations of a fitted [`PolytopeModel`](crate::mpc::PolytopeModel) (MPC paper §4.2): each
 //! cluster's polytope (built with redundant half-spaces removed, see
 //! [`crate::mpc::finalize`]) rendered as rules a person reads (original units
 //! where a condition involves one feature), as JSON, and as one SQL
@@ -6,10 +6,12 @@
 
 mod geometry;
 mod render;
+mod size;
 mod sql;
 
 pub use geometry::boundary_segment;
+#[cfg(feature = "report")]
+pub(crate) use render::scaling_notes;
 pub use render::{halfspace_text, rules_json, rules_text, z_feature_name};
+pub use size::{explanation_size, rule_pieces, ExplanationSize, RulePiece};
 pub use sql::{output_column, rules_sql, select_sql, select_sql_as, Dialect};
-
-use crate::mpc::PolytopeModel;

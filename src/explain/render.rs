@@ -1,8 +1,8 @@
 //! Rules as text and JSON.
 
-use super::PolytopeModel;
 use crate::data::FeatureColumn;
 use crate::hyperplane::Side;
+use crate::mpc::PolytopeModel;
 use crate::mpc::{ExplanationFeature, HalfSpace};
 use serde_json::{json, Value};
 
@@ -172,7 +172,7 @@ pub fn halfspace_text(model: &PolytopeModel, h: &HalfSpace) -> String {
 }
 
 /// Scaled-unit definitions for the numeric features a model's linear forms use.
-fn scaling_notes(model: &PolytopeModel) -> Vec<String> {
+pub(crate) fn scaling_notes(model: &PolytopeModel) -> Vec<String> {
     let mut used = vec![false; model.map.columns.len()];
     for p in &model.polytopes {
         for h in &p.halfspaces {

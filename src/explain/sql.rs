@@ -37,10 +37,10 @@
 //! assert_eq!(Dialect::Spark.text("O'Brien"), r"'O\'Brien'");
 //! ```
 
-use super::PolytopeModel;
 use crate::data::{FeatureColumn, Imputed};
 use crate::hyperplane::Side;
 use crate::mpc::ExplanationFeature;
+use crate::mpc::PolytopeModel;
 
 /// The SQL engine family the rules are written for. Each dialect's SQL runs
 /// unchanged in its engines; [`Dialect::Ansi`] runs in SQLite, DuckDB and

@@ -15,7 +15,7 @@
 //! Both guard their allocation: [`direction_count`] and
 //! [`search_candidate_bytes`] count what a list would hold before it is built.
 
-use super::SolveError;
+use super::outcome::SolveError;
 
 /// Number of integer directions `Σ_{s=1..β} C(d, s)·(2M)^s` that
 /// enumeration visits for `d` features (saturating at `u128::MAX`).

@@ -32,9 +32,11 @@
 
 use rayon::prelude::*;
 
+use super::backend::Backend;
 use super::directions::{coefficient_values, decode, direction_count, supports};
+use super::outcome::SolveError;
 use super::params::{Coefficients, ValidHyperplaneParams};
-use super::{Backend, HyperplaneProblem, SolveError};
+use super::problem::HyperplaneProblem;
 
 /// Enumeration refuses a candidate list larger than this many bytes (10⁸
 /// directions of [`Key`]s, the list [`bound_and_prune`] sorts).

@@ -12,7 +12,7 @@ use thiserror::Error;
 
 use super::milp::{Formulation, Kind, Sense};
 use super::params::{HyperplaneError, ValidHyperplaneParams};
-use super::HyperplaneProblem;
+use super::problem::HyperplaneProblem;
 
 /// MPS flavour.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]

@@ -33,11 +33,11 @@ use good_lp::{
 };
 use highs::{HighsModelStatus, HighsSolutionStatus};
 
+use super::backend::{Backend, SolveOptions};
 use super::enumerate::{enumerate_directions, optimal_intercept};
+use super::outcome::{SolveError, SolveStatus};
 use super::params::{Coefficients, ValidHyperplaneParams};
-use super::{
-    objective, Backend, Hyperplane, HyperplaneProblem, SolveError, SolveOptions, SolveStatus,
-};
+use super::problem::{objective, Hyperplane, HyperplaneProblem};
 
 /// Absolute MIP gap used when no relative gap is requested.
 const EXACT_ABS_GAP: f64 = 1e-9;

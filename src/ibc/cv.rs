@@ -17,9 +17,9 @@ use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
 use super::ols::{r2_score, rmse};
+use super::options::{IbcError, IbcOptions};
 use super::pipeline::{self, IbcFit};
 use super::regimes::SplitSummary;
-use super::{IbcError, IbcOptions};
 
 /// Held-out row indices of each of `k` folds of `0..n`, after a seeded shuffle.
 pub fn kfold(n: usize, k: usize, seed: u64) -> Vec<Vec<usize>> {

@@ -19,8 +19,8 @@ use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
 use super::ols::{fit_linear, r2_score, LinearFit};
+use super::options::{IbcError, IbcOptions};
 use super::regimes::{Split, SplitOptions, SplitRule};
-use super::{IbcError, IbcOptions};
 use crate::interactions::{
     lasso::lasso_screen, nid::nid_screen, Interaction, LassoScreenOptions, ScreenMethod,
 };

@@ -23,7 +23,7 @@ use ndarray::{Array2, ArrayView1, ArrayView2, Axis};
 use serde::Serialize;
 
 use super::ols::fit_linear;
-use super::IbcError;
+use super::options::IbcError;
 use crate::data::{FeatureColumn, FeatureMap};
 use crate::mpc::{self, ExplanationSpace, MpcParams, PolytopeModel};
 

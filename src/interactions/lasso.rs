@@ -26,7 +26,7 @@ use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{
+use super::screening::{
     check_inputs, is_nonneg, is_pos, sort_interactions, subsets, Interaction, InteractionError,
     Screening,
 };

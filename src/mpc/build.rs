@@ -4,47 +4,15 @@
 //! redundant half-spaces are removed ([`super::redundancy`]) as long as the
 //! reduced polytopes decide every training row as the tournament did.
 
-use super::init::PairHyperplane;
-use super::model::{nearest_centre, tournament, HalfSpace, ModelSettings, Polytope};
+use super::model::{HalfSpace, ModelSettings, Polytope, PolytopeModel, SCHEMA_VERSION};
+use super::pair::PairHyperplane;
 use super::params::ValidMpcParams;
+use super::redundancy::remove_redundant;
 use super::space::ExplanationSpace;
-use super::{PolytopeModel, SCHEMA_VERSION};
+use super::tournament::{nearest_centre, tournament};
 use crate::data::FeatureMap;
 use crate::hyperplane::Side;
 use ndarray::{Array2, ArrayView2};
-
-/// Mean of the rows `rows` of `x`, summed in row order (`None` for no rows).
-pub(crate) fn mean_of_rows(x: ArrayView2<f64>, rows: &[usize]) -> Option<Vec<f64>> {
-    if rows.is_empty() {
-        return None;
-    }
-    let mut sum = vec![0.0; x.ncols()];
-    for &t in rows {
-        for (a, v) in sum.iter_mut().zip(x.row(t)) {
-            *a += v;
-        }
-    }
-    let count = rows.len() as f64;
-    sum.iter_mut().for_each(|v| *v /= count);
-    Some(sum)
-}
-
-/// Centres of the clusters `0..k` of `labels`; a cluster with no row keeps
-/// its row of `previous`.
-pub(crate) fn centres(x: ArrayView2<f64>, labels: &[usize], previous: &Array2<f64>) -> Array2<f64> {
-    let k = previous.nrows();
-    let mut members: Vec<Vec<usize>> = vec![Vec::new(); k];
-    for (t, &l) in labels.iter().enumerate() {
-        members[l].push(t);
-    }
-    let mut out = previous.clone();
-    for (c, rows) in members.iter().enumerate() {
-        if let Some(mean) = mean_of_rows(x, rows) {
-            out.row_mut(c).assign(&ndarray::ArrayView1::from(&mean));
-        }
-    }
-    out
-}
 
 /// Labels by the tournament, uncovered rows to the nearest centre.
 fn tournament_labels(
@@ -64,22 +32,34 @@ fn tournament_labels(
         .unzip()
 }
 
+/// What a model is built on besides its hyperplanes and centres: the
+/// training rows (clustering space `x`, explanation space `z`), the map
+/// from the input columns, and the settings it records.
+#[derive(Clone, Copy)]
+pub struct Training<'a> {
+    /// The training rows in the scaled clustering space.
+    pub x: ArrayView2<'a, f64>,
+    /// The same rows in the explanation space.
+    pub z: ArrayView2<'a, f64>,
+    /// How input columns became `x`.
+    pub map: &'a FeatureMap,
+    /// The settings of the fit.
+    pub params: &'a ValidMpcParams,
+}
+
 /// Turn hyperplanes and centres into a model: drop clusters the polytopes
 /// leave empty, centre every hyperplane in the widest gap that keeps each
 /// relevant row on its side, remove redundant half-spaces, and give the rows
 /// no polytope holds an extension polytope of their cluster (`preferred`
 /// labels when given, else the nearest centre's; see `complete_coverage`).
-#[allow(clippy::too_many_arguments)]
 pub fn finalize(
-    x: ArrayView2<f64>,
-    z: ArrayView2<f64>,
-    map: &FeatureMap,
+    training: &Training,
     space: ExplanationSpace,
     mut hyperplanes: Vec<PairHyperplane>,
     centroids: &Array2<f64>,
-    params: &ValidMpcParams,
     preferred: Option<&[usize]>,
 ) -> PolytopeModel {
+    let Training { x, z, map, params } = *training;
     let mut centres: Vec<Vec<f64>> = centroids.rows().into_iter().map(|r| r.to_vec()).collect();
     // Drop empty clusters until every remaining one holds a row.
     let (labels, inside) = loop {
@@ -137,7 +117,7 @@ pub fn finalize(
         outliers: None,
     };
     let full = model.polytopes.clone();
-    super::redundancy::remove_redundant(&mut model, z);
+    remove_redundant(&mut model, z);
     // The reduced polytopes must decide every training row as the tournament did.
     let (decided, _) = model.assign_with(x, z);
     if decided != labels {

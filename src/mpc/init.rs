@@ -15,54 +15,19 @@
 //! error). Cost per outer iteration: O(inner · n·K·d) for the assignments
 //! plus K(K−1)/2 hyperplane solves.
 
-use super::build::centres;
+use super::deadline::Deadline;
+use super::error::MpcError;
+use super::pair::{PairHyperplane, SolveStats};
 use super::params::ValidMpcParams;
-use super::{Deadline, MpcError, Observer, Progress, RunStatus};
+use super::progress::{Observer, Progress, RunStatus};
+use super::rows::centres;
+use super::tournament::SparsePlane;
 use crate::assign::{self, CardinalityBounds};
 use crate::hyperplane::{self, Hyperplane, HyperplaneProblem, SolveOutcome};
 use crate::kmeans;
 use crate::metrics::vector::{dispatch, Inline};
 use ndarray::{Array2, ArrayView2};
 use rayon::prelude::*;
-
-/// One separating hyperplane between clusters `i < j`; cluster `i` lies on
-/// the side `w·z + b ≥ 0`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct PairHyperplane {
-    /// Cluster on the non-negative side.
-    pub i: usize,
-    /// Cluster on the negative side.
-    pub j: usize,
-    /// The hyperplane.
-    pub hyperplane: Hyperplane,
-}
-
-/// Summary of the hyperplane solves of a run.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct SolveStats {
-    /// Problems solved.
-    pub solved: usize,
-    /// Of which proven optimal.
-    pub optimal: usize,
-    /// Seconds spent in the solver.
-    pub seconds: f64,
-}
-
-impl SolveStats {
-    pub(crate) fn record(&mut self, outcome: &SolveOutcome) {
-        self.solved += 1;
-        self.optimal += usize::from(outcome.status.is_optimal());
-        self.seconds += outcome.seconds;
-    }
-}
-
-impl std::ops::AddAssign<&SolveStats> for SolveStats {
-    fn add_assign(&mut self, other: &SolveStats) {
-        self.solved += other.solved;
-        self.optimal += other.optimal;
-        self.seconds += other.seconds;
-    }
-}
 
 /// Result of Algorithm 1.
 #[derive(Debug, Clone)]
@@ -184,7 +149,7 @@ pub fn penalty_matrix(
     }
     // Scored over their non-zero coefficients (the same terms in the same
     // order as the dense score, so the same values).
-    let planes = crate::mpc::model::SparsePlane::all(hyperplanes);
+    let planes = SparsePlane::all(hyperplanes);
     penalty.par_chunks_mut(k).enumerate().for_each(|(t, row)| {
         let zrow = z.row(t);
         for h in &planes {
@@ -274,7 +239,7 @@ fn penalty_by_cluster(
         return penalty;
     }
     let mut scores = vec![0.0; n];
-    for h in crate::mpc::model::SparsePlane::all(hyperplanes) {
+    for h in SparsePlane::all(hyperplanes) {
         // `w·z + b` over the non-zero terms, in the order of `SparsePlane::score`.
         scores.iter_mut().for_each(|s| *s = h.intercept());
         for (f, w) in h.terms() {

@@ -8,8 +8,8 @@
 //! is part of the model: `predict`, the text rules and the SQL label a new
 //! row an outlier the same way (label −1).
 
+use super::rows::mean_of_rows;
 use crate::metrics::median;
-use crate::mpc::build::mean_of_rows;
 use ndarray::{ArrayView1, ArrayView2};
 use serde::{Deserialize, Serialize};
 

@@ -1,6 +1,6 @@
 //! MPC parameters and their validation.
 
-use super::Deadline;
+use super::deadline::Deadline;
 use crate::assign::CardinalityBounds;
 use crate::hyperplane::{
     direction_count, enumeration_bytes, search_candidate_bytes, MAX_CANDIDATE_BYTES,

@@ -3,10 +3,14 @@
 //! row (fidelity 1) are preferred; ties keep the first run in (k, seed) order,
 //! so the result does not depend on thread count.
 
-use super::{
-    better, fit_scored, Deadline, ExplanationSpace, MpcError, MpcFit, MpcParams, Observer,
-    RunStatus, Scoring, ValidMpcParams,
-};
+use super::deadline::Deadline;
+use super::error::MpcError;
+use super::fit::{fit_with, FitOptions, Scoring};
+use super::fitted::{better, MpcFit};
+use super::params::{MpcParams, ValidMpcParams};
+use super::progress::{Observer, Progress, RunStatus};
+use super::sample::SearchRows;
+use super::space::ExplanationSpace;
 use crate::data::FeatureMap;
 use crate::metrics::{self, Distances};
 use crate::params::{check_k_range, check_seconds, ParamsError};
@@ -43,7 +47,7 @@ pub struct ProtocolRun {
 
 impl ProtocolRun {
     /// The protocol's order of runs: the floor met, then full fidelity, then
-    /// silhouette (as [`super::better`]).
+    /// silhouette (as [`MpcFit`]s are compared).
     fn beats(&self, other: &ProtocolRun) -> bool {
         let key = |r: &ProtocolRun| (r.meets_min_cluster_size, r.fidelity >= 1.0);
         let score = |r: &ProtocolRun| r.silhouette.unwrap_or(f64::NEG_INFINITY);
@@ -198,9 +202,9 @@ pub fn protocol(
     let budget = Deadline::after(plan.budget);
     let x = x.as_standard_layout().to_owned();
     // The distances of the rows Algorithm 2 scores, shared by every run.
-    observer.progress(super::Progress::phase("distances"));
+    observer.progress(Progress::phase("distances"));
     let distances = Distances::new(
-        super::SearchRows::choose(x.nrows(), base.sample_size)
+        SearchRows::choose(x.nrows(), base.sample_size)
             .of(x.view())
             .view(),
     );
@@ -225,15 +229,16 @@ pub fn protocol(
         if budget.expired() {
             return Ok(None);
         }
-        let fit = fit_scored(
+        let fit = fit_with(
             x.view(),
             map,
             space.clone(),
             params,
             observer,
-            Some(&distances),
-            Some(&budget),
-            Scoring::SearchDistances,
+            &FitOptions::default()
+                .distances(&distances)
+                .budget(&budget)
+                .scoring(Scoring::SearchDistances),
         )?;
         let run = ProtocolRun {
             k: params.k,
@@ -264,7 +269,7 @@ pub fn protocol(
     )?;
     let skipped = outcome.runs.iter().filter(|r| r.is_none()).count();
     let mut outcome = outcome;
-    if !super::SearchRows::choose(x.nrows(), base.sample_size).is_sampled() {
+    if !SearchRows::choose(x.nrows(), base.sample_size).is_sampled() {
         outcome.best = exact_best(&mut outcome.runs, outcome.best, x.view());
     }
     let mut best = None;

@@ -8,7 +8,9 @@
 //! (`polyclust bench speed`), where microlp solves the same LP in
 //! microseconds.
 
-use super::PolytopeModel;
+use super::model::{HalfSpace, PolytopeModel};
+use super::pair::PairHyperplane;
+use super::tournament::SparsePlane;
 use crate::hyperplane::Side;
 use good_lp::{
     constraint, variable, Expression, ProblemVariables, Solution, SolverModel, Variable,
@@ -47,18 +49,18 @@ pub fn remove_redundant(model: &mut PolytopeModel, z: ArrayView2<f64>) {
     // box, so a row on the kept side of every other half-space and well
     // outside the target one is a point of the LP's feasible set where the
     // target fails, and the target is not implied without solving the LP.
-    let scores: Vec<Vec<f64>> = crate::mpc::model::SparsePlane::all(&hyperplanes)
+    let scores: Vec<Vec<f64>> = SparsePlane::all(&hyperplanes)
         .iter()
         .map(|h| z.rows().into_iter().map(|r| h.score(r)).collect())
         .collect();
-    let holds = |h: &crate::mpc::HalfSpace, t: usize| {
+    let holds = |h: &HalfSpace, t: usize| {
         let s = scores[h.hyperplane][t];
         match h.side {
             Side::I => s >= 0.0,
             Side::J => s <= 0.0,
         }
     };
-    let fails_clearly = |h: &crate::mpc::HalfSpace, t: usize| {
+    let fails_clearly = |h: &HalfSpace, t: usize| {
         let s = scores[h.hyperplane][t];
         match h.side {
             Side::I => s < -WITNESS_MARGIN,
@@ -91,9 +93,9 @@ pub fn remove_redundant(model: &mut PolytopeModel, z: ArrayView2<f64>) {
 /// Whether `others` imply `target` inside the box `[lo, hi]`: the LP
 /// optimum of the target's score over the others is on its kept side.
 fn implied(
-    hyperplanes: &[crate::mpc::PairHyperplane],
-    others: &[crate::mpc::HalfSpace],
-    target: crate::mpc::HalfSpace,
+    hyperplanes: &[PairHyperplane],
+    others: &[HalfSpace],
+    target: HalfSpace,
     lo: &[f64],
     hi: &[f64],
 ) -> bool {

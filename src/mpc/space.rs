@@ -3,7 +3,7 @@
 //! thresholds `x_d ≥ q` and products of features `x_a·x_b` screened for
 //! interactions.
 
-use super::MpcError;
+use super::error::MpcError;
 use crate::interactions::{
     screen_against_labels, screen_target, ScreenMethod, ScreenOptions, Screening,
 };

@@ -6,15 +6,14 @@
 //! boundary shift and merge it examines asks, for every row, whether the row
 //! wins all of a cluster's duels but one (the rows a shift can move); the
 //! hyperplanes do not change in between, so the sides are computed once per
-//! set of hyperplanes ([`Search::sides`]) and shared by those moves. The
+//! set of hyperplanes (`Context::sides`) and shared by those moves. The
 //! labels of a relabelling (the tournament of the pairwise hyperplanes, MPC
 //! paper §2) are read from the same bits.
 
-use super::state::Search;
-use crate::mpc::init::PairHyperplane;
-use crate::mpc::model::{nearest_active_centre, SparsePlane};
+use crate::mpc::pair::PairHyperplane;
+use crate::mpc::tournament::{nearest_active_centre, SparsePlane};
 use ndarray::ArrayView2;
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 /// The sides of every row for one set of hyperplanes between the `active`
 /// slots, with what they were computed for.
@@ -100,12 +99,15 @@ impl RowSides {
         }
     }
 
-    /// Whether these are the sides of `search`'s hyperplanes, slots and
-    /// centres.
-    fn matches(&self, search: &Search) -> bool {
-        self.hyperplanes == search.hyperplanes
-            && self.active == search.active
-            && self.centroids == search.centroids
+    /// Whether these are the sides of `hyperplanes` between the `active`
+    /// slots, with those centres.
+    pub(super) fn matches(
+        &self,
+        hyperplanes: &[PairHyperplane],
+        active: &[bool],
+        centroids: &[Vec<f64>],
+    ) -> bool {
+        self.hyperplanes == hyperplanes && self.active == active && self.centroids == centroids
     }
 
     /// Cluster `c`'s duels except the one against `except` (every duel
@@ -171,33 +173,11 @@ impl RowSides {
     }
 }
 
-impl Search<'_> {
-    /// The sides of the current hyperplanes: kept from the last call while
-    /// the hyperplanes, slots and centres are the same, computed afresh
-    /// otherwise.
-    pub(super) fn sides(&self) -> Arc<RowSides> {
-        let mut kept = self.sides.lock().unwrap_or_else(|e| e.into_inner());
-        match kept.as_ref() {
-            Some(sides) if sides.matches(self) => Arc::clone(sides),
-            _ => {
-                let sides = Arc::new(RowSides::new(
-                    self.z,
-                    &self.hyperplanes,
-                    &self.active,
-                    &self.centroids,
-                ));
-                *kept = Some(Arc::clone(&sides));
-                sides
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::hyperplane::Hyperplane;
-    use crate::mpc::model::{nearest_active_centre, tournament_among};
+    use crate::mpc::tournament::tournament_among;
     use ndarray::Array2;
     use proptest::prelude::*;
 

@@ -1,43 +1,20 @@
 //! The state of Algorithm 2: the pairwise hyperplanes of the active
 //! clusters, the labels they induce (tournament winner, or the nearest centre
 //! for a row no cluster wins) and the incremental silhouette of those labels.
+//! One value: a move is made on a copy, and the copy replaces the state only
+//! when the move is taken, so nothing a move changes can escape its rollback.
 
+use super::context::Context;
+use super::score::{loss, Score};
 use super::sides::RowSides;
-use super::sweep::{size_violation, Sample};
-use super::{MIN_GAIN, UNCOVERED_WEIGHT};
-use crate::hyperplane::SolveOptions;
-use crate::metrics::{Distances, SilhouetteState};
-use crate::mpc::init::PairHyperplane;
-use crate::mpc::params::ValidMpcParams;
-use crate::mpc::Deadline;
-use ndarray::ArrayView2;
-use std::sync::{Arc, Mutex};
-
-/// What Algorithm 2 minimises, in order: the violation of the cardinality
-/// bounds (15) in rows (0 without bounds), then the loss
-/// `−silhouette + μ·uncovered/n`.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(super) struct Score {
-    pub(super) violation: usize,
-    pub(super) loss: f64,
-}
-
-impl Score {
-    /// Whether this score is better than `other` by enough to take a move:
-    /// less violation, or the same and a loss lower by more than
-    /// [`MIN_GAIN`].
-    pub(super) fn beats(self, other: Score) -> bool {
-        self.violation < other.violation
-            || self.violation == other.violation && self.loss < other.loss - MIN_GAIN
-    }
-}
+use crate::metrics::SilhouetteState;
+use crate::mpc::pair::PairHyperplane;
+use ndarray::Array2;
+use std::sync::Arc;
 
 /// The polytopes being searched and the labels they induce.
-pub(super) struct Search<'a> {
-    pub(super) x: ArrayView2<'a, f64>,
-    pub(super) z: ArrayView2<'a, f64>,
-    pub(super) dist: &'a Distances,
-    pub(super) params: &'a ValidMpcParams,
+#[derive(Debug, Clone)]
+pub(super) struct SearchState {
     /// Hyperplanes between active clusters (slot ids; i < j).
     pub(super) hyperplanes: Vec<PairHyperplane>,
     /// Which slots are clusters (merged-away slots are inactive).
@@ -45,76 +22,95 @@ pub(super) struct Search<'a> {
     /// Fallback centres, one per slot.
     pub(super) centroids: Vec<Vec<f64>>,
     /// Labels (slot ids) and their per-cluster distance sums.
-    pub(super) state: SilhouetteState,
+    pub(super) silhouette: SilhouetteState,
     /// Whether each row lies inside its cluster's polytope.
     pub(super) covered: Vec<bool>,
-    pub(super) n: usize,
-    /// Rows on which directions are ranked before exact sweeps (large n).
-    pub(super) sample: Option<&'a Sample>,
-    /// Rows on which the screening sweeps run when directions are ranked on
-    /// every row (small n).
-    pub(super) screen_sample: Option<&'a Sample>,
-    /// The run's deadline: sweeps stop scoring directions once it passes,
-    /// and solves get at most the time that remains.
-    pub(super) deadline: Deadline,
-    /// The rows' sides of the hyperplanes last asked for ([`Search::sides`]).
-    pub(super) sides: Mutex<Option<Arc<RowSides>>>,
 }
 
-impl<'a> Search<'a> {
+impl SearchState {
+    /// The state of `hyperplanes` between `centroids.nrows()` active slots,
+    /// its silhouette built in one O(n²) pass.
+    pub(super) fn new(
+        context: &Context,
+        hyperplanes: Vec<PairHyperplane>,
+        centroids: &Array2<f64>,
+    ) -> Self {
+        let k = centroids.nrows();
+        let active = vec![true; k];
+        let centroids: Vec<Vec<f64>> = centroids.rows().into_iter().map(|r| r.to_vec()).collect();
+        let (labels, covered) =
+            RowSides::new(context.z, &hyperplanes, &active, &centroids).labels(context.x);
+        Self {
+            silhouette: SilhouetteState::new(context.dist, &labels, k),
+            hyperplanes,
+            active,
+            centroids,
+            covered,
+        }
+    }
+
     /// Slots (active or not).
-    pub(super) fn k(&self) -> usize {
+    pub(super) fn slots(&self) -> usize {
         self.active.len()
     }
 
-    /// The loss `−silhouette + μ·uncovered/n` of a state.
-    pub(super) fn loss(state: &SilhouetteState, uncovered: usize, n: usize) -> f64 {
-        -state.silhouette() + UNCOVERED_WEIGHT * uncovered as f64 / n as f64
+    /// Every row's slot.
+    pub(super) fn labels(&self) -> &[usize] {
+        self.silhouette.labels()
     }
 
+    /// Rows outside their cluster's polytope.
     pub(super) fn uncovered(&self) -> usize {
         self.covered.iter().filter(|c| !**c).count()
     }
 
-    pub(super) fn current_loss(&self) -> f64 {
-        Self::loss(&self.state, self.uncovered(), self.n)
-    }
-
     /// Rows by which `clusters` are outside the cardinality bounds.
-    pub(super) fn violation_of(&self, clusters: &[usize]) -> usize {
-        self.params.bounds.map_or(0, |b| {
+    pub(super) fn violation_of(&self, context: &Context, clusters: &[usize]) -> usize {
+        context.bounds().map_or(0, |b| {
             clusters
                 .iter()
-                .map(|&c| size_violation(&b, self.state.sizes()[c]))
+                .map(|&c| b.violation(self.silhouette.sizes()[c]))
                 .sum()
         })
     }
 
-    /// The current [`Score`].
-    pub(super) fn score(&self) -> Score {
+    /// The state's [`Score`].
+    pub(super) fn score(&self, context: &Context) -> Score {
         Score {
-            violation: self.violation_of(&(0..self.k()).collect::<Vec<_>>()),
-            loss: self.current_loss(),
+            violation: self.violation_of(context, &(0..self.slots()).collect::<Vec<_>>()),
+            loss: loss(self.silhouette.silhouette(), self.uncovered(), context.n),
         }
     }
 
-    /// Relabel every row by the current hyperplanes (changed rows move in
-    /// the silhouette state).
-    pub(super) fn accept_labels(&mut self) {
-        let (labels, covered) = self.sides().labels(self.x);
+    /// The rows' sides of the state's hyperplanes (from the context's cache).
+    pub(super) fn sides(&self, context: &Context) -> Arc<RowSides> {
+        context.sides(&self.hyperplanes, &self.active, &self.centroids)
+    }
+
+    /// Relabel every row by the state's hyperplanes (changed rows move in
+    /// the silhouette).
+    pub(super) fn relabel(&mut self, context: &Context) {
+        let sides = self.sides(context);
+        self.relabel_by(context, &sides);
+    }
+
+    /// Relabel every row by `sides`, the sides of the state's hyperplanes.
+    fn relabel_by(&mut self, context: &Context, sides: &RowSides) {
+        let (labels, covered) = sides.labels(context.x);
         let moves: Vec<(usize, usize)> = labels.into_iter().enumerate().collect();
-        self.state.move_points(self.dist, &moves);
+        self.silhouette.move_points(context.dist, &moves);
         self.covered = covered;
     }
 
+    /// Index of the hyperplane between slots `i < j`.
     pub(super) fn pair_index(&self, i: usize, j: usize) -> Option<usize> {
         self.hyperplanes.iter().position(|h| h.i == i && h.j == j)
     }
 
     /// Rows of every slot, covered or not.
     pub(super) fn members(&self) -> Vec<Vec<usize>> {
-        let mut members: Vec<Vec<usize>> = vec![Vec::new(); self.k()];
-        for (t, &l) in self.state.labels().iter().enumerate() {
+        let mut members: Vec<Vec<usize>> = vec![Vec::new(); self.slots()];
+        for (t, &l) in self.labels().iter().enumerate() {
             members[l].push(t);
         }
         members
@@ -122,50 +118,31 @@ impl<'a> Search<'a> {
 
     /// The score this state would have with `hyperplanes` (and the
     /// `inactive` slot dropped), when it keeps two clusters: the probe that
-    /// merges and covers are judged by.
+    /// merges and covers are judged by. Its sides are computed apart from
+    /// the context's cache, which keeps the current state's.
     pub(super) fn score_with(
         &self,
+        context: &Context,
         hyperplanes: &[PairHyperplane],
         inactive: Option<usize>,
     ) -> Option<Score> {
-        let mut probe = Search {
-            x: self.x,
-            z: self.z,
-            dist: self.dist,
-            params: self.params,
+        let mut probe = SearchState {
             hyperplanes: hyperplanes.to_vec(),
             active: self.active.clone(),
             centroids: self.centroids.clone(),
-            state: self.state.clone(),
+            silhouette: self.silhouette.clone(),
             covered: self.covered.clone(),
-            n: self.n,
-            sample: None,
-            screen_sample: None,
-            deadline: self.deadline,
-            sides: Mutex::new(None),
         };
         if let Some(slot) = inactive {
             probe.active[slot] = false;
         }
-        probe.accept_labels();
-        (probe.state.clusters() >= 2).then(|| probe.score())
+        let sides = RowSides::new(
+            context.z,
+            &probe.hyperplanes,
+            &probe.active,
+            &probe.centroids,
+        );
+        probe.relabel_by(context, &sides);
+        (probe.silhouette.clusters() >= 2).then(|| probe.score(context))
     }
-
-    /// Solver options of a re-solve of (1)–(12) within the run's deadline.
-    pub(super) fn solve_options(&self) -> SolveOptions {
-        self.params.solve_options(&self.deadline)
-    }
-}
-
-/// Labels and coverage of every row of `x` (explanation rows `z`) under
-/// `hyperplanes` between the `active` slots: the tournament winner, or the
-/// nearest active centre for a row no cluster wins.
-pub(super) fn induced_labels(
-    x: ArrayView2<f64>,
-    z: ArrayView2<f64>,
-    hyperplanes: &[PairHyperplane],
-    active: &[bool],
-    centroids: &[Vec<f64>],
-) -> (Vec<usize>, Vec<bool>) {
-    RowSides::new(z, hyperplanes, active, centroids).labels(x)
 }

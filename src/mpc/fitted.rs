@@ -1,0 +1,169 @@
+//! A fitted MPC clustering: the model, every row's cluster, and how good and
+//! how complete the fit is.
+
+use super::error::MpcError;
+use super::model::PolytopeModel;
+use super::outliers::OutlierRule;
+use super::pair::SolveStats;
+use super::params::ValidMpcParams;
+use super::progress::RunStatus;
+use crate::metrics;
+use crate::params::ParamsError;
+use ndarray::ArrayView2;
+
+/// Independent samples of the final silhouette estimate above the sample
+/// size.
+pub const ESTIMATE_REPEATS: usize = 10;
+
+/// A fitted MPC clustering.
+#[derive(Debug, Clone)]
+pub struct MpcFit {
+    /// The model.
+    pub model: PolytopeModel,
+    /// Cluster of every row (from the model's decision rule).
+    pub labels: Vec<usize>,
+    /// Rows in no polytope (assigned to the nearest centre).
+    pub uncovered: usize,
+    /// Share of rows inside their own cluster's polytope.
+    pub fidelity: f64,
+    /// Mean silhouette of `labels` (`None` with a single cluster).
+    pub silhouette: Option<f64>,
+    /// Whether `silhouette` (and the per-cluster values) are exact: always
+    /// up to the sample size; above it the silhouette is an estimate over
+    /// independent samples with standard error `silhouette_se`, and the
+    /// per-cluster values are those of the search's sample.
+    pub silhouette_exact: bool,
+    /// Standard error of an estimated silhouette (0 when exact).
+    pub silhouette_se: Option<f64>,
+    /// Rows of each cluster.
+    pub sizes: Vec<usize>,
+    /// Mean silhouette of each cluster's rows.
+    pub cluster_silhouettes: Vec<Option<f64>>,
+    /// The smallest cluster size the run was held to, in rows (1: none).
+    pub min_cluster_size: usize,
+    /// With outliers set apart ([`MpcFit::set_outliers_apart`]): which rows
+    /// are outliers. The silhouette, sizes and per-cluster silhouettes then
+    /// cover the other rows only.
+    pub outliers: Option<Vec<bool>>,
+    /// How Algorithm 1 stopped.
+    pub init_status: RunStatus,
+    /// Objective (31) after each outer iteration of Algorithm 1.
+    pub init_history: Vec<f64>,
+    /// How Algorithm 2 stopped (`None` when it did not run).
+    pub search_status: Option<RunStatus>,
+    /// Loss (−silhouette + μ·uncovered share) after each accepted move of Algorithm 2.
+    pub search_history: Vec<f64>,
+    /// Hyperplane solver statistics.
+    pub solves: SolveStats,
+    /// Whether the kept result came from the axis-parallel start (see
+    /// [`CoarseStart`](super::CoarseStart)).
+    pub coarse_start: bool,
+    /// Wall-clock seconds.
+    pub seconds: f64,
+}
+
+impl MpcFit {
+    /// How the run ended: Algorithm 2's status, or Algorithm 1's when the
+    /// search did not run.
+    pub fn status(&self) -> RunStatus {
+        self.search_status.unwrap_or(self.init_status)
+    }
+
+    /// Rows of the smallest cluster.
+    pub fn smallest_cluster(&self) -> usize {
+        self.sizes.iter().copied().min().unwrap_or(0)
+    }
+
+    /// Whether every cluster holds at least [`MpcFit::min_cluster_size`] rows.
+    pub fn meets_min_cluster_size(&self) -> bool {
+        self.smallest_cluster() >= self.min_cluster_size
+    }
+
+    /// Estimate the silhouette of every row from [`ESTIMATE_REPEATS`]
+    /// independent seeded samples of `params.sample_size` rows of `x`, with
+    /// its standard error (`silhouette_exact` false); the per-cluster values
+    /// stay those of the search's sample.
+    pub(crate) fn estimate_silhouette(
+        &mut self,
+        x: ArrayView2<f64>,
+        params: &ValidMpcParams,
+    ) -> Result<(), MpcError> {
+        if self.model.k() < 2 {
+            return Ok(());
+        }
+        let estimate = metrics::silhouette_sampled(
+            x,
+            &self.labels,
+            params.sample_size,
+            ESTIMATE_REPEATS,
+            params.seed,
+        )
+        .map_err(|e| MpcError::Params(ParamsError::new("sample-size", e.to_string())))?;
+        self.silhouette = Some(estimate.value);
+        self.silhouette_se = estimate.standard_error;
+        self.silhouette_exact = estimate.exact;
+        Ok(())
+    }
+
+    /// Recompute the silhouette and the per-cluster values exactly (in
+    /// double precision from the rows `x` of the fit), when they are not.
+    pub(crate) fn make_silhouette_exact(&mut self, x: ArrayView2<f64>) {
+        if self.silhouette_exact {
+            return;
+        }
+        let quality = metrics::cluster_quality(x, &self.labels, self.model.k());
+        self.model
+            .record_quality(&quality, self.min_cluster_size, self.labels.len());
+        self.silhouette = quality.silhouette;
+        self.cluster_silhouettes = quality.cluster_silhouettes;
+        self.silhouette_exact = true;
+        self.silhouette_se = Some(0.0);
+    }
+
+    /// Number of outliers (0 unless they were set apart).
+    pub fn outlier_count(&self) -> usize {
+        self.outliers
+            .as_ref()
+            .map_or(0, |o| o.iter().filter(|&&b| b).count())
+    }
+
+    /// Set outliers apart (see [`super::outliers`]): rows farther from their
+    /// cluster's centre than `multiple` robust standard deviations beyond
+    /// the median distance get the outlier label, and the model carries the
+    /// rule. The silhouette and the cluster sizes are recomputed over the
+    /// other rows of `x` (the rows the fit was made on).
+    pub fn set_outliers_apart(&mut self, x: ArrayView2<f64>, multiple: f64) {
+        let k = self.model.k();
+        let rule = OutlierRule::fit(x, &self.labels, k, multiple);
+        let mask: Vec<bool> = self
+            .labels
+            .iter()
+            .zip(x.rows())
+            .map(|(&l, row)| rule.is_outlier(l, row))
+            .collect();
+        let kept: Vec<usize> = (0..mask.len()).filter(|&t| !mask[t]).collect();
+        let labels: Vec<usize> = kept.iter().map(|&t| self.labels[t]).collect();
+        let quality =
+            metrics::cluster_quality(x.select(ndarray::Axis(0), &kept).view(), &labels, k);
+        self.silhouette = quality.silhouette;
+        self.model
+            .record_quality(&quality, self.min_cluster_size, mask.len());
+        self.sizes = quality.sizes;
+        self.cluster_silhouettes = quality.cluster_silhouettes;
+        self.model.outliers = Some(rule);
+        self.outliers = Some(mask);
+    }
+}
+
+/// Whether `a` beats `b`: full fidelity first, then silhouette.
+pub(crate) fn better(a: &MpcFit, b: &MpcFit) -> bool {
+    let key = |f: &MpcFit| {
+        (
+            f.meets_min_cluster_size(),
+            f.fidelity >= 1.0,
+            f.silhouette.unwrap_or(f64::NEG_INFINITY),
+        )
+    };
+    let (ka, kb) = (key(a), key(b));
+    (ka.0, ka.1) > (kb.0, kb.1) || ((ka.0, ka.1) == (kb.0, kb.1) && ka.2 > kb.2)
+}
