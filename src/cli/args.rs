@@ -780,7 +780,7 @@ mod tests {
     }
 
     /// `cluster`'s flags that are not settings of the job, and why.
-    const CLI_ONLY: [(&str, &str); 18] = [
+    const CLI_ONLY: [(&str, &str); 27] = [
         ("instance", "data source"),
         ("data", "data source"),
         ("generate", "data source"),
@@ -792,6 +792,11 @@ mod tests {
         ("no_label", "data reading"),
         ("drop", "data reading"),
         ("categorical", "data reading (Python: the frame's dtypes)"),
+        ("delimiter", "data reading"),
+        ("decimal", "data reading"),
+        ("missing", "data reading (Python: missing=)"),
+        ("dates", "data reading"),
+        ("max_levels", "data reading"),
         ("target", "input: Python fit(X, y)"),
         ("labels_from", "input: Python explain(X, labels)"),
         ("out", "output"),
@@ -799,6 +804,10 @@ mod tests {
         ("plot_columns", "output"),
         ("plot_k", "output"),
         ("json", "output"),
+        ("report", "output (Python: report(X, path))"),
+        ("columns", "output: the report's scatter"),
+        ("dialect", "output: the report's SQL"),
+        ("plot_rows", "output: the report's scatter"),
     ];
 
     /// Flags that set a job setting of another name.

@@ -225,7 +225,7 @@ impl PolytopeModel {
     /// Serialize as pretty JSON, with the digest that
     /// [`PolytopeModel::from_json`] checks.
     pub fn to_json(&self) -> String {
-        super::model_check::to_json_with_digest(self)
+        super::model_check::with_digest(serde_json::to_value(self).expect("a model serializes"))
     }
 
     /// Read a model from JSON, checking the schema version, then
@@ -243,8 +243,9 @@ impl PolytopeModel {
         let model: Self =
             serde_json::from_value(value.clone()).map_err(|e| ModelError::Json(e.to_string()))?;
         model.validate()?;
-        super::model_check::check_plausible(&model)?;
-        super::model_check::check_digest(&value)?;
+        let refused = |(field, reason)| ModelError::Field { field, reason };
+        super::model_check::check_plausible(&value).map_err(refused)?;
+        super::model_check::check_digest(&value).map_err(refused)?;
         Ok(model)
     }
 

@@ -1,14 +1,12 @@
-//! Checks of a model file beyond its layout: values no fit produces (an
+//! Checks of a model file beyond its layout, on the file's JSON (so this
+//! file reads nothing of the model's type): values no fit produces (an
 //! integer coefficient that is not a whole number within M, an intercept
-//! beyond any threshold inside the data, centres outside the scaled box,
-//! a constant column that a centre does not sit at 0 on), and a digest of
-//! the fitted model, written beside it, so that a model whose rules were
-//! edited after fitting is not read with the cluster sizes it states
-//! (sizes measured with other rules).
+//! beyond any threshold inside the data, centres outside the scaled box, a
+//! constant column that a centre does not sit at 0 on), and a digest of the
+//! fitted model, written beside it, so that a model whose rules were edited
+//! after fitting is not read with the cluster sizes it states (sizes
+//! measured with other rules). Errors are `(field, reason)`.
 
-use super::model::{ModelError, PolytopeModel};
-use crate::data::FeatureColumn;
-use crate::hyperplane::Coefficients;
 use serde_json::Value;
 
 /// The model file's field holding the digest.
@@ -19,74 +17,93 @@ pub const DIGEST_FIELD: &str = "digest";
 /// the magnitudes that overflow when rules are shown in original units.
 const INTERCEPT_PER_WEIGHT: f64 = 1e6;
 
-fn bad(field: String, reason: String) -> Result<(), ModelError> {
-    Err(ModelError::Field { field, reason })
+/// A field that is wrong, and why.
+pub type Refusal = (String, String);
+
+fn numbers(v: &Value) -> Vec<f64> {
+    v.as_array()
+        .map(|a| a.iter().filter_map(Value::as_f64).collect())
+        .unwrap_or_default()
 }
 
-/// Refuse values no fit produces (see the module doc).
-pub fn check_plausible(model: &PolytopeModel) -> Result<(), ModelError> {
-    for (c, col) in model.map.columns.iter().enumerate() {
-        if let FeatureColumn::Numeric { min, max, .. } = col {
-            if !(max - min).is_finite() {
-                return bad(
-                    format!("map.columns[{c}]"),
-                    format!("spans {min} to {max}, a range too wide for a double"),
-                );
-            }
-            if max <= min {
-                for (k, centre) in model.centroids.iter().enumerate() {
-                    if centre.get(c).is_some_and(|v| *v != 0.0) {
-                        return bad(
-                            format!("map.columns[{c}]"),
-                            format!(
-                                "is a constant column (min = max = {min}) but centroids[{k}] puts {} on it, where every training row is 0",
-                                centre[c]
-                            ),
-                        );
-                    }
+/// Refuse values no fit produces (see the module doc), in a model file
+/// whose layout was already checked.
+pub fn check_plausible(model: &Value) -> Result<(), Refusal> {
+    let centroids: Vec<Vec<f64>> = model["centroids"]
+        .as_array()
+        .map(|a| a.iter().map(numbers).collect())
+        .unwrap_or_default();
+    let columns = model["map"]["columns"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    for (c, col) in columns.iter().enumerate() {
+        if col["kind"] != "numeric" {
+            continue;
+        }
+        let (min, max) = (
+            col["min"].as_f64().unwrap_or(0.0),
+            col["max"].as_f64().unwrap_or(0.0),
+        );
+        if !(max - min).is_finite() {
+            return Err((
+                format!("map.columns[{c}]"),
+                format!("spans {min} to {max}, a range too wide for a double"),
+            ));
+        }
+        if max <= min {
+            for (k, centre) in centroids.iter().enumerate() {
+                if centre.get(c).is_some_and(|v| *v != 0.0) {
+                    return Err((
+                        format!("map.columns[{c}]"),
+                        format!(
+                            "is a constant column (min = max = {min}) but centroids[{k}] puts {} on it, where every training row is 0",
+                            centre[c]
+                        ),
+                    ));
                 }
             }
         }
     }
-    for (k, centre) in model.centroids.iter().enumerate() {
+    for (k, centre) in centroids.iter().enumerate() {
         if let Some(v) = centre.iter().find(|v| !(-1e-9..=1.0 + 1e-9).contains(*v)) {
-            return bad(
+            return Err((
                 format!("centroids[{k}]"),
                 format!(
                     "has a coordinate {v} outside [0, 1], where every scaled training row lies"
                 ),
-            );
+            ));
         }
     }
-    let s = &model.settings;
-    for (h, pair) in model.hyperplanes.iter().enumerate() {
-        let hp = &pair.hyperplane;
+    let settings = &model["settings"];
+    let integer = settings["coefficients"] == "integer";
+    let m = settings["m"].as_f64().unwrap_or(f64::INFINITY);
+    let hyperplanes = model["hyperplanes"].as_array().cloned().unwrap_or_default();
+    for (h, pair) in hyperplanes.iter().enumerate() {
+        let hp = &pair["hyperplane"];
         let mut weight = 0.0;
-        for (j, &w) in hp.w.iter().enumerate() {
+        for (j, w) in numbers(&hp["w"]).into_iter().enumerate() {
             let field = format!("hyperplanes[{h}].hyperplane.w[{j}]");
-            match s.coefficients {
-                Coefficients::Integer if w.fract() != 0.0 || w.abs() > f64::from(s.m) => {
-                    return bad(
-                        field,
-                        format!("is {w}, not a whole number within ±M = ±{}", s.m),
-                    )
-                }
-                Coefficients::General if w.abs() > 1.0 => {
-                    return bad(field, format!("is {w}, outside [-1, 1]"))
-                }
-                _ => {}
+            if integer && (w.fract() != 0.0 || w.abs() > m) {
+                return Err((
+                    field,
+                    format!("is {w}, not a whole number within ±M = ±{m}"),
+                ));
+            }
+            if !integer && w.abs() > 1.0 {
+                return Err((field, format!("is {w}, outside [-1, 1]")));
             }
             weight += w.abs();
         }
+        let b = hp["b"].as_f64().unwrap_or(0.0);
         let limit = INTERCEPT_PER_WEIGHT * (1.0 + weight);
-        if hp.b.abs() > limit {
-            return bad(
+        if b.abs() > limit {
+            return Err((
                 format!("hyperplanes[{h}].hyperplane.b"),
                 format!(
-                    "is {:e}, beyond any threshold inside the data (at most {limit:e} for these coefficients)",
-                    hp.b
+                    "is {b:e}, beyond any threshold inside the data (at most {limit:e} for these coefficients)"
                 ),
-            );
+            ));
         }
     }
     Ok(())
@@ -102,9 +119,8 @@ fn digest_of(value: &Value) -> String {
     crate::data::sha256_hex(text.as_bytes())
 }
 
-/// The model as pretty JSON with its digest.
-pub fn to_json_with_digest(model: &PolytopeModel) -> String {
-    let mut value = serde_json::to_value(model).expect("a model serializes");
+/// A model's JSON value as pretty text, with its digest.
+pub fn with_digest(mut value: Value) -> String {
     let digest = digest_of(&value);
     if let Some(map) = value.as_object_mut() {
         map.insert(DIGEST_FIELD.into(), Value::String(digest));
@@ -116,16 +132,15 @@ pub fn to_json_with_digest(model: &PolytopeModel) -> String {
 /// fitting is refused, since the sizes it states were measured with other
 /// rules. A file without a digest (written before digests, or with the
 /// field removed to use edited rules) is read as it is.
-pub fn check_digest(value: &Value) -> Result<(), ModelError> {
+pub fn check_digest(value: &Value) -> Result<(), Refusal> {
     let Some(stated) = value.get(DIGEST_FIELD) else {
         return Ok(());
     };
-    let stated = stated.as_str().unwrap_or_default();
-    if stated != digest_of(value) {
-        return bad(
+    if stated.as_str().unwrap_or_default() != digest_of(value) {
+        return Err((
             DIGEST_FIELD.into(),
             "does not match the model: its rules or figures were edited after fitting, so the cluster sizes it states were not measured with these rules; refit, or remove the field to use the edited model, whose stated sizes are then those of the model before the edit".into(),
-        );
+        ));
     }
     Ok(())
 }
