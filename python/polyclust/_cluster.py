@@ -91,11 +91,19 @@ class PolytopeClustering(ClusterMixin, BaseEstimator):
     Parameters
     ----------
     n_clusters : int, default 2
-        Initial number of clusters (``--k``). Algorithm 2 may merge clusters;
-        it splits only up to ``k_max``.
+        Number of clusters (``--k``): the fit returns this many, unless
+        ``k_min`` lets Algorithm 2 merge below it or ``k_max`` split above it.
     k_range : (int, int) or "A..B", default None
         Try every k from A to B inclusive and keep the best (``--k-range``);
-        replaces ``n_clusters``.
+        replaces ``n_clusters``. Each k's best run is kept by the objective,
+        and k is chosen by the silhouette.
+    k_min : int, default None
+        Fewest clusters Algorithm 2 may reach by merges (``--k-min``;
+        default: ``n_clusters``, or the bottom of ``k_range``).
+    objective : {"kmeans", "silhouette"}, default "kmeans"
+        What Algorithm 2 minimises (``--objective``): the k-means cost of the
+        polytope partition (explainable k-means) or the silhouette (the MPC
+        paper's objective).
     preset : {"mpc2", "mpc1"} or None, default None
         The paper's settings: MPC-2 (M = 3, beta = 2) or MPC-1 (M = beta = 1,
         axis-parallel boxes); None is MPC-2. ``m`` and ``beta``, when given,
@@ -204,6 +212,8 @@ class PolytopeClustering(ClusterMixin, BaseEstimator):
         n_clusters=2,
         *,
         k_range=None,
+        k_min=None,
+        objective="kmeans",
         preset=None,
         m=None,
         beta=None,
@@ -230,6 +240,8 @@ class PolytopeClustering(ClusterMixin, BaseEstimator):
     ):
         self.n_clusters = n_clusters
         self.k_range = k_range
+        self.k_min = k_min
+        self.objective = objective
         self.preset = preset
         self.m = m
         self.beta = beta
@@ -282,6 +294,8 @@ class PolytopeClustering(ClusterMixin, BaseEstimator):
         spec = {
             "k": _whole(self.n_clusters, "n_clusters"),
             "k_range": k_range,
+            "k_min": _optional(self.k_min, whole("k_min"), "k_min"),
+            "objective": str(self.objective),
             "restarts": _whole(self.restarts, "restarts"),
             "preset": self.preset,
             "m": _optional(self.m, whole("m"), "m"),

@@ -389,6 +389,16 @@ pub struct ClusterArgs {
     /// (default: the run's k; with --k-range, the top of the range).
     #[arg(long, value_name = "K")]
     pub k_max: Option<usize>,
+    /// Fewest clusters the coordinate descent may reach by merges (default:
+    /// the run's k, so --k K returns K clusters; with --k-range, the bottom
+    /// of the range).
+    #[arg(long, value_name = "K")]
+    pub k_min: Option<usize>,
+    /// What the coordinate descent minimises: the k-means cost of the
+    /// polytope partition (explainable k-means) or the silhouette (the MPC
+    /// paper's objective).
+    #[arg(long, value_enum, default_value_t = SPEC.objective)]
+    pub objective: polyclust::mpc::Objective,
     /// Skip the silhouette coordinate descent (Algorithm 2).
     #[arg(long)]
     pub no_search: bool,

@@ -24,6 +24,8 @@ pub(crate) fn cluster_spec(args: &ClusterArgs) -> ClusterSpec {
     ClusterSpec {
         k: args.k.unwrap_or(ClusterSpec::default().k),
         k_range: args.k_range,
+        k_min: args.k_min,
+        objective: args.objective,
         restarts: args.restarts,
         preset: if args.axis_parallel {
             Some(Preset::Mpc1)
@@ -210,6 +212,9 @@ fn print_clustered(
         Some(s) if fit.outliers.is_some() => outln!(
             "  silhouette = {s:.6} (over the {} rows that are not outliers)",
             n - fit.outlier_count()
+        ),
+        Some(s) if !fit.silhouette_exact && fit.silhouette_se.is_none() => outln!(
+            "  silhouette ≈ {s:.6} (the run's estimate: the time ran out before the exact value)"
         ),
         Some(s) if !fit.silhouette_exact => outln!(
             "  silhouette ≈ {s:.6} ± {:.6} (mean of {} samples of {} rows; standard error)",

@@ -18,7 +18,7 @@ use polyclust::explain::explanation_size;
 use polyclust::job::{ClusterSpec, Hooks, ScreenAgainst};
 use polyclust::kmeans::{self, KMeansParams};
 use polyclust::metrics;
-use polyclust::mpc::{self, Preset};
+use polyclust::mpc::{self, Objective, Preset};
 use polyclust::price::KMeansReference;
 use serde::Serialize;
 use serde_json::json;
@@ -70,20 +70,42 @@ const CONFIGS: &[Config] = &[
         },
     },
     Config {
-        name: "MPC-1",
-        flags: "--preset mpc1",
+        name: "MPC-1 k-means",
+        flags: "--preset mpc1 --objective kmeans",
         spec: |k, seed| ClusterSpec {
             seed,
             preset: Some(Preset::Mpc1),
+            objective: Objective::KMeans,
             ..ClusterSpec::new(k)
         },
     },
     Config {
-        name: "MPC-2",
-        flags: "--preset mpc2",
+        name: "MPC-2 k-means",
+        flags: "--preset mpc2 --objective kmeans",
         spec: |k, seed| ClusterSpec {
             seed,
             preset: Some(Preset::Mpc2),
+            objective: Objective::KMeans,
+            ..ClusterSpec::new(k)
+        },
+    },
+    Config {
+        name: "MPC-1 silhouette",
+        flags: "--preset mpc1 --objective silhouette",
+        spec: |k, seed| ClusterSpec {
+            seed,
+            preset: Some(Preset::Mpc1),
+            objective: Objective::Silhouette,
+            ..ClusterSpec::new(k)
+        },
+    },
+    Config {
+        name: "MPC-2 silhouette",
+        flags: "--preset mpc2 --objective silhouette",
+        spec: |k, seed| ClusterSpec {
+            seed,
+            preset: Some(Preset::Mpc2),
+            objective: Objective::Silhouette,
             ..ClusterSpec::new(k)
         },
     },

@@ -31,6 +31,8 @@
 //! the number of threads.
 
 use rayon::prelude::*;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
 
 use super::backend::Backend;
 use super::directions::{coefficient_values, decode, direction_count, supports};
@@ -50,6 +52,25 @@ pub(crate) fn enumeration_bytes(directions: u128) -> u128 {
 /// Below this many `directions × points`, enumeration runs on the calling thread.
 const SEQUENTIAL_WORK: u128 = 200_000;
 
+/// What an enumeration enumerates (coefficients up to `m`, at most `beta`
+/// non-zeros, margin `epsilon`) and when it stops.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Enumeration {
+    pub m: u32,
+    pub beta: usize,
+    pub epsilon: f64,
+    /// The instant the enumeration stops at (a run's deadline) with the best
+    /// direction it evaluated so far; `None`: it visits every direction.
+    pub stop: Option<Instant>,
+}
+
+impl Enumeration {
+    /// Whether the stop instant has passed.
+    fn stopped(&self) -> bool {
+        self.stop.is_some_and(|t| Instant::now() >= t)
+    }
+}
+
 /// The best direction found and its objective.
 #[derive(Clone, Debug)]
 pub(crate) struct Best {
@@ -57,6 +78,9 @@ pub(crate) struct Best {
     pub w: Vec<f64>,
     /// Objective at the optimal intercept.
     pub objective: f64,
+    /// Whether every direction was visited (else the enumeration reached its
+    /// stop instant: `w` is the best it evaluated, on every row).
+    pub complete: bool,
 }
 
 /// Exact enumeration for integer mode, and for general mode with `β = 1`
@@ -64,6 +88,7 @@ pub(crate) struct Best {
 pub(crate) fn enumerate(
     problem: &HyperplaneProblem,
     params: &ValidHyperplaneParams,
+    stop: Option<Instant>,
 ) -> Result<Best, SolveError> {
     // With one non-zero, |w_d| ≤ 1 and ‖w‖₁ ≥ 1 force w_d = ±1: general
     // coefficients with β = 1 are the integer case M = 1 (params.m() is 1).
@@ -81,12 +106,29 @@ pub(crate) fn enumerate(
             limit: MAX_ENUMERATION_BYTES,
         });
     }
-    Ok(enumerate_directions(
-        problem,
-        params.m(),
-        params.beta(),
-        params.epsilon(),
-    ))
+    let e = Enumeration {
+        m: params.m(),
+        beta: params.beta(),
+        epsilon: params.epsilon(),
+        stop,
+    };
+    // Begun past its stop instant, an enumeration visits the axis-parallel
+    // directions only, every one of them (2·M·d): their best is a hyperplane
+    // within (M, β) at a small part of the cost of any level over every
+    // direction.
+    if e.beta > 1 && e.stopped() {
+        let axis_parallel = Enumeration {
+            beta: 1,
+            stop: None,
+            ..e
+        };
+        let best = enumerate_directions(problem, &axis_parallel);
+        return Ok(Best {
+            complete: false,
+            ..best
+        });
+    }
+    Ok(enumerate_directions(problem, &e))
 }
 
 /// The rows of `Ci` then `Cj`, stored column by column.
@@ -253,21 +295,16 @@ fn sum_smallest(keys: &mut [i64], k: usize) -> f64 {
 
 /// Exhaustive search over directions with `|w_d| ≤ m` and at most `beta`
 /// non-zeros; `O(direction_count · n)`.
-pub(crate) fn enumerate_directions(
-    problem: &HyperplaneProblem,
-    m: u32,
-    beta: usize,
-    epsilon: f64,
-) -> Best {
+pub(crate) fn enumerate_directions(problem: &HyperplaneProblem, e: &Enumeration) -> Best {
     let cols = Columns::new(problem);
-    let values = coefficient_values(m);
-    let supports = supports(problem.dim(), beta);
+    let values = coefficient_values(e.m);
+    let supports = supports(problem.dim(), e.beta);
     let n = cols.n;
-    let work = direction_count(problem.dim(), m, beta).saturating_mul(n as u128);
-    let best = if n >= 4 * BOUND_ROWS[0] && work > SEQUENTIAL_WORK {
-        bound_and_prune(problem, &cols, &supports, &values, m, beta, epsilon)
+    let work = direction_count(problem.dim(), e.m, e.beta).saturating_mul(n as u128);
+    let (best, complete) = if n >= 4 * BOUND_ROWS[0] && work > SEQUENTIAL_WORK {
+        bound_and_prune(problem, &cols, &supports, &values, e)
     } else {
-        exhaustive(&cols, &supports, &values, epsilon, work > SEQUENTIAL_WORK)
+        exhaustive(&cols, &supports, &values, e, work > SEQUENTIAL_WORK)
     };
     let support = &supports[best.support];
     let mut coefs = vec![0.0; support.len()];
@@ -279,19 +316,28 @@ pub(crate) fn enumerate_directions(
     Best {
         w,
         objective: best.objective,
+        complete,
     }
 }
 
 /// Every direction evaluated on every row (in parallel over supports when
-/// `parallel`).
+/// `parallel`); past the stop instant the supports not begun are skipped
+/// (never the first). Returns the best and whether every support was
+/// visited.
 fn exhaustive(
     cols: &Columns,
     supports: &[Vec<usize>],
     values: &[f64],
-    epsilon: f64,
+    e: &Enumeration,
     parallel: bool,
-) -> Key {
+) -> (Key, bool) {
+    let epsilon = e.epsilon;
+    let cut = AtomicBool::new(false);
     let best_in_support = |z: &mut Vec<i64>, (si, support): (usize, &Vec<usize>)| -> Key {
+        if si > 0 && e.stopped() {
+            cut.store(true, Ordering::Relaxed);
+            return Key::WORST;
+        }
         let mut coefs = vec![0.0; support.len()];
         let mut best = Key::WORST;
         for ci in 0..values.len().pow(support.len() as u32) {
@@ -305,7 +351,7 @@ fn exhaustive(
         }
         best
     };
-    if parallel {
+    let best = if parallel {
         supports
             .par_iter()
             .enumerate()
@@ -318,7 +364,8 @@ fn exhaustive(
             .enumerate()
             .map(|item| best_in_support(&mut z, item))
             .fold(Key::WORST, Key::min)
-    }
+    };
+    (best, !cut.into_inner())
 }
 
 /// Sizes of the row subsets whose objectives bound every direction from
@@ -341,16 +388,19 @@ const PRUNE_BATCH: usize = 64;
 /// next bound exceeds the best objective. The result, ties included, is the
 /// one of the full enumeration: a dropped direction's objective is strictly
 /// worse. On spam (d = 57, M = 3, β = 2) this measured several times faster
-/// than visiting every direction on every row.
+/// than visiting every direction on every row. Past the stop instant it
+/// returns its incumbent after the level or batch under way (the first
+/// level always ends with one); the flag says whether it ran to the end.
 fn bound_and_prune(
     problem: &HyperplaneProblem,
     cols: &Columns,
     supports: &[Vec<usize>],
     values: &[f64],
-    m: u32,
-    beta: usize,
-    epsilon: f64,
-) -> Key {
+    e: &Enumeration,
+) -> (Key, bool) {
+    let &Enumeration {
+        m, beta, epsilon, ..
+    } = e;
     let n = cols.n;
     // Coefficients are decoded into a per-thread buffer: an allocation per
     // direction measured 5% of a libras (d = 90) MPC-2 run.
@@ -403,11 +453,17 @@ fn bound_and_prune(
         }
         best = exact_best(cols, supports, values, epsilon, &candidates[..head]).min(best);
         candidates.retain(|key| may_win(key, &best, margin));
+        if e.stopped() {
+            return (best, false);
+        }
     }
     candidates.sort_unstable_by(by_bound);
     for batch in candidates.chunks(PRUNE_BATCH) {
         if batch[0].objective > best.objective + margin {
             break;
+        }
+        if e.stopped() {
+            return (best, false);
         }
         let live: Vec<Key> = batch
             .iter()
@@ -416,7 +472,7 @@ fn bound_and_prune(
             .collect();
         best = exact_best(cols, supports, values, epsilon, &live).min(best);
     }
-    best
+    (best, true)
 }
 
 /// Whether a direction whose lower bound is `key.objective` can still be
@@ -500,6 +556,54 @@ pub(crate) fn optimal_intercept(problem: &HyperplaneProblem, w: &[f64], epsilon:
 mod tests {
     use super::*;
 
+    /// An enumeration begun past its stop instant is the exact best of the
+    /// axis-parallel directions, flagged incomplete; without a stop it
+    /// visits every direction. Stopped after its first level (or its first
+    /// support), either search ends with a direction evaluated on every row.
+    #[test]
+    fn a_stopped_enumeration_ends_with_a_direction() {
+        use crate::hyperplane::HyperplaneParams;
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(4);
+        let (n, d) = (400, 6);
+        let x = ndarray::Array2::from_shape_fn((n, d), |(t, f)| {
+            f64::from(u8::from(t < n / 2 && f < 2)) + rng.random_range(-1.0..1.0)
+        });
+        let ci: Vec<usize> = (0..n / 2).collect();
+        let cj: Vec<usize> = (n / 2..n).collect();
+        let problem = HyperplaneProblem::new(x.view(), &ci, &cj).unwrap();
+        let params = HyperplaneParams::new().m(3).beta(2).check().unwrap();
+        let past = Some(Instant::now());
+        let stopped = enumerate(&problem, &params, past).unwrap();
+        assert!(!stopped.complete);
+        let axis_parallel = enumerate_directions(
+            &problem,
+            &Enumeration {
+                m: 3,
+                beta: 1,
+                epsilon: params.epsilon(),
+                stop: None,
+            },
+        );
+        assert_eq!(stopped.w, axis_parallel.w);
+        assert!(enumerate(&problem, &params, None).unwrap().complete);
+        let cols = Columns::new(&problem);
+        let (values, supports) = (coefficient_values(3), supports(d, 2));
+        let e = Enumeration {
+            m: 3,
+            beta: 2,
+            epsilon: params.epsilon(),
+            stop: past,
+        };
+        for (key, complete) in [
+            exhaustive(&cols, &supports, &values, &e, true),
+            bound_and_prune(&problem, &cols, &supports, &values, &e),
+        ] {
+            assert!(!complete);
+            assert!(key.objective.is_finite() && key.support < supports.len());
+        }
+    }
+
     /// Bound-and-prune returns exactly the exhaustive optimum (same
     /// direction, same objective bits), on overlapping and on separable
     /// clusters, where ties at objective 0 are many.
@@ -528,8 +632,14 @@ mod tests {
             let cols = Columns::new(&problem);
             let values = coefficient_values(3);
             let supports = supports(d, 2);
-            let full = exhaustive(&cols, &supports, &values, 1e-3, true);
-            let pruned = bound_and_prune(&problem, &cols, &supports, &values, 3, 2, 1e-3);
+            let e = Enumeration {
+                m: 3,
+                beta: 2,
+                epsilon: 1e-3,
+                stop: None,
+            };
+            let (full, _) = exhaustive(&cols, &supports, &values, &e, true);
+            let (pruned, _) = bound_and_prune(&problem, &cols, &supports, &values, &e);
             assert_eq!(
                 (full.objective.to_bits(), full.support, full.coef),
                 (pruned.objective.to_bits(), pruned.support, pruned.coef),

@@ -34,7 +34,7 @@ use good_lp::{
 use highs::{HighsModelStatus, HighsSolutionStatus};
 
 use super::backend::{Backend, SolveOptions};
-use super::enumerate::{enumerate_directions, optimal_intercept};
+use super::enumerate::{enumerate_directions, optimal_intercept, Enumeration};
 use super::outcome::{SolveError, SolveStatus};
 use super::params::{Coefficients, ValidHyperplaneParams};
 use super::problem::{objective, Hyperplane, HyperplaneProblem};
@@ -297,7 +297,13 @@ pub(crate) fn build<S: Solver>(formulation: &Formulation, solver: S) -> (S::Mode
 /// The best axis-parallel hyperplane (exact, `O(d·M·n)`), used as a warm
 /// start so that a time limit always leaves an incumbent.
 fn warm_start(problem: &HyperplaneProblem, params: &ValidHyperplaneParams) -> (Vec<f64>, f64) {
-    let w = enumerate_directions(problem, params.m(), 1, params.epsilon()).w;
+    let axis_parallel = Enumeration {
+        m: params.m(),
+        beta: 1,
+        epsilon: params.epsilon(),
+        stop: None,
+    };
+    let w = enumerate_directions(problem, &axis_parallel).w;
     let b = optimal_intercept(problem, &w, params.epsilon());
     (w, b)
 }

@@ -82,16 +82,20 @@ pub fn solve(
     options: &SolveOptions,
 ) -> Result<SolveOutcome, SolveError> {
     problem.validate()?;
-    solve_validated(problem, params, options)
+    solve_validated(problem, params, options, None)
 }
 
 /// [`solve`] of a problem made by [`HyperplaneProblem::new`], which
 /// validated it already: Algorithms 1 and 2 solve thousands of small pairs,
-/// and a second O(n·d) validation of each was a few per cent of a run.
+/// and a second O(n·d) validation of each was a few per cent of a run. An
+/// enumeration stops at `stop` (the run's deadline) with the best direction
+/// it evaluated, as [`SolveStatus::TimeLimit`]; the MILP backends stop at
+/// `options.time_limit`.
 pub(crate) fn solve_validated(
     problem: &HyperplaneProblem,
     params: &ValidHyperplaneParams,
     options: &SolveOptions,
+    stop: Option<Instant>,
 ) -> Result<SolveOutcome, SolveError> {
     params.params().check_for(problem.dim())?;
     if let Some(t) = options.time_limit {
@@ -103,9 +107,13 @@ pub(crate) fn solve_validated(
     let mut enumerated = None;
     let (w, status) = match options.backend {
         Backend::Enumerate => {
-            let best = enumerate::enumerate(problem, params)?;
-            enumerated = Some(best.objective);
-            (best.w, SolveStatus::Optimal)
+            let best = enumerate::enumerate(problem, params, stop)?;
+            if best.complete {
+                enumerated = Some(best.objective);
+                (best.w, SolveStatus::Optimal)
+            } else {
+                (best.w, SolveStatus::TimeLimit { gap: None })
+            }
         }
         Backend::Highs => milp::solve_highs(problem, params, options)?,
         Backend::Microlp => milp::solve_microlp(problem, params, options)?,

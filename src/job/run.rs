@@ -184,6 +184,7 @@ impl ClusterSpec {
             clusters: fit.model.k(),
             silhouette: fit.silhouette,
             silhouette_exact: fit.silhouette_exact,
+            kmeans_cost: fit.kmeans_cost,
             fidelity: fit.fidelity,
             smallest: fit.smallest_cluster(),
             meets_min_cluster_size: true,
@@ -192,6 +193,7 @@ impl ClusterSpec {
         let seconds = fit.seconds;
         Ok(ClusterOutcome {
             result: ProtocolResult {
+                objective: self.objective,
                 best: fit,
                 best_k: k,
                 best_seed: self.seed,

@@ -6,7 +6,8 @@ use crate::data::Dataset;
 use crate::hyperplane::{Backend, Coefficients};
 use crate::interactions::ScreenMethod;
 use crate::mpc::{
-    CoarseStart, ExplanationSpace, MinClusterSize, MpcParams, Preset, DEFAULT_SAMPLE_SIZE,
+    CoarseStart, ExplanationSpace, MinClusterSize, MpcParams, Objective, Preset,
+    DEFAULT_SAMPLE_SIZE,
 };
 use crate::params::{check_k, check_k_range, check_seconds, ParamsError};
 use serde::{Deserialize, Serialize};
@@ -29,6 +30,11 @@ pub struct ClusterSpec {
     pub k: usize,
     /// Try every k of `lo..=hi` and keep the best run.
     pub k_range: Option<(usize, usize)>,
+    /// Fewest clusters Algorithm 2 may reach by merging (default: k, or the
+    /// bottom of `k_range`, so a run keeps the clusters asked for).
+    pub k_min: Option<usize>,
+    /// What Algorithm 2 minimises: the silhouette or the k-means cost.
+    pub objective: Objective,
     /// Seeds per k, from `seed`: `seed`, `seed + 1`, …
     pub restarts: usize,
     /// The paper's setting (M, β); `m` and `beta` override it. Without
@@ -85,6 +91,8 @@ impl Default for ClusterSpec {
         Self {
             k: 2,
             k_range: None,
+            k_min: None,
+            objective: Objective::KMeans,
             restarts: 1,
             preset: None,
             m: None,
@@ -113,9 +121,11 @@ impl Default for ClusterSpec {
 
 impl ClusterSpec {
     /// The settings' names, as they (de)serialise.
-    pub const FIELDS: [&'static str; 24] = [
+    pub const FIELDS: [&'static str; 26] = [
         "k",
         "k_range",
+        "k_min",
+        "objective",
         "restarts",
         "preset",
         "m",
@@ -220,6 +230,8 @@ impl ClusterSpec {
             .coarse_start(self.coarse_start)
             .time_limit(self.time_limit)
             .k_max(self.k_max)
+            .k_min(self.k_min)
+            .objective(self.objective)
             .sample_size(self.sample_size)
     }
 
@@ -305,6 +317,7 @@ fn error_name(field: &str) -> &'static str {
         "coarse_start" => "coarse-start",
         "time_limit" => "time-limit",
         "k_max" => "k-max",
+        "k_min" => "k-min",
         "sample_size" => "sample-size",
         "interaction_method" => "interaction-method",
         other => ClusterSpec::FIELDS
@@ -343,6 +356,11 @@ mod names {
     }
 
     by_name!(Preset, "mpc1" => Preset::Mpc1, "mpc2" => Preset::Mpc2);
+    by_name!(
+        Objective,
+        "silhouette" => Objective::Silhouette,
+        "kmeans" => Objective::KMeans,
+    );
     by_name!(
         CoarseStart,
         "both" => CoarseStart::Both,

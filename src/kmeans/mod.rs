@@ -119,10 +119,22 @@ fn restart_seed(seed: u64, r: usize) -> u64 {
 
 /// Fit k-means with restarts; see the module doc.
 pub fn fit(x: ArrayView2<f64>, params: &ValidKMeansParams) -> KMeansResult {
+    fit_until(x, params, &|| false)
+}
+
+/// [`fit`], where a restart that would begin once `stop` says so (a run's
+/// deadline has passed) is not made; the first always is. The best of the
+/// restarts made is kept, by the same rule.
+pub fn fit_until(
+    x: ArrayView2<f64>,
+    params: &ValidKMeansParams,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> KMeansResult {
     let x = x.as_standard_layout();
     let x = x.view();
     (0..params.restarts)
         .into_par_iter()
+        .filter(|&r| r == 0 || !stop())
         .map(|r| {
             let mut rng = ChaCha8Rng::seed_from_u64(restart_seed(params.seed, r));
             let seeds = plus_plus(x, params.k, &mut rng);

@@ -47,15 +47,22 @@ impl Distances {
     /// Prepare distances for the rows of `x`; the matrix is built (in
     /// parallel) when n² 16-bit values fit [`Self::MATRIX_BUDGET`].
     pub fn new(x: ArrayView2<f64>) -> Self {
+        Self::new_until(x, &|| false).expect("a build that never stops ends")
+    }
+
+    /// [`Self::new`], abandoned (`None`) when `stop` says so (a run's
+    /// deadline has passed) before the matrix is complete; it is asked
+    /// before every row of the matrix, an O(n·d) step.
+    pub fn new_until(x: ArrayView2<f64>, stop: &(dyn Fn() -> bool + Sync)) -> Option<Self> {
         let n = x.nrows();
         let x = x.as_standard_layout().to_owned();
         let fits = n * n * std::mem::size_of::<u16>() <= Self::MATRIX_BUDGET;
         if !fits {
-            return Self {
+            return Some(Self {
                 x,
                 matrix: None,
                 unit: 1.0,
-            };
+            });
         }
         let d = x.ncols();
         let flat = x.as_slice().expect("standard layout");
@@ -74,22 +81,28 @@ impl Distances {
             1.0
         };
         let mut m = vec![0u16; n * n];
-        m.par_chunks_mut(n.max(1)).enumerate().for_each(|(t, row)| {
-            let a = &flat[t * d..(t + 1) * d];
-            for (u, cell) in row.iter_mut().enumerate() {
-                // To the nearest step: the distance is not negative, so adding
-                // a half and truncating (`as`) is `round`, which is a libm
-                // call without SSE4.1. The rounding of the bound itself can
-                // reach one step past it.
-                let steps = euclidean(a, &flat[u * d..(u + 1) * d]) / unit + 0.5;
-                *cell = steps.min(f64::from(u16::MAX)) as u16;
-            }
-        });
-        Self {
+        m.par_chunks_mut(n.max(1))
+            .enumerate()
+            .try_for_each(|(t, row)| {
+                if stop() {
+                    return None;
+                }
+                let a = &flat[t * d..(t + 1) * d];
+                for (u, cell) in row.iter_mut().enumerate() {
+                    // To the nearest step: the distance is not negative, so
+                    // adding a half and truncating (`as`) is `round`, which is
+                    // a libm call without SSE4.1. The rounding of the bound
+                    // itself can reach one step past it.
+                    let steps = euclidean(a, &flat[u * d..(u + 1) * d]) / unit + 0.5;
+                    *cell = steps.min(f64::from(u16::MAX)) as u16;
+                }
+                Some(())
+            })?;
+        Some(Self {
             x,
             matrix: Some(m),
             unit,
-        }
+        })
     }
 
     /// The distance one unit of the per-cluster sums ([`Self::sums_by_label_all`],
@@ -299,6 +312,17 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// A build told to stop gives no distances; one never told to is the
+    /// matrix [`Distances::new`] builds.
+    #[test]
+    fn a_stopped_build_gives_no_distances() {
+        let mut rng = ChaCha8Rng::seed_from_u64(2);
+        let x = Array2::from_shape_fn((50, 3), |_| rng.random::<f64>());
+        assert!(Distances::new_until(x.view(), &|| true).is_none());
+        let built = Distances::new_until(x.view(), &|| false).unwrap();
+        assert_eq!(built.matrix(), Distances::new(x.view()).matrix());
     }
 
     /// Every distance the matrix holds is within half a unit of the exact

@@ -55,6 +55,18 @@ pub(super) fn silhouette_labels(
 /// Silhouette of each point (Euclidean), computed exactly in O(n²·d) and in
 /// parallel over points. Labels may be any ids; equal ids share a cluster.
 pub fn silhouette_samples(x: ArrayView2<f64>, labels: &[usize]) -> Result<Vec<f64>, MetricsError> {
+    silhouette_samples_until(x, labels, &|| false)
+        .map(|samples| samples.expect("a computation that never stops ends"))
+}
+
+/// [`silhouette_samples`], abandoned (`Ok(None)`) when `stop` says so (a
+/// run's deadline has passed) before every point is scored; it is asked
+/// before each point, an O(n·d) step.
+pub(crate) fn silhouette_samples_until(
+    x: ArrayView2<f64>,
+    labels: &[usize],
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Result<Option<Vec<f64>>, MetricsError> {
     let n = x.nrows();
     let (labels, k, sizes) = silhouette_labels(n, labels)?;
     let x = x.as_standard_layout();
@@ -65,12 +77,15 @@ pub fn silhouette_samples(x: ArrayView2<f64>, labels: &[usize]) -> Result<Vec<f6
         .map_init(
             || (vec![0.0f64; k], vec![0.0f64; 4 * k], vec![0.0f64; n]),
             |(sums, acc, row), t| {
+                if stop() {
+                    return None;
+                }
                 let a = &flat[t * d..(t + 1) * d];
                 for (u, dist) in row.iter_mut().enumerate() {
                     *dist = euclidean(a, &flat[u * d..(u + 1) * d]);
                 }
                 sums_by_label(row, &labels, acc, sums);
-                point_silhouette(sums, &sizes, labels[t])
+                Some(point_silhouette(sums, &sizes, labels[t]))
             },
         )
         .collect())

@@ -3,7 +3,7 @@
 
 use super::distances::Distances;
 use super::error::MetricsError;
-use super::exact::{silhouette_labels, silhouette_samples, silhouette_samples_with};
+use super::exact::{silhouette_labels, silhouette_samples_until, silhouette_samples_with};
 use ndarray::ArrayView2;
 
 /// The silhouette of a clustering and of each of its clusters.
@@ -22,7 +22,22 @@ pub struct ClusterQuality {
 /// [`silhouette`](super::silhouette) and the per-cluster means of [`silhouette_samples`] for
 /// labels in `0..k`, in one O(n²·d) pass.
 pub fn cluster_quality(x: ArrayView2<f64>, labels: &[usize], k: usize) -> ClusterQuality {
-    quality_from(silhouette_samples(x, labels), labels, k)
+    cluster_quality_until(x, labels, k, &|| false).expect("a computation that never stops ends")
+}
+
+/// [`cluster_quality`], abandoned (`None`) when `stop` says so before every
+/// row is scored (see [`silhouette_samples_until`]).
+pub(crate) fn cluster_quality_until(
+    x: ArrayView2<f64>,
+    labels: &[usize],
+    k: usize,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Option<ClusterQuality> {
+    match silhouette_samples_until(x, labels, stop) {
+        Ok(None) => None,
+        Ok(Some(samples)) => Some(quality_from(Ok(samples), labels, k)),
+        Err(e) => Some(quality_from(Err(e), labels, k)),
+    }
 }
 
 /// [`cluster_quality`] from precomputed distances of the same rows, in O(n²)

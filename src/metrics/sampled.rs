@@ -2,7 +2,7 @@
 //! estimated from samples.
 
 use super::error::MetricsError;
-use super::exact::silhouette;
+use super::exact::silhouette_samples_until;
 use super::labels::compact_labels;
 use ndarray::ArrayView2;
 
@@ -42,6 +42,26 @@ pub fn silhouette_sampled(
     repeats: usize,
     seed: u64,
 ) -> Result<SilhouetteEstimate, MetricsError> {
+    silhouette_sampled_until(x, labels, sample_size, repeats, seed, &|| false)
+        .map(|estimate| estimate.expect("a computation that never stops ends"))
+}
+
+/// [`silhouette_sampled`], abandoned (`Ok(None)`) when `stop` says so (a
+/// run's deadline has passed) before the last sample is scored; it is asked
+/// before every row of every sample, an O(sample_size·d) step.
+pub(crate) fn silhouette_sampled_until(
+    x: ArrayView2<f64>,
+    labels: &[usize],
+    sample_size: usize,
+    repeats: usize,
+    seed: u64,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Result<Option<SilhouetteEstimate>, MetricsError> {
+    // The mean silhouette, as [`silhouette`] takes it.
+    let mean_until = |x: ArrayView2<f64>, labels: &[usize]| {
+        silhouette_samples_until(x, labels, stop)
+            .map(|s| s.map(|s| s.iter().sum::<f64>() / s.len() as f64))
+    };
     let n = x.nrows();
     if labels.len() != n {
         return Err(MetricsError::Length {
@@ -56,13 +76,13 @@ pub fn silhouette_sampled(
         });
     }
     if n <= sample_size {
-        return Ok(SilhouetteEstimate {
-            value: silhouette(x, labels)?,
+        return Ok(mean_until(x, labels)?.map(|value| SilhouetteEstimate {
+            value,
             standard_error: Some(0.0),
             exact: true,
             sample_size: n,
             repeats: 1,
-        });
+        }));
     }
     let (_, k) = compact_labels(labels);
     if k < 2 || k >= n {
@@ -91,8 +111,9 @@ pub fn silhouette_sampled(
             sample.row_mut(t).assign(&x.row(r));
             sample_labels[t] = labels[r];
         }
-        let value = match silhouette(sample.view(), &sample_labels) {
-            Ok(v) => v,
+        let value = match mean_until(sample.view(), &sample_labels) {
+            Ok(Some(v)) => v,
+            Ok(None) => return Ok(None),
             Err(MetricsError::ClusterCount { clusters: 1, .. }) => {
                 return Err(MetricsError::SampleOneCluster {
                     repeat: repeat + 1,
@@ -109,17 +130,18 @@ pub fn silhouette_sampled(
             values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / (repeats - 1) as f64;
         (var / repeats as f64).sqrt()
     });
-    Ok(SilhouetteEstimate {
+    Ok(Some(SilhouetteEstimate {
         value: mean,
         standard_error,
         exact: false,
         sample_size,
         repeats,
-    })
+    }))
 }
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::metrics::silhouette;
     use crate::metrics::MetricsError;
 
     #[test]

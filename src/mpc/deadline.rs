@@ -1,10 +1,15 @@
 //! The wall-clock budget of a run.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-/// When a run started and how long it may take. Algorithm 1 checks it after
-/// every outer iteration, Algorithm 2 before every move, and every MILP solve
-/// gets at most the time that remains ([`super::ValidMpcParams::solve_options`]).
+/// When a run started and how long it may take. Every step of a run that
+/// can last long checks it: the distance matrix row by row, the k-means
+/// restarts, Algorithm 1 after every assignment, every hyperplane solve
+/// (enumeration stops at it with its best direction so far, a MILP gets at
+/// most the time that remains: [`super::ValidMpcParams::solve_options`]),
+/// Algorithm 2 before every move and every direction it sweeps; a run past
+/// it skips the search and the exact silhouette, so it ends with a model
+/// shortly after its limit.
 #[derive(Debug, Clone, Copy)]
 pub struct Deadline {
     start: Instant,
@@ -44,5 +49,12 @@ impl Deadline {
     /// Whether the budget is used up.
     pub fn expired(&self) -> bool {
         self.limit.is_some_and(|t| self.elapsed() > t)
+    }
+
+    /// The instant the budget ends (`None`: unlimited, or later than an
+    /// `Instant` can hold).
+    pub fn end(&self) -> Option<Instant> {
+        let limit = Duration::try_from_secs_f64(self.limit?).ok()?;
+        self.start.checked_add(limit)
     }
 }

@@ -6,7 +6,7 @@ use super::deadline::Deadline;
 use super::error::MpcError;
 use super::fitted::{better, MpcFit};
 use super::init;
-use super::params::{CoarseStart, ValidMpcParams};
+use super::params::{CoarseStart, Objective, ValidMpcParams};
 use super::progress::{Observer, Progress, RunStatus};
 use super::rows::centres;
 use super::sample::SearchRows;
@@ -14,7 +14,7 @@ use super::search::{self, SearchInputs};
 use super::space::ExplanationSpace;
 use crate::data::FeatureMap;
 use crate::kmeans::KMeansResult;
-use crate::metrics::{self, Distances};
+use crate::metrics::{self, ClusterQuality, Distances};
 use ndarray::{Array2, ArrayView2};
 use std::collections::HashMap;
 
@@ -77,12 +77,16 @@ pub fn fit_with(
     // sample of the rows (see [`SearchRows`]).
     let rows = SearchRows::choose(x.nrows(), params.sample_size);
     let (xs, zs) = rows.select(x.view(), z.view());
+    // The silhouette's search reads the rows' distances; the k-means
+    // cost's reads the rows.
     let owned;
     let dist = match options.distances {
+        _ if params.objective != Objective::Silhouette => None,
         Some(d) if d.n() == xs.nrows() => Some(d),
         _ if params.local_search => {
-            owned = Distances::new(xs.view());
-            Some(&owned)
+            // Not ready by the deadline: the run ends without a search.
+            owned = Distances::new_until(xs.view(), &|| deadline.expired());
+            owned.as_ref()
         }
         _ => None,
     };
@@ -99,7 +103,7 @@ pub fn fit_with(
     };
     // Both starts begin from the same k-means (line 2 of Algorithm 1
     // depends only on k, the seed and the restarts): it is computed once.
-    let start = init::initial_kmeans(x.view(), params, observer)?;
+    let start = init::initial_kmeans(x.view(), params, observer, &deadline)?;
     let inputs = FitInputs {
         rows: Rows {
             x: x.view(),
@@ -126,14 +130,18 @@ pub fn fit_with(
             let (own, from_coarse) = rayon::join(|| run(None), || run(Some(c)));
             let (mut own, mut from_coarse) = (own?, from_coarse?);
             // The silhouettes of the starts are estimates from the search's
-            // distance matrix: the exact value decides when they are close.
+            // distance matrix: the exact value decides when they are close
+            // (and there is time for it: O(n²·d)).
             let close = match (own.silhouette, from_coarse.silhouette) {
-                (Some(a), Some(b)) => (a - b).abs() < Distances::ESTIMATE_MARGIN,
+                (Some(a), Some(b)) => {
+                    params.objective == Objective::Silhouette
+                        && (a - b).abs() < Distances::ESTIMATE_MARGIN
+                }
                 _ => false,
             };
-            if close && !rows.is_sampled() {
-                own.make_silhouette_exact(x.view());
-                from_coarse.make_silhouette_exact(x.view());
+            if close && !rows.is_sampled() && !deadline.expired() {
+                own.make_silhouette_exact(x.view(), &deadline);
+                from_coarse.make_silhouette_exact(x.view(), &deadline);
             }
             if better(&from_coarse, &own) {
                 from_coarse
@@ -143,11 +151,14 @@ pub fn fit_with(
         }
         (_, c) => run(c)?,
     };
-    if rows.is_sampled() {
-        observer.progress(Progress::phase("estimating the silhouette"));
-        fit.estimate_silhouette(x.view(), params)?;
-    } else if options.scoring == Scoring::Exact {
-        fit.make_silhouette_exact(x.view());
+    // Past the deadline the silhouette stays the estimate the run made.
+    if !deadline.expired() {
+        if rows.is_sampled() {
+            observer.progress(Progress::phase("estimating the silhouette"));
+            fit.estimate_silhouette(x.view(), params, &deadline)?;
+        } else if options.scoring == Scoring::Exact {
+            fit.make_silhouette_exact(x.view(), &deadline);
+        }
     }
     fit.seconds = deadline.elapsed();
     Ok(fit)
@@ -220,7 +231,7 @@ impl FitInputs<'_> {
         let mut search_status = None;
         let mut search_history = Vec::new();
         let mut searched_rows = None;
-        if let (true, Some(dist)) = (params.local_search, dist) {
+        if params.local_search {
             // On a sample, the cardinality bounds are the sample's share of them.
             let on_rows = |p: &ValidMpcParams| {
                 if rows.sampled {
@@ -234,6 +245,11 @@ impl FitInputs<'_> {
                 None => vec![on_rows(params)],
             };
             for stage in &stages {
+                // A search past the deadline would make no move, after an
+                // O(n²) start.
+                if deadline.expired() {
+                    break;
+                }
                 let found = search::search(
                     &SearchInputs {
                         x: rows.xs.view(),
@@ -289,6 +305,18 @@ impl FitInputs<'_> {
                 && same_partition(r.iter().map(|s| s.0), &labels, model.k())
         });
         let (quality, silhouette_exact) = match dist {
+            // Sampled, without the search's distances (the k-means cost):
+            // the sizes on every row, the silhouette estimated by the fit.
+            None if rows.sampled => {
+                let mut sizes = vec![0; model.k()];
+                labels.iter().for_each(|&l| sizes[l] += 1);
+                let quality = metrics::ClusterQuality {
+                    silhouette: None,
+                    sizes,
+                    cluster_silhouettes: vec![None; model.k()],
+                };
+                (quality, false)
+            }
             Some(d) if searched.is_some() && d.has_matrix() => {
                 let samples = searched
                     .unwrap_or_default()
@@ -312,16 +340,20 @@ impl FitInputs<'_> {
                 labels.iter().for_each(|&l| quality.sizes[l] += 1);
                 (quality, false)
             }
+            _ if deadline.expired() => (quality_past_deadline(x, &labels, model.k()), false),
             _ => (metrics::cluster_quality(x, &labels, model.k()), true),
         };
         let mut model = model;
         model.record_quality(&quality, params.min_cluster_rows(), labels.len());
+        let kmeans_cost = metrics::KMeansState::new(x, &labels, model.k()).cost();
         Ok(MpcFit {
             model,
             labels,
             uncovered,
             fidelity,
             silhouette: quality.silhouette,
+            objective: params.objective,
+            kmeans_cost,
             silhouette_exact,
             silhouette_se: None,
             sizes: quality.sizes,
@@ -337,6 +369,22 @@ impl FitInputs<'_> {
             seconds: deadline.elapsed(),
         })
     }
+}
+
+/// Rows on which the silhouette of a run past its deadline is estimated
+/// when the search's distances were not ready: the exact value, O(n²·d),
+/// would outlast the limit by far, and a sample of this many rows costs a
+/// million distances.
+const PAST_DEADLINE_ROWS: usize = 1_000;
+
+/// The quality of `labels` (ids below `k`) on a seeded sample of at most
+/// [`PAST_DEADLINE_ROWS`] rows of `x`, the sizes counted on every row.
+fn quality_past_deadline(x: ArrayView2<f64>, labels: &[usize], k: usize) -> ClusterQuality {
+    let sample = SearchRows::choose(x.nrows(), PAST_DEADLINE_ROWS);
+    let mut quality = metrics::cluster_quality(sample.of(x).view(), &sample.pick(labels), k);
+    quality.sizes = vec![0; k];
+    labels.iter().for_each(|&l| quality.sizes[l] += 1);
+    quality
 }
 
 /// Whether `searched` labels (ids below `k` or any, each row's) split the
@@ -401,12 +449,15 @@ pub fn explain_labels(
     let quality = metrics::cluster_quality(x.view(), &decided, model.k());
     let mut model = model;
     model.record_quality(&quality, 1, decided.len());
+    let kmeans_cost = metrics::KMeansState::new(x.view(), &decided, model.k()).cost();
     Ok(MpcFit {
         model,
         labels: decided,
         uncovered,
         fidelity,
         silhouette: quality.silhouette,
+        objective: params.objective,
+        kmeans_cost,
         silhouette_exact: true,
         silhouette_se: Some(0.0),
         sizes: quality.sizes,

@@ -1,11 +1,12 @@
 //! A fitted MPC clustering: the model, every row's cluster, and how good and
 //! how complete the fit is.
 
+use super::deadline::Deadline;
 use super::error::MpcError;
 use super::model::PolytopeModel;
 use super::outliers::OutlierRule;
 use super::pair::SolveStats;
-use super::params::ValidMpcParams;
+use super::params::{Objective, ValidMpcParams};
 use super::progress::RunStatus;
 use crate::metrics;
 use crate::params::ParamsError;
@@ -28,12 +29,21 @@ pub struct MpcFit {
     pub fidelity: f64,
     /// Mean silhouette of `labels` (`None` with a single cluster).
     pub silhouette: Option<f64>,
+    /// What Algorithm 2 minimised, and by which runs are compared.
+    pub objective: Objective,
+    /// The k-means cost of `labels` (within-cluster sum of squared
+    /// distances to the cluster means, in the scaled clustering space).
+    pub kmeans_cost: f64,
     /// Whether `silhouette` (and the per-cluster values) are exact: always
     /// up to the sample size; above it the silhouette is an estimate over
     /// independent samples with standard error `silhouette_se`, and the
-    /// per-cluster values are those of the search's sample.
+    /// per-cluster values are those of the search's sample. A run whose
+    /// deadline (time limit or budget) passed first keeps the estimate it
+    /// made, from the search's distances or a sample of its rows, with
+    /// `silhouette_se` `None`.
     pub silhouette_exact: bool,
-    /// Standard error of an estimated silhouette (0 when exact).
+    /// Standard error of a silhouette estimated over samples (0 when exact;
+    /// `None` for the estimate of a run cut short by its deadline).
     pub silhouette_se: Option<f64>,
     /// Rows of each cluster.
     pub sizes: Vec<usize>,
@@ -82,23 +92,29 @@ impl MpcFit {
     /// Estimate the silhouette of every row from [`ESTIMATE_REPEATS`]
     /// independent seeded samples of `params.sample_size` rows of `x`, with
     /// its standard error (`silhouette_exact` false); the per-cluster values
-    /// stay those of the search's sample.
+    /// stay those of the search's sample. When `deadline` passes first, the
+    /// silhouette stays the search's.
     pub(crate) fn estimate_silhouette(
         &mut self,
         x: ArrayView2<f64>,
         params: &ValidMpcParams,
+        deadline: &Deadline,
     ) -> Result<(), MpcError> {
         if self.model.k() < 2 {
             return Ok(());
         }
-        let estimate = metrics::silhouette_sampled(
+        let estimate = metrics::silhouette_sampled_until(
             x,
             &self.labels,
             params.sample_size,
             ESTIMATE_REPEATS,
             params.seed,
+            &|| deadline.expired(),
         )
         .map_err(|e| MpcError::Params(ParamsError::new("sample-size", e.to_string())))?;
+        let Some(estimate) = estimate else {
+            return Ok(());
+        };
         self.silhouette = Some(estimate.value);
         self.silhouette_se = estimate.standard_error;
         self.silhouette_exact = estimate.exact;
@@ -106,12 +122,17 @@ impl MpcFit {
     }
 
     /// Recompute the silhouette and the per-cluster values exactly (in
-    /// double precision from the rows `x` of the fit), when they are not.
-    pub(crate) fn make_silhouette_exact(&mut self, x: ArrayView2<f64>) {
+    /// double precision from the rows `x` of the fit), when they are not and
+    /// `deadline` does not pass first (O(n²·d)).
+    pub(crate) fn make_silhouette_exact(&mut self, x: ArrayView2<f64>, deadline: &Deadline) {
         if self.silhouette_exact {
             return;
         }
-        let quality = metrics::cluster_quality(x, &self.labels, self.model.k());
+        let Some(quality) =
+            metrics::cluster_quality_until(x, &self.labels, self.model.k(), &|| deadline.expired())
+        else {
+            return;
+        };
         self.model
             .record_quality(&quality, self.min_cluster_size, self.labels.len());
         self.silhouette = quality.silhouette;
@@ -155,13 +176,17 @@ impl MpcFit {
     }
 }
 
-/// Whether `a` beats `b`: full fidelity first, then silhouette.
+/// Whether `a` beats `b`: the floor met, full fidelity, then the objective
+/// (a higher silhouette, or a lower k-means cost).
 pub(crate) fn better(a: &MpcFit, b: &MpcFit) -> bool {
     let key = |f: &MpcFit| {
         (
             f.meets_min_cluster_size(),
             f.fidelity >= 1.0,
-            f.silhouette.unwrap_or(f64::NEG_INFINITY),
+            match f.objective {
+                Objective::Silhouette => f.silhouette.unwrap_or(f64::NEG_INFINITY),
+                Objective::KMeans => -f.kmeans_cost,
+            },
         )
     };
     let (ka, kb) = (key(a), key(b));

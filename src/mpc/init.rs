@@ -102,7 +102,12 @@ pub fn solve_pairs_reusing(
             }
             let problem = HyperplaneProblem::new(z.view(), &members[i], &members[j])
                 .map_err(|e| MpcError::Solve(e.into()))?;
-            let outcome = hyperplane::solve_validated(&problem, &params.hyperplane, &options)?;
+            let outcome = hyperplane::solve_validated(
+                &problem,
+                &params.hyperplane,
+                &options,
+                deadline.end(),
+            )?;
             Ok((
                 PairHyperplane {
                     i,
@@ -169,23 +174,37 @@ pub fn assign_step(
     k: usize,
     bounds: Option<CardinalityBounds>,
 ) -> Result<Vec<usize>, MpcError> {
+    assign_step_within(cost, k, bounds, false)
+}
+
+/// [`assign_step`]; `past_deadline` (the run's deadline has passed), a
+/// bounded assignment is solved by successive shortest paths
+/// ([`assign::assign_transport`]), exact and at a cost that grows with the
+/// argmin's violation of the bounds, instead of the LP, whose cost grows
+/// with n·K (the two may break ties between equal optima differently).
+fn assign_step_within(
+    cost: &[f64],
+    k: usize,
+    bounds: Option<CardinalityBounds>,
+    past_deadline: bool,
+) -> Result<Vec<usize>, MpcError> {
     let n = cost.len() / k;
+    let bounded = |b: CardinalityBounds| match past_deadline {
+        true => assign::assign_transport(cost, k, b),
+        false => assign::assign_bounded(cost, k, b),
+    };
     let labels = match bounds {
-        Some(b) => assign::assign_bounded(cost, k, b)?,
+        Some(b) => bounded(b)?,
         None => assign::assign_unbounded(cost, k),
     };
     let mut sizes = vec![0usize; k];
     labels.iter().for_each(|&l| sizes[l] += 1);
     if sizes.contains(&0) {
         let b = bounds.unwrap_or(CardinalityBounds { n_min: 0, n_max: n });
-        return Ok(assign::assign_bounded(
-            cost,
-            k,
-            CardinalityBounds {
-                n_min: b.n_min.max(1),
-                n_max: b.n_max,
-            },
-        )?);
+        return Ok(bounded(CardinalityBounds {
+            n_min: b.n_min.max(1),
+            n_max: b.n_max,
+        })?);
     }
     Ok(labels)
 }
@@ -297,12 +316,13 @@ fn add_squared_differences(acc: &mut [f64], v: &[f64], c: f64) {
 /// [`assign_step`] on costs by cluster: the argmin of every row (ties to
 /// the lowest cluster, as [`assign::assign_unbounded`]), cluster by cluster
 /// across the rows; under bounds, or when a cluster would be left empty,
-/// [`assign_step`] on the row-major costs.
+/// [`assign_step_within`] on the row-major costs.
 fn assign_step_by_cluster(
     cost: &[f64],
     n: usize,
     k: usize,
     bounds: Option<CardinalityBounds>,
+    past_deadline: bool,
 ) -> Result<Vec<usize>, MpcError> {
     if bounds.is_none() {
         let mut labels = vec![0usize; n];
@@ -319,7 +339,7 @@ fn assign_step_by_cluster(
     let by_row: Vec<f64> = (0..n * k)
         .map(|cell| cost[(cell % k) * n + cell / k])
         .collect();
-    assign_step(&by_row, k, bounds)
+    assign_step_within(&by_row, k, bounds, past_deadline)
 }
 
 /// Where `column` (cluster `c`'s costs) is below `lowest`, the row's label
@@ -345,19 +365,21 @@ fn objective_by_cluster(cost: &[f64], n: usize, labels: &[usize]) -> f64 {
 }
 
 /// Line 2 of Algorithm 1: the best of `params.kmeans_restarts` k-means++
-/// runs from `params.seed`. It depends only on k, the seed and the restarts,
-/// so the two starts of an MPC-2 run share it.
+/// runs from `params.seed` (those begun before the deadline). It depends
+/// only on k, the seed and the restarts, so the two starts of an MPC-2 run
+/// share it.
 pub fn initial_kmeans(
     x: ArrayView2<f64>,
     params: &ValidMpcParams,
     observer: &dyn Observer,
+    deadline: &Deadline,
 ) -> Result<kmeans::KMeansResult, MpcError> {
     let kparams = kmeans::KMeansParams::new(params.k)
         .restarts(params.kmeans_restarts)
         .seed(params.seed)
         .check(x)?;
     observer.progress(Progress::phase("k-means++ and Lloyd"));
-    Ok(kmeans::fit(x, &kparams))
+    Ok(kmeans::fit_until(x, &kparams, &|| deadline.expired()))
 }
 
 /// Run Algorithm 1 on the clustering matrix `x` and explanation matrix `z`.
@@ -368,7 +390,7 @@ pub fn initialize(
     observer: &dyn Observer,
     deadline: &Deadline,
 ) -> Result<InitResult, MpcError> {
-    let km = initial_kmeans(x, params, observer)?;
+    let km = initial_kmeans(x, params, observer, deadline)?;
     initialize_from(x, z, params, km, observer, deadline)
 }
 
@@ -397,7 +419,7 @@ pub fn initialize_from(
         // Lines 4–8: assignments and centres with ξ fixed.
         for _ in 0..params.max_inner {
             let cost = cost_by_cluster(&by_column, centroids.view(), &penalty);
-            let next = assign_step_by_cluster(&cost, n, k, params.bounds)?;
+            let next = assign_step_by_cluster(&cost, n, k, params.bounds, deadline.expired())?;
             let changed = next != labels;
             labels = next;
             centroids = centres(x, &labels, &centroids);
@@ -552,7 +574,7 @@ mod tests {
             ] {
                 let labels = assign_step(&cost, k, bounds).unwrap();
                 assert_eq!(
-                    assign_step_by_cluster(&by_cluster, n, k, bounds).unwrap(),
+                    assign_step_by_cluster(&by_cluster, n, k, bounds, false).unwrap(),
                     labels
                 );
                 assert!(labels.contains(&(k - 1)), "the empty cluster is filled");

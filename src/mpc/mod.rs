@@ -31,7 +31,7 @@ pub use model::{HalfSpace, ModelError, ModelSettings, Polytope, PolytopeModel, S
 pub use outliers::{OutlierRule, OUTLIER_LABEL, OUTLIER_MULTIPLE};
 pub use pair::{PairHyperplane, SolveStats};
 pub use params::{
-    CoarseStart, MinClusterSize, MpcParams, Preset, ValidMpcParams, DEFAULT_SAMPLE_SIZE,
+    CoarseStart, MinClusterSize, MpcParams, Objective, Preset, ValidMpcParams, DEFAULT_SAMPLE_SIZE,
 };
 pub use progress::{Observer, Progress, RunStatus};
 pub use protocol::{protocol, ProtocolPlan, ProtocolResult, ProtocolRun};

@@ -7,7 +7,7 @@ use super::deadline::Deadline;
 use super::error::MpcError;
 use super::fit::{fit_with, FitOptions, Scoring};
 use super::fitted::{better, MpcFit};
-use super::params::{MpcParams, ValidMpcParams};
+use super::params::{MpcParams, Objective, ValidMpcParams};
 use super::progress::{Observer, Progress, RunStatus};
 use super::sample::SearchRows;
 use super::space::ExplanationSpace;
@@ -35,6 +35,8 @@ pub struct ProtocolRun {
     pub silhouette: Option<f64>,
     /// Whether `silhouette` is exact.
     pub silhouette_exact: bool,
+    /// The k-means cost of the run's clusters.
+    pub kmeans_cost: f64,
     /// Share of rows inside their own polytope.
     pub fidelity: f64,
     /// Rows of the smallest cluster.
@@ -47,10 +49,14 @@ pub struct ProtocolRun {
 
 impl ProtocolRun {
     /// The protocol's order of runs: the floor met, then full fidelity, then
-    /// silhouette (as [`MpcFit`]s are compared).
-    fn beats(&self, other: &ProtocolRun) -> bool {
+    /// the objective (as [`MpcFit`]s are compared): a higher silhouette, or
+    /// a lower k-means cost.
+    fn beats(&self, other: &ProtocolRun, objective: Objective) -> bool {
         let key = |r: &ProtocolRun| (r.meets_min_cluster_size, r.fidelity >= 1.0);
-        let score = |r: &ProtocolRun| r.silhouette.unwrap_or(f64::NEG_INFINITY);
+        let score = |r: &ProtocolRun| match objective {
+            Objective::Silhouette => r.silhouette.unwrap_or(f64::NEG_INFINITY),
+            Objective::KMeans => -r.kmeans_cost,
+        };
         key(self) > key(other) || key(self) == key(other) && score(self) > score(other)
     }
 }
@@ -87,6 +93,8 @@ impl ProtocolPlan {
 /// Result of the protocol.
 #[derive(Debug, Clone)]
 pub struct ProtocolResult {
+    /// What the runs minimised: the best run of each k is the best by it.
+    pub objective: Objective,
     /// The best run.
     pub best: MpcFit,
     /// Its initial k.
@@ -119,7 +127,7 @@ impl ProtocolResult {
         for run in &self.runs {
             match best.last_mut() {
                 Some(b) if b.k == run.k => {
-                    if run.beats(b) {
+                    if run.beats(b, self.objective) {
                         *b = run;
                     }
                 }
@@ -142,11 +150,13 @@ const EXACT_CONTENDERS: f64 = Distances::ESTIMATE_MARGIN;
 /// again among them in (k, seed) order: the run exact silhouettes would
 /// have chosen, at one exact silhouette per protocol instead of one per run.
 /// Returns the index of the best run. Only for data within the sample size
-/// (above it every run's silhouette is an estimate over samples).
+/// (above it every run's silhouette is an estimate over samples). A run
+/// not made exact when `deadline` passes keeps its estimate.
 fn exact_best(
     runs: &mut [Option<(MpcFit, ProtocolRun)>],
     best: usize,
     x: ArrayView2<f64>,
+    deadline: &Deadline,
 ) -> usize {
     let Some((leader, _)) = runs[best].as_ref() else {
         return best;
@@ -165,7 +175,7 @@ fn exact_best(
         .collect();
     for &i in &contenders {
         if let Some((fit, run)) = runs[i].as_mut() {
-            fit.make_silhouette_exact(x);
+            fit.make_silhouette_exact(x, deadline);
             run.silhouette = fit.silhouette;
             run.silhouette_exact = fit.silhouette_exact;
         }
@@ -176,6 +186,38 @@ fn exact_best(
             if better(a, b) {
                 chosen = i;
             }
+        }
+    }
+    chosen
+}
+
+/// With the k-means objective, the run kept: of every k, the run of lowest
+/// cost (the floor met and full fidelity first); among those, the highest
+/// silhouette, since the cost itself falls as k grows. Ties keep the first
+/// in (k, seed) order.
+fn best_across_k(runs: &[Option<(MpcFit, ProtocolRun)>]) -> usize {
+    let done: Vec<(usize, &ProtocolRun)> = runs
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| r.as_ref().map(|(_, run)| (i, run)))
+        .collect();
+    let mut per_k: Vec<(usize, &ProtocolRun)> = Vec::new();
+    for &(i, run) in &done {
+        match per_k.last() {
+            Some(&(_, b)) if b.k == run.k => {
+                if run.beats(b, Objective::KMeans) {
+                    per_k.pop();
+                    per_k.push((i, run));
+                }
+            }
+            _ => per_k.push((i, run)),
+        }
+    }
+    let mut chosen = per_k.first().map_or(0, |(i, _)| *i);
+    for &(i, run) in per_k.iter().skip(1) {
+        let best = runs[chosen].as_ref().map(|(_, r)| r);
+        if best.is_none_or(|b| run.beats(b, Objective::Silhouette)) {
+            chosen = i;
         }
     }
     chosen
@@ -200,52 +242,79 @@ pub fn protocol(
     check_k_range(*plan.ks.start(), *plan.ks.end(), x)?;
     check_seconds("budget", plan.budget)?;
     let budget = Deadline::after(plan.budget);
+    // With a single run, what the protocol prepares for it is part of that
+    // run: its time limit runs from here.
+    let single_run = plan.ks.clone().count() * plan.restarts == 1;
+    let overall = match single_run {
+        true => Deadline::within(Some(&budget), base.time_limit),
+        false => budget,
+    };
     let x = x.as_standard_layout().to_owned();
-    // The distances of the rows Algorithm 2 scores, shared by every run.
-    observer.progress(Progress::phase("distances"));
-    let distances = Distances::new(
-        SearchRows::choose(x.nrows(), base.sample_size)
-            .of(x.view())
-            .view(),
-    );
+    let space_dim = space.dim();
+    let silhouette = base.objective == Objective::Silhouette;
     // K_max (Algorithm 2): unless given, the largest k of the range, so a
     // run may split beyond its initial k but, as the paper's bound for a
     // fair comparison with fixed-k methods (§3.2), never ends with more
     // clusters than the range allows.
-    let k_max = base.k_max.unwrap_or(*plan.ks.end());
+    // K_min: unless given, the smallest k of the range, so no run ends with
+    // fewer clusters than the range asks for.
+    let k_min = base.k_min.unwrap_or(*plan.ks.start());
+    let prepare = |k: usize, seed: u64| {
+        base.clone()
+            .k(k)
+            .k_max(Some(base.k_max.unwrap_or(*plan.ks.end()).max(k)))
+            .k_min(Some(k_min.min(k)))
+            .seed(seed)
+            .check(x.view(), space_dim)
+    };
+    // Every k of the range must be possible under the floor: checked at the
+    // largest, before any run.
+    prepare(*plan.ks.end(), base.seed)?;
+    // The distances of the rows Algorithm 2 scores, shared by every run
+    // (the silhouette's search reads them, the k-means cost's does not);
+    // none when the budget (or a single run's limit) ends first, and the
+    // runs then end without a search.
+    let distances = if silhouette {
+        observer.progress(Progress::phase("distances"));
+        Distances::new_until(
+            SearchRows::choose(x.nrows(), base.sample_size)
+                .of(x.view())
+                .view(),
+            &|| overall.expired(),
+        )
+    } else {
+        None
+    };
     let grid = ProtocolGrid {
         ks: plan.ks.clone(),
         restarts: plan.restarts,
         seed: base.seed,
     };
-    let prepare = |k: usize, seed: u64| {
-        base.clone()
-            .k(k)
-            .k_max(Some(k_max.max(k)))
-            .seed(seed)
-            .check(x.view(), space.dim())
-    };
     let one_run = |params: &ValidMpcParams| {
         if budget.expired() {
             return Ok(None);
         }
-        let fit = fit_with(
-            x.view(),
-            map,
-            space.clone(),
-            params,
-            observer,
-            &FitOptions::default()
-                .distances(&distances)
-                .budget(&budget)
-                .scoring(Scoring::SearchDistances),
-        )?;
+        // The silhouette's runs are ranked by their silhouettes from the
+        // search's matrix and the contenders made exact (`exact_best`); the
+        // k-means cost's runs compute theirs exactly.
+        let options = FitOptions::default().budget(&overall);
+        let options = if silhouette {
+            options.scoring(Scoring::SearchDistances)
+        } else {
+            options
+        };
+        let options = match &distances {
+            Some(d) => options.distances(d),
+            None => options,
+        };
+        let fit = fit_with(x.view(), map, space.clone(), params, observer, &options)?;
         let run = ProtocolRun {
             k: params.k,
             seed: params.seed,
             clusters: fit.model.k(),
             silhouette: fit.silhouette,
             silhouette_exact: fit.silhouette_exact,
+            kmeans_cost: fit.kmeans_cost,
             fidelity: fit.fidelity,
             smallest: fit.smallest_cluster(),
             meets_min_cluster_size: fit.meets_min_cluster_size(),
@@ -254,9 +323,6 @@ pub fn protocol(
         on_run(&run);
         Ok::<_, MpcError>(Some((fit, run)))
     };
-    // Every k of the range must be possible under the floor: checked at the
-    // largest, before any run.
-    prepare(*plan.ks.end(), base.seed)?;
     let outcome = run_grid(
         &grid,
         prepare,
@@ -269,8 +335,12 @@ pub fn protocol(
     )?;
     let skipped = outcome.runs.iter().filter(|r| r.is_none()).count();
     let mut outcome = outcome;
-    if !SearchRows::choose(x.nrows(), base.sample_size).is_sampled() {
-        outcome.best = exact_best(&mut outcome.runs, outcome.best, x.view());
+    // Past the budget (or a single run's limit) the runs are ranked by
+    // their estimates: the exact silhouettes cost O(n²·d) each.
+    if !silhouette {
+        outcome.best = best_across_k(&outcome.runs);
+    } else if !SearchRows::choose(x.nrows(), base.sample_size).is_sampled() && !overall.expired() {
+        outcome.best = exact_best(&mut outcome.runs, outcome.best, x.view(), &overall);
     }
     let mut best = None;
     let mut runs = Vec::with_capacity(outcome.runs.len());
@@ -291,6 +361,7 @@ pub fn protocol(
         )));
     };
     Ok(ProtocolResult {
+        objective: base.objective,
         best,
         best_k,
         best_seed,

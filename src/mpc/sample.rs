@@ -56,6 +56,14 @@ impl SearchRows {
         }
     }
 
+    /// The values of `values` (one per row) at the rows of the search.
+    pub(crate) fn pick<T: Copy>(&self, values: &[T]) -> Vec<T> {
+        match &self.rows {
+            None => values.to_vec(),
+            Some(rows) => rows.iter().map(|&t| values[t]).collect(),
+        }
+    }
+
     /// The rows of X the search scores (all of them, or the sample).
     pub fn of<'a>(&self, x: ArrayView2<'a, f64>) -> ndarray::CowArray<'a, f64, ndarray::Ix2> {
         match &self.rows {

@@ -15,6 +15,7 @@
 //! refined.
 
 use super::context::Context;
+use super::partition::{Partition, PartitionFrame};
 use super::rows::{Boundary, SweepRow};
 use super::sample::Sample;
 use super::sweep::{Span, SweepBest, SweepSpace};
@@ -22,7 +23,6 @@ use super::tuning::{
     EXACT_DIRECTIONS, RANKING_POSITIONS, RANK_MARGIN, SCREEN_ABOVE, SCREEN_KEEP, SCREEN_POSITIONS,
     SCREEN_SAMPLE_ROWS, WINDOW_POSITIONS,
 };
-use crate::metrics::{SilhouetteState, SweepFrame};
 use rayon::prelude::*;
 
 /// The directions a boundary may take, and the current one when the
@@ -73,8 +73,8 @@ impl Candidate {
 /// sweep row on i's side (with its uncovered count), and the boundary.
 struct Ranking<'r, 'v> {
     space: &'r SweepSpace<'v>,
-    frame: &'r SweepFrame,
-    positioned: &'r (SilhouetteState, usize),
+    frame: &'r PartitionFrame,
+    positioned: &'r (Partition, usize),
     boundary: Boundary<'r>,
     /// The score of `positioned`.
     start: Option<(usize, f64)>,
@@ -83,8 +83,8 @@ struct Ranking<'r, 'v> {
 impl<'r, 'v> Ranking<'r, 'v> {
     fn new(
         space: &'r SweepSpace<'v>,
-        frame: &'r SweepFrame,
-        positioned: &'r (SilhouetteState, usize),
+        frame: &'r PartitionFrame,
+        positioned: &'r (Partition, usize),
         boundary: Boundary<'r>,
     ) -> Self {
         Self {
@@ -100,8 +100,8 @@ impl<'r, 'v> Ranking<'r, 'v> {
 /// A boundary's sweep on a subsample (see [`on_sample`]).
 struct OnSample<'s> {
     space: SweepSpace<'s>,
-    frame: SweepFrame,
-    positioned: (SilhouetteState, usize),
+    frame: PartitionFrame,
+    positioned: (Partition, usize),
     rows: Vec<SweepRow>,
     i: usize,
     j: usize,
@@ -126,8 +126,8 @@ impl<'s> OnSample<'s> {
 /// with `base_uncovered` rows outside the sweep uncovered.
 struct Exact<'e, 'v> {
     space: &'e SweepSpace<'v>,
-    frame: &'e SweepFrame,
-    state: &'e SilhouetteState,
+    frame: &'e PartitionFrame,
+    state: &'e Partition,
     base_uncovered: usize,
     boundary: Boundary<'e>,
 }
@@ -141,7 +141,7 @@ struct Exact<'e, 'v> {
 pub(super) fn best_boundary(
     context: &Context,
     covered: &[bool],
-    state: &SilhouetteState,
+    state: &Partition,
     boundary: Boundary,
     directions: Directions,
 ) -> Option<Candidate> {
@@ -156,8 +156,9 @@ pub(super) fn best_boundary(
     let exact = SweepSpace {
         z: context.z,
         index: None,
-        dist: context.dist,
+        data: context.data,
         n,
+        min_clusters: context.min_clusters,
         bounds: context.bounds().map(|b| {
             let sizes = state.sizes();
             (b, b.violation(sizes[i]) + b.violation(sizes[j]))
@@ -222,7 +223,7 @@ fn on_sample<'s>(
     context: &'s Context,
     sample: &'s Sample,
     covered: &[bool],
-    state: &SilhouetteState,
+    state: &Partition,
     boundary: Boundary,
     in_rows: &[bool],
 ) -> OnSample<'s> {
@@ -240,9 +241,12 @@ fn on_sample<'s>(
     let space = SweepSpace {
         z: context.z.reborrow(),
         index: Some(&sample.rows),
-        dist: &sample.dist,
+        data: sample.data(),
         n: sample.rows.len(),
         bounds: None,
+        // The subsample only ranks directions: a small cluster may have no
+        // row in it, and the exact sweeps keep K_min.
+        min_clusters: 2,
     };
     let sub_boundary = Boundary {
         i,

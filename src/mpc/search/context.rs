@@ -2,11 +2,11 @@
 //! settings, the deadline and the subsamples, with a cache of the rows'
 //! sides of the hyperplanes last asked for.
 
+use super::partition::PartitionData;
 use super::sample::Sample;
 use super::sides::RowSides;
 use crate::assign::CardinalityBounds;
 use crate::hyperplane::{self, Hyperplane, HyperplaneProblem, SolveOptions};
-use crate::metrics::Distances;
 use crate::mpc::deadline::Deadline;
 use crate::mpc::error::MpcError;
 use crate::mpc::pair::{PairHyperplane, SolveStats};
@@ -17,13 +17,14 @@ use std::sync::{Arc, Mutex};
 /// The inputs of a search (Algorithm 2) besides its starting polytopes.
 #[derive(Clone, Copy)]
 pub struct SearchInputs<'a> {
-    /// The rows the silhouette is scored on (every row, or the run's
-    /// sample), in the scaled clustering space.
+    /// The rows the search scores (every row, or the run's sample), in the
+    /// scaled clustering space.
     pub x: ArrayView2<'a, f64>,
     /// The same rows in the explanation space.
     pub z: ArrayView2<'a, f64>,
-    /// Their distances.
-    pub dist: &'a Distances,
+    /// Their distances, when the search minimises −silhouette (the k-means
+    /// cost reads the rows themselves).
+    pub dist: Option<&'a crate::metrics::Distances>,
     /// The settings of the search.
     pub params: &'a ValidMpcParams,
     /// The run's deadline: sweeps stop scoring directions once it passes,
@@ -36,10 +37,15 @@ pub struct SearchInputs<'a> {
 pub(super) struct Context<'a> {
     pub(super) x: ArrayView2<'a, f64>,
     pub(super) z: ArrayView2<'a, f64>,
-    pub(super) dist: &'a Distances,
+    /// What the objective's moves read.
+    pub(super) data: PartitionData<'a>,
     pub(super) params: &'a ValidMpcParams,
     /// Rows of `x`.
     pub(super) n: usize,
+    /// Fewest non-empty clusters a state may have: K_min, and never below
+    /// two. A boundary that would empty a cluster below it is not taken,
+    /// so a run asked for K clusters keeps K.
+    pub(super) min_clusters: usize,
     /// Rows on which directions are ranked before exact sweeps (large n).
     pub(super) sample: Option<Sample>,
     /// Rows on which the screening sweeps run when directions are ranked on
@@ -58,11 +64,15 @@ impl<'a> Context<'a> {
         Self {
             x: inputs.x,
             z: inputs.z,
-            dist: inputs.dist,
+            data: match inputs.dist {
+                Some(dist) => PartitionData::Silhouette(dist),
+                None => PartitionData::KMeans(inputs.x),
+            },
             params: inputs.params,
             n: inputs.x.nrows(),
-            sample: Sample::new(inputs.x),
-            screen_sample: Sample::for_screening(inputs.x),
+            min_clusters: inputs.params.k_min.unwrap_or(inputs.params.k).max(2),
+            sample: Sample::new(inputs.x, inputs.dist.is_some()),
+            screen_sample: Sample::for_screening(inputs.x, inputs.dist.is_some()),
             deadline: inputs.deadline,
             sides: Mutex::new(None),
         }
@@ -108,8 +118,12 @@ impl<'a> Context<'a> {
     ) -> Result<Hyperplane, MpcError> {
         let problem =
             HyperplaneProblem::new(self.z.view(), ci, cj).map_err(|e| MpcError::Solve(e.into()))?;
-        let outcome =
-            hyperplane::solve_validated(&problem, &self.params.hyperplane, &self.solve_options())?;
+        let outcome = hyperplane::solve_validated(
+            &problem,
+            &self.params.hyperplane,
+            &self.solve_options(),
+            self.deadline.end(),
+        )?;
         stats.record(&outcome);
         Ok(outcome.hyperplane)
     }

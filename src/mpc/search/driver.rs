@@ -39,6 +39,8 @@ struct Driver<'a> {
     score: Score,
     /// Largest number of active clusters a split may reach.
     k_max: usize,
+    /// Fewest active clusters a merge may leave.
+    k_min: usize,
     /// Per slot, a counter bumped whenever the slot's members or hyperplanes
     /// change.
     version: Vec<u64>,
@@ -56,7 +58,7 @@ struct Driver<'a> {
 impl Driver<'_> {
     /// The moves in queue order: shifts of every hyperplane, splits (while
     /// below K_max), covers of the clusters nearest to some uncovered row,
-    /// then merges (with more than two clusters).
+    /// then merges (while above K_min, and never below two clusters).
     fn queue(&self) -> Vec<Move> {
         let s = &self.state;
         let mut queue: Vec<Move> = s
@@ -79,7 +81,7 @@ impl Driver<'_> {
                 .into_iter()
                 .map(|cluster| Move::Cover { cluster }),
         );
-        if active.len() > 2 {
+        if active.len() > self.k_min.max(2) {
             for (pos, &a) in active.iter().enumerate() {
                 for &b in &active[pos + 1..] {
                     queue.push(Move::Merge { a, b });
@@ -119,7 +121,7 @@ impl Driver<'_> {
         let mut next = self.state.clone();
         apply(&self.context, &mut next, proposal);
         let score = next.score(&self.context);
-        if !score.beats(self.score) {
+        if !score.beats(self.score) || next.partition.clusters() < self.context.min_clusters {
             return Ok(false);
         }
         // A split adds a slot.
@@ -150,7 +152,7 @@ impl Driver<'_> {
         let s = &self.state;
         (0..s.slots())
             .filter(|&c| s.active[c])
-            .map(|c| s.silhouette.sizes()[c])
+            .map(|c| s.partition.sizes()[c])
             .filter(|&size| size > 0)
             .min()
             .unwrap_or(0)
@@ -196,8 +198,8 @@ impl Driver<'_> {
         let rows = (0..self.context.n)
             .map(|t| {
                 (
-                    map[s.silhouette.labels()[t]].unwrap_or(usize::MAX),
-                    s.silhouette.point(t),
+                    map[s.partition.labels()[t]].unwrap_or(usize::MAX),
+                    s.partition.point_silhouette(t).unwrap_or(f64::NAN),
                 )
             })
             .collect();
@@ -232,6 +234,7 @@ pub fn search(
         state,
         score,
         k_max: params.k_max.unwrap_or(params.k).max(k),
+        k_min: params.k_min.unwrap_or(params.k).min(k),
         version: vec![0; k],
         examined: HashMap::new(),
         cursor: 0,

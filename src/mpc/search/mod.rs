@@ -37,6 +37,7 @@ mod boundary;
 mod context;
 mod driver;
 mod moves;
+mod partition;
 mod rows;
 mod sample;
 mod score;

@@ -6,12 +6,12 @@
 
 use super::boundary::{best_boundary, Candidate, Directions};
 use super::context::Context;
+use super::partition::Partition;
 use super::rows::{Boundary, SweepRow};
 use super::score::{loss, Score};
 use super::state::SearchState;
 use crate::hyperplane::directions::search_candidates;
 use crate::hyperplane::Hyperplane;
-use crate::metrics::SilhouetteState;
 use crate::mpc::error::MpcError;
 use crate::mpc::pair::{PairHyperplane, SolveStats};
 use crate::mpc::rows::mean_of_rows;
@@ -189,7 +189,7 @@ fn best_shift(
     Ok(best_direction(
         context,
         state,
-        &state.silhouette,
+        &state.partition,
         Boundary { i, j, rows: &rows },
         Directions {
             all: &directions,
@@ -216,8 +216,8 @@ fn best_split(
     if rows.len() < 2 {
         return Ok(None);
     }
-    let mut silhouette = state.silhouette.clone();
-    let new_slot = silhouette.add_slot();
+    let mut partition = state.partition.clone();
+    let new_slot = partition.add_slot();
     // From no current direction: the candidates without the zero vector.
     let zero = vec![0.0; context.z.ncols()];
     let mut directions = search_candidates(&zero, context.params.m, context.params.beta)?;
@@ -225,7 +225,7 @@ fn best_split(
     Ok(best_direction(
         context,
         state,
-        &silhouette,
+        &partition,
         Boundary {
             i: c,
             j: new_slot,
@@ -238,16 +238,16 @@ fn best_split(
     ))
 }
 
-/// The best boundary over `directions` from `silhouette` (the state's, or
+/// The best boundary over `directions` from `partition` (the state's, or
 /// the state's with a slot added) as a hyperplane (see [`best_boundary`]).
 fn best_direction(
     context: &Context,
     state: &SearchState,
-    silhouette: &SilhouetteState,
+    partition: &Partition,
     boundary: Boundary,
     directions: Directions,
 ) -> Option<(Candidate, Hyperplane)> {
-    let found = best_boundary(context, &state.covered, silhouette, boundary, directions)?;
+    let found = best_boundary(context, &state.covered, partition, boundary, directions)?;
     Some((
         found,
         Hyperplane {
@@ -259,7 +259,7 @@ fn best_direction(
 
 /// Split cluster c of `state` with `split` (c keeps the ≥ side).
 fn apply_split(context: &Context, state: &mut SearchState, c: usize, split: Hyperplane) {
-    let s = state.silhouette.add_slot();
+    let s = state.partition.add_slot();
     state.active.push(true);
     let inherited: Vec<PairHyperplane> = state
         .hyperplanes
@@ -362,19 +362,19 @@ fn try_merge(
     }
     // Cheap screen: the loss with b's rows relabelled a, in O(n·K), and
     // the violation of the bounds by the merged cluster.
-    let sizes = state.silhouette.sizes();
+    let sizes = state.partition.sizes();
     let merged_violation = context
         .bounds()
         .map_or(0, |bounds| bounds.violation(sizes[a] + sizes[b]));
     let screened = Score {
         violation: current.violation + merged_violation - state.violation_of(context, &[a, b]),
         loss: loss(
-            state.silhouette.silhouette_merged(a, b),
+            state.partition.objective_loss_merged(a, b),
             state.uncovered(),
             n,
         ),
     };
-    if state.silhouette.clusters() <= 2 || !screened.beats(current) {
+    if state.partition.clusters() <= 2 || !screened.beats(current) {
         return Ok(None);
     }
     let merged_rows: Vec<usize> = (0..n)

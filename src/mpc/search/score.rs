@@ -2,12 +2,14 @@
 
 use super::tuning::{MIN_GAIN, UNCOVERED_WEIGHT};
 
-/// The loss `−silhouette + μ·uncovered/n` (μ = [`UNCOVERED_WEIGHT`]) of a
-/// state whose silhouette is `silhouette` with `uncovered` of its `n` rows
-/// uncovered.
+/// The loss `objective + μ·uncovered/n` (μ = [`UNCOVERED_WEIGHT`]) of a
+/// state whose objective's part is `objective` (−silhouette, or the k-means
+/// cost as a share of the total sum of squares; see
+/// [`super::partition::Partition::objective_loss`]) with `uncovered` of its
+/// `n` rows uncovered.
 #[inline]
-pub(super) fn loss(silhouette: f64, uncovered: usize, n: usize) -> f64 {
-    -silhouette + UNCOVERED_WEIGHT * uncovered as f64 / n as f64
+pub(super) fn loss(objective: f64, uncovered: usize, n: usize) -> f64 {
+    objective + UNCOVERED_WEIGHT * uncovered as f64 / n as f64
 }
 
 /// What Algorithm 2 minimises, in order: the violation of the cardinality

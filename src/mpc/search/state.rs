@@ -1,13 +1,14 @@
 //! The state of Algorithm 2: the pairwise hyperplanes of the active
 //! clusters, the labels they induce (tournament winner, or the nearest centre
-//! for a row no cluster wins) and the incremental silhouette of those labels.
+//! for a row no cluster wins) and the objective's incremental statistics
+//! of those labels ([`Partition`]).
 //! One value: a move is made on a copy, and the copy replaces the state only
 //! when the move is taken, so nothing a move changes can escape its rollback.
 
 use super::context::Context;
+use super::partition::Partition;
 use super::score::{loss, Score};
 use super::sides::RowSides;
-use crate::metrics::SilhouetteState;
 use crate::mpc::pair::PairHyperplane;
 use ndarray::Array2;
 use std::sync::Arc;
@@ -21,15 +22,15 @@ pub(super) struct SearchState {
     pub(super) active: Vec<bool>,
     /// Fallback centres, one per slot.
     pub(super) centroids: Vec<Vec<f64>>,
-    /// Labels (slot ids) and their per-cluster distance sums.
-    pub(super) silhouette: SilhouetteState,
+    /// Labels (slot ids) and the objective's statistics.
+    pub(super) partition: Partition,
     /// Whether each row lies inside its cluster's polytope.
     pub(super) covered: Vec<bool>,
 }
 
 impl SearchState {
     /// The state of `hyperplanes` between `centroids.nrows()` active slots,
-    /// its silhouette built in one O(n²) pass.
+    /// its partition built in one pass (O(n²) for the silhouette).
     pub(super) fn new(
         context: &Context,
         hyperplanes: Vec<PairHyperplane>,
@@ -41,7 +42,7 @@ impl SearchState {
         let (labels, covered) =
             RowSides::new(context.z, &hyperplanes, &active, &centroids).labels(context.x);
         Self {
-            silhouette: SilhouetteState::new(context.dist, &labels, k),
+            partition: context.data.partition(&labels, k),
             hyperplanes,
             active,
             centroids,
@@ -56,7 +57,7 @@ impl SearchState {
 
     /// Every row's slot.
     pub(super) fn labels(&self) -> &[usize] {
-        self.silhouette.labels()
+        self.partition.labels()
     }
 
     /// Rows outside their cluster's polytope.
@@ -69,7 +70,7 @@ impl SearchState {
         context.bounds().map_or(0, |b| {
             clusters
                 .iter()
-                .map(|&c| b.violation(self.silhouette.sizes()[c]))
+                .map(|&c| b.violation(self.partition.sizes()[c]))
                 .sum()
         })
     }
@@ -78,7 +79,7 @@ impl SearchState {
     pub(super) fn score(&self, context: &Context) -> Score {
         Score {
             violation: self.violation_of(context, &(0..self.slots()).collect::<Vec<_>>()),
-            loss: loss(self.silhouette.silhouette(), self.uncovered(), context.n),
+            loss: loss(self.partition.objective_loss(), self.uncovered(), context.n),
         }
     }
 
@@ -98,7 +99,7 @@ impl SearchState {
     fn relabel_by(&mut self, context: &Context, sides: &RowSides) {
         let (labels, covered) = sides.labels(context.x);
         let moves: Vec<(usize, usize)> = labels.into_iter().enumerate().collect();
-        self.silhouette.move_points(context.dist, &moves);
+        self.partition.move_points(context.data, &moves);
         self.covered = covered;
     }
 
@@ -130,7 +131,7 @@ impl SearchState {
             hyperplanes: hyperplanes.to_vec(),
             active: self.active.clone(),
             centroids: self.centroids.clone(),
-            silhouette: self.silhouette.clone(),
+            partition: self.partition.clone(),
             covered: self.covered.clone(),
         };
         if let Some(slot) = inactive {
@@ -143,6 +144,6 @@ impl SearchState {
             &probe.centroids,
         );
         probe.relabel_by(context, &sides);
-        (probe.silhouette.clusters() >= 2).then(|| probe.score(context))
+        (probe.partition.clusters() >= context.min_clusters).then(|| probe.score(context))
     }
 }

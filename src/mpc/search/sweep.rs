@@ -12,11 +12,11 @@
 //! Which directions are swept, on which rows and at which positions is
 //! decided in [`super::boundary`].
 
+use super::partition::{Partition, PartitionData, PartitionFrame};
 use super::rows::{Boundary, SweepRow};
 use super::score::loss;
 use super::tuning::{LOCAL_POSITIONS, WINDOW_RANKS};
 use crate::assign::CardinalityBounds;
-use crate::metrics::{Distances, SilhouetteState, SweepFrame};
 use ndarray::ArrayView2;
 
 /// Where a sweep runs: the full data, or a subsample used to rank directions.
@@ -24,12 +24,16 @@ pub(super) struct SweepSpace<'b> {
     pub(super) z: ArrayView2<'b, f64>,
     /// Sample position → row of `z` (None: identity).
     pub(super) index: Option<&'b [usize]>,
-    pub(super) dist: &'b Distances,
+    /// What moving the rows reads.
+    pub(super) data: PartitionData<'b>,
     pub(super) n: usize,
     /// Cardinality bounds (15) and the violation allowed for the two
     /// clusters of the sweep (their current one): positions beyond it are
     /// not scored. `None` on the subsample, which only ranks directions.
     pub(super) bounds: Option<(CardinalityBounds, usize)>,
+    /// Fewest non-empty clusters a scored position may leave (see
+    /// [`super::context::Context::min_clusters`]).
+    pub(super) min_clusters: usize,
 }
 
 /// Positions a sweep scores.
@@ -38,7 +42,7 @@ pub(super) enum Span<'s> {
     /// [`LOCAL_POSITIONS`] ranks of `current_theta`), from the state with all
     /// sweep rows on i's side.
     Full {
-        positioned: &'s (SilhouetteState, usize),
+        positioned: &'s (Partition, usize),
         current_theta: Option<f64>,
         /// The score of `positioned` ([`SweepSpace::score`]): the same for
         /// every direction, computed once.
@@ -52,7 +56,7 @@ pub(super) enum Span<'s> {
     /// `state`, the search's state, with `uncovered` rows outside the sweep
     /// uncovered.
     Window {
-        state: &'s SilhouetteState,
+        state: &'s Partition,
         uncovered: usize,
         lo: f64,
         hi: f64,
@@ -88,10 +92,10 @@ impl SweepSpace<'_> {
     /// and the uncovered count there. Shared by every direction of a boundary.
     pub(super) fn positioned(
         &self,
-        state: &SilhouetteState,
+        state: &Partition,
         boundary: Boundary,
         base_uncovered: usize,
-    ) -> (SilhouetteState, usize) {
+    ) -> (Partition, usize) {
         let mut state = state.clone();
         let mut uncovered = base_uncovered;
         let moves: Vec<(usize, usize)> = boundary
@@ -103,7 +107,7 @@ impl SweepSpace<'_> {
                 (r.row, label)
             })
             .collect();
-        state.move_points(self.dist, &moves);
+        state.move_points(self.data, &moves);
         (state, uncovered)
     }
 
@@ -112,9 +116,9 @@ impl SweepSpace<'_> {
     /// allowed and with two clusters at least.
     pub(super) fn score(
         &self,
-        state: &SilhouetteState,
+        state: &Partition,
         uncovered: usize,
-        frame: &SweepFrame,
+        frame: &PartitionFrame,
         i: usize,
         j: usize,
     ) -> Option<(usize, f64)> {
@@ -122,24 +126,24 @@ impl SweepSpace<'_> {
             b.violation(state.sizes()[i]) + b.violation(state.sizes()[j])
         });
         let within = self.bounds.is_none_or(|(_, allowed)| violation <= allowed);
-        (within && state.clusters() >= 2).then(|| {
-            let loss = loss(state.silhouette_within(frame), uncovered, self.n);
+        (within && state.clusters() >= self.min_clusters).then(|| {
+            let loss = loss(state.objective_loss_within(frame), uncovered, self.n);
             (violation, loss)
         })
     }
 
     /// What every sweep of `boundary` shares, from `state` (this space's
     /// state before the sweep rows move). Rows move only among i, j and the
-    /// fallback clusters of rows that cannot be i or j: the silhouette is
-    /// evaluated over those clusters ([`SilhouetteState::sweep_frame`]).
-    pub(super) fn frame(state: &SilhouetteState, boundary: Boundary) -> SweepFrame {
+    /// fallback clusters of rows that cannot be i or j: the objective is
+    /// evaluated over those clusters ([`Partition::frame`]).
+    pub(super) fn frame(state: &Partition, boundary: Boundary) -> PartitionFrame {
         let mut affected = vec![boundary.i, boundary.j];
         for r in boundary.rows {
             if !(affected.contains(&r.fallback) || r.can_be_i && r.can_be_j) {
                 affected.push(r.fallback);
             }
         }
-        state.sweep_frame(&affected)
+        state.frame(&affected)
     }
 
     /// Sweep the threshold θ of direction `w` across `boundary` (i on the
@@ -150,7 +154,7 @@ impl SweepSpace<'_> {
     pub(super) fn sweep(
         &self,
         span: &Span,
-        frame: &SweepFrame,
+        frame: &PartitionFrame,
         w: &[f64],
         boundary: Boundary,
         grid: usize,
@@ -245,7 +249,7 @@ struct Walk<'w> {
     boundary: Boundary<'w>,
     /// (projection, index into the sweep rows), in `total_cmp` order.
     order: &'w [(f64, usize)],
-    state: &'w mut SilhouetteState,
+    state: &'w mut Partition,
     uncovered: usize,
     /// Rows that changed side since the last scored position, as
     /// `(row, cluster)`: they move together before the next score.
@@ -265,7 +269,7 @@ impl<'w> Walk<'w> {
         span: &Span,
         boundary: Boundary<'w>,
         order: &'w [(f64, usize)],
-        kept: &'w mut Option<SilhouetteState>,
+        kept: &'w mut Option<Partition>,
         pending: &'w mut Vec<(usize, usize)>,
     ) -> Self {
         match *span {
@@ -327,7 +331,7 @@ impl<'w> Walk<'w> {
         &mut self,
         space: &SweepSpace,
         span: &Span,
-        frame: &SweepFrame,
+        frame: &PartitionFrame,
         step: usize,
     ) -> Option<Scored> {
         let Boundary { i, j, rows } = self.boundary;
@@ -354,7 +358,7 @@ impl<'w> Walk<'w> {
                 _ if scored => {
                     // The rows that crossed since the last scored
                     // position move together.
-                    self.state.move_points(space.dist, self.pending);
+                    self.state.move_points(space.data, self.pending);
                     self.pending.clear();
                     space.score(self.state, self.uncovered, frame, i, j)
                 }
@@ -385,7 +389,7 @@ impl<'w> Walk<'w> {
 #[derive(Default)]
 struct Scratch {
     order: Order,
-    state: Option<SilhouetteState>,
+    state: Option<Partition>,
     moves: Vec<(usize, usize)>,
 }
 
@@ -443,10 +447,7 @@ impl Order {
 }
 
 /// `source` copied into `kept` (its allocations reused when it holds a state).
-fn copy_into<'k>(
-    kept: &'k mut Option<SilhouetteState>,
-    source: &SilhouetteState,
-) -> &'k mut SilhouetteState {
+fn copy_into<'k>(kept: &'k mut Option<Partition>, source: &Partition) -> &'k mut Partition {
     match kept {
         Some(state) => {
             state.clone_from(source);
@@ -472,6 +473,7 @@ fn total_order_bits(p: f64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::metrics::Distances;
     use crate::mpc::search::tuning::RANKING_POSITIONS;
     use ndarray::Array2;
 
@@ -526,13 +528,15 @@ mod tests {
         let z = Array2::from_shape_fn((n, 1), |(t, _)| points[t]);
         let dist = Distances::new(z.view());
         let labels = vec![0, 0, 0, 1, 1, 1, 0];
-        let state = SilhouetteState::new(&dist, &labels, 2);
+        let data = PartitionData::Silhouette(&dist);
+        let state = data.partition(&labels, 2);
         let space = SweepSpace {
             z: z.view(),
             index: None,
-            dist: &dist,
+            data,
             n,
             bounds: None,
+            min_clusters: 2,
         };
         // Only the first group's rows and the middle row sweep between the
         // clusters: with all of them on cluster 0's side (position 0, θ
@@ -574,14 +578,16 @@ mod tests {
         let z = Array2::from_shape_fn((n, 2), |(t, f)| (t * (f + 1)) as f64 / n as f64);
         let dist = Distances::new(z.view());
         let labels: Vec<usize> = (0..n).map(|t| usize::from(t >= n / 2)).collect();
-        let state = SilhouetteState::new(&dist, &labels, 2);
+        let data = PartitionData::Silhouette(&dist);
+        let state = data.partition(&labels, 2);
         let identity: Vec<usize> = (0..n).collect();
         let exact = SweepSpace {
             z: z.view(),
             index: None,
-            dist: &dist,
+            data,
             n,
             bounds: None,
+            min_clusters: 2,
         };
         let sampled = SweepSpace {
             index: Some(&identity),
