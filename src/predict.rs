@@ -8,6 +8,12 @@
 //! and the row is one. Chunks are processed in parallel (rayon) and written
 //! in file order as `row,cluster` lines, `row` being the 0-based data row.
 //!
+//! A row with a missing cell (empty, `NA` or `?`) that the model does not
+//! impute is decided on the cells it has ([`RowRule::segment`]): a
+//! condition that reads a missing cell is not counted, and when no polytope
+//! holds the row, the nearest centre is measured on the cells it has. Rows
+//! without a missing cell are decided exactly as before (same numbers).
+//!
 //! A file is refused for the reason, and naming the row and column,
 //! [`prepare`](crate::data::prepare) would give. A refused file may already have passed
 //! rows on to the output (only rows before the first row that cannot be
@@ -72,9 +78,10 @@ pub struct PredictSummary {
     pub assigned: usize,
     /// Rows labelled as outliers.
     pub outliers: usize,
-    /// Rows left out for a missing cell.
+    /// Rows with a missing cell the model does not impute, decided on the
+    /// cells they have.
     pub missing: usize,
-    /// The first (at most ten) rows left out, 0-based as in the `row` column.
+    /// The first (at most ten) of those, 0-based as in the `row` column.
     pub first_missing: Vec<usize>,
 }
 
@@ -85,11 +92,18 @@ pub struct PredictSummary {
 /// the row is one. Each hyperplane keeps only its non-zero weights, which
 /// are the products `Hyperplane::score` adds, in its order: the same
 /// numbers, without a pass over the zero weights of a sparse hyperplane.
+///
+/// A row with missing features (NaN in x) is decided on the features it
+/// has: a half-space whose hyperplane reads a missing feature (through any
+/// explanation feature with a non-zero weight) holds; the nearest centre
+/// and the outlier distance sum only the features present.
 #[derive(Debug, Clone)]
 pub struct RowRule<'m> {
     model: &'m PolytopeModel,
     /// Per hyperplane: intercept and (feature, weight) of the non-zero weights.
     hyperplanes: Vec<(f64, Vec<(usize, f64)>)>,
+    /// Per hyperplane: the clustering features (columns of x) it reads.
+    reads: Vec<Vec<usize>>,
     /// Per polytope: cluster and (hyperplane, side I) of its half-spaces.
     polytopes: Vec<(usize, Vec<(usize, bool)>)>,
     identity: bool,
@@ -98,7 +112,7 @@ pub struct RowRule<'m> {
 impl<'m> RowRule<'m> {
     /// The rule of `model`.
     pub fn new(model: &'m PolytopeModel) -> Self {
-        let hyperplanes = model
+        let hyperplanes: Vec<(f64, Vec<(usize, f64)>)> = model
             .hyperplanes
             .iter()
             .map(|h| {
@@ -124,9 +138,22 @@ impl<'m> RowRule<'m> {
                 (p.cluster, sides)
             })
             .collect();
+        let reads = hyperplanes
+            .iter()
+            .map(|(_, weights)| {
+                let mut xs: Vec<usize> = weights
+                    .iter()
+                    .flat_map(|&(j, _)| x_features(&model.space.features[j]))
+                    .collect();
+                xs.sort_unstable();
+                xs.dedup();
+                xs
+            })
+            .collect();
         Self {
             model,
             hyperplanes,
+            reads,
             polytopes,
             identity: model.space.is_identity(),
         }
@@ -138,9 +165,13 @@ impl<'m> RowRule<'m> {
     }
 
     /// The segment of a row of scaled features `x`: its cluster, or `None`
-    /// for an outlier; `z` is a buffer of [`RowRule::z_len`] values.
+    /// for an outlier; `z` is a buffer of [`RowRule::z_len`] values. A NaN
+    /// in `x` is a missing feature (see the type's doc).
     #[inline]
     pub fn segment(&self, x: &[f64], z: &mut [f64]) -> Option<usize> {
+        if x.iter().any(|v| v.is_nan()) {
+            return self.partial_segment(x, z);
+        }
         let xv = ArrayView1::from(x);
         let z: &[f64] = if self.identity {
             x
@@ -175,6 +206,92 @@ impl<'m> RowRule<'m> {
             _ => Some(cluster),
         }
     }
+}
+
+impl RowRule<'_> {
+    /// [`RowRule::segment`] of a row with missing features.
+    fn partial_segment(&self, x: &[f64], z: &mut [f64]) -> Option<usize> {
+        let xv = ArrayView1::from(x);
+        for (zj, f) in z.iter_mut().zip(&self.model.space.features) {
+            *zj = f.value(xv);
+        }
+        let holds = |&(h, side_i): &(usize, bool)| {
+            if self.reads[h].iter().any(|&i| x[i].is_nan()) {
+                return true;
+            }
+            let (b, weights) = &self.hyperplanes[h];
+            let mut s = *b;
+            for &(j, w) in weights {
+                s += w * z[j];
+            }
+            if side_i {
+                s >= 0.0
+            } else {
+                s < 0.0
+            }
+        };
+        let cluster = self
+            .polytopes
+            .iter()
+            .find(|(_, sides)| sides.iter().all(holds))
+            .map_or_else(
+                || {
+                    let mut best = (f64::INFINITY, 0);
+                    for (c, centre) in self.model.centroids.iter().enumerate() {
+                        let d = present_distance(x, centre);
+                        if d < best.0 {
+                            best = (d, c);
+                        }
+                    }
+                    best.1
+                },
+                |(cluster, _)| *cluster,
+            );
+        match &self.model.outliers {
+            Some(rule) => {
+                let r = rule.radii[cluster];
+                (present_distance(x, &rule.centres[cluster]) <= r * r).then_some(cluster)
+            }
+            None => Some(cluster),
+        }
+    }
+}
+
+/// Squared distance over the features present (not NaN), summed in order.
+fn present_distance(x: &[f64], centre: &[f64]) -> f64 {
+    let mut d = 0.0;
+    for (a, b) in x.iter().zip(centre) {
+        if !a.is_nan() {
+            d += (a - b) * (a - b);
+        }
+    }
+    d
+}
+
+/// The clustering features an explanation feature reads.
+pub(crate) fn x_features(f: &crate::mpc::ExplanationFeature) -> Vec<usize> {
+    use crate::mpc::ExplanationFeature;
+    match f {
+        ExplanationFeature::Base { index } | ExplanationFeature::Threshold { index, .. } => {
+            vec![*index]
+        }
+        ExplanationFeature::Product { indices, .. } => indices.clone(),
+    }
+}
+
+/// The segment of every row of `x` (its cluster, `None` for an outlier) by
+/// [`RowRule::segment`]: [`PolytopeModel::segments`] for complete rows, and
+/// rows with missing features (NaN) decided on the features they have.
+pub fn segments(model: &PolytopeModel, x: ndarray::ArrayView2<f64>) -> Vec<Option<usize>> {
+    let rule = RowRule::new(model);
+    let mut z = vec![0.0; rule.z_len()];
+    x.rows()
+        .into_iter()
+        .map(|row| {
+            let row: Vec<f64> = row.to_vec();
+            rule.segment(&row, &mut z)
+        })
+        .collect()
 }
 
 /// One chunk's work: its rows' lines and what its cells tell.
@@ -347,8 +464,8 @@ impl Pipeline<'_> {
             rows: summary.rows,
             assigned: summary.kept,
             outliers,
-            missing: summary.dropped,
-            first_missing: summary.first_dropped,
+            missing: summary.partial,
+            first_missing: summary.first_partial,
         })
     }
 

@@ -7,7 +7,10 @@
 //! and every row's cluster must equal `PolytopeModel::assign` on the same
 //! rows read back through the model's feature map (the `predict` path). The
 //! rows are the training rows plus probes beyond the training range, where
-//! the polytopes extrapolate and the fallback decides.
+//! the polytopes extrapolate and the fallback decides, plus rows with empty
+//! cells (NULL in the engine), which the engine must decide as `predict`
+//! does on the cells present; one model imputes its missing cells
+//! (`--missing impute`), which the SQL reads with COALESCE.
 //!
 //! Engines: SQLite, bundled with rusqlite; PostgreSQL, a server from the
 //! machine's packages that the test starts on a Unix socket; DuckDB and Spark
@@ -18,9 +21,10 @@
 //! engine is missing fails when `CI` is `true` or `1`, and is skipped with a
 //! note otherwise.
 
-use polyclust::data::{self, LoadOptions, RawTable};
+use polyclust::data::{self, LoadOptions, MissingPolicy, RawTable};
 use polyclust::explain::{self, Dialect};
 use polyclust::mpc::{self, ExplanationFeature, ExplanationSpace, MpcParams, PolytopeModel};
+use polyclust::predict;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::path::{Path, PathBuf};
@@ -117,6 +121,21 @@ fn probes(table: &Table, count: usize, seed: u64) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// Rows of the table with one or two cells emptied (NULL in the engines).
+fn gaps(table: &Table, count: usize, seed: u64) -> Vec<Vec<String>> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    (0..count)
+        .map(|_| {
+            let mut row = table.rows[rng.random_range(0..table.rows.len())].clone();
+            for _ in 0..rng.random_range(1..=2) {
+                let j = rng.random_range(0..row.len());
+                row[j] = String::new();
+            }
+            row
+        })
+        .collect()
+}
+
 /// Fit a model on `table` and score the training rows plus probes with it.
 /// What the model is fitted to.
 enum Target {
@@ -136,13 +155,40 @@ fn case(
     m_beta: (u32, usize),
     seed: u64,
 ) -> Case {
+    case_with(
+        name,
+        table,
+        target,
+        space,
+        m_beta,
+        seed,
+        MissingPolicy::Drop,
+    )
+}
+
+fn case_with(
+    name: &'static str,
+    mut table: Table,
+    target: Target,
+    space: impl Fn(&data::Dataset) -> ExplanationSpace,
+    m_beta: (u32, usize),
+    seed: u64,
+    missing: MissingPolicy,
+) -> Case {
     let dir = tempfile::tempdir().unwrap();
     let train = dir.path().join("train.csv");
+    if missing == MissingPolicy::Impute {
+        // Training rows with gaps, imputed at fit.
+        let holes = gaps(&table, table.rows.len() / 10, seed + 3);
+        table.rows.extend(holes);
+    }
     table.write(&train, &table.rows);
     let options = LoadOptions {
         label_column: None,
         drop: vec!["row_id".into()],
         categorical: Vec::new(),
+        missing,
+        ..LoadOptions::default()
     };
     let ds = data::load_csv(&train, &options).unwrap();
     let space = space(&ds);
@@ -171,22 +217,34 @@ fn case(
 
     let mut scored = table.rows.clone();
     scored.extend(probes(&table, table.rows.len() / 2, seed + 1));
+    scored.extend(gaps(&table, 40, seed + 2));
     let csv = dir.path().join("scored.csv");
     table.write(&csv, &scored);
     // The library's labels through the model's feature map, as `predict` reads a file.
     let raw = RawTable::read(&csv).unwrap();
     let read = LoadOptions {
         label_column: None,
+        missing: MissingPolicy::Keep,
         ..LoadOptions::default()
     };
     let encoded = data::prepare(&raw, &read, Some(&model.map)).unwrap();
     assert_eq!(encoded.n(), scored.len(), "{name}: no row dropped");
     let (_, inside) = model.assign(encoded.x.view());
-    let expected: Vec<i64> = model
-        .segments(encoded.x.view())
+    let expected: Vec<i64> = predict::segments(&model, encoded.x.view())
         .iter()
         .map(|s| s.map_or(mpc::OUTLIER_LABEL, |c| c as i64))
         .collect();
+    // Complete rows are decided as `segments` decides them.
+    let complete: Vec<usize> = (0..encoded.n())
+        .filter(|&t| encoded.x.row(t).iter().all(|v| !v.is_nan()))
+        .collect();
+    let segments = model.segments(encoded.x.view());
+    for &t in &complete {
+        assert_eq!(
+            expected[t],
+            segments[t].map_or(mpc::OUTLIER_LABEL, |c| c as i64)
+        );
+    }
     let mut columns = vec![("row_id".to_string(), Kind::Integer)];
     columns.extend(table.header.into_iter().zip(table.kinds));
     Case {
@@ -351,6 +409,15 @@ fn cases() -> &'static [Case] {
                 (2, 2),
                 5,
             ),
+            case_with(
+                "imputed customers",
+                customers(150, 9),
+                Target::Clusters(3),
+                identity,
+                (2, 2),
+                6,
+                MissingPolicy::Impute,
+            ),
         ];
         for c in &all {
             eprintln!(
@@ -425,6 +492,7 @@ fn sqlite_rows(case: &Case, dialect: Dialect) -> Vec<(i64, i64)> {
                 .iter()
                 .zip(rec.iter())
                 .map(|((_, kind), text)| match kind {
+                    _ if text.is_empty() => Value::Null,
                     Kind::Double | Kind::Money => text.parse::<f64>().unwrap().into(),
                     Kind::Integer => text.parse::<i64>().unwrap().into(),
                     Kind::Text => text.to_string().into(),

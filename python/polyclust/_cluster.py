@@ -161,6 +161,12 @@ class PolytopeClustering(ClusterMixin, BaseEstimator):
         Above this many rows Algorithm 2 scores the silhouette on a fixed
         sample of this size and ``silhouette_`` is an estimate, with
         ``silhouette_se_`` its standard error (``--sample-size``).
+    missing : {"drop", "impute"}, default "drop"
+        Rows with a missing cell (NaN, None): left out of the fit and
+        labelled afterwards on the cells they have, as ``predict`` labels
+        them ("drop"), or kept with the cell read as its column's median or
+        most frequent category, recorded in the model ("impute";
+        ``--missing``).
 
     Attributes
     ----------
@@ -239,6 +245,7 @@ class PolytopeClustering(ClusterMixin, BaseEstimator):
         interactions=None,
         interaction_method="lasso",
         sample_size=5000,
+        missing="drop",
     ):
         self.n_clusters = n_clusters
         self.k_range = k_range
@@ -266,12 +273,13 @@ class PolytopeClustering(ClusterMixin, BaseEstimator):
         self.interactions = interactions
         self.interaction_method = interaction_method
         self.sample_size = sample_size
+        self.missing = missing
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.categorical = True
         tags.input_tags.string = True
-        tags.input_tags.allow_nan = False
+        tags.input_tags.allow_nan = True
         tags.non_deterministic = False
         return tags
 
@@ -342,7 +350,9 @@ class PolytopeClustering(ClusterMixin, BaseEstimator):
         target = None
         if y is not None:
             target = [str(v) for v in np.asarray(y, dtype=object).ravel()]
-        self._set_fit(_core.fit_mpc(columns, categorical, spec, target=target))
+        self._set_fit(
+            _core.fit_mpc(columns, categorical, spec, target=target, missing=str(self.missing))
+        )
         return self
 
     def explain(self, X, labels):
@@ -358,7 +368,9 @@ class PolytopeClustering(ClusterMixin, BaseEstimator):
         spec = self._spec()
         columns, categorical = to_columns(X)
         given = [str(v) for v in np.asarray(labels, dtype=object).ravel()]
-        self._set_fit(_core.fit_mpc(columns, categorical, spec, labels=given))
+        self._set_fit(
+            _core.fit_mpc(columns, categorical, spec, labels=given, missing=str(self.missing))
+        )
         return self
 
     def _set_fit(self, r):

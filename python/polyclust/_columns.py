@@ -6,7 +6,10 @@ array for a numeric column, exact as given, or a list of str for a text
 column, which is one-hot encoded as ``col=value`` exactly as the command line
 encodes a categorical CSV column. Text columns are those of dtype object
 (unless every value is a number), category, string and bool. Missing values
-(NaN, None) are refused: an estimator gives every row a label.
+(NaN, None, pandas.NA, NaT) are passed on as missing cells (NaN in a numeric
+column, an empty cell in a text one), which the native layer drops or
+imputes at fit and decides on the cells present at predict, as the command
+line does.
 """
 
 import math
@@ -79,12 +82,10 @@ def _is_missing(v):
 
 def _text(values, name, what):
     cells = []
-    for i, v in enumerate(values):
+    for v in values:
         if _is_missing(v):
-            raise ValueError(
-                f"{what}, row {i + 1}, column '{name}': the cell is missing ({v!r}); "
-                "polyclust takes no missing values (NaN, None), so drop or fill such rows first"
-            )
+            cells.append("")
+            continue
         if isinstance(v, bytes):
             v = v.decode("utf-8", errors="replace")
         cells.append(v if isinstance(v, str) else str(v))
@@ -107,8 +108,9 @@ def _column(name, values, kind, force_text, what):
         return _text(values, name, what), True
     if kind in "iuf":
         return _numbers(values), False
-    if kind == "O" and all(_is_number(v) for v in values):
-        return _numbers([float(v) for v in values]), False
+    present = [v for v in values if not _is_missing(v)]
+    if kind == "O" and present and all(_is_number(v) for v in present):
+        return _numbers([float("nan") if _is_missing(v) else float(v) for v in values]), False
     return _text(values, name, what), True
 
 

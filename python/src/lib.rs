@@ -13,8 +13,9 @@
 
 use ndarray::{Array1, Array2};
 use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
-use polyclust::data::{self, Column, Dataset, FeatureMap, LoadOptions, RawTable};
+use polyclust::data::{self, Column, Dataset, FeatureMap, LoadOptions, MissingPolicy, RawTable};
 use polyclust::explain::{self, Dialect};
+use polyclust::predict;
 use polyclust::ibc::{self, IbcFit, IbcOptions};
 use polyclust::interactions::{screen_target, ScreenMethod};
 use polyclust::job::{ClusterSpec, Hooks, ScreenAgainst};
@@ -47,32 +48,41 @@ fn mpc_error(e: MpcError) -> PyErr {
 }
 
 /// The columns handed over by Python: `(name, values)` with values a
-/// float64 array (numbers) or a list of str (cells read as a CSV's).
-/// Numbers that are not finite and text cells that read as missing are
-/// refused here: a row the library would drop has no label to give back.
-fn table(columns: Vec<(String, Bound<'_, PyAny>)>) -> PyResult<RawTable> {
+/// float64 array (numbers) or a list of str (cells read as a CSV's). With
+/// `allow_missing`, NaN and text cells that read as missing (empty, `NA`,
+/// `?`) are missing cells, as in a file; otherwise they are refused (a
+/// regression needs every row). Infinite numbers are always refused.
+fn table(columns: Vec<(String, Bound<'_, PyAny>)>, allow_missing: bool) -> PyResult<RawTable> {
     let mut out = Vec::with_capacity(columns.len());
     for (name, values) in columns {
         let column = if let Ok(array) = values.extract::<PyReadonlyArray1<f64>>() {
             let v = array.as_array().to_vec();
-            if let Some(r) = v.iter().position(|x| !x.is_finite()) {
+            let refused = |x: &f64| x.is_infinite() || (x.is_nan() && !allow_missing);
+            if let Some(r) = v.iter().position(refused) {
                 return Err(value_error(format!(
-                    "{TABLE}, row {}, column '{}': value {} is not a finite number; polyclust takes no missing (NaN) or infinite values, so drop or fill such rows first",
+                    "{TABLE}, row {}, column '{}': value {} is not a finite number; {}",
                     r + 1,
                     data::excerpt(&name),
-                    v[r]
+                    v[r],
+                    if allow_missing {
+                        "polyclust takes no infinite values"
+                    } else {
+                        "polyclust takes no missing (NaN) or infinite values here, so drop or fill such rows first"
+                    }
                 )));
             }
             Column::Numbers(v)
         } else {
             let v: Vec<String> = values.extract()?;
-            if let Some(r) = v.iter().position(|c| data::is_missing(c)) {
-                return Err(value_error(format!(
-                    "{TABLE}, row {}, column '{}': value '{}' marks a missing cell (empty, NA or ?), and polyclust does not cluster rows with missing cells; drop or fill such rows first",
-                    r + 1,
-                    data::excerpt(&name),
-                    data::excerpt(&v[r])
-                )));
+            if !allow_missing {
+                if let Some(r) = v.iter().position(|c| data::is_missing(c)) {
+                    return Err(value_error(format!(
+                        "{TABLE}, row {}, column '{}': value '{}' marks a missing cell (empty, NA or ?), which polyclust does not take here; drop or fill such rows first",
+                        r + 1,
+                        data::excerpt(&name),
+                        data::excerpt(&v[r])
+                    )));
+                }
             }
             Column::Text(v)
         };
@@ -81,22 +91,39 @@ fn table(columns: Vec<(String, Bound<'_, PyAny>)>) -> PyResult<RawTable> {
     RawTable::from_columns(TABLE, out).map_err(value_error)
 }
 
-fn options(categorical: Vec<String>) -> LoadOptions {
+fn options(categorical: Vec<String>, missing: MissingPolicy) -> LoadOptions {
     LoadOptions {
         label_column: None,
         drop: Vec::new(),
         categorical,
+        missing,
+        ..LoadOptions::default()
     }
 }
 
-/// Prepare a table (fit a new map, or encode with `map`); every row is kept
-/// (missing cells were refused in [`table`]).
+fn missing_policy(name: &str) -> PyResult<MissingPolicy> {
+    match name {
+        "drop" => Ok(MissingPolicy::Drop),
+        "impute" => Ok(MissingPolicy::Impute),
+        _ => Err(enum_error("missing", name, &["drop", "impute"])),
+    }
+}
+
+/// Prepare a table: fit a new map (rows with a missing cell dropped or
+/// imputed as `missing` says), or encode with `map` (a missing cell imputed
+/// when the map says so, else NaN, for the decision on the cells present).
 fn prepare(
     table: &RawTable,
     categorical: Vec<String>,
     map: Option<&FeatureMap>,
+    missing: MissingPolicy,
 ) -> PyResult<Dataset> {
-    data::prepare(table, &options(categorical), map).map_err(value_error)
+    let missing = if map.is_some() {
+        MissingPolicy::Keep
+    } else {
+        missing
+    };
+    data::prepare(table, &options(categorical, missing), map).map_err(value_error)
 }
 
 fn enum_error(what: &str, value: &str, allowed: &[&str]) -> PyErr {
@@ -142,7 +169,7 @@ fn cluster_spec_defaults() -> PyResult<String> {
 /// outliers), the report (JSON of the fields `polyclust cluster --json`
 /// prints), the runs (JSON) and the feature names.
 #[pyfunction]
-#[pyo3(signature = (columns, categorical, spec, *, target = None, labels = None))]
+#[pyo3(signature = (columns, categorical, spec, *, target = None, labels = None, missing = "drop"))]
 fn fit_mpc<'py>(
     py: Python<'py>,
     columns: Vec<(String, Bound<'py, PyAny>)>,
@@ -150,36 +177,59 @@ fn fit_mpc<'py>(
     spec: &str,
     target: Option<Vec<String>>,
     labels: Option<Vec<String>>,
+    missing: &str,
 ) -> PyResult<Bound<'py, PyDict>> {
     let spec = ClusterSpec::from_json(spec).map_err(value_error)?;
-    let table = table(columns)?;
-    let (ds, outcome) = py.detach(|| {
-        let ds = prepare(&table, categorical, None)?;
+    let missing = missing_policy(missing)?;
+    let table = table(columns, true)?;
+    let n = table.n_rows();
+    let (ds, outcome, row_labels) = py.detach(|| {
+        let ds = prepare(&table, categorical, None, missing)?;
+        // Labels and targets of the rows kept (rows with a missing cell may be left out).
+        let kept = |cells: &Vec<String>, what: &str| {
+            if cells.len() != n {
+                return Err(value_error(format!(
+                    "{what} has {} entries for {n} rows",
+                    cells.len()
+                )));
+            }
+            Ok(ds
+                .row_index
+                .iter()
+                .map(|&r| cells[r].clone())
+                .collect::<Vec<String>>())
+        };
         let outcome = match (&labels, &target) {
             (Some(given), _) => {
-                if given.len() != ds.n() {
-                    return Err(value_error(format!(
-                        "labels has {} entries for {} rows",
-                        given.len(),
-                        ds.n()
-                    )));
-                }
-                spec.explain(&ds, &data::encode_labels(given).0)
+                let given = kept(given, "labels")?;
+                spec.explain(&ds, &data::encode_labels(&given).0)
             }
             (None, Some(cells)) => {
-                if cells.len() != ds.n() {
-                    return Err(value_error(format!(
-                        "y has {} entries for {} rows",
-                        cells.len(),
-                        ds.n()
-                    )));
-                }
-                spec.run(&ds, ScreenAgainst::Column(cells), Hooks::default())
+                let cells = kept(cells, "y")?;
+                spec.run(&ds, ScreenAgainst::Column(&cells), Hooks::default())
             }
             (None, None) => spec.run(&ds, ScreenAgainst::Clusters, Hooks::default()),
         }
         .map_err(mpc_error)?;
-        Ok::<_, PyErr>((ds, outcome))
+        // Rows left out of the fit for a missing cell are labelled as
+        // `predict` labels them, on the cells they have.
+        let fitted = outcome.row_labels();
+        let mut row_labels: Vec<i64> = vec![mpc::OUTLIER_LABEL; n];
+        if ds.row_index.len() < n {
+            let model = &outcome.fit().model;
+            let all = prepare(&table, Vec::new(), Some(&model.map), missing)?;
+            for (&r, s) in all
+                .row_index
+                .iter()
+                .zip(predict::segments(model, all.x.view()))
+            {
+                row_labels[r] = s.map_or(mpc::OUTLIER_LABEL, |c| c as i64);
+            }
+        }
+        for (&r, &l) in ds.row_index.iter().zip(fitted.iter()) {
+            row_labels[r] = l;
+        }
+        Ok::<_, PyErr>((ds, outcome, row_labels))
     })?;
     // With y (the screening target of `fit`), the clusters are also
     // measured against it.
@@ -190,7 +240,8 @@ fn fit_mpc<'py>(
     let report = outcome.report(&spec, &ds, truth.as_deref());
     let fit = outcome.fit();
     let out = PyDict::new(py);
-    out.set_item("labels", outcome.row_labels().into_pyarray(py))?;
+    out.set_item("labels", row_labels.into_pyarray(py))?;
+    out.set_item("dropped_rows", ds.dropped_rows)?;
     out.set_item(
         "report",
         serde_json::to_string(&report).map_err(value_error)?,
@@ -259,12 +310,11 @@ impl Model {
         py: Python<'py>,
         columns: Vec<(String, Bound<'py, PyAny>)>,
     ) -> PyResult<Bound<'py, PyArray1<i64>>> {
-        let table = table(columns)?;
+        let table = table(columns, true)?;
         let labels = py.detach(|| {
-            let ds = prepare(&table, Vec::new(), Some(&self.inner.map))?;
+            let ds = prepare(&table, Vec::new(), Some(&self.inner.map), MissingPolicy::Keep)?;
             Ok::<_, PyErr>(
-                self.inner
-                    .segments(ds.x.view())
+                predict::segments(&self.inner, ds.x.view())
                     .into_iter()
                     .map(|s| s.map_or(mpc::OUTLIER_LABEL, |c| c as i64))
                     .collect::<Vec<i64>>(),
@@ -342,10 +392,10 @@ fn screen_interactions(
     seed: u64,
 ) -> PyResult<Vec<(Vec<String>, f64)>> {
     let method = screen_method(method)?;
-    let table = table(columns)?;
+    let table = table(columns, false)?;
     let y = target(y)?;
     let screening = py.detach(|| {
-        let ds = prepare(&table, categorical, None)?;
+        let ds = prepare(&table, categorical, None, MissingPolicy::Drop)?;
         if ds.d() < 2 {
             return Err(value_error(
                 "interactions need at least two feature columns besides the target",
@@ -376,12 +426,13 @@ impl IbcModel {
         py: Python<'_>,
         columns: Vec<(String, Bound<'_, PyAny>)>,
     ) -> PyResult<Array2<f64>> {
-        let table = table(columns)?;
+        let table = table(columns, false)?;
         py.detach(|| {
             Ok(original_units(&prepare(
                 &table,
                 Vec::new(),
                 Some(&self.map),
+                MissingPolicy::Drop,
             )?))
         })
     }
@@ -459,10 +510,10 @@ fn fit_ibc(
         polytope_k: if polytope { vec![4] } else { vec![] },
         ..IbcOptions::default()
     };
-    let table = table(columns)?;
+    let table = table(columns, false)?;
     let y = target(y)?;
     py.detach(|| {
-        let ds = prepare(&table, categorical, None)?;
+        let ds = prepare(&table, categorical, None, MissingPolicy::Drop)?;
         let x = original_units(&ds);
         let names = ds.feature_names();
         if y.len() != x.nrows() {

@@ -3,7 +3,7 @@
 //! `polyclust::report`, as `polyclust report` makes them.
 
 use super::{dialect, prepare, table, value_error, Model};
-use polyclust::data;
+use polyclust::data::{self, MissingPolicy};
 use polyclust::report::{self, KStudyRow, Report, ReportOptions};
 use pyo3::prelude::*;
 
@@ -45,10 +45,11 @@ pub(crate) fn report_html<'py>(
         }
         None => Vec::new(),
     };
-    let table = table(columns)?;
+    // The page's figures need every cell: missing values are refused here.
+    let table = table(columns, false)?;
     let model = &model.inner;
     py.detach(|| {
-        let mut ds = prepare(&table, Vec::new(), Some(&model.map))?;
+        let mut ds = prepare(&table, Vec::new(), Some(&model.map), MissingPolicy::Drop)?;
         ds.name = "X".into();
         let truth = truth.map(|t| data::encode_labels(&t).0);
         let mut page = Report::new(model, &ds).map_err(value_error)?.k_study(k_study);

@@ -576,6 +576,10 @@ pub struct ExplainArgs {
     /// Columns of the table to select beside the cluster (default: all, `*`).
     #[arg(long, value_name = "COL", value_delimiter = ',', requires = "table")]
     pub keep: Vec<String>,
+    /// Name of the output column (default: cluster, or cluster_1, … when
+    /// the table already has a column of that name).
+    #[arg(long, value_name = "NAME", requires = "table")]
+    pub column: Option<String>,
 }
 
 /// `instances` actions.
@@ -634,12 +638,48 @@ pub struct DataArgs {
     /// repeatable.
     #[arg(long, value_name = "COL")]
     pub categorical: Vec<String>,
+    /// The character between cells: , ; tab | or any one character
+    /// (default: Excel's `sep=` line, else detected).
+    #[arg(long, value_name = "CHAR", value_parser = parse_delimiter)]
+    pub delimiter: Option<u8>,
+    /// The decimal mark of numbers: . or , (default: detected from the cells).
+    #[arg(long, value_name = "MARK", value_parser = parse_decimal)]
+    pub decimal: Option<polyclust::data::DecimalMark>,
+    /// Rows with a missing cell (empty, NA or ?): drop them (reported), or
+    /// keep them with the cell read as its column's median or most frequent
+    /// category (recorded in the model, so `predict` reads them alike).
+    #[arg(long, value_name = "HOW", default_value = "drop")]
+    pub missing: polyclust::data::MissingPolicy,
+    /// Columns of dates or times: left out (exclude), or read as days since
+    /// 1970-01-01 and hours since midnight (as-number).
+    #[arg(long, value_name = "HOW", default_value = "exclude")]
+    pub dates: polyclust::data::DatePolicy,
+    /// The most categories a categorical column may have.
+    #[arg(long, value_name = "N", default_value_t = polyclust::data::MAX_LEVELS)]
+    pub max_levels: usize,
     /// Seed of the generated instance.
     #[arg(long, value_name = "S", default_value_t = 1)]
     pub generate_seed: u64,
     /// Shape of the generated instance.
     #[command(flatten)]
     pub shape: ShapeArgs,
+}
+
+/// `--delimiter`: one character, or `tab`.
+fn parse_delimiter(text: &str) -> Result<u8, String> {
+    match text {
+        "tab" | "\\t" | "\t" => Ok(b'\t'),
+        _ if text.len() == 1 && text.is_ascii() && text != "\"" => Ok(text.as_bytes()[0]),
+        _ => Err(format!(
+            "'{text}' is not one character: give , ; | tab or another single ASCII character"
+        )),
+    }
+}
+
+/// `--decimal`: `.` or `,`.
+fn parse_decimal(text: &str) -> Result<polyclust::data::DecimalMark, String> {
+    polyclust::data::DecimalMark::from_flag(text)
+        .ok_or_else(|| format!("'{text}' is not a decimal mark: give . or ,"))
 }
 
 /// The shape of a generated instance.
@@ -750,7 +790,7 @@ mod tests {
     }
 
     /// `cluster`'s flags that are not settings of the job, and why.
-    const CLI_ONLY: [(&str, &str); 22] = [
+    const CLI_ONLY: [(&str, &str); 27] = [
         ("instance", "data source"),
         ("data", "data source"),
         ("generate", "data source"),
@@ -762,6 +802,11 @@ mod tests {
         ("no_label", "data reading"),
         ("drop", "data reading"),
         ("categorical", "data reading (Python: the frame's dtypes)"),
+        ("delimiter", "data reading"),
+        ("decimal", "data reading"),
+        ("missing", "data reading (Python: missing=)"),
+        ("dates", "data reading"),
+        ("max_levels", "data reading"),
         ("target", "input: Python fit(X, y)"),
         ("labels_from", "input: Python explain(X, labels)"),
         ("out", "output"),

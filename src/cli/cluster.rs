@@ -1,7 +1,7 @@
 //! `cluster`, `predict` and `explain`.
 
 use super::args::{ClusterArgs, ExplainArgs, PredictArgs, RuleFormat};
-use super::load::load;
+use super::load::{add_data_json, check_labelling, load_with, print_data_lines};
 use super::output::{out, outln, Stream};
 use super::plot::{plot_clusters, plot_columns};
 use super::progress::{counter_bar, Spinner};
@@ -62,7 +62,7 @@ pub(crate) fn cluster_spec(args: &ClusterArgs) -> ClusterSpec {
 
 pub(crate) fn cluster(args: &ClusterArgs) -> Result<()> {
     let label_column = args.labels_from.as_deref().or(args.target.as_deref());
-    let loaded = load(&args.data, label_column)?;
+    let loaded = load_with(&args.data, label_column, label_column.is_some())?;
     let ds = &loaded.dataset;
     // Output paths are checked before the fit, which can take minutes.
     if let Some(dir) = &args.out {
@@ -82,6 +82,9 @@ pub(crate) fn cluster(args: &ClusterArgs) -> Result<()> {
         None => None,
     };
     let spec = cluster_spec(args);
+    if let Some(col) = &args.labels_from {
+        check_labelling(ds, col)?;
+    }
     let given = match &args.labels_from {
         Some(col) => Some(
             ds.label_ids()
@@ -138,10 +141,12 @@ pub(crate) fn cluster(args: &ClusterArgs) -> Result<()> {
     if let Some((svg, columns)) = plot {
         plot_clusters(svg, ds, model, &fit.labels, columns)?;
     }
+    // Rows without a label are clustered; the agreement is measured on the others.
+    let complete = loaded.truth.as_ref().and_then(|t| t.complete());
     let truth = if given.is_some() {
         None
     } else {
-        loaded.truth.as_deref()
+        complete.as_deref()
     };
     let k_study = if outcome.explained {
         Vec::new()
@@ -155,9 +160,13 @@ pub(crate) fn cluster(args: &ClusterArgs) -> Result<()> {
     };
     let labelled = truth.map(|t| (t, args.data.label_column.as_str()));
     super::report::write_cluster_report(&args.report, ds, labelled, fit, k_study, args.seed)?;
-    let report = outcome.report(&spec, ds, truth);
+    let mut report = outcome.report(&spec, ds, truth);
+    if let (None, None, Some(t)) = (&given, truth, &loaded.truth) {
+        report.ari = Some(t.ari(&fit.labels));
+    }
     if args.json {
         let mut value = serde_json::to_value(&report)?;
+        add_data_json(&mut value, ds);
         // The command line's own additions: how to rerun a k alone, and memory.
         if let Some(per_k) = value["per_k"].as_array_mut() {
             for row in per_k {
@@ -172,9 +181,9 @@ pub(crate) fn cluster(args: &ClusterArgs) -> Result<()> {
         return Ok(());
     }
     if outcome.explained {
-        print_explained(&report, &outcome, args.out.as_deref())
+        print_explained(&report, &outcome, ds, args.out.as_deref())
     } else {
-        print_clustered(&report, &outcome, &spec, args.out.as_deref())
+        print_clustered(&report, &outcome, &spec, ds, args.out.as_deref())
     }
 }
 
@@ -183,6 +192,7 @@ fn print_clustered(
     report: &ClusterReport,
     outcome: &ClusterOutcome,
     spec: &ClusterSpec,
+    ds: &data::Dataset,
     out_dir: Option<&Path>,
 ) -> Result<()> {
     let fit = outcome.fit();
@@ -199,6 +209,7 @@ fn print_clustered(
         report.backend,
         fit.min_cluster_size
     );
+    print_data_lines(ds)?;
     match fit.silhouette {
         Some(s) if fit.outliers.is_some() => outln!(
             "  silhouette = {s:.6} (over the {} rows that are not outliers)",
@@ -352,6 +363,7 @@ fn cluster_sizes_line(fit: &mpc::MpcFit, n: usize) -> String {
 fn print_explained(
     report: &ClusterReport,
     outcome: &ClusterOutcome,
+    ds: &data::Dataset,
     out_dir: Option<&Path>,
 ) -> Result<()> {
     let fit = outcome.fit();
@@ -367,6 +379,7 @@ fn print_explained(
         report.m,
         report.beta
     );
+    print_data_lines(ds)?;
     if !report.interactions.is_empty() {
         outln!(
             "  screened interactions added: {}",
@@ -444,13 +457,13 @@ fn read_model(path: &Path) -> Result<PolytopeModel> {
     PolytopeModel::from_json(&text).with_context(|| format!("model file {}", path.display()))
 }
 
-/// The warning for rows `predict` leaves out: how many, and the first ten
-/// by their `row` value (0-based, as in the output).
+/// The note for rows `predict` decides on the cells they have: how many,
+/// and the first ten by their `row` value (0-based, as in the output).
 fn missing_rows_note(missing: usize, first: &[usize]) -> String {
     let shown: Vec<String> = first.iter().take(10).map(|r| r.to_string()).collect();
     let more = if missing > 10 { ", …" } else { "" };
     format!(
-        "warning: {missing} rows with a missing cell (empty, NA or ?) were not assigned: row {}{more} (0-based, as in the row column)",
+        "note: {missing} rows with a missing cell (empty, NA or ?) were decided on the cells they have (a condition on a missing cell is not counted; the nearest centre is measured on the cells present): row {}{more} (0-based, as in the row column)",
         shown.join(", ")
     )
 }
@@ -494,7 +507,15 @@ pub(crate) fn explain_cmd(args: &ExplainArgs) -> Result<()> {
         RuleFormat::Sql => match &args.table {
             Some(table) => {
                 let keep: Vec<&str> = args.keep.iter().map(String::as_str).collect();
-                outln!("{}", explain::select_sql(&model, dialect, table, &keep));
+                let (column, note) = explain::output_column(&model, &keep, args.column.as_deref())
+                    .map_err(anyhow::Error::msg)?;
+                if let Some(note) = note {
+                    super::output::warn(&format!("note: {note}"));
+                }
+                outln!(
+                    "{}",
+                    explain::select_sql_as(&model, dialect, table, &keep, &column)
+                );
             }
             None => outln!("{}", explain::rules_sql(&model, dialect)),
         },

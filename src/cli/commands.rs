@@ -3,7 +3,7 @@
 use super::args::{
     BenchCommand, Cli, Command, GenerateArgs, InstancesAction, KmeansArgs, ScoreArgs,
 };
-use super::load::{load, print_header};
+use super::load::{add_data_json, check_labelling, load, load_with, print_header};
 use super::output::{out, outln, Stream};
 use super::safe_output::OutputDir;
 use super::write_error::WriteError;
@@ -160,6 +160,9 @@ fn generate(args: &GenerateArgs) -> Result<()> {
 fn score(args: &ScoreArgs) -> Result<()> {
     let loaded = load(&args.data, args.labels_from.as_deref())?;
     let ds = &loaded.dataset;
+    if let Some(column) = &args.labels_from {
+        check_labelling(ds, column)?;
+    }
     let (labels, names) = ds
         .label_ids()
         .context("no labels to score: name a column with --labels-from or keep the label column")?;
@@ -176,12 +179,12 @@ fn score(args: &ScoreArgs) -> Result<()> {
         .labels_from
         .as_ref()
         .and(loaded.truth.as_ref())
-        .map(|t| metrics::adjusted_rand_index(&labels, t));
+        .map(|t| t.ari(&labels));
     let nca = args
         .labels_from
         .as_ref()
         .and(loaded.truth.as_ref())
-        .map(|t| metrics::normalized_clustering_accuracy(t, &labels));
+        .map(|t| t.nca(&labels));
     // k = the labels' distinct values; undefined when k exceeds the distinct rows.
     let price = polyclust::price::price_of_explainability(ds.x.view(), &labels).ok();
     if args.json {
@@ -191,8 +194,9 @@ fn score(args: &ScoreArgs) -> Result<()> {
             "silhouette": s, "silhouette_exact": estimate.exact,
             "silhouette_se": estimate.standard_error,
             "sample_size": estimate.sample_size, "repeats": estimate.repeats,
-            "seconds": seconds, "dropped_rows": ds.dropped_rows,
+            "seconds": seconds,
         });
+        add_data_json(&mut out, ds);
         if !estimate.exact {
             out["seed"] = json!(args.seed);
         }
@@ -235,7 +239,7 @@ fn score(args: &ScoreArgs) -> Result<()> {
 }
 
 fn kmeans_cmd(args: &KmeansArgs) -> Result<()> {
-    let loaded = load(&args.data, None)?;
+    let loaded = load_with(&args.data, None, false)?;
     let ds = &loaded.dataset;
     let params = kmeans::KMeansParams::new(args.k)
         .restarts(args.restarts)
@@ -253,10 +257,7 @@ fn kmeans_cmd(args: &KmeansArgs) -> Result<()> {
         args.seed,
     )?;
     let s = estimate.value;
-    let ari = loaded
-        .truth
-        .as_ref()
-        .map(|t| metrics::adjusted_rand_index(&fit.labels, t));
+    let ari = loaded.truth.as_ref().map(|t| t.ari(&fit.labels));
     if args.json {
         let mut out = json!({
             "instance": ds.name, "n": ds.n(), "d": ds.d(), "k": args.k,
@@ -266,6 +267,7 @@ fn kmeans_cmd(args: &KmeansArgs) -> Result<()> {
             "iterations": fit.iterations, "seed": args.seed, "restarts": args.restarts,
             "peak_rss_bytes": super::output::peak_rss_bytes(),
         });
+        add_data_json(&mut out, ds);
         if let Some(a) = ari {
             out["ari"] = json!(a);
         }

@@ -125,6 +125,7 @@ fn load_regression(path: &Path, target: &str) -> Result<(Array2<f64>, Array1<f64
         label_column: Some(target.to_string()),
         drop: Vec::new(),
         categorical: Vec::new(),
+        ..LoadOptions::default()
     };
     let ds = data::prepare(&table, &options, None)?;
     let y = ds.numeric_labels(target)?;

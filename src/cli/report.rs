@@ -203,6 +203,7 @@ fn read_data(args: &ReportArgs, model: &PolytopeModel) -> Result<(Dataset, Truth
             label_column: None,
             drop: Vec::new(),
             categorical: Vec::new(),
+            ..LoadOptions::default()
         };
         (RawTable::read(&path)?, options, name, "--data")
     };

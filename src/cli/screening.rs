@@ -93,6 +93,7 @@ pub(crate) fn interactions_cmd(args: &InteractionsArgs) -> Result<()> {
             label_column: Some(target.clone()),
             drop: args.drop.clone(),
             categorical: Vec::new(),
+            ..LoadOptions::default()
         },
     )?;
     if ds.d() < 2 {

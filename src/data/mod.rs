@@ -1,19 +1,55 @@
-//! Data loading and the paper's preprocessing (MPC paper §4).
+//! Data loading and the paper's preprocessing (MPC paper §4), for the files
+//! analysts have.
 //!
-//! A CSV file with a header row becomes a [`Dataset`]:
-//! 1. the label column (default `label`) and any `--drop` columns are kept out
-//!    of the features;
-//! 2. rows with a missing cell (empty, `NA`, `?`) are dropped and counted;
-//! 3. each remaining column is numeric when every value parses as a finite
-//!    number, otherwise categorical and one-hot encoded as `col=value`;
+//! A CSV file with a header row becomes a [`Dataset`] in named steps
+//! ([`prepare`]):
+//! 1. **reading** ([`RawTable::read`]): the delimiter is Excel's `sep=X`
+//!    first line, or the first of `,` `;` tab `|` that reads the file as a
+//!    table (`--delimiter` sets it); an empty header cell reads as
+//!    `unnamed_N`;
+//! 2. **roles**: the label column and the `--drop` and `--categorical`
+//!    columns, each refused alike when the file lacks it, with the closest
+//!    name;
+//! 3. **screening** (`columns`): every other column is a feature, or left
+//!    out with a notice (an unnamed index, an empty unnamed column, an
+//!    identifier, dates and times unless `--dates as-number`), or refused
+//!    with the flag that resolves it (an empty column, numbers with units
+//!    or in hexadecimal, two ways of writing numbers, names equal up to
+//!    case); money, percentages, thousands separators and a decimal comma
+//!    are read as the numbers they mean (`numbers`);
+//! 4. **missing cells** (`missing`): empty, `NA` or `?`; rows with one are
+//!    dropped and reported, or kept with the cell imputed;
+//! 5. **typing and fitting** (`encode`): a column is numeric when every kept
+//!    cell is a number, otherwise categorical and one-hot encoded as
+//!    `col=value` (at most [`LoadOptions::max_levels`] categories);
 //!    `NaN`/`inf` cells are errors naming the row and column;
-//! 4. every feature is min-max scaled to \[0, 1\]; the [`FeatureMap`] keeps the
-//!    inverse so rules can be shown in original units.
+//! 6. every feature is min-max scaled to \[0, 1\]; the [`FeatureMap`] keeps
+//!    the inverse so rules can be shown in original units, and how cells are
+//!    read, so new rows are read alike.
 
+mod columns;
+mod dates;
+mod encode;
+mod error;
+mod features;
+mod missing;
+mod numbers;
+mod prepare;
+mod records;
 mod registry;
+mod sniff;
 mod stream;
 mod synthetic;
+mod table;
+mod text;
 
+pub use columns::ID_MIN_ROWS;
+pub use dates::DateKind;
+pub use error::{ColumnRole, DataError};
+pub use features::{CellFormat, FeatureColumn, FeatureMap, Imputed};
+pub use missing::MissingReport;
+pub use numbers::DecimalMark;
+pub use prepare::prepare;
 pub use registry::{
     public_instances, sha256_hex, FileSummary, InstanceCheck, InstanceInfo, ManifestKind, Registry,
     INSTANCES_ENV,
@@ -24,225 +60,43 @@ pub use synthetic::{
     GeneratorKind, GeneratorSpec, RowStream, SyntheticInstance, ValidGenerator, BLOBS_SPREAD,
     QUADRANTS_MARGIN,
 };
+pub use table::{Column, RawTable};
+pub use text::{closest_name, excerpt, flag_value, is_missing, name_list};
+
+pub(crate) use table::read_bytes;
 
 use ndarray::Array2;
-use serde::{Deserialize, Serialize};
-use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use thiserror::Error;
 
-/// Errors raised while reading or preparing data. Each message is one sentence
-/// naming the file and, where it applies, the row and column.
-#[derive(Debug, Clone, Error)]
-pub enum DataError {
-    /// The file could not be opened or read.
-    #[error("cannot read data file {path}: {reason}")]
-    Io {
-        /// File path.
-        path: PathBuf,
-        /// Operating-system reason.
-        reason: String,
-    },
-    /// The file has no header row.
-    #[error("data file {path} is empty: a header row and at least one data row are needed")]
-    Empty {
-        /// File path.
-        path: PathBuf,
-    },
-    /// The file has a header but no data rows (or none left after dropping missing cells).
-    #[error("data file {path} has no usable data rows{detail}")]
-    NoRows {
-        /// File path.
-        path: PathBuf,
-        /// Extra explanation, such as how many rows were dropped.
-        detail: String,
-    },
-    /// A row has a different number of fields than the header.
-    #[error(
-        "data file {path}, row {row} (line {line}): {found} fields where the header has {expected}"
-    )]
-    Ragged {
-        /// File path.
-        path: PathBuf,
-        /// 1-based data row.
-        row: usize,
-        /// 1-based line in the file.
-        line: usize,
-        /// Fields in this row.
-        found: usize,
-        /// Fields in the header.
-        expected: usize,
-    },
-    /// A numeric cell is NaN or infinite.
-    #[error("data file {path}, row {row} (line {line}), column '{column}': value '{value}' is not a finite number")]
-    NotFinite {
-        /// File path.
-        path: PathBuf,
-        /// 1-based data row.
-        row: usize,
-        /// 1-based line in the file.
-        line: usize,
-        /// Column name.
-        column: String,
-        /// The offending text.
-        value: String,
-    },
-    /// A cell of a column read as numbers (a numeric target) is not a finite number.
-    #[error(
-        "data file {path}, row {row}, column '{column}': value '{value}' is not a finite number"
-    )]
-    NotNumeric {
-        /// File path (the dataset name for generated data).
-        path: PathBuf,
-        /// 1-based data row.
-        row: usize,
-        /// Column name.
-        column: String,
-        /// The offending text, cut to 40 characters.
-        value: String,
-    },
-    /// A named column is not in the header.
-    #[error("data file {path} has no column '{column}' (columns: {available})")]
-    MissingColumn {
-        /// File path.
-        path: PathBuf,
-        /// The requested column.
-        column: String,
-        /// The header, comma separated.
-        available: String,
-    },
-    /// No feature column is left.
-    #[error(
-        "data file {path} has no feature columns once the label and dropped columns are removed"
-    )]
-    NoFeatures {
-        /// File path.
-        path: PathBuf,
-    },
-    /// A header cell is empty.
-    #[error("data file {path}: column {position} of the header has no name")]
-    EmptyColumnName {
-        /// File path.
-        path: PathBuf,
-        /// 1-based position of the column.
-        position: usize,
-    },
-    /// A column of numbers holds a cell that is not one.
-    #[error("data file {path}, row {row} (line {line}), column '{column}': value '{value}' is not a number, while {numbers} of the column's {cells} cells are; fix the cell, leave it empty to mark it missing, or declare the column categorical (--categorical {column})")]
-    MixedColumn {
-        /// File path.
-        path: PathBuf,
-        /// 1-based data row.
-        row: usize,
-        /// 1-based line in the file.
-        line: usize,
-        /// Column name.
-        column: String,
-        /// The offending text (cut to a few dozen characters).
-        value: String,
-        /// Cells of the column that are numbers.
-        numbers: usize,
-        /// Cells of the column (rows kept).
-        cells: usize,
-    },
-    /// A numeric column spans more than a double can hold.
-    #[error("data file {path}, column '{column}': its values span {min:e} to {max:e}, a range too wide to scale to [0, 1] in double precision; rescale the column")]
-    Range {
-        /// File path.
-        path: PathBuf,
-        /// Column name.
-        column: String,
-        /// Smallest value.
-        min: f64,
-        /// Largest value.
-        max: f64,
-    },
-    /// A column of a table built in memory holds another number of values
-    /// than the first column.
-    #[error("data file {path}: column '{column}' holds {found} values where column '{first}' holds {expected}")]
-    ColumnLength {
-        /// Name of the table.
-        path: PathBuf,
-        /// The column.
-        column: String,
-        /// Its number of values.
-        found: usize,
-        /// The first column.
-        first: String,
-        /// The first column's number of values.
-        expected: usize,
-    },
-    /// The header repeats a column name.
-    #[error("data file {path}: column '{column}' appears twice in the header")]
-    DuplicateColumn {
-        /// File path.
-        path: PathBuf,
-        /// The repeated name.
-        column: String,
-    },
-    /// The CSV parser failed.
-    #[error("data file {path}, line {line}: {reason}")]
-    Csv {
-        /// File path.
-        path: PathBuf,
-        /// 1-based line.
-        line: usize,
-        /// Parser message.
-        reason: String,
-    },
-    /// The instance registry is missing or malformed, or the instance is unknown.
-    #[error("{0}")]
-    Registry(String),
-    /// A manifest lists the same instance name twice.
-    #[error(
-        "instance manifest {manifest} lists the instance '{name}' twice; names must be unique"
-    )]
-    DuplicateInstance {
-        /// The manifest file.
-        manifest: PathBuf,
-        /// The repeated name.
-        name: String,
-    },
-    /// An instance file has another number of data rows than a manifest entry says.
-    #[error(
-        "instance file {path} has {found} data rows but {manifest} says {expected}; {}",
-        if found < expected { "the file is truncated or not the published one" } else { "the file is not the published one" }
-    )]
-    RowCount {
-        /// The instance file.
-        path: PathBuf,
-        /// Data rows in the file (blank lines excluded).
-        found: usize,
-        /// Rows the manifest entry gives.
-        expected: usize,
-        /// Which manifest disagrees.
-        manifest: ManifestKind,
-    },
-    /// An instance file's SHA-256 differs from a manifest entry's.
-    #[error("instance file {path} has sha256 {found} but {manifest} says {expected}; the file is damaged or not the published one")]
-    Checksum {
-        /// The instance file.
-        path: PathBuf,
-        /// SHA-256 of the file, lowercase hex.
-        found: String,
-        /// SHA-256 the manifest entry gives.
-        expected: String,
-        /// Which manifest disagrees.
-        manifest: ManifestKind,
-    },
-    /// A row to predict has a value the model cannot encode.
-    #[error("data file {path}, row {row}, column '{column}': {reason}")]
-    Encode {
-        /// File path.
-        path: PathBuf,
-        /// 1-based data row.
-        row: usize,
-        /// Column name.
-        column: String,
-        /// Why the value cannot be encoded.
-        reason: String,
-    },
+/// The most categories a categorical column may have by default.
+pub const MAX_LEVELS: usize = 50;
+
+/// What to do with a row that has a missing feature cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+pub enum MissingPolicy {
+    /// Drop the row (and report it).
+    #[default]
+    Drop,
+    /// Keep it: a missing cell reads as its column's median or most
+    /// frequent category, recorded in the map.
+    Impute,
+    /// With a fitted map: keep the row, its missing features NaN (for the
+    /// decision on the cells it has). At fit, as `Drop`.
+    #[cfg_attr(feature = "cli", value(skip))]
+    Keep,
+}
+
+/// What to do with a column of dates or times.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+pub enum DatePolicy {
+    /// Leave it out, with a notice.
+    #[default]
+    Exclude,
+    /// Read dates as days since 1970-01-01, times as hours since midnight.
+    AsNumber,
 }
 
 /// How to read a CSV into a dataset.
@@ -254,6 +108,18 @@ pub struct LoadOptions {
     pub drop: Vec<String>,
     /// Columns to treat as categorical even when their values are numeric.
     pub categorical: Vec<String>,
+    /// Whether a row without a label is dropped (the labels are the
+    /// clusters to explain or score, or a target); otherwise it is kept and
+    /// the label is only compared with.
+    pub label_required: bool,
+    /// Rows with a missing feature cell.
+    pub missing: MissingPolicy,
+    /// Columns of dates or times.
+    pub dates: DatePolicy,
+    /// The most categories of one categorical column.
+    pub max_levels: usize,
+    /// The decimal mark (`None`: detected).
+    pub decimal: Option<DecimalMark>,
 }
 
 impl Default for LoadOptions {
@@ -262,95 +128,12 @@ impl Default for LoadOptions {
             label_column: Some("label".into()),
             drop: Vec::new(),
             categorical: Vec::new(),
+            label_required: true,
+            missing: MissingPolicy::Drop,
+            dates: DatePolicy::Exclude,
+            max_levels: MAX_LEVELS,
+            decimal: None,
         }
-    }
-}
-
-/// One column of the clustering space and how it maps back to the input file.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum FeatureColumn {
-    /// A numeric input column scaled by `(v - min) / (max - min)`.
-    Numeric {
-        /// Input column name.
-        source: String,
-        /// Minimum in the input data.
-        min: f64,
-        /// Maximum in the input data (equal to `min` for a constant column, which maps to 0).
-        max: f64,
-    },
-    /// The indicator of one category of a categorical input column.
-    OneHot {
-        /// Input column name.
-        source: String,
-        /// Category.
-        value: String,
-    },
-}
-
-impl FeatureColumn {
-    /// Name of the feature: the column name, or `col=value` for a one-hot column.
-    pub fn name(&self) -> String {
-        match self {
-            FeatureColumn::Numeric { source, .. } => source.clone(),
-            FeatureColumn::OneHot { source, value } => format!("{source}={value}"),
-        }
-    }
-
-    /// Scaled value in \[0, 1\] from the original one.
-    pub fn scale(&self, original: f64) -> f64 {
-        match self {
-            FeatureColumn::Numeric { min, max, .. } => {
-                if max > min {
-                    (original - min) / (max - min)
-                } else {
-                    0.0
-                }
-            }
-            FeatureColumn::OneHot { .. } => original,
-        }
-    }
-
-    /// Original value from a scaled one (inverse of [`FeatureColumn::scale`]).
-    pub fn unscale(&self, scaled: f64) -> f64 {
-        match self {
-            FeatureColumn::Numeric { min, max, .. } => min + scaled * (max - min),
-            FeatureColumn::OneHot { .. } => scaled,
-        }
-    }
-}
-
-/// The preprocessing map: which input columns become which features and how
-/// they are scaled. Stored with a fitted model so new rows are encoded the same way.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FeatureMap {
-    /// Features in order.
-    pub columns: Vec<FeatureColumn>,
-    /// Input columns that were categorical.
-    pub categorical_sources: Vec<String>,
-}
-
-impl FeatureMap {
-    /// Feature names in order.
-    pub fn names(&self) -> Vec<String> {
-        self.columns.iter().map(FeatureColumn::name).collect()
-    }
-
-    /// Input column names the map reads (each once, in order).
-    pub fn sources(&self) -> Vec<String> {
-        let mut seen = HashSet::new();
-        let mut sources = Vec::new();
-        for c in &self.columns {
-            let s = match c {
-                FeatureColumn::Numeric { source, .. } | FeatureColumn::OneHot { source, .. } => {
-                    source
-                }
-            };
-            if seen.insert(s.as_str()) {
-                sources.push(s.clone());
-            }
-        }
-        sources
     }
 }
 
@@ -359,16 +142,22 @@ impl FeatureMap {
 pub struct Dataset {
     /// Display name (instance name or file stem).
     pub name: String,
-    /// Features scaled to \[0, 1\], one row per kept data row.
+    /// Features scaled to \[0, 1\], one row per kept data row (NaN: a
+    /// missing cell kept by [`MissingPolicy::Keep`]).
     pub x: Array2<f64>,
     /// How features map to input columns.
     pub map: FeatureMap,
-    /// Ground-truth labels as text, when a label column was read.
+    /// Ground-truth labels as text, when a label column was read (a label
+    /// not required may be missing: empty, `NA` or `?`).
     pub labels: Option<Vec<String>>,
     /// For each kept row, its 0-based index among the file's data rows.
     pub row_index: Vec<usize>,
     /// Rows dropped because of a missing cell.
     pub dropped_rows: usize,
+    /// What became of missing cells.
+    pub missing: MissingReport,
+    /// Columns left out or read in a format, one sentence each.
+    pub notices: Vec<String>,
     /// Features that were constant (kept at 0).
     pub constant_features: Vec<String>,
     /// File the rows were read from (`None` for generated data).
@@ -396,6 +185,25 @@ impl Dataset {
         self.labels.as_ref().map(|l| encode_labels(l))
     }
 
+    /// Labels encoded as 0..L in order of first appearance, `None` for a
+    /// row without one (see [`LoadOptions::label_required`]).
+    pub fn truth_ids(&self) -> Option<Vec<Option<usize>>> {
+        let labels = self.labels.as_ref()?;
+        let mut index: BTreeMap<&str, usize> = BTreeMap::new();
+        Some(
+            labels
+                .iter()
+                .map(|l| {
+                    if is_missing(l) {
+                        return None;
+                    }
+                    let next = index.len();
+                    Some(*index.entry(l.as_str()).or_insert(next))
+                })
+                .collect(),
+        )
+    }
+
     /// The labels as finite numbers (a numeric target); `column` names the
     /// label column in errors. A cell that does not parse is a
     /// [`DataError::NotNumeric`] naming the file, data row, column and cell;
@@ -412,7 +220,10 @@ impl Dataset {
             .ok_or_else(|| DataError::MissingColumn {
                 path: file(),
                 column: column.to_string(),
+                role: ColumnRole::Label,
+                suggestion: None,
                 available: self.map.sources().join(", "),
+                hint: "".into(),
             })?;
         labels
             .iter()
@@ -423,18 +234,10 @@ impl Dataset {
                     path: file(),
                     row: row + 1,
                     column: column.to_string(),
-                    value: cut(text, 40),
+                    value: text::cut(text, 40),
                 }),
             })
             .collect()
-    }
-}
-
-/// `text` cut to `max` characters, with "…" when cut.
-fn cut(text: &str, max: usize) -> String {
-    match text.char_indices().nth(max) {
-        Some((end, _)) => format!("{}…", &text[..end]),
-        None => text.to_string(),
     }
 }
 
@@ -453,516 +256,10 @@ pub fn encode_labels(labels: &[String]) -> (Vec<usize>, Vec<String>) {
     (ids, names)
 }
 
-/// A cell as quoted in a message: at most 40 characters, then `…` and the
-/// length (a five-megabyte cell is not echoed whole).
-pub fn excerpt(cell: &str) -> String {
-    const KEEP: usize = 40;
-    let t = cell.trim();
-    match t.char_indices().nth(KEEP) {
-        None => t.to_string(),
-        Some((cut, _)) => format!("{}… ({} characters)", &t[..cut], t.chars().count()),
-    }
-}
-
-/// Names as listed in a message: the first 20, then how many more.
-pub fn name_list(names: &[String]) -> String {
-    const KEEP: usize = 20;
-    let shown: Vec<String> = names.iter().take(KEEP).map(|n| excerpt(n)).collect();
-    if names.len() > KEEP {
-        format!("{}, … ({} more)", shown.join(", "), names.len() - KEEP)
-    } else {
-        shown.join(", ")
-    }
-}
-
-/// True when a cell counts as missing: empty, `NA` or `?` (after trimming).
-pub fn is_missing(cell: &str) -> bool {
-    matches!(trimmed(cell), "" | "NA" | "?")
-}
-
-/// `cell.trim()`, without decoding characters when both ends are ASCII
-/// other than whitespace (almost every cell): such a cell has nothing to
-/// trim, since every whitespace character is either at most a space or not
-/// ASCII. Reading 10⁷ rows calls this 10⁸ times.
-#[inline]
-pub(crate) fn trimmed(cell: &str) -> &str {
-    let plain = |b: u8| b > b' ' && b.is_ascii();
-    match cell.as_bytes() {
-        [first, .., last] if plain(*first) && plain(*last) => cell,
-        [only] if plain(*only) => cell,
-        _ => cell.trim(),
-    }
-}
-
-/// Parse a cell as a number. `Ok(None)` means "not a number" (a category);
-/// `Err(())` means a number that is not finite (NaN, inf).
-pub(crate) fn parse_number(cell: &str) -> Result<Option<f64>, ()> {
-    let t = trimmed(cell);
-    match t.parse::<f64>() {
-        Ok(v) if v.is_finite() => Ok(Some(v)),
-        Ok(_) => Err(()),
-        Err(_) => {
-            let lower = t.to_ascii_lowercase();
-            if matches!(
-                lower.as_str(),
-                "nan" | "inf" | "-inf" | "+inf" | "infinity" | "-infinity"
-            ) {
-                Err(())
-            } else {
-                Ok(None)
-            }
-        }
-    }
-}
-
-/// One column of a table built in memory ([`RawTable::from_columns`]).
-#[derive(Debug, Clone, PartialEq)]
-pub enum Column {
-    /// Numbers, used exactly as given (no round trip through text); a
-    /// number that is not finite is refused as a `NaN` cell of a file is.
-    Numbers(Vec<f64>),
-    /// Cells read as the cells of a CSV file are: trimmed, missing when
-    /// empty, `NA` or `?`, a number when every cell of the column is one
-    /// (unless declared categorical).
-    Text(Vec<String>),
-}
-
-impl Column {
-    fn len(&self) -> usize {
-        match self {
-            Column::Numbers(v) => v.len(),
-            Column::Text(v) => v.len(),
-        }
-    }
-}
-
-/// One cell of a [`RawTable`].
-#[derive(Debug, Clone, Copy)]
-enum Cell<'a> {
-    Text(&'a str),
-    Number(f64),
-}
-
-impl<'a> Cell<'a> {
-    fn is_missing(self) -> bool {
-        match self {
-            Cell::Text(t) => is_missing(t),
-            Cell::Number(_) => false,
-        }
-    }
-
-    /// As [`parse_number`].
-    fn number(self) -> Result<Option<f64>, ()> {
-        match self {
-            Cell::Text(t) => parse_number(t),
-            Cell::Number(v) if v.is_finite() => Ok(Some(v)),
-            Cell::Number(_) => Err(()),
-        }
-    }
-
-    /// The cell as text, trimmed (a number in Rust's shortest round-trip form).
-    fn text(self) -> Cow<'a, str> {
-        match self {
-            Cell::Text(t) => Cow::Borrowed(t.trim()),
-            Cell::Number(v) => Cow::Owned(v.to_string()),
-        }
-    }
-}
-
-/// The raw table of a CSV file, or of named columns built in memory.
-#[derive(Debug, Clone)]
-pub struct RawTable {
-    /// File the table came from (for a table built in memory, its name).
-    pub path: PathBuf,
-    /// Header names.
-    pub header: Vec<String>,
-    /// Rows of cells (empty for a table built from columns). A record keeps
-    /// a row's cells in one buffer, a fifth of the memory of one string per
-    /// cell on wide files of 10⁶ rows.
-    pub rows: Vec<csv::StringRecord>,
-    /// Column name → position, built once (wide files have 10⁵+ columns).
-    index: HashMap<String, usize>,
-    /// The columns of a table built in memory (empty for a file).
-    columns: Vec<Column>,
-}
-
-impl RawTable {
-    /// A table from named columns held in memory (a data frame), prepared
-    /// by [`prepare`] exactly as a CSV file with these columns would be,
-    /// except that [`Column::Numbers`] reach the features without a round
-    /// trip through text. `name` names the table in errors. Column names
-    /// must be non-empty and distinct, and all columns of one length.
-    pub fn from_columns(name: &str, columns: Vec<(String, Column)>) -> Result<Self, DataError> {
-        let path = PathBuf::from(name);
-        let mut index = HashMap::with_capacity(columns.len());
-        for (i, (h, column)) in columns.iter().enumerate() {
-            if h.trim().is_empty() {
-                return Err(DataError::EmptyColumnName {
-                    path,
-                    position: i + 1,
-                });
-            }
-            if index.insert(h.clone(), i).is_some() {
-                return Err(DataError::DuplicateColumn {
-                    path,
-                    column: excerpt(h),
-                });
-            }
-            let (first, values) = (&columns[0].0, columns[0].1.len());
-            if column.len() != values {
-                return Err(DataError::ColumnLength {
-                    path,
-                    column: excerpt(h),
-                    found: column.len(),
-                    first: excerpt(first),
-                    expected: values,
-                });
-            }
-        }
-        let (header, columns) = columns.into_iter().unzip();
-        Ok(Self {
-            path,
-            header,
-            rows: Vec::new(),
-            index,
-            columns,
-        })
-    }
-
-    /// Number of data rows.
-    pub fn n_rows(&self) -> usize {
-        match self.columns.first() {
-            Some(column) => column.len(),
-            None => self.rows.len(),
-        }
-    }
-
-    /// Cell `c` of data row `r` (0-based).
-    fn cell(&self, r: usize, c: usize) -> Cell<'_> {
-        match self.columns.get(c) {
-            Some(Column::Numbers(v)) => Cell::Number(v[r]),
-            Some(Column::Text(v)) => Cell::Text(&v[r]),
-            None => Cell::Text(&self.rows[r][c]),
-        }
-    }
-
-    /// Read a CSV with a header row; ragged rows are errors naming the row.
-    pub fn read(path: &Path) -> Result<Self, DataError> {
-        Self::parse(path, &read_bytes(path)?)
-    }
-
-    /// Parse the bytes of a CSV with a header row; `path` names the file in errors.
-    pub fn parse(path: &Path, bytes: &[u8]) -> Result<Self, DataError> {
-        let (mut records, (header, index)) = stream::Records::new(path, bytes, None)?;
-        let mut rows = Vec::new();
-        while let Some(record) = records.next_row()? {
-            let mut row = record.clone();
-            row.set_position(None);
-            rows.push(row);
-        }
-        Ok(Self {
-            path: path.to_path_buf(),
-            header,
-            rows,
-            index,
-            columns: Vec::new(),
-        })
-    }
-
-    /// Position of a column, or an error naming the file and the columns it has.
-    pub fn column_index(&self, name: &str) -> Result<usize, DataError> {
-        self.index
-            .get(name)
-            .copied()
-            .ok_or_else(|| DataError::MissingColumn {
-                path: self.path.clone(),
-                column: excerpt(name),
-                available: name_list(&self.header),
-            })
-    }
-}
-
-/// The bytes of a data file, or an error naming it.
-fn read_bytes(path: &Path) -> Result<Vec<u8>, DataError> {
-    std::fs::read(path).map_err(|e| DataError::Io {
-        path: path.to_path_buf(),
-        reason: e.to_string(),
-    })
-}
-
-fn csv_error(path: &Path, e: &csv::Error) -> DataError {
-    let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
-    DataError::Csv {
-        path: path.to_path_buf(),
-        line,
-        reason: e.to_string(),
-    }
-}
-
 /// Load and prepare a CSV file (see the module doc for the steps).
 pub fn load_csv(path: &Path, options: &LoadOptions) -> Result<Dataset, DataError> {
     let table = RawTable::read(path)?;
     prepare(&table, options, None)
-}
-
-/// Prepare a raw table. With `map = Some(..)` the rows are encoded with an
-/// existing feature map (for prediction) instead of fitting a new one.
-pub fn prepare(
-    table: &RawTable,
-    options: &LoadOptions,
-    map: Option<&FeatureMap>,
-) -> Result<Dataset, DataError> {
-    let path = &table.path;
-    let label_idx = match &options.label_column {
-        Some(l) if map.is_none() => Some(table.column_index(l)?),
-        // For prediction, a label column is used only when present.
-        Some(l) => table.index.get(l).copied(),
-        None => None,
-    };
-    let mut skip = vec![false; table.header.len()];
-    if let Some(i) = label_idx {
-        skip[i] = true;
-    }
-    for d in &options.drop {
-        skip[table.column_index(d)?] = true;
-    }
-    let feature_cols: Vec<usize> = match map {
-        None => (0..table.header.len()).filter(|&i| !skip[i]).collect(),
-        Some(m) => m
-            .sources()
-            .iter()
-            .map(|s| table.column_index(s))
-            .collect::<Result<_, _>>()?,
-    };
-    if feature_cols.is_empty() {
-        return Err(DataError::NoFeatures { path: path.clone() });
-    }
-
-    // Rows with a missing feature or label cell are dropped.
-    let mut kept: Vec<usize> = Vec::new();
-    let n_rows = table.n_rows();
-    for r in 0..n_rows {
-        let missing = feature_cols.iter().any(|&c| table.cell(r, c).is_missing())
-            || label_idx.is_some_and(|c| table.cell(r, c).is_missing());
-        if !missing {
-            kept.push(r);
-        }
-    }
-    let dropped_rows = n_rows - kept.len();
-    if kept.is_empty() {
-        let detail = if n_rows == 0 {
-            String::new()
-        } else {
-            format!(" ({n_rows} rows, all with a missing cell)")
-        };
-        return Err(DataError::NoRows {
-            path: path.clone(),
-            detail,
-        });
-    }
-
-    // Column types: numeric when every kept cell is a number. A column whose
-    // cells are mostly numbers but some not is refused, naming the first
-    // such cell (a stray text cell would otherwise turn it into dozens of
-    // one-hot columns); a column with at least as many text cells as
-    // numbers is categorical. A declared categorical column is never parsed.
-    let forced_categorical = |name: &str| options.categorical.iter().any(|c| c == name);
-    let mut parsed: Vec<Option<Vec<f64>>> = Vec::with_capacity(feature_cols.len());
-    for &c in &feature_cols {
-        let name = &table.header[c];
-        let categorical_in_map = map.is_some_and(|m| m.categorical_sources.contains(name));
-        if forced_categorical(name) || categorical_in_map {
-            parsed.push(None);
-            continue;
-        }
-        let mut values = Vec::with_capacity(kept.len());
-        let mut first_text = None;
-        for &r in &kept {
-            match table.cell(r, c).number() {
-                Ok(Some(v)) => values.push(v),
-                Ok(None) => {
-                    first_text.get_or_insert(r);
-                }
-                Err(()) => {
-                    return Err(DataError::NotFinite {
-                        path: path.clone(),
-                        row: r + 1,
-                        line: r + 2,
-                        column: name.clone(),
-                        value: excerpt(&table.cell(r, c).text()),
-                    })
-                }
-            }
-        }
-        let Some(r) = first_text else {
-            let (min, max) = values
-                .iter()
-                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
-                    (a.min(v), b.max(v))
-                });
-            if map.is_none() && !(max - min).is_finite() {
-                return Err(DataError::Range {
-                    path: path.clone(),
-                    column: name.clone(),
-                    min,
-                    max,
-                });
-            }
-            parsed.push(Some(values));
-            continue;
-        };
-        if map.is_some() {
-            // The model saw this column as numeric: name the first bad cell.
-            return Err(DataError::Encode {
-                path: path.clone(),
-                row: r + 1,
-                column: name.clone(),
-                reason: format!(
-                    "value '{}' is not a number but the model reads this column as numeric",
-                    excerpt(&table.cell(r, c).text())
-                ),
-            });
-        }
-        let numbers = values.len();
-        if numbers > kept.len() - numbers {
-            return Err(DataError::MixedColumn {
-                path: path.clone(),
-                row: r + 1,
-                line: r + 2,
-                column: name.clone(),
-                value: excerpt(&table.cell(r, c).text()),
-                numbers,
-                cells: kept.len(),
-            });
-        }
-        parsed.push(None);
-    }
-
-    let fitted_map = match map {
-        Some(m) => m.clone(),
-        None => {
-            let mut columns = Vec::new();
-            let mut categorical_sources = Vec::new();
-            for (slot, &c) in feature_cols.iter().enumerate() {
-                let name = table.header[c].clone();
-                match &parsed[slot] {
-                    Some(values) => {
-                        let (min, max) = values
-                            .iter()
-                            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
-                                (a.min(v), b.max(v))
-                            });
-                        columns.push(FeatureColumn::Numeric {
-                            source: name,
-                            min,
-                            max,
-                        });
-                    }
-                    None => {
-                        let mut cats: Vec<String> = kept
-                            .iter()
-                            .map(|&r| table.cell(r, c).text().into_owned())
-                            .collect();
-                        cats.sort();
-                        cats.dedup();
-                        for value in cats {
-                            columns.push(FeatureColumn::OneHot {
-                                source: name.clone(),
-                                value,
-                            });
-                        }
-                        categorical_sources.push(name);
-                    }
-                }
-            }
-            FeatureMap {
-                columns,
-                categorical_sources,
-            }
-        }
-    };
-
-    // Encode.
-    let d = fitted_map.columns.len();
-    let mut x = Array2::<f64>::zeros((kept.len(), d));
-    let slot_of: HashMap<&str, usize> = feature_cols
-        .iter()
-        .enumerate()
-        .map(|(slot, &c)| (table.header[c].as_str(), slot))
-        .collect();
-    let source_slot = |source: &str| slot_of[source];
-    for (j, col) in fitted_map.columns.iter().enumerate() {
-        match col {
-            FeatureColumn::Numeric { source, .. } => {
-                let slot = source_slot(source);
-                let values = parsed[slot].as_ref().expect("numeric columns were parsed");
-                for (i, v) in values.iter().enumerate() {
-                    x[[i, j]] = col.scale(*v);
-                }
-            }
-            FeatureColumn::OneHot { source, value } => {
-                let c = feature_cols[source_slot(source)];
-                for (i, &r) in kept.iter().enumerate() {
-                    x[[i, j]] = f64::from(u8::from(table.cell(r, c).text() == value.as_str()));
-                }
-            }
-        }
-    }
-    if let Some(m) = map {
-        // Unknown categories cannot be encoded faithfully.
-        let known: HashSet<(&str, &str)> = m
-            .columns
-            .iter()
-            .filter_map(|col| match col {
-                FeatureColumn::OneHot { source, value } => Some((source.as_str(), value.as_str())),
-                FeatureColumn::Numeric { .. } => None,
-            })
-            .collect();
-        for source in &m.categorical_sources {
-            let c = table.column_index(source)?;
-            for &r in &kept {
-                let v = table.cell(r, c).text();
-                let v = v.as_ref();
-                if !known.contains(&(source.as_str(), v)) {
-                    return Err(DataError::Encode {
-                        path: path.clone(),
-                        row: r + 1,
-                        column: source.clone(),
-                        reason: format!(
-                            "category '{}' was not seen when the model was fitted",
-                            excerpt(v)
-                        ),
-                    });
-                }
-            }
-        }
-    }
-
-    let constant_features = fitted_map
-        .columns
-        .iter()
-        .filter(|c| matches!(c, FeatureColumn::Numeric { min, max, .. } if max <= min))
-        .map(FeatureColumn::name)
-        .collect();
-    let labels = label_idx.map(|c| {
-        kept.iter()
-            .map(|&r| table.cell(r, c).text().into_owned())
-            .collect()
-    });
-    let name = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    Ok(Dataset {
-        name,
-        x,
-        map: fitted_map,
-        labels,
-        row_index: kept,
-        dropped_rows,
-        constant_features,
-        path: Some(path.clone()),
-    })
 }
 
 #[cfg(test)]
@@ -1146,11 +443,19 @@ mod tests {
         assert_eq!(ds.feature_names(), vec!["v", "c=1", "c=2.5"]);
         let bad = RawTable::from_columns(
             "frame",
-            vec![("v".into(), Column::Numbers(vec![1.0, f64::NAN]))],
+            vec![("v".into(), Column::Numbers(vec![1.0, f64::INFINITY]))],
         )
         .unwrap();
         let err = prepare(&bad, &no_label(), None).unwrap_err().to_string();
-        assert!(err.contains("row 2") && err.contains("'NaN'"), "{err}");
+        assert!(err.contains("row 2") && err.contains("'inf'"), "{err}");
+        // NaN is a missing cell.
+        let gap = RawTable::from_columns(
+            "frame",
+            vec![("v".into(), Column::Numbers(vec![1.0, f64::NAN, 2.0]))],
+        )
+        .unwrap();
+        let ds = prepare(&gap, &no_label(), None).unwrap();
+        assert_eq!((ds.row_index, ds.dropped_rows), (vec![0, 2], 1));
     }
 
     #[test]

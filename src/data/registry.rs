@@ -232,6 +232,7 @@ impl Registry {
             label_column: Some(info.label_column.clone()),
             drop: info.id_columns_to_drop.clone(),
             categorical: info.categorical_columns.clone(),
+            ..LoadOptions::default()
         }
     }
 

@@ -1,10 +1,11 @@
 //! A CSV file read in chunks of rows, and rows encoded with a fitted
 //! [`FeatureMap`], for data too large to hold in memory.
 //!
-//! [`Records`] is the one record reader of the crate: [`RawTable::parse`]
-//! and [`CsvChunks`] both use it, so a file read whole and a file read in
-//! chunks pass the same checks (header, blank lines, ragged rows, UTF-8)
-//! with the same messages. [`RowEncoder`] encodes rows exactly as
+//! The record reader of `records.rs` is the one of the crate:
+//! [`RawTable::parse`] and [`CsvChunks`] both use it (with the delimiter
+//! detected alike, from the first 64 KiB), so a file read whole and a file
+//! read in chunks pass the same checks (header, blank lines, ragged rows,
+//! UTF-8) with the same messages. [`RowEncoder`] encodes rows exactly as
 //! [`prepare`](super::prepare) does with `Some(map)` (same numbers), and
 //! [`EncodeScan`] keeps, chunk by chunk, what `prepare` would refuse, so
 //! that once the whole file was seen [`EncodeScan::finish`] names the same
@@ -12,140 +13,22 @@
 //!
 //! [`RawTable::parse`]: super::RawTable::parse
 
-use super::{
-    csv_error, excerpt, is_missing, name_list, parse_number, trimmed, DataError, FeatureColumn,
-    FeatureMap,
-};
+use super::error::{ColumnRole, DataError};
+use super::records::Records;
+use super::sniff;
+use super::table::missing_column;
+use super::text::{excerpt, is_missing, parse_number, trimmed};
+use super::{CellFormat, FeatureColumn, FeatureMap, Imputed};
 use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-/// The records of a CSV file with a header row, one at a time: blank lines
-/// are skipped (they are not data rows) and a row with another number of
-/// fields than the header is an error naming it.
-pub(crate) struct Records<R: Read> {
-    path: PathBuf,
-    reader: csv::Reader<R>,
-    record: csv::StringRecord,
-    width: usize,
-    /// Data rows read so far.
-    rows: usize,
-    /// Records read so far (blank lines included).
-    records: usize,
-}
-
-/// A header: names (trimmed) and name → position.
-pub(crate) type Header = (Vec<String>, HashMap<String, usize>);
-
-impl<R: Read> Records<R> {
-    /// Read and check the header: present, not blank, every name given once.
-    pub(crate) fn new(
-        path: &Path,
-        reader: R,
-        buffer: Option<usize>,
-    ) -> Result<(Self, Header), DataError> {
-        let mut builder = csv::ReaderBuilder::new();
-        builder.has_headers(false).flexible(true);
-        if let Some(capacity) = buffer {
-            builder.buffer_capacity(capacity);
-        }
-        let mut reader = builder.from_reader(reader);
-        let mut record = csv::StringRecord::new();
-        let empty = || DataError::Empty {
-            path: path.to_path_buf(),
-        };
-        if !reader
-            .read_record(&mut record)
-            .map_err(|e| read_error(path, &e))?
-        {
-            return Err(empty());
-        }
-        let header: Vec<String> = record.iter().map(|s| s.trim().to_string()).collect();
-        if header.iter().all(|h| h.is_empty()) {
-            return Err(empty());
-        }
-        let mut index = HashMap::with_capacity(header.len());
-        for (i, h) in header.iter().enumerate() {
-            if h.is_empty() {
-                return Err(DataError::EmptyColumnName {
-                    path: path.to_path_buf(),
-                    position: i + 1,
-                });
-            }
-            if index.insert(h.clone(), i).is_some() {
-                return Err(DataError::DuplicateColumn {
-                    path: path.to_path_buf(),
-                    column: excerpt(h),
-                });
-            }
-        }
-        let records = Self {
-            path: path.to_path_buf(),
-            reader,
-            record,
-            width: header.len(),
-            rows: 0,
-            records: 0,
-        };
-        Ok((records, (header, index)))
-    }
-
-    /// The next data row, or `None` at the end of the file.
-    pub(crate) fn next_row(&mut self) -> Result<Option<&csv::StringRecord>, DataError> {
-        let mut record = std::mem::take(&mut self.record);
-        let read = self.read_into(&mut record);
-        self.record = record;
-        Ok(read?.then_some(&self.record))
-    }
-
-    /// Read the next data row into `record`; `false` at the end of the file.
-    pub(crate) fn read_into(&mut self, record: &mut csv::StringRecord) -> Result<bool, DataError> {
-        loop {
-            if !self
-                .reader
-                .read_record(record)
-                .map_err(|e| read_error(&self.path, &e))?
-            {
-                return Ok(false);
-            }
-            self.records += 1;
-            if record.len() == 1 && record[0].trim().is_empty() && self.width > 1 {
-                continue;
-            }
-            if record.len() != self.width {
-                let line = record
-                    .position()
-                    .map(|p| p.line() as usize)
-                    .unwrap_or(self.records + 1);
-                return Err(DataError::Ragged {
-                    path: self.path.clone(),
-                    row: self.rows + 1,
-                    line,
-                    found: record.len(),
-                    expected: self.width,
-                });
-            }
-            self.rows += 1;
-            return Ok(true);
-        }
-    }
-}
-
-/// A reader's error: a failed read names the file as opening it does; a
-/// parser error (such as invalid UTF-8) its line.
-fn read_error(path: &Path, e: &csv::Error) -> DataError {
-    match e.kind() {
-        csv::ErrorKind::Io(io) => DataError::Io {
-            path: path.to_path_buf(),
-            reason: io.to_string(),
-        },
-        _ => csv_error(path, e),
-    }
-}
+/// The first bytes of a file read for sniffing, then the rest.
+type Sniffed<R> = std::io::Chain<std::io::Cursor<Vec<u8>>, R>;
 
 /// Rows of a CSV file, a chunk at a time, holding only the chosen columns.
 pub struct CsvChunks<R: Read> {
-    records: Records<R>,
+    records: Records<Sniffed<R>>,
     header: Vec<String>,
     index: HashMap<String, usize>,
     columns: Vec<usize>,
@@ -194,13 +77,27 @@ impl CsvChunks<std::io::BufReader<std::fs::File>> {
 }
 
 impl<R: Read> CsvChunks<R> {
-    /// Read the header from `reader`; `path` names the file in errors.
-    pub fn from_reader(path: &Path, reader: R) -> Result<Self, DataError> {
-        let (records, (header, index)) = Records::new(path, reader, Some(1 << 20))?;
+    /// Read the header from `reader`, the delimiter detected from the
+    /// first 64 KiB as [`RawTable::read`](super::RawTable::read) detects it;
+    /// `path` names the file in errors.
+    pub fn from_reader(path: &Path, mut reader: R) -> Result<Self, DataError> {
+        let mut first = Vec::with_capacity(sniff::SAMPLE);
+        (&mut reader)
+            .take(sniff::SAMPLE as u64)
+            .read_to_end(&mut first)
+            .map_err(|e| DataError::Io {
+                path: path.to_path_buf(),
+                reason: e.to_string(),
+            })?;
+        let whole = first.len() < sniff::SAMPLE;
+        let dialect = sniff::sniff(&first, whole, None);
+        first.drain(..dialect.skip);
+        let chained = std::io::Cursor::new(first).chain(reader);
+        let (records, header) = Records::new(path, chained, Some(1 << 20), dialect)?;
         Ok(Self {
             records,
-            header,
-            index,
+            header: header.names,
+            index: header.index,
             columns: Vec::new(),
         })
     }
@@ -217,10 +114,8 @@ impl<R: Read> CsvChunks<R> {
 
     /// Position of a column, or the error [`super::RawTable::column_index`] gives.
     pub fn column_index(&self, name: &str) -> Result<usize, DataError> {
-        self.position(name).ok_or_else(|| DataError::MissingColumn {
-            path: self.records.path.clone(),
-            column: excerpt(name),
-            available: name_list(&self.header),
+        self.position(name).ok_or_else(|| {
+            missing_column(&self.records.path, name, ColumnRole::Model, &self.header)
         })
     }
 
@@ -288,6 +183,12 @@ pub struct RowEncoder {
     /// Chosen cells parsed as numbers (the sources the map does not read as
     /// categorical), in source order.
     numeric: Vec<usize>,
+    /// How each of those is written, when not as plain numbers.
+    formats: Vec<Option<CellFormat>>,
+    /// What a missing cell of each of those reads as (`--missing impute`).
+    imputed_numbers: Vec<Option<f64>>,
+    /// Per chosen cell, the category a missing cell reads as.
+    imputed_cells: Vec<Option<String>>,
     /// The other sources' cells (read as categories).
     others: Vec<usize>,
     /// Categorical sources in the map's order: the chosen cell (or the
@@ -336,6 +237,17 @@ impl RowEncoder {
         let others: Vec<usize> = (0..sources.len())
             .filter(|&i| !numeric_source(&sources[i]))
             .collect();
+        let formats = numeric
+            .iter()
+            .map(|&i| map.formats.get(&sources[i]).cloned())
+            .collect();
+        let imputed_numbers = numeric
+            .iter()
+            .map(|&i| match map.impute.get(&sources[i]) {
+                Some(Imputed::Number(v)) => Some(*v),
+                _ => None,
+            })
+            .collect();
         let number_of: HashMap<usize, usize> =
             numeric.iter().enumerate().map(|(n, &i)| (i, n)).collect();
         let plan = map
@@ -374,11 +286,21 @@ impl RowEncoder {
             };
             categorical.push((source.clone(), cell, known));
         }
+        let imputed_cells = names
+            .iter()
+            .map(|s| match map.impute.get(s) {
+                Some(Imputed::Category(v)) => Some(v.clone()),
+                _ => None,
+            })
+            .collect();
         Self {
             path: file.records.path.clone(),
             columns,
             names,
             numeric,
+            formats,
+            imputed_numbers,
+            imputed_cells,
             others,
             categorical,
             plan,
@@ -415,8 +337,8 @@ impl RowEncoder {
             missing_source: self.missing_source.clone(),
             rows: 0,
             kept: 0,
-            dropped: 0,
-            first_dropped: Vec::new(),
+            partial: 0,
+            first_partial: Vec::new(),
             first_nan: vec![None; self.numeric.len()],
             first_text: vec![None; self.numeric.len()],
             first_unknown: vec![None; self.categorical.len()],
@@ -445,34 +367,41 @@ impl RowEncoder {
         let mut clean = decide && !scan.has_error();
         for r in 0..chunk.len() {
             let data_row = chunk.first_row + r;
-            // One pass over the numbers: a missing cell leaves the row out
-            // (and nothing else about it counts), as prepare drops rows
-            // before it parses them.
-            let mut missing = false;
+            // A missing cell is imputed when the map says so; otherwise its
+            // features are NaN and the row is decided on the cells it has.
+            let mut partial = false;
             let mut fine = true;
             for (n, &c) in self.numeric.iter().enumerate() {
                 let cell = chunk.cell(r, c);
                 if is_missing(cell) {
-                    missing = true;
-                    break;
+                    numbers[n] = self.imputed_numbers[n].unwrap_or_else(|| {
+                        partial = true;
+                        f64::NAN
+                    });
+                    continue;
                 }
-                match parse_number(cell) {
+                let parsed = match &self.formats[n] {
+                    Some(format) => format.parse(cell),
+                    None => parse_number(cell),
+                };
+                match parsed {
                     Ok(Some(v)) => numbers[n] = v,
                     Ok(None) => bad[n] = 1,
                     Err(()) => bad[n] = 2,
                 }
                 fine &= bad[n] == 0;
             }
-            missing = missing || self.others.iter().any(|&c| is_missing(chunk.cell(r, c)));
-            if missing {
-                bad.iter_mut().for_each(|b| *b = 0);
-                scan.dropped += 1;
-                if scan.first_dropped.len() < 10 {
-                    scan.first_dropped.push(data_row);
-                }
-                continue;
-            }
+            partial |= self
+                .others
+                .iter()
+                .any(|&c| is_missing(chunk.cell(r, c)) && self.imputed_cells[c].is_none());
             scan.kept += 1;
+            if partial {
+                scan.partial += 1;
+                if scan.first_partial.len() < 10 {
+                    scan.first_partial.push(data_row);
+                }
+            }
             if !fine {
                 for (n, &c) in self.numeric.iter().enumerate() {
                     let first = match bad[n] {
@@ -486,9 +415,10 @@ impl RowEncoder {
             }
             for (k, (_, cell, known)) in self.categorical.iter().enumerate() {
                 if let Ok(c) = cell {
-                    let v = trimmed(chunk.cell(r, *c));
-                    if !known.contains(v) {
+                    let v = self.category(chunk, r, *c);
+                    if v.is_some_and(|v| !known.contains(v)) {
                         fine = false;
+                        let v = v.unwrap_or_default();
                         scan.first_unknown[k].get_or_insert_with(|| (data_row, excerpt(v)));
                     }
                 }
@@ -499,13 +429,33 @@ impl RowEncoder {
             }
             for (j, p) in self.plan.iter().enumerate() {
                 x[j] = match p {
-                    Plan::Numeric { number, column } => column.scale(numbers[*number]),
-                    Plan::OneHot { cell, value } => {
-                        f64::from(u8::from(trimmed(chunk.cell(r, *cell)) == value))
+                    Plan::Numeric { number, column } => {
+                        let v = numbers[*number];
+                        if v.is_nan() {
+                            v
+                        } else {
+                            column.scale(v)
+                        }
                     }
+                    Plan::OneHot { cell, value } => match self.category(chunk, r, *cell) {
+                        Some(v) => f64::from(u8::from(v == value)),
+                        None => f64::NAN,
+                    },
                 };
             }
             row(data_row, &x);
+        }
+    }
+
+    /// The category of chosen cell `c` of row `r`: the cell trimmed, the
+    /// imputed category for a missing cell, or `None` for a missing cell
+    /// that is not imputed.
+    fn category<'c>(&'c self, chunk: &'c Chunk, r: usize, c: usize) -> Option<&'c str> {
+        let cell = chunk.cell(r, c);
+        if is_missing(cell) {
+            self.imputed_cells[c].as_deref()
+        } else {
+            Some(trimmed(cell))
         }
     }
 }
@@ -522,8 +472,8 @@ pub struct EncodeScan {
     missing_source: Option<DataError>,
     rows: usize,
     kept: usize,
-    dropped: usize,
-    first_dropped: Vec<usize>,
+    partial: usize,
+    first_partial: Vec<usize>,
     first_nan: Vec<Option<(usize, String)>>,
     first_text: Vec<Option<(usize, String)>>,
     first_unknown: Vec<Option<(usize, String)>>,
@@ -536,10 +486,11 @@ pub struct EncodeSummary {
     pub rows: usize,
     /// Rows encoded.
     pub kept: usize,
-    /// Rows left out for a missing cell.
-    pub dropped: usize,
-    /// The first (at most ten) rows left out, 0-based.
-    pub first_dropped: Vec<usize>,
+    /// Rows with a missing cell that is not imputed, decided on the cells
+    /// they have.
+    pub partial: usize,
+    /// The first (at most ten) of those, 0-based.
+    pub first_partial: Vec<usize>,
 }
 
 impl EncodeScan {
@@ -556,10 +507,10 @@ impl EncodeScan {
     pub fn merge(&mut self, later: &EncodeScan) {
         self.rows += later.rows;
         self.kept += later.kept;
-        self.dropped += later.dropped;
-        for &r in &later.first_dropped {
-            if self.first_dropped.len() < 10 {
-                self.first_dropped.push(r);
+        self.partial += later.partial;
+        for &r in &later.first_partial {
+            if self.first_partial.len() < 10 {
+                self.first_partial.push(r);
             }
         }
         let firsts = |mine: &mut [Option<(usize, String)>], theirs: &[Option<(usize, String)>]| {
@@ -629,8 +580,8 @@ impl EncodeScan {
         Ok(EncodeSummary {
             rows: self.rows,
             kept: self.kept,
-            dropped: self.dropped,
-            first_dropped: self.first_dropped,
+            partial: self.partial,
+            first_partial: self.first_partial,
         })
     }
 }

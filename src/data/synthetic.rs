@@ -517,13 +517,15 @@ impl SyntheticInstance {
         super::Dataset {
             name: self.name,
             x,
-            map: FeatureMap {
-                columns,
-                categorical_sources: Vec::new(),
-            },
+            map: FeatureMap::new(columns, Vec::new()),
             labels: Some(self.labels.iter().map(|l| l.to_string()).collect()),
             row_index: (0..n).collect(),
             dropped_rows: 0,
+            missing: super::MissingReport {
+                rows: n,
+                ..Default::default()
+            },
+            notices: Vec::new(),
             constant_features,
             path: None,
         }

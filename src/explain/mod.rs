@@ -14,4 +14,4 @@ pub use geometry::boundary_segment;
 pub(crate) use render::scaling_notes;
 pub use render::{halfspace_text, rules_json, rules_text, z_feature_name};
 pub use size::{explanation_size, rule_pieces, ExplanationSize, RulePiece};
-pub use sql::{rules_sql, select_sql, Dialect};
+pub use sql::{output_column, rules_sql, select_sql, select_sql_as, Dialect};

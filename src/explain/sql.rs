@@ -19,6 +19,13 @@
 //! 'admin'`, case-sensitive, no trimming), so categorical columns belong in
 //! text columns holding the category exactly as the training file did.
 //!
+//! NULL is a missing cell, decided as `predict` decides a row with missing
+//! cells: a column the model imputes reads `COALESCE(col, value)`; for the
+//! others, a condition reading a NULL column holds (`(score >= 0 OR "col"
+//! IS NULL)`) and the nearest-centre and outlier distances leave its terms
+//! out (`CASE WHEN "col" IS NULL THEN 0 ELSE (x − c)² END`). A row without
+//! NULLs gets the same cluster as before: the added tests are false there.
+//!
 //! ```
 //! use polyclust::explain::Dialect;
 //!
@@ -30,7 +37,7 @@
 //! assert_eq!(Dialect::Spark.text("O'Brien"), r"'O\'Brien'");
 //! ```
 
-use crate::data::FeatureColumn;
+use crate::data::{FeatureColumn, Imputed};
 use crate::hyperplane::Side;
 use crate::mpc::ExplanationFeature;
 use crate::mpc::PolytopeModel;
@@ -151,12 +158,16 @@ impl Writer<'_> {
     /// SQL for the scaled clustering feature `i`.
     fn x_expr(&self, i: usize) -> String {
         let d = self.dialect;
+        let imputed = |source: &str| self.model.map.impute.get(source);
         match &self.model.map.columns[i] {
             FeatureColumn::Numeric { source, min, max } => {
                 if max > min {
+                    let mut value = d.cast_double(&d.quote_ident(source));
+                    if let Some(Imputed::Number(v)) = imputed(source) {
+                        value = format!("COALESCE({value}, {})", self.float(*v));
+                    }
                     format!(
-                        "(({} - {}) / {})",
-                        d.cast_double(&d.quote_ident(source)),
+                        "(({value} - {}) / {})",
                         self.float(*min),
                         self.float(max - min)
                     )
@@ -164,14 +175,52 @@ impl Writer<'_> {
                     self.float(0.0)
                 }
             }
-            FeatureColumn::OneHot { source, value } => format!(
-                "(CASE WHEN {} = {} THEN {} ELSE {} END)",
-                d.quote_ident(source),
-                d.text(value),
-                self.float(1.0),
-                self.float(0.0)
-            ),
+            FeatureColumn::OneHot { source, value } => {
+                let mut cell = d.quote_ident(source);
+                if let Some(Imputed::Category(v)) = imputed(source) {
+                    cell = format!("COALESCE({cell}, {})", d.text(v));
+                }
+                format!(
+                    "(CASE WHEN {cell} = {} THEN {} ELSE {} END)",
+                    d.text(value),
+                    self.float(1.0),
+                    self.float(0.0)
+                )
+            }
         }
+    }
+
+    /// The columns, not imputed, that feature `i` of x reads (a missing one
+    /// leaves the feature missing).
+    fn missing_source(&self, i: usize) -> Option<&str> {
+        let source = self.model.map.columns[i].source();
+        (!self.model.map.impute.contains_key(source)).then_some(source)
+    }
+
+    /// `"a" IS NULL OR "b" IS NULL` over the columns hyperplane `idx` reads
+    /// that are not imputed, or `None`.
+    fn null_guard(&self, idx: usize) -> Option<String> {
+        let h = &self.model.hyperplanes[idx].hyperplane;
+        let mut sources: Vec<&str> = Vec::new();
+        for (j, w) in h.w.iter().enumerate() {
+            if *w == 0.0 {
+                continue;
+            }
+            for i in crate::predict::x_features(&self.model.space.features[j]) {
+                if let Some(s) = self.missing_source(i) {
+                    if !sources.contains(&s) {
+                        sources.push(s);
+                    }
+                }
+            }
+        }
+        (!sources.is_empty()).then(|| {
+            sources
+                .iter()
+                .map(|s| format!("{} IS NULL", self.dialect.quote_ident(s)))
+                .collect::<Vec<_>>()
+                .join(" OR ")
+        })
     }
 
     /// SQL for explanation feature `j`.
@@ -247,7 +296,15 @@ impl Writer<'_> {
             .enumerate()
             .map(|(i, v)| {
                 let diff = format!("({} - {})", self.x_expr(i), self.float(*v));
-                format!("{diff} * {diff}")
+                match self.missing_source(i) {
+                    // A missing cell adds nothing, as `predict` sums the cells present.
+                    Some(s) => format!(
+                        "(CASE WHEN {} IS NULL THEN {} ELSE {diff} * {diff} END)",
+                        self.dialect.quote_ident(s),
+                        self.float(0.0)
+                    ),
+                    None => format!("{diff} * {diff}"),
+                }
             })
             .collect();
         format!("({} + {})", self.float(0.0), terms.join(" + "))
@@ -268,7 +325,11 @@ impl Writer<'_> {
                             Side::I => ">=",
                             Side::J => "<",
                         };
-                        format!("{} {op} 0", self.score(h.hyperplane))
+                        let cond = format!("{} {op} 0", self.score(h.hyperplane));
+                        match self.null_guard(h.hyperplane) {
+                            Some(guard) => format!("({cond} OR {guard})"),
+                            None => cond,
+                        }
                     })
                     .collect::<Vec<_>>()
                     .join("\n    AND ")
@@ -310,12 +371,26 @@ pub fn rules_sql(model: &PolytopeModel, dialect: Dialect) -> String {
 /// empty list keeps every column, `*`); `table` is written as given, so it
 /// may be a qualified name (`sales.customers`) or any FROM item the engine
 /// takes (`read_parquet('customers/*.parquet')` in DuckDB), and names that
-/// need quoting are quoted by the caller.
+/// need quoting are quoted by the caller. The output column is
+/// [`output_column`]`(model, keep_columns, None)`.
 pub fn select_sql(
     model: &PolytopeModel,
     dialect: Dialect,
     table: &str,
     keep_columns: &[&str],
+) -> String {
+    let (column, _) = output_column(model, keep_columns, None)
+        .expect("a free name is always found without a requested one");
+    select_sql_as(model, dialect, table, keep_columns, &column)
+}
+
+/// [`select_sql`] with the output column named `column`.
+pub fn select_sql_as(
+    model: &PolytopeModel,
+    dialect: Dialect,
+    table: &str,
+    keep_columns: &[&str],
+    column: &str,
 ) -> String {
     let kept = if keep_columns.is_empty() {
         "*".to_string()
@@ -329,8 +404,50 @@ pub fn select_sql(
     format!(
         "SELECT {kept},\n{} AS {}\nFROM {table}",
         rules_sql(model, dialect),
-        dialect.quote_ident("cluster")
+        dialect.quote_ident(column)
     )
+}
+
+/// The name of the output column of a SELECT: `requested`, refused when the
+/// rows already have a column of that name (up to case: engines fold it);
+/// else `cluster`, or `cluster_1`, `cluster_2`, … when the table the model
+/// was fitted on, its columns or the kept ones already have it, with a
+/// sentence that says so.
+pub fn output_column(
+    model: &PolytopeModel,
+    keep_columns: &[&str],
+    requested: Option<&str>,
+) -> Result<(String, Option<String>), String> {
+    let mut taken: Vec<String> = model.map.table_columns.clone();
+    taken.extend(model.map.sources());
+    taken.extend(keep_columns.iter().map(|c| c.to_string()));
+    let clash = |name: &str| {
+        taken
+            .iter()
+            .find(|t| t.to_lowercase() == name.to_lowercase())
+    };
+    if let Some(name) = requested {
+        if name.is_empty() {
+            return Err("--column needs a name".into());
+        }
+        return match clash(name) {
+            Some(t) => Err(format!(
+                "--column {name}: the rows already have a column '{t}' (engines do not tell names apart by case); choose another name"
+            )),
+            None => Ok((name.to_string(), None)),
+        };
+    }
+    if clash("cluster").is_none() {
+        return Ok(("cluster".into(), None));
+    }
+    let name = (1..)
+        .map(|i| format!("cluster_{i}"))
+        .find(|n| clash(n).is_none())
+        .expect("some cluster_N is free");
+    let note = format!(
+        "the table has a column named cluster, so the cluster is output as {name} (--column sets the name)"
+    );
+    Ok((name, Some(note)))
 }
 
 #[cfg(test)]
@@ -379,10 +496,7 @@ mod tests {
         };
         PolytopeModel {
             schema_version: crate::mpc::SCHEMA_VERSION,
-            map: FeatureMap {
-                columns,
-                categorical_sources: vec!["who".into()],
-            },
+            map: FeatureMap::new(columns, vec!["who".into()]),
             space,
             centroids: vec![vec![0.2, 1.0, 0.7], vec![0.8, 0.0, 0.1]],
             hyperplanes: vec![PairHyperplane {

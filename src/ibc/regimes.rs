@@ -372,7 +372,7 @@ fn fit_polytope(
                 max: hi,
             })
             .collect(),
-        categorical_sources: Vec::new(),
+        ..FeatureMap::default()
     };
     let params = MpcParams::new(k)
         .m(1)

@@ -199,14 +199,12 @@ mod tests {
         let mut sizes = vec![0usize; k];
         for (row, &l) in x.rows().into_iter().zip(labels) {
             sizes[l] += 1;
-            for f in 0..d {
-                means[l][f] += row[f];
+            for (m, v) in means[l].iter_mut().zip(row) {
+                *m += v;
             }
         }
-        for c in 0..k {
-            for f in 0..d {
-                means[c][f] /= sizes[c].max(1) as f64;
-            }
+        for (mean, &size) in means.iter_mut().zip(&sizes) {
+            mean.iter_mut().for_each(|m| *m /= size.max(1) as f64);
         }
         x.rows()
             .into_iter()

@@ -9,6 +9,7 @@ mod fit;
 mod fitted;
 pub mod init;
 pub mod model;
+mod model_check;
 pub mod outliers;
 mod pair;
 pub mod params;

@@ -222,9 +222,10 @@ impl PolytopeModel {
         self.polytopes.iter().map(|p| p.halfspaces.len()).sum()
     }
 
-    /// Serialize as pretty JSON.
+    /// Serialize as pretty JSON, with the digest that
+    /// [`PolytopeModel::from_json`] checks.
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).expect("a model serializes")
+        super::model_check::with_digest(serde_json::to_value(self).expect("a model serializes"))
     }
 
     /// Read a model from JSON, checking the schema version, then
@@ -240,8 +241,11 @@ impl PolytopeModel {
             ));
         }
         let model: Self =
-            serde_json::from_value(value).map_err(|e| ModelError::Json(e.to_string()))?;
+            serde_json::from_value(value.clone()).map_err(|e| ModelError::Json(e.to_string()))?;
         model.validate()?;
+        let refused = |(field, reason)| ModelError::Field { field, reason };
+        super::model_check::check_plausible(&value).map_err(refused)?;
+        super::model_check::check_digest(&value).map_err(refused)?;
         Ok(model)
     }
 
