@@ -458,25 +458,28 @@ fn the_choice_of_k_is_the_protocols() {
     use polyclust::{data, mpc};
     let ds = data::gaussian_blobs(150, 2, 3, 0.4, 5).into_dataset();
     let space = mpc::ExplanationSpace::identity(ds.d());
-    let params = mpc::MpcParams::new(2)
-        .preset(mpc::Preset::Mpc1)
-        .check(ds.x.view(), space.dim())
+    for objective in [mpc::Objective::Silhouette, mpc::Objective::KMeans] {
+        let params = mpc::MpcParams::new(2)
+            .preset(mpc::Preset::Mpc1)
+            .objective(objective)
+            .check(ds.x.view(), space.dim())
+            .unwrap();
+        let result = mpc::protocol(
+            ds.x.view(),
+            &ds.map,
+            &space,
+            &params,
+            &mpc::ProtocolPlan::new(2..=4, 3),
+            &(),
+            &|_| {},
+        )
         .unwrap();
-    let result = mpc::protocol(
-        ds.x.view(),
-        &ds.map,
-        &space,
-        &params,
-        &mpc::ProtocolPlan::new(2..=4, 3),
-        &(),
-        &|_| {},
-    )
-    .unwrap();
-    let runs: Vec<KStudyRow> = result.runs.iter().map(Into::into).collect();
-    // Through JSON, as the Python package hands the runs over.
-    let json = serde_json::to_string(&result.runs).unwrap();
-    let parsed: Vec<KStudyRow> = serde_json::from_str(&json).unwrap();
-    assert_eq!(parsed, runs);
-    let expected: Vec<KStudyRow> = result.best_per_k().into_iter().map(Into::into).collect();
-    assert_eq!(KStudyRow::best_per_k(&runs), expected);
+        let runs: Vec<KStudyRow> = result.runs.iter().map(Into::into).collect();
+        // Through JSON, as the Python package hands the runs over.
+        let json = serde_json::to_string(&result.runs).unwrap();
+        let parsed: Vec<KStudyRow> = serde_json::from_str(&json).unwrap();
+        assert_eq!(parsed, runs);
+        let expected: Vec<KStudyRow> = result.best_per_k().into_iter().map(Into::into).collect();
+        assert_eq!(KStudyRow::best_per_k(&runs, objective), expected);
+    }
 }

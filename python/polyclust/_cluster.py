@@ -473,6 +473,7 @@ class PolytopeClustering(ClusterMixin, BaseEstimator):
             self._columns_for_model(X),
             truth=truth,
             runs=runs,
+            objective=str(self.objective),
             command=f"{self!r}.fit(X).report(X, {os.fspath(path)!r})",
             plot_columns=columns,
             dialect=str(dialect),

@@ -15,11 +15,11 @@ use ndarray::{Array1, Array2};
 use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
 use polyclust::data::{self, Column, Dataset, FeatureMap, LoadOptions, MissingPolicy, RawTable};
 use polyclust::explain::{self, Dialect};
-use polyclust::predict;
 use polyclust::ibc::{self, IbcFit, IbcOptions};
 use polyclust::interactions::{screen_target, ScreenMethod};
 use polyclust::job::{ClusterSpec, Hooks, ScreenAgainst};
 use polyclust::mpc::{self, MpcError, PolytopeModel};
+use polyclust::predict;
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -312,7 +312,12 @@ impl Model {
     ) -> PyResult<Bound<'py, PyArray1<i64>>> {
         let table = table(columns, true)?;
         let labels = py.detach(|| {
-            let ds = prepare(&table, Vec::new(), Some(&self.inner.map), MissingPolicy::Keep)?;
+            let ds = prepare(
+                &table,
+                Vec::new(),
+                Some(&self.inner.map),
+                MissingPolicy::Keep,
+            )?;
             Ok::<_, PyErr>(
                 predict::segments(&self.inner, ds.x.view())
                     .into_iter()

@@ -13,7 +13,7 @@ use pyo3::prelude::*;
 /// command that reproduces it; returns the page.
 #[pyfunction]
 #[pyo3(signature = (
-    model, columns, *, truth = None, truth_name = "y", runs = None, command = None,
+    model, columns, *, truth = None, truth_name = "y", runs = None, objective = "silhouette", command = None,
     plot_columns = None, dialect = "ansi", plot_rows = report::DEFAULT_PLOT_ROWS, seed = 0,
 ))]
 #[allow(clippy::too_many_arguments)]
@@ -24,6 +24,7 @@ pub(crate) fn report_html<'py>(
     truth: Option<Vec<String>>,
     truth_name: &str,
     runs: Option<String>,
+    objective: &str,
     command: Option<String>,
     plot_columns: Option<(String, String)>,
     dialect: &str,
@@ -41,7 +42,9 @@ pub(crate) fn report_html<'py>(
     let k_study = match runs {
         Some(json) => {
             let runs: Vec<KStudyRow> = serde_json::from_str(&json).map_err(value_error)?;
-            KStudyRow::best_per_k(&runs)
+            let objective = serde_json::from_value(serde_json::Value::from(objective))
+                .map_err(|e| value_error(format!("objective: {e}")))?;
+            KStudyRow::best_per_k(&runs, objective)
         }
         None => Vec::new(),
     };
@@ -52,7 +55,9 @@ pub(crate) fn report_html<'py>(
         let mut ds = prepare(&table, Vec::new(), Some(&model.map), MissingPolicy::Drop)?;
         ds.name = "X".into();
         let truth = truth.map(|t| data::encode_labels(&t).0);
-        let mut page = Report::new(model, &ds).map_err(value_error)?.k_study(k_study);
+        let mut page = Report::new(model, &ds)
+            .map_err(value_error)?
+            .k_study(k_study);
         if let Some(t) = &truth {
             page = page.truth(t, truth_name).map_err(value_error)?;
         }

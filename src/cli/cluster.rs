@@ -171,8 +171,8 @@ pub(crate) fn cluster(args: &ClusterArgs) -> Result<()> {
         if let Some(per_k) = value["per_k"].as_array_mut() {
             for row in per_k {
                 row["reproduce"] = json!(format!(
-                    "--k {} --seed {} --k-max {}",
-                    row["k"], row["seed"], row["k_max"]
+                    "--k {} --seed {} --k-min {} --k-max {}",
+                    row["k"], row["seed"], row["k_min"], row["k_max"]
                 ));
             }
         }
@@ -306,7 +306,7 @@ fn print_clustered(
         );
         for r in &report.per_k {
             outln!(
-                "    {:>3} {:>5} {:>9} {:>10} {:>9} {:>8.4}  --k {} --seed {} --k-max {}{}",
+                "    {:>3} {:>5} {:>9} {:>10} {:>9} {:>8.4}  --k {} --seed {} --k-min {} --k-max {}{}",
                 r.k,
                 r.seed,
                 r.clusters,
@@ -316,6 +316,7 @@ fn print_clustered(
                 r.fidelity,
                 r.k,
                 r.seed,
+                r.k_min,
                 r.k_max,
                 if r.meets_min_cluster_size {
                     ""

@@ -29,7 +29,11 @@ pub struct PerK {
     pub fidelity: f64,
     /// Whether every cluster holds the minimum cluster size.
     pub meets_min_cluster_size: bool,
-    /// The largest k of the job (the `k_max` that reproduces the run alone).
+    /// The fewest clusters the run could end with (the `--k-min` that
+    /// reproduces the run alone).
+    pub k_min: usize,
+    /// The most clusters the run could end with (the `--k-max` that
+    /// reproduces the run alone).
     pub k_max: usize,
 }
 
@@ -168,7 +172,6 @@ impl ClusterOutcome {
         let fit = self.fit();
         let model = &fit.model;
         let (m, beta) = spec.m_beta();
-        let k_max = spec.ks().1;
         let (price, price_estimated) = price(ds.x.view(), &fit.labels, spec.sample_size);
         let per_k = result
             .best_per_k()
@@ -182,7 +185,8 @@ impl ClusterOutcome {
                 smallest_cluster: r.smallest,
                 fidelity: r.fidelity,
                 meets_min_cluster_size: r.meets_min_cluster_size,
-                k_max,
+                k_min: r.k_min,
+                k_max: r.k_max,
             })
             .collect();
         ClusterReport {

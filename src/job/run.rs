@@ -193,6 +193,8 @@ impl ClusterSpec {
             k,
             seed: self.seed,
             clusters: fit.model.k(),
+            k_min: k,
+            k_max: k,
             silhouette: fit.silhouette,
             silhouette_exact: fit.silhouette_exact,
             kmeans_cost: fit.kmeans_cost,

@@ -28,6 +28,12 @@ pub struct ProtocolRun {
     pub seed: u64,
     /// Clusters in the result.
     pub clusters: usize,
+    /// The fewest clusters the run could end with (Algorithm 2's merges
+    /// stop there): `--k-min`.
+    pub k_min: usize,
+    /// The most clusters the run could end with (its splits stop there):
+    /// `--k-max`.
+    pub k_max: usize,
     /// Mean silhouette (`None` with one cluster): exact for the best run and
     /// the runs within [`Distances::ESTIMATE_MARGIN`] of it; for the others,
     /// from the search's distance matrix (within about 1e-5 of exact). Above
@@ -120,8 +126,8 @@ impl ProtocolResult {
 
     /// The best run of every initial k, in k order (the first seed on ties):
     /// how the choice of k was made. `polyclust cluster --k K --seed S
-    /// --k-max M` with that row's seed and the range's top as `M`
-    /// reproduces the row's run.
+    /// --k-min A --k-max B` with that row's seed and bounds reproduces the
+    /// row's run.
     pub fn best_per_k(&self) -> Vec<&ProtocolRun> {
         let mut best: Vec<&ProtocolRun> = Vec::new();
         for run in &self.runs {
@@ -333,6 +339,8 @@ pub fn protocol(
             k: params.k,
             seed: params.seed,
             clusters: fit.model.k(),
+            k_min: params.k_min.unwrap_or(params.k),
+            k_max: params.k_max.unwrap_or(params.k),
             silhouette: fit.silhouette,
             silhouette_exact: fit.silhouette_exact,
             kmeans_cost: fit.kmeans_cost,

@@ -1,7 +1,7 @@
 //! What a report is given besides the model and the data: the figures of
 //! the fit that made the model, and the runs of a study of k.
 
-use crate::mpc::{MpcFit, ProtocolRun, ESTIMATE_REPEATS};
+use crate::mpc::{MpcFit, Objective, ProtocolRun, ESTIMATE_REPEATS};
 use serde::{Deserialize, Serialize};
 
 /// A silhouette as the report shows it.
@@ -31,11 +31,22 @@ pub struct KStudyRow {
     pub seed: u64,
     /// Clusters of its result.
     pub clusters: usize,
+    /// The fewest clusters it could end with (`None` in a study saved
+    /// before the bounds were recorded).
+    #[serde(default)]
+    pub k_min: Option<usize>,
+    /// The most clusters it could end with.
+    #[serde(default)]
+    pub k_max: Option<usize>,
     /// Its silhouette.
     pub silhouette: Option<f64>,
     /// Whether the silhouette is exact.
     #[serde(default)]
     pub silhouette_exact: bool,
+    /// The k-means cost of its clusters (`None` in a study saved before
+    /// the cost was recorded).
+    #[serde(default)]
+    pub kmeans_cost: Option<f64>,
     /// Share of rows inside their own polytope.
     pub fidelity: f64,
     /// Rows of its smallest cluster.
@@ -50,8 +61,11 @@ impl From<&ProtocolRun> for KStudyRow {
             k: r.k,
             seed: r.seed,
             clusters: r.clusters,
+            k_min: Some(r.k_min),
+            k_max: Some(r.k_max),
             silhouette: r.silhouette,
             silhouette_exact: r.silhouette_exact,
+            kmeans_cost: Some(r.kmeans_cost),
             fidelity: r.fidelity,
             smallest: r.smallest,
             meets_min_cluster_size: r.meets_min_cluster_size,
@@ -62,10 +76,14 @@ impl From<&ProtocolRun> for KStudyRow {
 impl KStudyRow {
     /// The best run of every k among `runs` (in (k, seed) order), as
     /// [`crate::mpc::ProtocolResult::best_per_k`] chooses it: the floor met,
-    /// then full fidelity, then the silhouette; the first seed on ties.
-    pub fn best_per_k(runs: &[KStudyRow]) -> Vec<KStudyRow> {
+    /// then full fidelity, then the `objective` (a higher silhouette or a
+    /// lower k-means cost); the first seed on ties.
+    pub fn best_per_k(runs: &[KStudyRow], objective: Objective) -> Vec<KStudyRow> {
         let key = |r: &KStudyRow| (r.meets_min_cluster_size, r.fidelity >= 1.0);
-        let score = |r: &KStudyRow| r.silhouette.unwrap_or(f64::NEG_INFINITY);
+        let score = |r: &KStudyRow| match objective {
+            Objective::Silhouette => r.silhouette.unwrap_or(f64::NEG_INFINITY),
+            Objective::KMeans => r.kmeans_cost.map_or(f64::NEG_INFINITY, |c| -c),
+        };
         let mut best: Vec<KStudyRow> = Vec::new();
         for run in runs {
             match best.last_mut() {

@@ -63,10 +63,12 @@ pub(super) fn k_study(rows: &[KStudyRow], k: usize) -> Result<Option<KStudy>, Re
     }))
 }
 
-/// The runs as the table shows them; `--k-max` in the options that
-/// reproduce a run is the largest k tried (`k` when none).
+/// The runs as the table shows them, with the options that reproduce each:
+/// its bounds as recorded; in a study saved without them, the range's
+/// (the smallest and largest k tried).
 fn table(rows: &[KStudyRow], k: usize) -> Vec<KRow> {
-    let k_max = rows.iter().map(|r| r.k).max().unwrap_or(k);
+    let range_min = rows.iter().map(|r| r.k).min().unwrap_or(k);
+    let range_max = rows.iter().map(|r| r.k).max().unwrap_or(k);
     rows.iter()
         .map(|r| KRow {
             k: r.k,
@@ -76,7 +78,13 @@ fn table(rows: &[KStudyRow], k: usize) -> Vec<KRow> {
             smallest: count(r.smallest),
             fidelity: format!("{:.4}", r.fidelity),
             meets: r.meets_min_cluster_size,
-            reproduce: format!("--k {} --seed {} --k-max {k_max}", r.k, r.seed),
+            reproduce: format!(
+                "--k {} --seed {} --k-min {} --k-max {}",
+                r.k,
+                r.seed,
+                r.k_min.unwrap_or(range_min),
+                r.k_max.unwrap_or(range_max)
+            ),
         })
         .collect()
 }
