@@ -162,6 +162,12 @@ pub fn fit_with(
             fit.make_silhouette_exact(x.view(), &deadline);
         }
     }
+    // A deadline that passed before the run returned cut one of its steps
+    // short (at the least its silhouette, left an estimate): the status
+    // says so, whichever step it was.
+    if deadline.expired() {
+        fit.mark_time_limit();
+    }
     fit.seconds = deadline.elapsed();
     Ok(fit)
 }

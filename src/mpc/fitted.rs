@@ -79,6 +79,15 @@ impl MpcFit {
         self.search_status.unwrap_or(self.init_status)
     }
 
+    /// Record that the deadline ended the run: in Algorithm 2's status, or
+    /// Algorithm 1's when the search did not run.
+    pub(crate) fn mark_time_limit(&mut self) {
+        match self.search_status.as_mut() {
+            Some(status) => *status = RunStatus::TimeLimit,
+            None => self.init_status = RunStatus::TimeLimit,
+        }
+    }
+
     /// Rows of the smallest cluster.
     pub fn smallest_cluster(&self) -> usize {
         self.sizes.iter().copied().min().unwrap_or(0)

@@ -380,7 +380,7 @@ pub fn protocol(
         }
         runs.push(run);
     }
-    let Some((best, best_k, best_seed)) = best else {
+    let Some((mut best, best_k, best_seed)) = best else {
         return Err(MpcError::Params(ParamsError::new(
             "budget",
             format!(
@@ -389,6 +389,11 @@ pub fn protocol(
             ),
         )));
     };
+    // A single run's limit that passed while its silhouette was completed
+    // cut that step short.
+    if single_run && overall.expired() {
+        best.mark_time_limit();
+    }
     Ok(ProtocolResult {
         objective: base.objective,
         best,
