@@ -28,6 +28,10 @@ SPEC_NAMES = {
     "random_state": "seed",
 }
 
+# Keyword arguments about reading the rows, not settings of the job: the
+# command line's data options (``--missing``), which the job never sees.
+DATA_SETTINGS = ("missing",)
+
 
 def _whole(value, name, minimum=0):
     if isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_)):

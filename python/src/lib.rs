@@ -232,9 +232,12 @@ fn fit_mpc<'py>(
         Ok::<_, PyErr>((ds, outcome, row_labels))
     })?;
     // With y (the screening target of `fit`), the clusters are also
-    // measured against it.
+    // measured against it, on the rows the fit kept.
     let truth = match (&labels, &target) {
-        (None, Some(cells)) => Some(data::encode_labels(cells).0),
+        (None, Some(cells)) => {
+            let kept: Vec<String> = ds.row_index.iter().map(|&r| cells[r].clone()).collect();
+            Some(data::encode_labels(&kept).0)
+        }
         _ => None,
     };
     let report = outcome.report(&spec, &ds, truth.as_deref());

@@ -9,6 +9,7 @@ use super::safe_output::OutputDir;
 use anyhow::{bail, Context, Result};
 use polyclust::benchmark::{self, BenchRow, BenchSettings, Method};
 use polyclust::data::{Dataset, Registry};
+use polyclust::job::{ClusterSpec, Hooks, ScreenAgainst};
 use polyclust::mpc::{self, ExplanationSpace, MpcParams, Preset};
 use serde_json::json;
 use std::path::Path;
@@ -221,6 +222,8 @@ struct SpeedRow {
     mpc2: f64,
     mpc1_silhouette: Option<f64>,
     mpc2_silhouette: Option<f64>,
+    /// The default job (`polyclust cluster --k K`).
+    default: f64,
     kmeans: Option<f64>,
     exkmc1: Option<f64>,
 }
@@ -268,6 +271,32 @@ fn median_run(
         silhouette = result.best.silhouette;
     }
     Ok((polyclust::metrics::median(&fastest), silhouette))
+}
+
+/// Median seconds of one run of the default job (`polyclust cluster --k K
+/// --seed S`: its objective, preset and floor, the silhouette it reports
+/// included) over the range (each the fastest of `args.repeats`), on one
+/// thread pool: what a user waits for at the k they ask for.
+fn median_default_run(
+    pool: &rayon::ThreadPool,
+    ds: &Dataset,
+    args: &BenchSpeedArgs,
+) -> Result<f64> {
+    let mut fastest = Vec::new();
+    for k in args.k_range.0..=args.k_range.1 {
+        let spec = ClusterSpec {
+            seed: args.seed,
+            ..ClusterSpec::new(k)
+        };
+        let mut best = f64::INFINITY;
+        for _ in 0..args.repeats {
+            let start = Instant::now();
+            pool.install(|| spec.run(ds, ScreenAgainst::Clusters, Hooks::default()))?;
+            best = best.min(start.elapsed().as_secs_f64());
+        }
+        fastest.push(best);
+    }
+    Ok(polyclust::metrics::median(&fastest))
 }
 
 /// The peers' medians from `benches/peers/speed.py` run by `python`.
@@ -343,7 +372,7 @@ pub(crate) fn bench_speed(args: &BenchSpeedArgs) -> Result<()> {
         .num_threads(args.threads)
         .build()
         .context("cannot start the thread pool")?;
-    let bar = counter_bar(2 * datasets.len(), "instances × presets");
+    let bar = counter_bar(3 * datasets.len(), "instances × methods");
     let mut rows = Vec::new();
     for ds in &datasets {
         bar.set_message(format!("{} MPC-1", ds.name));
@@ -351,6 +380,9 @@ pub(crate) fn bench_speed(args: &BenchSpeedArgs) -> Result<()> {
         bar.inc(1);
         bar.set_message(format!("{} MPC-2", ds.name));
         let (mpc2, mpc2_silhouette) = median_run(&pool, ds, args, Preset::Mpc2)?;
+        bar.inc(1);
+        bar.set_message(format!("{} default", ds.name));
+        let default = median_default_run(&pool, ds, args)?;
         bar.inc(1);
         rows.push(SpeedRow {
             name: ds.name.clone(),
@@ -360,6 +392,7 @@ pub(crate) fn bench_speed(args: &BenchSpeedArgs) -> Result<()> {
             mpc2,
             mpc1_silhouette,
             mpc2_silhouette,
+            default,
             kmeans: None,
             exkmc1: None,
         });
@@ -373,6 +406,13 @@ pub(crate) fn bench_speed(args: &BenchSpeedArgs) -> Result<()> {
         }
     }
     let ratio = |a: f64, b: Option<f64>| b.filter(|b| *b > 0.0).map(|b| a / b);
+    // The default's time against ExKMC-1's, as one figure over the
+    // instances: the median of the instances' ratios.
+    let ratios: Vec<f64> = rows
+        .iter()
+        .filter_map(|r| ratio(r.default, r.exkmc1))
+        .collect();
+    let median_ratio = (!ratios.is_empty()).then(|| polyclust::metrics::median(&ratios));
     if args.json {
         let out: Vec<serde_json::Value> = rows
             .iter()
@@ -380,21 +420,26 @@ pub(crate) fn bench_speed(args: &BenchSpeedArgs) -> Result<()> {
                 json!({
                     "instance": r.name, "n": r.n, "d": r.d,
                     "kmeans++": r.kmeans, "exkmc1": r.exkmc1,
-                    "mpc1": r.mpc1, "mpc2": r.mpc2,
+                    "mpc1": r.mpc1, "mpc2": r.mpc2, "default": r.default,
                     "mpc1_silhouette": r.mpc1_silhouette, "mpc2_silhouette": r.mpc2_silhouette,
                     "mpc1_over_exkmc1": ratio(r.mpc1, r.exkmc1),
                     "mpc2_over_exkmc1": ratio(r.mpc2, r.exkmc1),
+                    "default_over_exkmc1": ratio(r.default, r.exkmc1),
                 })
             })
             .collect();
         outln!(
             "{}",
-            json!({"rows": out, "threads": args.threads, "k_range": [args.k_range.0, args.k_range.1], "seed": args.seed})
+            json!({
+                "rows": out, "threads": args.threads,
+                "k_range": [args.k_range.0, args.k_range.1], "seed": args.seed,
+                "median_default_over_exkmc1": median_ratio,
+            })
         );
         return Ok(());
     }
     let cell = |v: Option<f64>| v.map_or_else(|| "—".to_string(), benchmark::format_seconds);
-    let times = |v: Option<f64>| v.map_or_else(|| "—".to_string(), |v| format!("{v:.0}×"));
+    let times = |v: Option<f64>| v.map_or_else(|| "—".to_string(), |v| format!("{v:.1}×"));
     outln!(
         "median seconds of one run (one k, one seed) over k = {}..{}, {} thread{}",
         args.k_range.0,
@@ -403,22 +448,27 @@ pub(crate) fn bench_speed(args: &BenchSpeedArgs) -> Result<()> {
         if args.threads == 1 { "" } else { "s" }
     );
     outln!(
-        "| instance | n | d | k-means++ | ExKMC-1 | MPC-1 | MPC-2 | MPC-1 / ExKMC-1 | MPC-2 / ExKMC-1 |"
+        "| instance | n | d | k-means++ | ExKMC-1 | default | MPC-1 | MPC-2 | default / ExKMC-1 | MPC-1 / ExKMC-1 | MPC-2 / ExKMC-1 |"
     );
-    outln!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    outln!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for r in &rows {
         outln!(
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             r.name,
             r.n,
             r.d,
             cell(r.kmeans),
             cell(r.exkmc1),
+            benchmark::format_seconds(r.default),
             benchmark::format_seconds(r.mpc1),
             benchmark::format_seconds(r.mpc2),
+            times(ratio(r.default, r.exkmc1)),
             times(ratio(r.mpc1, r.exkmc1)),
             times(ratio(r.mpc2, r.exkmc1))
         );
+    }
+    if let Some(m) = median_ratio {
+        outln!("default / ExKMC-1, median over the instances: {m:.1}×");
     }
     Ok(())
 }
