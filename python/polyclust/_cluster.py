@@ -146,7 +146,7 @@ class PolytopeClustering(ClusterMixin, BaseEstimator):
     local_search : bool, default True
         Run Algorithm 2, the silhouette coordinate descent (``--no-search``
         when False).
-    coarse_start : {"both", "always", "never"}, default "both"
+    coarse_start : {"both", "always", "never"}, default "always"
         Which runs start from the axis-parallel result (``--coarse-start``).
     k_max : int, default None
         Most clusters Algorithm 2 may reach by splits (``--k-max``).
@@ -243,7 +243,7 @@ class PolytopeClustering(ClusterMixin, BaseEstimator):
         outliers=False,
         kmeans_restarts=10,
         local_search=True,
-        coarse_start="both",
+        coarse_start="always",
         k_max=None,
         binarize=None,
         interactions=None,
