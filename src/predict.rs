@@ -198,7 +198,10 @@ impl<'m> RowRule<'m> {
             .iter()
             .find(|(_, sides)| sides.iter().all(holds))
             .map_or_else(
-                || nearest_centre(&self.model.centroids, xv),
+                || {
+                    self.model
+                        .cluster_of_piece(nearest_centre(&self.model.centroids, xv))
+                },
                 |(cluster, _)| *cluster,
             );
         match &self.model.outliers {
@@ -243,7 +246,7 @@ impl RowRule<'_> {
                             best = (d, c);
                         }
                     }
-                    best.1
+                    self.model.cluster_of_piece(best.1)
                 },
                 |(cluster, _)| *cluster,
             );

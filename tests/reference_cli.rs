@@ -9,10 +9,11 @@ use std::collections::HashMap;
 use std::path::Path;
 
 const HEADER: &str = "instance,n,d,k,method,runs,ari,nca,silhouette,price,conditions,terms,weighted_conditions,features,leaves,fidelity,smallest_cluster,clusters,seconds";
-const POLYCLUST: [&str; 5] = [
+const POLYCLUST: [&str; 6] = [
     "default",
     "MPC-1 k-means",
     "MPC-2 k-means",
+    "MPC-2 pieces",
     "MPC-1 silhouette",
     "MPC-2 silhouette",
 ];

@@ -145,6 +145,8 @@ enum Target {
     ClustersAndOutliers(usize),
     /// Polytopes that explain these labels (`cluster --labels-from`).
     Labels(Vec<usize>),
+    /// MPC with k clusters, each a union of up to 8 polytopes (`--pieces 8`).
+    Pieces(usize),
 }
 
 fn case(
@@ -193,17 +195,18 @@ fn case_with(
     let ds = data::load_csv(&train, &options).unwrap();
     let space = space(&ds);
     let k = match &target {
-        Target::Clusters(k) | Target::ClustersAndOutliers(k) => *k,
+        Target::Clusters(k) | Target::ClustersAndOutliers(k) | Target::Pieces(k) => *k,
         Target::Labels(labels) => labels.iter().max().unwrap() + 1,
     };
     let params = MpcParams::new(k)
         .m(m_beta.0)
         .beta(m_beta.1)
         .seed(seed)
+        .pieces(if let Target::Pieces(_) = target { 8 } else { 1 })
         .check(ds.x.view(), space.dim())
         .unwrap();
     let mut fit = match &target {
-        Target::Clusters(_) | Target::ClustersAndOutliers(_) => {
+        Target::Clusters(_) | Target::ClustersAndOutliers(_) | Target::Pieces(_) => {
             mpc::fit(ds.x.view(), &ds.map, space, &params, &())
         }
         Target::Labels(labels) => mpc::explain_labels(ds.x.view(), &ds.map, space, labels, &params),
@@ -212,6 +215,9 @@ fn case_with(
     if let Target::ClustersAndOutliers(_) = target {
         fit.set_outliers_apart(ds.x.view(), mpc::OUTLIER_MULTIPLE);
         assert!(fit.outlier_count() > 0, "{name}: some outliers");
+    }
+    if let Target::Pieces(_) = target {
+        assert!(fit.model.is_union(), "{name}: a union of polytopes");
     }
     let model = PolytopeModel::from_json(&fit.model.to_json()).unwrap();
 
@@ -318,6 +324,23 @@ fn ages(n: usize, seed: u64) -> Table {
     }
 }
 
+/// A core inside a ring: groups that do not touch, the ring not convex.
+fn ring(n: usize, seed: u64) -> Table {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let rows = (0..n)
+        .map(|i| {
+            let (lo, hi) = if i % 2 == 0 { (0.0, 1.0) } else { (3.0, 3.6) };
+            let (r, phi): (f64, f64) = (rng.random_range(lo..hi), rng.random_range(0.0..6.3));
+            vec![cell(10.0 * r * phi.cos()), cell(10.0 * r * phi.sin())]
+        })
+        .collect();
+    Table {
+        header: vec!["a".into(), "b".into()],
+        kinds: vec![Kind::Double, Kind::Double],
+        rows,
+    }
+}
+
 /// Z = X.
 fn identity(ds: &data::Dataset) -> ExplanationSpace {
     ExplanationSpace::identity(ds.d())
@@ -408,6 +431,14 @@ fn cases() -> &'static [Case] {
                 identity,
                 (2, 2),
                 5,
+            ),
+            case(
+                "ring, pieces",
+                ring(220, 12),
+                Target::Pieces(2),
+                identity,
+                (3, 2),
+                7,
             ),
             case_with(
                 "imputed customers",

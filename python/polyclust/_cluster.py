@@ -165,6 +165,10 @@ class PolytopeClustering(ClusterMixin, BaseEstimator):
         Above this many rows Algorithm 2 scores the silhouette on a fixed
         sample of this size and ``silhouette_`` is an estimate, with
         ``silhouette_se_`` its standard error (``--sample-size``).
+    pieces : int, default 1
+        Most polytopes per cluster (``--pieces``): with more than 1 a
+        cluster may be the union of up to that many polytopes (its rule an
+        OR of ANDs) when the rows fall into groups that do not touch.
     missing : {"drop", "impute"}, default "drop"
         Rows with a missing cell (NaN, None): left out of the fit and
         labelled afterwards on the cells they have, as ``predict`` labels
@@ -250,6 +254,7 @@ class PolytopeClustering(ClusterMixin, BaseEstimator):
         interaction_method="lasso",
         sample_size=5000,
         missing="drop",
+        pieces=1,
     ):
         self.n_clusters = n_clusters
         self.k_range = k_range
@@ -278,6 +283,7 @@ class PolytopeClustering(ClusterMixin, BaseEstimator):
         self.interaction_method = interaction_method
         self.sample_size = sample_size
         self.missing = missing
+        self.pieces = pieces
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -332,6 +338,7 @@ class PolytopeClustering(ClusterMixin, BaseEstimator):
             "binarize": _optional(self.binarize, whole("binarize"), "binarize"),
             "interactions": _optional(self.interactions, whole("interactions"), "interactions"),
             "interaction_method": str(self.interaction_method),
+            "pieces": _whole(self.pieces, "pieces"),
         }
         for name in ("lambda", "solver_time_limit", "time_limit", "budget"):
             # JSON carries no NaN or infinity: refused here, by the setting's name.

@@ -22,6 +22,8 @@ from polyclust._cluster import DATA_SETTINGS, SPEC_NAMES
             dict(k_range=(6, 8), restarts=2, preset="mpc1", random_state=11),
         ),
         ("iris", ["--k", 3, "--seed", 0], dict(n_clusters=3, random_state=0)),
+        # A union of polytopes per cluster (--pieces): atom's core and shell.
+        ("atom", ["--k", 2, "--pieces", 8, "--seed", 1], dict(n_clusters=2, pieces=8, random_state=1)),
         (
             "iris",
             ["--k-range", "2..4", "--restarts", 2, "--seed", 5, "--outliers"],

@@ -438,6 +438,12 @@ pub struct ClusterArgs {
     /// over independent samples (with its standard error).
     #[arg(long, value_name = "N", default_value_t = SPEC.sample_size)]
     pub sample_size: usize,
+    /// Most polytopes per cluster: with P > 1 a cluster may be the union of
+    /// up to P polytopes (an OR of ANDs), when the rows fall into k groups
+    /// that do not touch (a ring, interlocked rings, an L); otherwise one
+    /// polytope per cluster, as with 1.
+    #[arg(long, value_name = "P", default_value_t = SPEC.pieces)]
+    pub pieces: usize,
     /// Set rows that belong to no segment apart as outliers (label -1):
     /// rows farther from their cluster's centre than the median distance +
     /// 3 robust standard deviations.

@@ -57,6 +57,7 @@ pub(crate) fn cluster_spec(args: &ClusterArgs) -> ClusterSpec {
         binarize: args.binarize,
         interactions: args.interactions,
         interaction_method: args.interaction_method,
+        pieces: args.pieces,
     }
 }
 

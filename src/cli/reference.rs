@@ -90,6 +90,17 @@ const CONFIGS: &[Config] = &[
         },
     },
     Config {
+        name: "MPC-2 pieces",
+        flags: "--preset mpc2 --objective kmeans --pieces 8",
+        spec: |k, seed| ClusterSpec {
+            seed,
+            preset: Some(Preset::Mpc2),
+            objective: Objective::KMeans,
+            pieces: 8,
+            ..ClusterSpec::new(k)
+        },
+    },
+    Config {
         name: "MPC-1 silhouette",
         flags: "--preset mpc1 --objective silhouette",
         spec: |k, seed| ClusterSpec {

@@ -4,7 +4,9 @@
 //! where a condition involves one feature), as JSON, and as one SQL
 //! `CASE WHEN … END` expression over the original columns.
 
+mod dialect;
 mod geometry;
+mod pieces;
 mod render;
 mod size;
 mod sql;

@@ -257,7 +257,16 @@ pub fn rules_text(model: &PolytopeModel) -> String {
         ));
     }
     let k = model.k();
-    for (index, p) in model.polytopes.iter().enumerate() {
+    // A union model's blocks list each cluster's pieces (an OR of ANDs).
+    let blocks: &[crate::mpc::Polytope] = if model.is_union() {
+        out.push_str(&super::pieces::union_blocks(model, |h| {
+            halfspace_text(model, h)
+        }));
+        &[]
+    } else {
+        &model.polytopes
+    };
+    for (index, p) in blocks.iter().enumerate() {
         if index >= k {
             out.push_str(&format!(
                 "\nCluster {}, extended ({} training rows no polytope above holds)\n",
@@ -315,9 +324,14 @@ pub fn rules_text(model: &PolytopeModel) -> String {
                     side: Side::I,
                 },
             );
+            let name = |p: usize| match model.is_union() {
+                true => format!("piece {p} (cluster {})", model.cluster_of_piece(p)),
+                false => format!("cluster {p}"),
+            };
             out.push_str(&format!(
-                "  IF {cond} THEN cluster {} ELSE cluster {}\n",
-                h.i, h.j
+                "  IF {cond} THEN {} ELSE {}\n",
+                name(h.i),
+                name(h.j)
             ));
         }
     }

@@ -84,6 +84,10 @@ pub struct ClusterSpec {
     pub interactions: Option<usize>,
     /// How interactions are screened.
     pub interaction_method: ScreenMethod,
+    /// Most polytopes per cluster: 1, one convex polytope per cluster; more
+    /// lets a cluster be a union of pieces when the rows fall into groups
+    /// that do not touch ([`crate::mpc::union`]).
+    pub pieces: usize,
 }
 
 impl Default for ClusterSpec {
@@ -120,13 +124,14 @@ impl Default for ClusterSpec {
             binarize: None,
             interactions: None,
             interaction_method: ScreenMethod::Lasso,
+            pieces: 1,
         }
     }
 }
 
 impl ClusterSpec {
     /// The settings' names, as they (de)serialise.
-    pub const FIELDS: [&'static str; 26] = [
+    pub const FIELDS: [&'static str; 27] = [
         "k",
         "k_range",
         "k_min",
@@ -153,6 +158,7 @@ impl ClusterSpec {
         "binarize",
         "interactions",
         "interaction_method",
+        "pieces",
     ];
 
     /// A job for `k` clusters with every other setting at its default.
@@ -238,6 +244,7 @@ impl ClusterSpec {
             .k_min(self.k_min)
             .objective(self.objective)
             .sample_size(self.sample_size)
+            .pieces(self.pieces)
     }
 
     /// The explanation space before screening: the features, and the

@@ -55,10 +55,26 @@ pub struct Training<'a> {
 pub fn finalize(
     training: &Training,
     space: ExplanationSpace,
-    mut hyperplanes: Vec<PairHyperplane>,
+    hyperplanes: Vec<PairHyperplane>,
     centroids: &Array2<f64>,
     preferred: Option<&[usize]>,
 ) -> PolytopeModel {
+    finalize_grouped(training, space, hyperplanes, centroids, preferred, None).0
+}
+
+/// [`finalize`] for the pieces of a union model ([`super::union`]): with
+/// `groups` (the cluster of every piece), the reduced polytopes must decide
+/// every training row for the same *cluster* as the tournament did (pieces
+/// of one cluster overlap, so which of them holds a row may change). Also
+/// returns the groups of the pieces kept (empty without `groups`).
+pub(crate) fn finalize_grouped(
+    training: &Training,
+    space: ExplanationSpace,
+    mut hyperplanes: Vec<PairHyperplane>,
+    centroids: &Array2<f64>,
+    preferred: Option<&[usize]>,
+    mut groups: Option<Vec<usize>>,
+) -> (PolytopeModel, Vec<usize>) {
     let Training { x, z, map, params } = *training;
     let mut centres: Vec<Vec<f64>> = centroids.rows().into_iter().map(|r| r.to_vec()).collect();
     // Drop empty clusters until every remaining one holds a row.
@@ -69,6 +85,9 @@ pub fn finalize(
         match sizes.iter().position(|&s| s == 0) {
             Some(empty) if centres.len() > 1 => {
                 centres.remove(empty);
+                if let Some(g) = &mut groups {
+                    g.remove(empty);
+                }
                 hyperplanes.retain(|h| h.i != empty && h.j != empty);
                 for h in &mut hyperplanes {
                     h.i -= usize::from(h.i > empty);
@@ -97,6 +116,7 @@ pub fn finalize(
                     side: if h.i == c { Side::I } else { Side::J },
                 })
                 .collect(),
+            piece: None,
         })
         .collect();
     let mut model = PolytopeModel {
@@ -115,18 +135,20 @@ pub fn finalize(
             min_cluster_size: params.min_cluster_rows(),
         },
         outliers: None,
+        pieces: Vec::new(),
     };
     let full = model.polytopes.clone();
     remove_redundant(&mut model, z);
     // The reduced polytopes must decide every training row as the tournament did.
     let (decided, _) = model.assign_with(x, z);
-    if decided != labels {
+    let group = |l: &usize| groups.as_ref().map_or(*l, |g| g[*l]);
+    if !decided.iter().map(group).eq(labels.iter().map(group)) {
         model.polytopes = full;
     }
     // Preferred labels name the clusters as given: unusable once one was dropped.
     let preferred = preferred.filter(|_| model.k() == centroids.nrows());
     complete_coverage(&mut model, x, z, preferred);
-    model
+    (model, groups.unwrap_or_default())
 }
 
 /// Give every training row a polytope: a row that no cluster's polytope
@@ -203,6 +225,7 @@ fn complete_coverage(
             share: rows.len() as f64 / decided.len().max(1) as f64,
             silhouette: None,
             halfspaces,
+            piece: None,
         });
     }
 }

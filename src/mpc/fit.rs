@@ -73,6 +73,14 @@ pub fn fit_with(
     let deadline = Deadline::within(options.budget, params.time_limit);
     let x = x.as_standard_layout().to_owned();
     let z = space.transform(x.view());
+    // Clusters of any shape, when the rows fall into k groups that do not
+    // touch; otherwise one polytope per cluster, as without pieces.
+    if params.pieces > 1 {
+        let union = super::union::fit_union(x.view(), z.view(), map, &space, params, &deadline)?;
+        if let Some(fit) = union {
+            return Ok(fit);
+        }
+    }
     // Above the sample size, Algorithm 2 scores the silhouette on a fixed
     // sample of the rows (see [`SearchRows`]).
     let rows = SearchRows::choose(x.nrows(), params.sample_size);

@@ -21,6 +21,7 @@ mod sample;
 pub mod search;
 pub mod space;
 mod tournament;
+pub mod union;
 
 pub use build::{finalize, Training};
 pub use deadline::Deadline;
@@ -32,6 +33,7 @@ pub use outliers::{OutlierRule, OUTLIER_LABEL, OUTLIER_MULTIPLE};
 pub use pair::{PairHyperplane, SolveStats};
 pub use params::{
     CoarseStart, MinClusterSize, MpcParams, Objective, Preset, ValidMpcParams, DEFAULT_SAMPLE_SIZE,
+    MAX_PIECES,
 };
 pub use progress::{Observer, Progress, RunStatus};
 pub use protocol::{protocol, ProtocolPlan, ProtocolResult, ProtocolRun};

@@ -7,6 +7,14 @@
 //! centre (squared Euclidean distance in the scaled clustering space). On the
 //! data's bounding box the polytopes are disjoint (each is the winner region of
 //! the pairwise tournament), so the order matters only outside it.
+//!
+//! A *union* model ([`PolytopeModel::pieces`] not empty, `--pieces`) makes a
+//! cluster the union of several polytopes (pieces): its centres, hyperplanes
+//! and polytopes are those of the pieces, and `pieces[p]` names the cluster of
+//! piece p. Pieces `0..k` are the clusters' first pieces (cluster c's is piece
+//! c), so `polytopes[..k]` are still one polytope per cluster in id order and
+//! the further pieces follow like extensions: the rule of a cluster is an OR
+//! of its pieces' ANDs, decided by the same first-polytope-that-holds rule.
 
 use super::pair::PairHyperplane;
 use super::space::{ExplanationFeature, ExplanationSpace};
@@ -63,6 +71,10 @@ pub struct Polytope {
     pub silhouette: Option<f64>,
     /// Its half-spaces.
     pub halfspaces: Vec<HalfSpace>,
+    /// In a union model, the piece whose hyperplanes the half-spaces are
+    /// sides of (`cluster` is then that piece's cluster).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub piece: Option<usize>,
 }
 
 /// Settings the model was fitted with (for the record).
@@ -108,6 +120,12 @@ pub struct PolytopeModel {
     /// outlier label ([`super::outliers`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outliers: Option<super::outliers::OutlierRule>,
+    /// A union model's cluster of every piece (empty: every polytope is a
+    /// cluster of its own, one per cluster). With pieces, `centroids`,
+    /// `hyperplanes` (between pieces `i < j`) and the polytopes' half-spaces
+    /// are the pieces'; see the module doc.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pieces: Vec<usize>,
 }
 
 impl HalfSpace {
@@ -125,7 +143,30 @@ impl HalfSpace {
 impl PolytopeModel {
     /// Number of clusters.
     pub fn k(&self) -> usize {
+        match self.pieces.iter().max() {
+            Some(&last) => last + 1,
+            None => self.centroids.len(),
+        }
+    }
+
+    /// Number of pieces: one per centre (the clusters, without pieces).
+    pub fn piece_count(&self) -> usize {
         self.centroids.len()
+    }
+
+    /// Whether a cluster may be a union of several polytopes (pieces).
+    pub fn is_union(&self) -> bool {
+        !self.pieces.is_empty()
+    }
+
+    /// Cluster of piece `p` (`p` itself without pieces).
+    pub fn cluster_of_piece(&self, p: usize) -> usize {
+        self.pieces.get(p).copied().unwrap_or(p)
+    }
+
+    /// Pieces of cluster `c`'s rule: its polytopes, in decision order.
+    pub fn pieces_of(&self, c: usize) -> impl Iterator<Item = &Polytope> {
+        self.polytopes.iter().filter(move |p| p.cluster == c)
     }
 
     /// The polytopes after the first [`PolytopeModel::k`] (one per cluster,
@@ -146,7 +187,10 @@ impl PolytopeModel {
                 return (p.cluster, true);
             }
         }
-        (nearest_centre(&self.centroids, x), false)
+        (
+            self.cluster_of_piece(nearest_centre(&self.centroids, x)),
+            false,
+        )
     }
 
     /// Segment of every row of X: its cluster, or `None` for an outlier
@@ -330,9 +374,31 @@ impl PolytopeModel {
                 }
             }
         }
-        let k = self.centroids.len();
-        if k == 0 {
+        let pieces = self.centroids.len();
+        if pieces == 0 {
             return bad("centroids".into(), "the model has no clusters".into());
+        }
+        let k = self.k();
+        if self.is_union() {
+            if self.pieces.len() != pieces {
+                return bad(
+                    "pieces".into(),
+                    format!(
+                        "names the cluster of {} pieces, but the model has {pieces} piece centres",
+                        self.pieces.len()
+                    ),
+                );
+            }
+            // Cluster c's first piece is piece c, so every cluster has one.
+            if let Some(p) = (0..k).find(|&p| self.pieces[p] != p) {
+                return bad(
+                    format!("pieces[{p}]"),
+                    format!(
+                        "is {}, but the first {k} pieces are the clusters' first pieces in id order",
+                        self.pieces[p]
+                    ),
+                );
+            }
         }
         if self.polytopes.len() < k {
             return bad(
@@ -353,10 +419,19 @@ impl PolytopeModel {
         }
         for (h, pair) in self.hyperplanes.iter().enumerate() {
             let field = format!("hyperplanes[{h}]");
-            if !(pair.i < pair.j && pair.j < k) {
+            if !(pair.i < pair.j && pair.j < pieces) {
                 return bad(
                     field,
-                    format!("separates clusters {} and {} of {k}", pair.i, pair.j),
+                    format!("separates clusters {} and {} of {pieces}", pair.i, pair.j),
+                );
+            }
+            if self.is_union() && self.pieces[pair.i] == self.pieces[pair.j] {
+                return bad(
+                    field,
+                    format!(
+                        "separates pieces {} and {} of the same cluster {}",
+                        pair.i, pair.j, self.pieces[pair.i]
+                    ),
                 );
             }
             let hp = &pair.hyperplane;
@@ -386,7 +461,20 @@ impl PolytopeModel {
                     ),
                 );
             }
-            let c = p.cluster;
+            // A union model's half-spaces are sides of the piece's hyperplanes.
+            let c = match (self.is_union(), p.piece) {
+                (false, None) => p.cluster,
+                (true, Some(piece)) if self.pieces.get(piece) == Some(&p.cluster) => piece,
+                _ => {
+                    return bad(
+                        format!("polytopes[{index}].piece"),
+                        format!(
+                            "is {:?}, but a polytope of a union model names one of its cluster's pieces and a polytope of another model none",
+                            p.piece
+                        ),
+                    )
+                }
+            };
             for (e, half) in p.halfspaces.iter().enumerate() {
                 let field = format!("polytopes[{index}].halfspaces[{e}]");
                 let Some(pair) = self.hyperplanes.get(half.hyperplane) else {

@@ -106,6 +106,33 @@ pub fn check_plausible(model: &Value) -> Result<(), Refusal> {
             ));
         }
     }
+    check_pieces(model)
+}
+
+/// A union model's pieces: every piece is a whole cluster id and keeps a
+/// polytope of its own (a fit drops the pieces no row is left in).
+fn check_pieces(model: &Value) -> Result<(), Refusal> {
+    let Some(pieces) = model.get("pieces").and_then(Value::as_array) else {
+        return Ok(());
+    };
+    let polytopes = model["polytopes"].as_array().cloned().unwrap_or_default();
+    for (p, cluster) in pieces.iter().enumerate() {
+        if cluster.as_u64().is_none() {
+            return Err((
+                format!("pieces[{p}]"),
+                format!("is {cluster}, not a cluster id"),
+            ));
+        }
+        if !polytopes
+            .iter()
+            .any(|q| q["piece"].as_u64() == Some(p as u64))
+        {
+            return Err((
+                format!("pieces[{p}]"),
+                "names a piece that no polytope describes".into(),
+            ));
+        }
+    }
     Ok(())
 }
 

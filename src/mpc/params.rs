@@ -130,6 +130,9 @@ impl Preset {
     }
 }
 
+/// Most pieces one cluster may have (`--pieces`, [`crate::mpc::union`]).
+pub const MAX_PIECES: usize = 16;
+
 /// Settings of Multi-Polytope Clustering (Algorithms 1 and 2).
 ///
 /// Defaults: M = 3, β = 2 (the paper's MPC-2), integer coefficients, λ = 1,
@@ -191,6 +194,10 @@ pub struct MpcParams {
     /// (see [`crate::mpc::SearchRows`]); also the size of each sample of the
     /// final silhouette estimate there.
     pub(crate) sample_size: usize,
+    /// Most polytopes (pieces) per cluster: 1 is one convex polytope per
+    /// cluster; more lets a cluster be a union of pieces
+    /// ([`crate::mpc::union`]).
+    pub(crate) pieces: usize,
 }
 
 /// Coarse-to-fine starts for settings beyond axis-parallel (M > 1 or β > 1).
@@ -254,6 +261,7 @@ impl MpcParams {
             local_search: true,
             coarse_start: CoarseStart::Both,
             max_moves: 200,
+            pieces: 1,
             sample_size: DEFAULT_SAMPLE_SIZE,
         }
     }
@@ -330,6 +338,12 @@ impl MpcParams {
     /// Set the most moves Algorithm 2 accepts.
     pub fn max_moves(mut self, moves: usize) -> Self {
         self.max_moves = moves;
+        self
+    }
+
+    /// Set the most polytopes (pieces) a cluster may be the union of.
+    pub fn pieces(mut self, pieces: usize) -> Self {
+        self.pieces = pieces;
         self
     }
 
@@ -513,6 +527,15 @@ impl MpcParams {
                 format!(
                     "{}; the silhouette sample needs at least 100 rows",
                     self.sample_size
+                ),
+            ));
+        }
+        if !(1..=MAX_PIECES).contains(&self.pieces) {
+            return Err(ParamsError::new(
+                "pieces",
+                format!(
+                    "{}; a cluster is the union of 1 to {} polytopes",
+                    self.pieces, MAX_PIECES
                 ),
             ));
         }
