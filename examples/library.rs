@@ -3,7 +3,7 @@
 //! `tests/docs_links.rs` checks that the README shows the lines between the
 //! two `README` markers below, so the README's example always compiles.
 //!
-//! Run it with `cargo run --example library --no-default-features`.
+//! Run it with `cargo run --release --example library`.
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     // README begin
@@ -15,9 +15,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // The job `polyclust cluster --k 5` runs, with its defaults.
     let outcome = ClusterSpec::new(5).run(&ds, Default::default(), Default::default())?;
     let fit = outcome.fit();
-    println!("silhouette {:.3}, fidelity {}", fit.silhouette.unwrap(), fit.fidelity);
+    println!("fidelity {}, silhouette {:?}", fit.fidelity, fit.silhouette);
     println!("{}", explain::rules_text(&fit.model));
-    println!("{}", explain::rules_sql(&fit.model, explain::Dialect::Sqlite));
+    let sql = explain::rules_sql(&fit.model, explain::Dialect::Sqlite);
+    println!("{sql}");
     // README end
     Ok(())
 }

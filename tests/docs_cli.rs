@@ -59,8 +59,9 @@ fn reference(path: Vec<String>, out: &mut String) {
     } else {
         format!("polyclust {}", path.join(" "))
     };
-    let depth = if path.is_empty() { 2 } else { 2 + path.len() - 1 };
-    out.push_str(&format!("\n{} `{}`\n\n", "#".repeat(depth + 1), title));
+    // `### polyclust`, `### polyclust cluster`, `#### polyclust bench paper`.
+    let level = "#".repeat(2 + path.len().max(1));
+    out.push_str(&format!("\n{level} `{title}`\n\n"));
     out.push_str("```text\n");
     out.push_str(text.trim_end());
     out.push_str("\n```\n");

@@ -139,14 +139,22 @@ fn relative_links_resolve() {
 #[test]
 fn readme_library_example_is_the_compiled_one() {
     let example = std::fs::read_to_string(root().join("examples/library.rs")).unwrap();
-    let begin = example.find("// README begin\n").expect("README begin marker") + 16;
-    let end = example.find("    // README end").expect("README end marker");
+    let begin = example
+        .find("// README begin\n")
+        .expect("README begin marker")
+        + 16;
+    let end = example
+        .find("    // README end")
+        .expect("README end marker");
     let body: Vec<&str> = example[begin..end]
         .lines()
         .map(|l| l.strip_prefix("    ").unwrap_or(l))
         .collect();
     let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
-    let start = readme.find("```rust\n").expect("the README has a Rust example") + 8;
+    let start = readme
+        .find("```rust\n")
+        .expect("the README has a Rust example")
+        + 8;
     let stop = start + readme[start..].find("```").unwrap();
     let shown: Vec<&str> = readme[start..stop].lines().collect();
     assert_eq!(
@@ -162,8 +170,14 @@ fn pages_are_found() {
         assert!(pages.contains(&root().join(name)), "{name} is checked");
     }
     assert!(links("see [a](b.md) and `[c](d)` ```").contains(&"b.md".to_string()));
-    assert_eq!(slug("Outputs never cost a file"), "outputs-never-cost-a-file");
-    assert_eq!(slug("Two commands (Debian, Rust toolchain, root)"), "two-commands-debian-rust-toolchain-root");
+    assert_eq!(
+        slug("Outputs never cost a file"),
+        "outputs-never-cost-a-file"
+    );
+    assert_eq!(
+        slug("Two commands (Debian, Rust toolchain, root)"),
+        "two-commands-debian-rust-toolchain-root"
+    );
 }
 
 /// The cells of a Markdown table row, trimmed, bold marks removed.
@@ -181,7 +195,9 @@ fn readme_results_are_the_generated_means() {
     // "Every measure" table of docs/reference/results.md (`bench reference`),
     // whose mean rows it must repeat exactly.
     let generated = std::fs::read_to_string(root().join("docs/reference/results.md")).unwrap();
-    let every = &generated[generated.find("## Every measure").expect("Every measure table")..];
+    let every = &generated[generated
+        .find("## Every measure")
+        .expect("Every measure table")..];
     let mut rows = every.lines().filter(|l| l.starts_with('|'));
     let header = cells(rows.next().unwrap());
     let means: Vec<Vec<String>> = rows
@@ -196,7 +212,10 @@ fn readme_results_are_the_generated_means() {
         .skip_while(|l| !l.starts_with("| method |"))
         .take_while(|l| l.starts_with('|'))
         .collect();
-    assert!(table.len() > 2, "the README has a `| method |` results table");
+    assert!(
+        table.len() > 2,
+        "the README has a `| method |` results table"
+    );
     let shown = cells(table[0]);
     for row in &table[2..] {
         let row = cells(row);
