@@ -49,9 +49,9 @@ impl SilhouetteState {
 
     /// Mean silhouette in O(n·|affected|) when, since `frame` was made by
     /// [`Self::sweep_frame`], rows have moved only among its affected
-    /// clusters (DESIGN.md: q(t) = min(cached best of the other clusters,
-    /// the means to the affected ones)). Rows outside `affected` keep their
-    /// own cluster, whose column did not change.
+    /// clusters (docs/design.md, "Silhouette fast": q(t) = min(cached best of
+    /// the other clusters, the means to the affected ones)). Rows outside
+    /// `affected` keep their own cluster, whose column did not change.
     ///
     /// This is the innermost loop of every sweep. It is written without
     /// branches on the rows (the own cluster is selected, not branched on) and

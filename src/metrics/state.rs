@@ -1,4 +1,4 @@
-//! Incremental silhouette (DESIGN.md "Silhouette fast"): keep
+//! Incremental silhouette (docs/design.md, "Silhouette fast"): keep
 //! `S[t][k] = Σ_{u∈C_k} d(t,u)` for every point and cluster. The silhouette is
 //! then O(n·K) from S, and moving one point updates S in O(n) with a
 //! precomputed distance matrix (O(n·d) without one).
