@@ -3,7 +3,9 @@
 //! edges into k groups of at least a floor of rows each, and whether the cut
 //! is *clear*: every edge cut is longer than every edge kept.
 
+use crate::metrics::squared_euclidean;
 use ndarray::ArrayView2;
+use rayon::prelude::*;
 
 /// The k groups of a clear single-linkage cut.
 #[derive(Debug, Clone, PartialEq)]
@@ -18,40 +20,52 @@ pub struct Linkage {
 /// O(n) memory, a few seconds at this size.
 pub const MAX_ROWS: usize = 20_000;
 
+/// Work (rows × features) above which one step of Prim's algorithm updates
+/// the distances on the rayon pool: below it the pool's overhead is larger
+/// than the step.
+const PARALLEL_WORK: usize = 32_768;
+
 /// Prim's minimum spanning tree of the rows of `x` in O(n²·d): edges
-/// `(length, a, b)`.
+/// `(length, a, b)`. The rows outside the tree are kept in a compact list
+/// (each step reads only them, from one contiguous slice, and updates them
+/// on the pool when the step is large); the next row is the nearest, the
+/// lowest row index on ties, so the tree does not depend on threads.
 pub fn spanning_tree(x: ArrayView2<f64>) -> Vec<(f64, usize, usize)> {
     let n = x.nrows();
     let mut edges = Vec::with_capacity(n.saturating_sub(1));
     if n == 0 {
         return edges;
     }
-    let mut in_tree = vec![false; n];
-    let mut best = vec![(f64::INFINITY, 0usize); n];
+    let d = x.ncols();
+    let x = x.as_standard_layout();
+    let data = x.as_slice().expect("a standard-layout array is one slice");
+    let row = |i: usize| &data[i * d..(i + 1) * d];
+    // (row, squared distance to the tree, its nearest row in the tree).
+    let mut outside: Vec<(usize, f64, usize)> = (1..n).map(|t| (t, f64::INFINITY, 0)).collect();
     let mut current = 0;
-    in_tree[0] = true;
-    for _ in 1..n {
-        let row = x.row(current);
-        let mut next = (f64::INFINITY, usize::MAX);
-        for t in 0..n {
-            if in_tree[t] {
-                continue;
+    while !outside.is_empty() {
+        let from = row(current);
+        let update = |entry: &mut (usize, f64, usize)| {
+            let squared = squared_euclidean(from, row(entry.0));
+            if squared < entry.1 {
+                entry.1 = squared;
+                entry.2 = current;
             }
-            let d: f64 = row
-                .iter()
-                .zip(x.row(t))
-                .map(|(a, b)| (a - b) * (a - b))
-                .sum();
-            if d < best[t].0 {
-                best[t] = (d, current);
-            }
-            if best[t].0 < next.0 || next.1 == usize::MAX {
-                next = (best[t].0, t);
-            }
+        };
+        if outside.len() * d > PARALLEL_WORK {
+            outside.par_iter_mut().for_each(update);
+        } else {
+            outside.iter_mut().for_each(update);
         }
-        let t = next.1;
-        in_tree[t] = true;
-        edges.push((best[t].0.sqrt(), best[t].1, t));
+        let nearest = (0..outside.len())
+            .min_by(|&a, &b| {
+                let (ra, da, _) = outside[a];
+                let (rb, db, _) = outside[b];
+                da.total_cmp(&db).then(ra.cmp(&rb))
+            })
+            .expect("a row outside the tree");
+        let (t, squared, parent) = outside.swap_remove(nearest);
+        edges.push((squared.sqrt(), parent, t));
         current = t;
     }
     edges
