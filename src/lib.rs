@@ -34,7 +34,6 @@
 #![deny(unsafe_code)]
 
 pub mod assign;
-pub mod benchmark;
 pub mod data;
 pub mod explain;
 pub mod hyperplane;

@@ -3,6 +3,7 @@
 
 mod args;
 mod bench;
+mod benchmark;
 mod cluster;
 mod commands;
 mod ibc;

@@ -7,12 +7,12 @@
 //! peers (scikit-learn, ExKMC) through `benches/peers/reference.py`. Writes
 //! results.csv and results.md.
 
+use super::benchmark::format_seconds;
 use super::output::outln;
 use super::progress::counter_bar;
 use super::safe_output::OutputDir;
 use anyhow::{bail, Context, Result};
 use clap::Args;
-use polyclust::benchmark::format_seconds;
 use polyclust::data::{Dataset, Registry};
 use polyclust::explain::explanation_size;
 use polyclust::job::{ClusterSpec, Hooks, ScreenAgainst};
