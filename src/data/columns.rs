@@ -9,8 +9,9 @@ use super::error::{ColumnRole, DataError};
 use super::numbers::{decimal_vote, parse_formatted, refused_kind, DecimalMark};
 use super::table::{Cell, RawTable};
 
+use super::features::CellFormat;
+use super::options::{DatePolicy, LoadOptions};
 use super::text::{excerpt, flag_value};
-use super::{CellFormat, DatePolicy, LoadOptions};
 use std::collections::{HashMap, HashSet};
 
 /// Rows an identifier of unique text values must have (fewer rows of

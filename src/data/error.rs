@@ -2,7 +2,7 @@
 //! naming the file and, where it applies, the row, the column and the flag
 //! that resolves it.
 
-use super::registry::ManifestKind;
+use std::fmt;
 use std::path::PathBuf;
 use thiserror::Error;
 
@@ -415,5 +415,23 @@ fn missing_column_message(
                 "data file {file} has no column '{column}' ({flag}){hint} (columns: {available})"
             )
         }
+    }
+}
+
+/// Which manifest an instance file was checked against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ManifestKind {
+    /// The `manifest.json` of the file's own directory.
+    Directory,
+    /// The project's manifest of the public instances, compiled in.
+    Project,
+}
+
+impl fmt::Display for ManifestKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ManifestKind::Directory => "its manifest",
+            ManifestKind::Project => "polyclust's manifest of the public instances",
+        })
     }
 }

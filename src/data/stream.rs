@@ -14,11 +14,11 @@
 //! [`RawTable::parse`]: super::RawTable::parse
 
 use super::error::{ColumnRole, DataError};
+use super::features::{CellFormat, FeatureColumn, FeatureMap, Imputed};
 use super::records::Records;
 use super::sniff;
 use super::table::missing_column;
 use super::text::{excerpt, is_missing, parse_number, trimmed};
-use super::{CellFormat, FeatureColumn, FeatureMap, Imputed};
 use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};

@@ -265,12 +265,3 @@ pub(crate) fn read_bytes(path: &Path) -> Result<Vec<u8>, DataError> {
         reason: e.to_string(),
     })
 }
-
-pub(crate) fn csv_error(path: &Path, e: &csv::Error) -> DataError {
-    let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
-    DataError::Csv {
-        path: path.to_path_buf(),
-        line,
-        reason: e.to_string(),
-    }
-}
