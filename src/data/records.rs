@@ -165,9 +165,9 @@ impl<R: Read> Records<R> {
         }
         let name = sniff::delimiter_name(self.delimiter);
         let hint = if self.width == 1 {
-            format!("; the header reads as one column when cells are separated by {name}: name the file's delimiter with --delimiter")
+            format!("; the header reads as one column when cells are separated by {name}: name the file's delimiter with `delimiter`")
         } else {
-            format!("; cells are separated by {name} (--delimiter sets it): a cell holding {name} must be quoted")
+            format!("; cells are separated by {name} (`delimiter` sets it): a cell holding {name} must be quoted")
         };
         DataError::Ragged {
             path: self.path.clone(),

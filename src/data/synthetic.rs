@@ -203,14 +203,14 @@ impl GeneratorSpec {
                 if let Some(d) = self.dims {
                     return Err(ParamsError::new(
                         "dims",
-                        format!("{d}; quadrants are always 2-D, so --dims applies to blobs only"),
+                        format!("{d}; quadrants are always 2-D, so `dims` applies to blobs only"),
                     ));
                 }
                 if let Some(k) = self.clusters {
                     return Err(ParamsError::new(
                         "clusters",
                         format!(
-                            "{k}; quadrants always have two regimes, so --clusters applies to blobs only"
+                            "{k}; quadrants always have two regimes, so `clusters` applies to blobs only"
                         ),
                     ));
                 }

@@ -221,7 +221,7 @@ impl RawTable {
                 "read as separated by {name}, as its first line (sep=) says"
             )),
             DelimiterSource::Detected => Some(format!(
-                "read as separated by {name} (detected; --delimiter sets it)"
+                "read as separated by {name} (detected; `delimiter` sets it)"
             )),
         }
     }
@@ -245,7 +245,7 @@ pub(crate) fn missing_column(
     let hint = other
         .map(|d| {
             let d = if d == '\t' { "tab".to_string() } else { format!("'{d}'") };
-            format!("; the header reads as one column: if the file is separated by {d}, pass --delimiter {d}")
+            format!("; the header reads as one column: if the file is separated by {d}, name it with `delimiter {d}`")
         })
         .unwrap_or_default();
     DataError::MissingColumn {
