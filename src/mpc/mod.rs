@@ -7,6 +7,7 @@ mod deadline;
 mod error;
 mod fit;
 mod fitted;
+mod getters;
 pub mod init;
 pub mod model;
 mod model_check;

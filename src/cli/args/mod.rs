@@ -69,8 +69,8 @@ pub enum Command {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use polyclust::ClusterSpec;
     use clap::CommandFactory;
+    use polyclust::ClusterSpec;
 
     #[test]
     fn cli_definition_is_consistent() {
