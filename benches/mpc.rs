@@ -10,7 +10,7 @@ use std::time::Duration;
 
 // The paper's figures, as the command line's `bench paper` reads them (the
 // benchmark harness belongs to the binary, not the library).
-#[allow(dead_code)]
+#[allow(dead_code, unused_imports)]
 #[path = "../src/cli/benchmark/paper.rs"]
 mod paper;
 use paper::PaperResults;

@@ -45,7 +45,6 @@ mod synthetic;
 mod table;
 mod text;
 
-pub use columns::ID_MIN_ROWS;
 pub use dataset::{encode_labels, Dataset};
 pub use dates::DateKind;
 pub use error::{ColumnRole, DataError, ManifestKind};
@@ -57,14 +56,14 @@ pub use prepare::prepare;
 pub use registry::{
     public_instances, sha256_hex, FileSummary, InstanceCheck, InstanceInfo, Registry, INSTANCES_ENV,
 };
-pub use stream::{Chunk, CsvChunks, EncodeScan, EncodeSummary, RowEncoder};
+pub(crate) use stream::{Chunk, CsvChunks, EncodeScan, RowEncoder};
 pub use synthetic::{
     gaussian_blobs, generated_instances, generated_registry_files, quadrants, GeneratedInstance,
     GeneratorKind, GeneratorSpec, RowStream, SyntheticInstance, ValidGenerator, BLOBS_SPREAD,
     QUADRANTS_MARGIN,
 };
 pub use table::{Column, RawTable};
-pub use text::{closest_name, excerpt, flag_value, is_missing, name_list};
+pub use text::{excerpt, flag_value, is_missing, name_list};
 
 use std::path::Path;
 
