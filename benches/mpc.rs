@@ -8,7 +8,12 @@
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::time::Duration;
 
-use polyclust::benchmark::PaperResults;
+// The paper's figures, as the command line's `bench paper` reads them (the
+// benchmark harness belongs to the binary, not the library).
+#[allow(dead_code, unused_imports)]
+#[path = "../src/cli/benchmark/paper.rs"]
+mod paper;
+use paper::PaperResults;
 use polyclust::data::Registry;
 use polyclust::mpc::{self, ExplanationSpace, MpcParams, Preset};
 

@@ -6,13 +6,13 @@
 //! the intersection of half-spaces with small integer coefficients.
 //!
 //! ```
-//! use polyclust::{data, explain, metrics, mpc};
+//! use polyclust::{data, explain, metrics, mpc, ExplanationSpace, MpcParams, Preset};
 //!
 //! let ds = data::gaussian_blobs(300, 2, 3, 0.3, 7).into_dataset();
-//! let space = mpc::ExplanationSpace::identity(ds.d());
+//! let space = ExplanationSpace::identity(ds.d());
 //! // MPC-1: axis-parallel polytopes, three initial clusters, seed 1.
-//! let params = mpc::MpcParams::new(3)
-//!     .preset(mpc::Preset::Mpc1)
+//! let params = MpcParams::new(3)
+//!     .preset(Preset::Mpc1)
 //!     .seed(1)
 //!     .check(ds.x.view(), space.dim())
 //!     .unwrap();
@@ -34,7 +34,6 @@
 #![deny(unsafe_code)]
 
 pub mod assign;
-pub mod benchmark;
 pub mod data;
 pub mod explain;
 pub mod hyperplane;
@@ -51,8 +50,15 @@ pub mod protocol;
 #[cfg(feature = "report")]
 pub mod report;
 
+// The types a library user needs, at the crate root; the modules hold the rest.
+pub use data::{load_csv, DataError, Dataset, LoadOptions};
+pub use explain::{rules_sql, rules_text, Dialect};
 pub use hyperplane::{
     Backend, Coefficients, Hyperplane, HyperplaneParams, HyperplaneProblem, SolveOptions,
     SolveOutcome, SolveStatus,
 };
 pub use job::{ClusterOutcome, ClusterReport, ClusterSpec};
+pub use kmeans::KMeansParams;
+pub use metrics::silhouette;
+pub use mpc::{ExplanationSpace, MpcError, MpcFit, MpcParams, Objective, PolytopeModel, Preset};
+pub use params::ParamsError;

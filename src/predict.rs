@@ -1,8 +1,8 @@
 //! Labelling a CSV file of any size with a fitted model, in flat memory.
 //!
-//! The file is read in chunks ([`CsvChunks`], by a reader thread that runs
+//! The file is read in chunks (`CsvChunks`, by a reader thread that runs
 //! ahead), each row is encoded with the model's feature map as
-//! [`prepare`](crate::data::prepare) encodes it ([`RowEncoder`]: same numbers, same errors)
+//! [`prepare`](crate::data::prepare) encodes it (`RowEncoder`: same numbers, same errors)
 //! and decided with the model's rule as [`PolytopeModel::segments`] decides
 //! it: its cluster, or [`OUTLIER_LABEL`] when the model sets outliers apart
 //! and the row is one. Chunks are processed in parallel (rayon) and written

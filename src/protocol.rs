@@ -1,6 +1,6 @@
 //! The paper's protocol (MPC paper §4.1) as one loop, shared by MPC
 //! ([`crate::mpc::protocol`]) and its k-means++ baseline
-//! ([`crate::benchmark::kmeans_protocol`]): every k of a range, several seeds
+//! (`kmeans_protocol` of the command line's `bench`): every k of a range, several seeds
 //! per k, the best run kept.
 //!
 //! The runs are independent; they may execute side by side (rayon), but the

@@ -31,7 +31,47 @@ mod report;
 const TABLE: &str = "X";
 
 fn value_error(e: impl Display) -> PyErr {
-    PyValueError::new_err(e.to_string())
+    PyValueError::new_err(with_keywords(&e.to_string()))
+}
+
+/// The estimator's keyword arguments whose names differ from the job's
+/// settings ([`ClusterSpec`] fields), as in `SPEC_NAMES` of `_cluster.py`.
+const KEYWORDS: [(&str, &str); 4] = [
+    ("k", "n_clusters"),
+    ("lambda", "representation_weight"),
+    ("n_max", "max_cluster_size"),
+    ("seed", "random_state"),
+];
+
+/// `message` with every job setting the library names (`` `backend highs` ``)
+/// written as the keyword argument that sets it (`backend='highs'`); other
+/// settings (those of reading a file) keep the library's words.
+fn with_keywords(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(open) = rest.find('`') {
+        let Some(len) = rest[open + 1..].find('`') else {
+            break;
+        };
+        let inner = &rest[open + 1..open + 1 + len];
+        let (name, value) = inner.split_once(' ').unwrap_or((inner, ""));
+        if ClusterSpec::FIELDS.contains(&name) {
+            let keyword = KEYWORDS
+                .iter()
+                .find(|(field, _)| *field == name)
+                .map_or(name, |(_, keyword)| keyword);
+            out.push_str(&rest[..open]);
+            out.push_str(keyword);
+            if !value.is_empty() {
+                out.push_str(&format!("='{value}'"));
+            }
+        } else {
+            out.push_str(&rest[..open + 1 + len + 1]);
+        }
+        rest = &rest[open + 1 + len + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Bad settings or data are a `ValueError`; a solver that failed is a

@@ -3,11 +3,11 @@
 //! speed`: one-thread run times beside the interpretable-tree peer.
 
 use super::args::{BenchPaperArgs, BenchScaleArgs, BenchSpeedArgs};
+use super::benchmark::{self, BenchRow, BenchSettings, Method};
 use super::output::outln;
 use super::progress::counter_bar;
 use super::safe_output::OutputDir;
 use anyhow::{bail, Context, Result};
-use polyclust::benchmark::{self, BenchRow, BenchSettings, Method};
 use polyclust::data::{Dataset, Registry};
 use polyclust::job::{ClusterSpec, Hooks, ScreenAgainst};
 use polyclust::mpc::{self, ExplanationSpace, MpcParams, Preset};

@@ -3,6 +3,7 @@
 
 use super::args::DataArgs;
 use super::output::outln;
+use super::vocabulary::with_flags;
 use anyhow::{bail, Context, Result};
 use polyclust::data::{self, Dataset, LoadOptions, RawTable, Registry};
 use serde_json::json;
@@ -176,7 +177,11 @@ pub(crate) fn check_labelling(ds: &Dataset, column: &str) -> Result<()> {
 /// Lines about loading for text output: notices, missing cells, constant
 /// features.
 pub(crate) fn data_lines(ds: &Dataset) -> Vec<String> {
-    let mut lines: Vec<String> = ds.notices.iter().map(|n| format!("note: {n}")).collect();
+    let mut lines: Vec<String> = ds
+        .notices
+        .iter()
+        .map(|n| format!("note: {}", with_flags(n)))
+        .collect();
     if let Some(line) = ds.missing.line() {
         lines.push(line);
     }
@@ -213,7 +218,7 @@ pub(crate) fn add_data_json(out: &mut serde_json::Value, ds: &Dataset) {
         "missing_by_column": by_column, "imputed_cells": m.imputed_cells,
         "unlabelled_rows": m.unlabelled,
     });
-    out["notices"] = json!(ds.notices);
+    out["notices"] = json!(ds.notices.iter().map(|n| with_flags(n)).collect::<Vec<_>>());
 }
 
 /// First lines of a text summary: the data's shape and what loading set aside.

@@ -3,6 +3,7 @@
 
 mod args;
 mod bench;
+mod benchmark;
 mod cluster;
 mod commands;
 mod ibc;
@@ -15,6 +16,7 @@ mod report;
 mod safe_output;
 mod screening;
 mod solvers;
+mod vocabulary;
 mod write_error;
 
 use args::Cli;
@@ -40,7 +42,7 @@ pub fn main() -> ExitCode {
                 }
                 msg.push_str(&cause.to_string());
             }
-            output::warn(&format!("error: {msg}"));
+            output::warn(&format!("error: {}", vocabulary::with_flags(&msg)));
             ExitCode::from(2)
         }
     }

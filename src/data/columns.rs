@@ -9,8 +9,9 @@ use super::error::{ColumnRole, DataError};
 use super::numbers::{decimal_vote, parse_formatted, refused_kind, DecimalMark};
 use super::table::{Cell, RawTable};
 
+use super::features::CellFormat;
+use super::options::{DatePolicy, LoadOptions};
 use super::text::{excerpt, flag_value};
-use super::{CellFormat, DatePolicy, LoadOptions};
 use std::collections::{HashMap, HashSet};
 
 /// Rows an identifier of unique text values must have (fewer rows of
@@ -294,7 +295,7 @@ pub(crate) fn screen(
             };
             if matches!(reading, Reading::Format(_)) && !s.integers {
                 out.notices.push(format!(
-                    "column '{}' read with the point as thousands separator, the decimal mark being the comma here (--decimal . reads it as a decimal point)",
+                    "column '{}' read with the point as thousands separator, the decimal mark being the comma here (`decimal .` reads it as a decimal point)",
                     excerpt(&column)
                 ));
             }
@@ -359,7 +360,7 @@ pub(crate) fn screen(
         }
         if s.plain == 0 && s.distinct.len() == rows && rows >= ID_MIN_ROWS {
             out.notices.push(format!(
-                "column '{}' left out: an identifier (a distinct text on each of its {rows} rows); --categorical {} reads it as categories all the same",
+                "column '{}' left out: an identifier (a distinct text on each of its {rows} rows); `categorical {}` reads it as categories all the same",
                 excerpt(&column),
                 flag_value(&column)
             ));
@@ -418,7 +419,7 @@ fn date_column(
     match options.dates {
         DatePolicy::Exclude => {
             notices.push(format!(
-                "column '{}' left out: it holds {what} ('{}'); --dates as-number reads them as {}",
+                "column '{}' left out: it holds {what} ('{}'); `dates as-number` reads them as {}",
                 excerpt(column),
                 excerpt(s.other[0].1),
                 kind.unit()
@@ -481,7 +482,7 @@ fn number_column(
         votes.get(&DecimalMark::Comma),
     ) {
         return Err(refuse(format!(
-            "'{}' (row {}) has a decimal point and '{}' (row {}) a decimal comma; name the mark with --decimal . or --decimal ,",
+            "'{}' (row {}) has a decimal point and '{}' (row {}) a decimal comma; name the mark with `decimal .` or `decimal ,`",
             excerpt(p.1),
             p.0 + 1,
             excerpt(q.1),

@@ -8,9 +8,9 @@
 
 use super::columns::{Feature, Reading};
 use super::error::DataError;
+use super::features::{CellFormat, FeatureColumn, FeatureMap, Imputed};
 use super::table::{Cell, RawTable};
 use super::text::{excerpt, flag_value};
-use super::{CellFormat, FeatureColumn, FeatureMap, Imputed};
 use ndarray::Array2;
 use std::collections::{BTreeMap, HashMap};
 

@@ -2,7 +2,7 @@
 //! naming the file and, where it applies, the row, the column and the flag
 //! that resolves it.
 
-use super::registry::ManifestKind;
+use std::fmt;
 use std::path::PathBuf;
 use thiserror::Error;
 
@@ -115,7 +115,7 @@ pub enum DataError {
     },
     /// A header cell is empty while its column holds data (a column of
     /// numbers 0, 1, 2, … first in the file, an index, is left out instead).
-    #[error("data file {path}: column {position} of the header has no name but holds data (row {row}: '{value}'); name it in the header, or leave it out with --drop unnamed_{position}")]
+    #[error("data file {path}: column {position} of the header has no name but holds data (row {row}: '{value}'); name it in the header, or leave it out with `drop unnamed_{position}`")]
     EmptyColumnName {
         /// File path.
         path: PathBuf,
@@ -135,7 +135,7 @@ pub enum DataError {
         position: usize,
     },
     /// A named column has no value on any row.
-    #[error("data file {path}, column '{column}': every cell is empty; leave it out with --drop {flag_value}")]
+    #[error("data file {path}, column '{column}': every cell is empty; leave it out with `drop {flag_value}`")]
     EmptyColumn {
         /// File path.
         path: PathBuf,
@@ -145,7 +145,7 @@ pub enum DataError {
         flag_value: String,
     },
     /// A column of numbers holds a cell that is not one.
-    #[error("data file {path}, row {row} (line {line}), column '{column}': value '{value}' is not a number, while {numbers} of the column's {cells} cells are; fix the cell, leave it empty to mark it missing, or declare the column categorical (--categorical {column})")]
+    #[error("data file {path}, row {row} (line {line}), column '{column}': value '{value}' is not a number, while {numbers} of the column's {cells} cells are; fix the cell, leave it empty to mark it missing, or declare the column categorical (`categorical {column}`)")]
     MixedColumn {
         /// File path.
         path: PathBuf,
@@ -261,7 +261,7 @@ pub enum DataError {
     },
     /// A column of numbers holds a unit or hexadecimal digits, which
     /// polyclust does not read as numbers.
-    #[error("data file {path}, row {row}, column '{column}': value '{value}' is {what}, which polyclust does not read as a number; store plain numbers in the column (one unit throughout), or leave it out with --drop {flag_value} (or read its values as categories with --categorical {flag_value})")]
+    #[error("data file {path}, row {row}, column '{column}': value '{value}' is {what}, which polyclust does not read as a number; store plain numbers in the column (one unit throughout), or leave it out with `drop {flag_value}` (or read its values as categories with `categorical {flag_value}`)")]
     NotPlainNumber {
         /// File path.
         path: PathBuf,
@@ -277,7 +277,7 @@ pub enum DataError {
         flag_value: String,
     },
     /// A column of formatted numbers mixes two ways of writing them.
-    #[error("data file {path}, column '{column}': {detail}; make the column consistent, or leave it out with --drop {flag_value}")]
+    #[error("data file {path}, column '{column}': {detail}; make the column consistent, or leave it out with `drop {flag_value}`")]
     InconsistentNumbers {
         /// File path.
         path: PathBuf,
@@ -289,7 +289,7 @@ pub enum DataError {
         flag_value: String,
     },
     /// A categorical column has more levels than the limit.
-    #[error("data file {path}, column '{column}': {levels} distinct values on {rows} rows, more than the {limit} levels a categorical column may have (one-hot encoding would add {levels} features); leave it out with --drop {flag_value}, or raise the limit with --max-levels {levels}")]
+    #[error("data file {path}, column '{column}': {levels} distinct values on {rows} rows, more than the {limit} levels a categorical column may have (one-hot encoding would add {levels} features); leave it out with `drop {flag_value}`, or raise the limit with `max_levels {levels}`")]
     TooManyLevels {
         /// File path.
         path: PathBuf,
@@ -305,7 +305,7 @@ pub enum DataError {
         flag_value: String,
     },
     /// Two feature columns have names equal up to case.
-    #[error("data file {path}: columns '{first}' and '{second}' differ only by case, and SQL engines such as SQLite do not tell such names apart, so the model's SQL could not run; rename one of them in the file, or leave one out with --drop {flag_value}")]
+    #[error("data file {path}: columns '{first}' and '{second}' differ only by case, and SQL engines such as SQLite do not tell such names apart, so the model's SQL could not run; rename one of them in the file, or leave one out with `drop {flag_value}`")]
     CaseCollision {
         /// File path.
         path: PathBuf,
@@ -317,7 +317,7 @@ pub enum DataError {
         flag_value: String,
     },
     /// A column is missing on most rows.
-    #[error("data file {path}, column '{column}': missing on {missing} of {rows} rows (more than half), so {consequence}; leave the column out with --drop {flag_value}")]
+    #[error("data file {path}, column '{column}': missing on {missing} of {rows} rows (more than half), so {consequence}; leave the column out with `drop {flag_value}`")]
     SparseColumn {
         /// File path.
         path: PathBuf,
@@ -333,7 +333,7 @@ pub enum DataError {
         flag_value: String,
     },
     /// Dropping the rows with missing cells would leave fewer than half.
-    #[error("data file {path}: {dropped} of {rows} rows have a missing cell (empty, NA or ?) and dropping them would leave {kept}; most are missing in column '{column}' ({count} rows); keep every row with --missing impute, or leave that column out with --drop {flag_value}")]
+    #[error("data file {path}: {dropped} of {rows} rows have a missing cell (empty, NA or ?) and dropping them would leave {kept}; most are missing in column '{column}' ({count} rows); keep every row with `missing impute`, or leave that column out with `drop {flag_value}`")]
     MostRowsMissing {
         /// File path.
         path: PathBuf,
@@ -351,7 +351,7 @@ pub enum DataError {
         flag_value: String,
     },
     /// The labels of `--labels-from` look like a continuous measurement.
-    #[error("data file {path}, column '{column}': {distinct} distinct values on {rows} rows, so it looks continuous rather than a labelling; --labels-from needs a column of cluster or class labels (or try --target {flag_value} with --interactions)")]
+    #[error("data file {path}, column '{column}': {distinct} distinct values on {rows} rows, so it looks continuous rather than a labelling; `labels_from` needs a column of cluster or class labels (or try `target {flag_value}` with `interactions`)")]
     ContinuousLabels {
         /// File path.
         path: PathBuf,
@@ -394,18 +394,18 @@ fn missing_column_message(
         ColumnRole::DefaultLabel => {
             let named = match suggestion {
                 Some(s) => format!(
-                    ", or name the ground truth with --label-column {}",
+                    ", or name the ground truth with `label_column {}`",
                     quote(s)
                 ),
-                None => ", or name the ground truth with --label-column COL".to_string(),
+                None => ", or name the ground truth with `label_column COL`".to_string(),
             };
-            format!("data file {file} has no column '{column}' (the ground-truth label, kept out of the features); pass --no-label when the file has none{named} (columns: {available})")
+            format!("data file {file} has no column '{column}' (the ground-truth label, kept out of the features); leave `label_column` unset when the file has none{named} (columns: {available})")
         }
         _ => {
             let flag = match role {
-                ColumnRole::Label => "named by --label-column or --labels-from",
-                ColumnRole::Drop => "named by --drop",
-                ColumnRole::Categorical => "named by --categorical",
+                ColumnRole::Label => "named by `label_column` or `labels_from`",
+                ColumnRole::Drop => "named by `drop`",
+                ColumnRole::Categorical => "named by `categorical`",
                 _ => "read by the model",
             };
             let hint = suggestion
@@ -415,5 +415,23 @@ fn missing_column_message(
                 "data file {file} has no column '{column}' ({flag}){hint} (columns: {available})"
             )
         }
+    }
+}
+
+/// Which manifest an instance file was checked against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ManifestKind {
+    /// The `manifest.json` of the file's own directory.
+    Directory,
+    /// The project's manifest of the public instances, compiled in.
+    Project,
+}
+
+impl fmt::Display for ManifestKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ManifestKind::Directory => "its manifest",
+            ManifestKind::Project => "polyclust's manifest of the public instances",
+        })
     }
 }

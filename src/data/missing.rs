@@ -12,9 +12,9 @@
 
 use super::columns::{Feature, Roles};
 use super::error::DataError;
+use super::options::{LoadOptions, MissingPolicy};
 use super::table::RawTable;
 use super::text::{excerpt, flag_value};
-use super::{LoadOptions, MissingPolicy};
 use serde::Serialize;
 
 /// Share of rows above which a column's missing cells are refused.

@@ -28,12 +28,14 @@
 //!    read, so new rows are read alike.
 
 mod columns;
+mod dataset;
 mod dates;
 mod encode;
 mod error;
 mod features;
 mod missing;
 mod numbers;
+mod options;
 mod prepare;
 mod records;
 mod registry;
@@ -43,218 +45,27 @@ mod synthetic;
 mod table;
 mod text;
 
-pub use columns::ID_MIN_ROWS;
+pub use dataset::{encode_labels, Dataset};
 pub use dates::DateKind;
-pub use error::{ColumnRole, DataError};
+pub use error::{ColumnRole, DataError, ManifestKind};
 pub use features::{CellFormat, FeatureColumn, FeatureMap, Imputed};
 pub use missing::MissingReport;
 pub use numbers::DecimalMark;
+pub use options::{DatePolicy, LoadOptions, MissingPolicy, MAX_LEVELS};
 pub use prepare::prepare;
 pub use registry::{
-    public_instances, sha256_hex, FileSummary, InstanceCheck, InstanceInfo, ManifestKind, Registry,
-    INSTANCES_ENV,
+    public_instances, sha256_hex, FileSummary, InstanceCheck, InstanceInfo, Registry, INSTANCES_ENV,
 };
-pub use stream::{Chunk, CsvChunks, EncodeScan, EncodeSummary, RowEncoder};
+pub(crate) use stream::{Chunk, CsvChunks, EncodeScan, RowEncoder};
 pub use synthetic::{
     gaussian_blobs, generated_instances, generated_registry_files, quadrants, GeneratedInstance,
     GeneratorKind, GeneratorSpec, RowStream, SyntheticInstance, ValidGenerator, BLOBS_SPREAD,
     QUADRANTS_MARGIN,
 };
 pub use table::{Column, RawTable};
-pub use text::{closest_name, excerpt, flag_value, is_missing, name_list};
+pub use text::{excerpt, flag_value, is_missing, name_list};
 
-pub(crate) use table::read_bytes;
-
-use ndarray::Array2;
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-
-/// The most categories a categorical column may have by default.
-pub const MAX_LEVELS: usize = 50;
-
-/// What to do with a row that has a missing feature cell.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
-pub enum MissingPolicy {
-    /// Drop the row (and report it).
-    #[default]
-    Drop,
-    /// Keep it: a missing cell reads as its column's median or most
-    /// frequent category, recorded in the map.
-    Impute,
-    /// With a fitted map: keep the row, its missing features NaN (for the
-    /// decision on the cells it has). At fit, as `Drop`.
-    #[cfg_attr(feature = "cli", value(skip))]
-    Keep,
-}
-
-/// What to do with a column of dates or times.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
-pub enum DatePolicy {
-    /// Leave it out, with a notice.
-    #[default]
-    Exclude,
-    /// Read dates as days since 1970-01-01, times as hours since midnight.
-    AsNumber,
-}
-
-/// How to read a CSV into a dataset.
-#[derive(Debug, Clone)]
-pub struct LoadOptions {
-    /// Column holding the ground truth, kept out of the features (`None`: no label).
-    pub label_column: Option<String>,
-    /// Columns to ignore entirely (ids).
-    pub drop: Vec<String>,
-    /// Columns to treat as categorical even when their values are numeric.
-    pub categorical: Vec<String>,
-    /// Whether a row without a label is dropped (the labels are the
-    /// clusters to explain or score, or a target); otherwise it is kept and
-    /// the label is only compared with.
-    pub label_required: bool,
-    /// Rows with a missing feature cell.
-    pub missing: MissingPolicy,
-    /// Columns of dates or times.
-    pub dates: DatePolicy,
-    /// The most categories of one categorical column.
-    pub max_levels: usize,
-    /// The decimal mark (`None`: detected).
-    pub decimal: Option<DecimalMark>,
-}
-
-impl Default for LoadOptions {
-    fn default() -> Self {
-        Self {
-            label_column: Some("label".into()),
-            drop: Vec::new(),
-            categorical: Vec::new(),
-            label_required: true,
-            missing: MissingPolicy::Drop,
-            dates: DatePolicy::Exclude,
-            max_levels: MAX_LEVELS,
-            decimal: None,
-        }
-    }
-}
-
-/// A prepared dataset: scaled features, optional labels, and the map back to the file.
-#[derive(Debug, Clone)]
-pub struct Dataset {
-    /// Display name (instance name or file stem).
-    pub name: String,
-    /// Features scaled to \[0, 1\], one row per kept data row (NaN: a
-    /// missing cell kept by [`MissingPolicy::Keep`]).
-    pub x: Array2<f64>,
-    /// How features map to input columns.
-    pub map: FeatureMap,
-    /// Ground-truth labels as text, when a label column was read (a label
-    /// not required may be missing: empty, `NA` or `?`).
-    pub labels: Option<Vec<String>>,
-    /// For each kept row, its 0-based index among the file's data rows.
-    pub row_index: Vec<usize>,
-    /// Rows dropped because of a missing cell.
-    pub dropped_rows: usize,
-    /// What became of missing cells.
-    pub missing: MissingReport,
-    /// Columns left out or read in a format, one sentence each.
-    pub notices: Vec<String>,
-    /// Features that were constant (kept at 0).
-    pub constant_features: Vec<String>,
-    /// File the rows were read from (`None` for generated data).
-    pub path: Option<PathBuf>,
-}
-
-impl Dataset {
-    /// Number of rows.
-    pub fn n(&self) -> usize {
-        self.x.nrows()
-    }
-
-    /// Number of features.
-    pub fn d(&self) -> usize {
-        self.x.ncols()
-    }
-
-    /// Feature names.
-    pub fn feature_names(&self) -> Vec<String> {
-        self.map.names()
-    }
-
-    /// Labels encoded as 0..L in order of first appearance, with the label texts.
-    pub fn label_ids(&self) -> Option<(Vec<usize>, Vec<String>)> {
-        self.labels.as_ref().map(|l| encode_labels(l))
-    }
-
-    /// Labels encoded as 0..L in order of first appearance, `None` for a
-    /// row without one (see [`LoadOptions::label_required`]).
-    pub fn truth_ids(&self) -> Option<Vec<Option<usize>>> {
-        let labels = self.labels.as_ref()?;
-        let mut index: BTreeMap<&str, usize> = BTreeMap::new();
-        Some(
-            labels
-                .iter()
-                .map(|l| {
-                    if is_missing(l) {
-                        return None;
-                    }
-                    let next = index.len();
-                    Some(*index.entry(l.as_str()).or_insert(next))
-                })
-                .collect(),
-        )
-    }
-
-    /// The labels as finite numbers (a numeric target); `column` names the
-    /// label column in errors. A cell that does not parse is a
-    /// [`DataError::NotNumeric`] naming the file, data row, column and cell;
-    /// no label column read is a [`DataError::MissingColumn`].
-    pub fn numeric_labels(&self, column: &str) -> Result<ndarray::Array1<f64>, DataError> {
-        let file = || {
-            self.path
-                .clone()
-                .unwrap_or_else(|| PathBuf::from(&self.name))
-        };
-        let labels = self
-            .labels
-            .as_ref()
-            .ok_or_else(|| DataError::MissingColumn {
-                path: file(),
-                column: column.to_string(),
-                role: ColumnRole::Label,
-                suggestion: None,
-                available: self.map.sources().join(", "),
-                hint: "".into(),
-            })?;
-        labels
-            .iter()
-            .zip(&self.row_index)
-            .map(|(text, &row)| match text.parse::<f64>() {
-                Ok(v) if v.is_finite() => Ok(v),
-                _ => Err(DataError::NotNumeric {
-                    path: file(),
-                    row: row + 1,
-                    column: column.to_string(),
-                    value: text::cut(text, 40),
-                }),
-            })
-            .collect()
-    }
-}
-
-/// Encode text labels as 0..L in order of first appearance.
-pub fn encode_labels(labels: &[String]) -> (Vec<usize>, Vec<String>) {
-    let mut names: Vec<String> = Vec::new();
-    let mut index: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut ids = Vec::with_capacity(labels.len());
-    for l in labels {
-        let id = *index.entry(l.as_str()).or_insert_with(|| {
-            names.push(l.clone());
-            names.len() - 1
-        });
-        ids.push(id);
-    }
-    (ids, names)
-}
+use std::path::Path;
 
 /// Load and prepare a CSV file (see the module doc for the steps).
 pub fn load_csv(path: &Path, options: &LoadOptions) -> Result<Dataset, DataError> {

@@ -1,11 +1,13 @@
 //! [`prepare`]: a raw table to a dataset, as a sequence of named steps.
 
 use super::columns::{self, Roles};
+use super::dataset::Dataset;
 use super::encode::{self, Typed};
 use super::error::DataError;
+use super::features::{FeatureColumn, FeatureMap};
 use super::missing::{self, MissingReport};
+use super::options::{LoadOptions, MissingPolicy};
 use super::table::RawTable;
-use super::{Dataset, FeatureColumn, FeatureMap, LoadOptions, MissingPolicy};
 use ndarray::Array2;
 
 /// Prepare a raw table. With `map = Some(..)` the rows are encoded with an

@@ -4,7 +4,6 @@
 
 use super::error::DataError;
 use super::sniff::{self, Dialect};
-use super::table::csv_error;
 use super::text::excerpt;
 use std::collections::HashMap;
 use std::io::Read;
@@ -166,9 +165,9 @@ impl<R: Read> Records<R> {
         }
         let name = sniff::delimiter_name(self.delimiter);
         let hint = if self.width == 1 {
-            format!("; the header reads as one column when cells are separated by {name}: name the file's delimiter with --delimiter")
+            format!("; the header reads as one column when cells are separated by {name}: name the file's delimiter with `delimiter`")
         } else {
-            format!("; cells are separated by {name} (--delimiter sets it): a cell holding {name} must be quoted")
+            format!("; cells are separated by {name} (`delimiter` sets it): a cell holding {name} must be quoted")
         };
         DataError::Ragged {
             path: self.path.clone(),
@@ -190,5 +189,14 @@ fn read_error(path: &Path, e: &csv::Error) -> DataError {
             reason: io.to_string(),
         },
         _ => csv_error(path, e),
+    }
+}
+
+fn csv_error(path: &Path, e: &csv::Error) -> DataError {
+    let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
+    DataError::Csv {
+        path: path.to_path_buf(),
+        line,
+        reason: e.to_string(),
     }
 }

@@ -7,10 +7,13 @@
 //! (`instances/manifest.json`) is compiled in, so a user's download can be
 //! checked against it ([`Registry::verify`]).
 
-use super::{prepare, read_bytes, DataError, Dataset, LoadOptions, RawTable};
+use super::dataset::Dataset;
+use super::error::{DataError, ManifestKind};
+use super::options::LoadOptions;
+use super::prepare::prepare;
+use super::table::{read_bytes, RawTable};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -48,24 +51,6 @@ pub struct InstanceInfo {
     /// SHA-256 of the CSV file, lowercase hex; when given, the file must match.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sha256: Option<String>,
-}
-
-/// Which manifest an instance file was checked against.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ManifestKind {
-    /// The `manifest.json` of the file's own directory.
-    Directory,
-    /// The project's manifest of the public instances, compiled in.
-    Project,
-}
-
-impl fmt::Display for ManifestKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            ManifestKind::Directory => "its manifest",
-            ManifestKind::Project => "polyclust's manifest of the public instances",
-        })
-    }
 }
 
 /// The project's manifest of the public benchmark instances

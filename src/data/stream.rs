@@ -14,11 +14,11 @@
 //! [`RawTable::parse`]: super::RawTable::parse
 
 use super::error::{ColumnRole, DataError};
+use super::features::{CellFormat, FeatureColumn, FeatureMap, Imputed};
 use super::records::Records;
 use super::sniff;
 use super::table::missing_column;
 use super::text::{excerpt, is_missing, parse_number, trimmed};
-use super::{CellFormat, FeatureColumn, FeatureMap, Imputed};
 use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -49,11 +49,6 @@ impl Chunk {
     /// Rows in the chunk.
     pub fn len(&self) -> usize {
         self.rows
-    }
-
-    /// Whether the chunk holds no row.
-    pub fn is_empty(&self) -> bool {
-        self.rows == 0
     }
 
     /// Cell `column` (position among the chosen columns) of row `row`
@@ -102,11 +97,6 @@ impl<R: Read> CsvChunks<R> {
         })
     }
 
-    /// Header names (trimmed).
-    pub fn header(&self) -> &[String] {
-        &self.header
-    }
-
     /// Position of a column by name.
     pub fn position(&self, name: &str) -> Option<usize> {
         self.index.get(name).copied()
@@ -122,11 +112,6 @@ impl<R: Read> CsvChunks<R> {
     /// Keep these columns (header positions) of every row, in this order.
     pub fn select(&mut self, columns: Vec<usize>) {
         self.columns = columns;
-    }
-
-    /// Data rows read so far.
-    pub fn rows_read(&self) -> usize {
-        self.records.rows
     }
 
     /// Fill `chunk` with the next rows, at most `max_rows` of them and
@@ -316,11 +301,6 @@ impl RowEncoder {
         } else {
             self.columns.clone()
         }
-    }
-
-    /// Features per row.
-    pub fn width(&self) -> usize {
-        self.plan.len()
     }
 
     /// A scan of no rows yet.

@@ -221,7 +221,7 @@ impl RawTable {
                 "read as separated by {name}, as its first line (sep=) says"
             )),
             DelimiterSource::Detected => Some(format!(
-                "read as separated by {name} (detected; --delimiter sets it)"
+                "read as separated by {name} (detected; `delimiter` sets it)"
             )),
         }
     }
@@ -245,7 +245,7 @@ pub(crate) fn missing_column(
     let hint = other
         .map(|d| {
             let d = if d == '\t' { "tab".to_string() } else { format!("'{d}'") };
-            format!("; the header reads as one column: if the file is separated by {d}, pass --delimiter {d}")
+            format!("; the header reads as one column: if the file is separated by {d}, name it with `delimiter {d}`")
         })
         .unwrap_or_default();
     DataError::MissingColumn {
@@ -264,13 +264,4 @@ pub(crate) fn read_bytes(path: &Path) -> Result<Vec<u8>, DataError> {
         path: path.to_path_buf(),
         reason: e.to_string(),
     })
-}
-
-pub(crate) fn csv_error(path: &Path, e: &csv::Error) -> DataError {
-    let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
-    DataError::Csv {
-        path: path.to_path_buf(),
-        line,
-        reason: e.to_string(),
-    }
 }

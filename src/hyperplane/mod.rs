@@ -84,7 +84,8 @@ mod problem;
 mod solve;
 
 pub use backend::{Backend, SolveOptions, UnknownBackend};
-pub use directions::{direction_count, search_candidate_bytes, MAX_CANDIDATE_BYTES};
+pub use directions::direction_count;
+pub(crate) use directions::{search_candidate_bytes, MAX_CANDIDATE_BYTES};
 pub(crate) use enumerate::{enumeration_bytes, MAX_ENUMERATION_BYTES};
 pub use export::{write_lp, write_mps, ExportError, MpsFormat};
 pub use milp::with_highs_lock;

@@ -105,7 +105,7 @@ impl Distances {
         })
     }
 
-    /// The distance one unit of the per-cluster sums ([`Self::sums_by_label_all`],
+    /// The distance one unit of the per-cluster sums (`Self::sums_by_label_all`,
     /// [`SilhouetteState::sum`](super::SilhouetteState::sum)) stands for: the matrix's step, or 1 when
     /// distances are computed on demand.
     pub fn unit(&self) -> f64 {

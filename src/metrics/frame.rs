@@ -20,7 +20,7 @@ pub struct SweepFrame {
 
 impl SilhouetteState {
     /// What every evaluation of a sweep among the clusters of `affected`
-    /// shares (see [`SweepFrame`]), in O(n·k): the clusters outside
+    /// shares (see `SweepFrame`), in O(n·k): the clusters outside
     /// `affected` keep their columns and their rows whatever the direction,
     /// so one frame serves every sweep of a boundary.
     pub fn sweep_frame(&self, affected: &[usize]) -> SweepFrame {
@@ -55,7 +55,7 @@ impl SilhouetteState {
     ///
     /// This is the innermost loop of every sweep. It is written without
     /// branches on the rows (the own cluster is selected, not branched on) and
-    /// summed in [`LANES`] independent partial sums, so the compiler keeps it
+    /// summed in `LANES` independent partial sums, so the compiler keeps it
     /// busy: with the sweep frame this measured wine's MPC-2 run 1.3×
     /// faster than the branchy loop. Means are taken by multiplication with reciprocals (a division
     /// per cluster and row measured 1.6× slower).

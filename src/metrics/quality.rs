@@ -19,7 +19,7 @@ pub struct ClusterQuality {
     pub cluster_silhouettes: Vec<Option<f64>>,
 }
 
-/// [`silhouette`](super::silhouette) and the per-cluster means of [`silhouette_samples`] for
+/// [`silhouette`](super::silhouette) and the per-cluster means of [`silhouette_samples`](super::silhouette_samples) for
 /// labels in `0..k`, in one O(n²·d) pass.
 pub fn cluster_quality(x: ArrayView2<f64>, labels: &[usize], k: usize) -> ClusterQuality {
     cluster_quality_until(x, labels, k, &|| false).expect("a computation that never stops ends")

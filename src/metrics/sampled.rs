@@ -24,7 +24,7 @@ pub struct SilhouetteEstimate {
 }
 
 /// Mean silhouette estimated from samples, for data too large for the exact
-/// O(n²·d) [`silhouette`]: exact when n ≤ `sample_size`; otherwise the mean
+/// O(n²·d) [`silhouette`](super::silhouette): exact when n ≤ `sample_size`; otherwise the mean
 /// over `repeats` samples of `sample_size` rows, each drawn without
 /// replacement (as scikit-learn's `silhouette_score(sample_size=…)` draws
 /// one), of the exact silhouette of the sample (distances within the

@@ -150,7 +150,7 @@ impl SilhouetteState {
     /// The moves `(u, to)` in order, each as [`Self::move_point`], with the
     /// same sums bit for bit: every column entry takes the same additions in
     /// the same order. Consecutive moves between the same two clusters are
-    /// applied together, up to [`MOVE_BATCH`] rows at a time, so the two
+    /// applied together, up to `MOVE_BATCH` rows at a time, so the two
     /// columns are read and written once per batch instead of once per row
     /// (a move is memory-bound on them: eight rows of 4,000 measured 24.2 µs
     /// one at a time and 6.6 µs together, `cargo bench --bench silhouette --

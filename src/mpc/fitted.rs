@@ -177,7 +177,7 @@ impl MpcFit {
             .map_or(0, |o| o.iter().filter(|&&b| b).count())
     }
 
-    /// Set outliers apart (see [`super::outliers`]): rows farther from their
+    /// Set outliers apart (see [`OutlierRule`](super::OutlierRule)): rows farther from their
     /// cluster's centre than `multiple` robust standard deviations beyond
     /// the median distance get the outlier label, and the model carries the
     /// rule. The silhouette and the cluster sizes are recomputed over the

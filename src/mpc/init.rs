@@ -140,6 +140,8 @@ pub fn solve_pairs_reusing(
 
 /// λ-weighted representation errors: `penalty[t*k + c]` = λ Σ_{j≠c} ξ of
 /// point t against the hyperplane between c and j, were t in cluster c.
+// The plain form of Algorithm 1's step, the baseline of the unit tests.
+#[cfg_attr(not(test), allow(dead_code))]
 pub fn penalty_matrix(
     z: ArrayView2<f64>,
     hyperplanes: &[PairHyperplane],
@@ -169,6 +171,8 @@ pub fn penalty_matrix(
 /// Assignment step (31)–(32): argmin per point, or the transportation LP under
 /// cardinality bounds; without bounds an assignment that empties a cluster is
 /// re-solved with N_min = 1 so every cluster stays in use.
+// The plain form of Algorithm 1's step, the baseline of the unit tests.
+#[cfg_attr(not(test), allow(dead_code))]
 pub fn assign_step(
     cost: &[f64],
     k: usize,
@@ -210,6 +214,8 @@ fn assign_step_within(
 }
 
 /// Objective (31) of an assignment.
+// The plain form of Algorithm 1's step, the baseline of the unit tests.
+#[cfg_attr(not(test), allow(dead_code))]
 pub fn objective(
     x: ArrayView2<f64>,
     labels: &[usize],
@@ -383,6 +389,9 @@ pub fn initial_kmeans(
 }
 
 /// Run Algorithm 1 on the clustering matrix `x` and explanation matrix `z`.
+// Algorithm 1 as the paper states it; a fit starts from its own k-means
+// through `initialize_from`.
+#[allow(dead_code)]
 pub fn initialize(
     x: ArrayView2<f64>,
     z: ArrayView2<f64>,

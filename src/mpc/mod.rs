@@ -1,5 +1,5 @@
 //! Multi-Polytope Clustering (MPC paper §3): Algorithm 1 (alternating
-//! minimisation, [`init`]), Algorithm 2 (silhouette coordinate descent), and
+//! minimisation, `init`), Algorithm 2 (silhouette coordinate descent), and
 //! the fitted [`PolytopeModel`] whose polytopes explain every cluster.
 
 mod build;
@@ -7,24 +7,23 @@ mod deadline;
 mod error;
 mod fit;
 mod fitted;
-pub mod init;
-pub mod model;
+mod getters;
+pub(crate) mod init;
+pub(crate) mod model;
 mod model_check;
-pub mod outliers;
+pub(crate) mod outliers;
 mod pair;
-pub mod params;
+pub(crate) mod params;
 mod progress;
-pub mod protocol;
+pub(crate) mod protocol;
 mod redundancy;
 mod rows;
 mod sample;
-pub mod search;
-pub mod space;
+pub(crate) mod search;
+pub(crate) mod space;
 mod tournament;
 pub mod union;
 
-pub use build::{finalize, Training};
-pub use deadline::Deadline;
 pub use error::MpcError;
 pub use fit::{explain_labels, fit, fit_with, FitOptions};
 pub use fitted::{MpcFit, ESTIMATE_REPEATS};
@@ -37,5 +36,5 @@ pub use params::{
 };
 pub use progress::{Observer, Progress, RunStatus};
 pub use protocol::{protocol, ProtocolPlan, ProtocolResult, ProtocolRun};
-pub use sample::{SearchRows, SEARCH_SAMPLE_SEED};
+pub(crate) use sample::SearchRows;
 pub use space::{screen_for_explanation, ExplanationFeature, ExplanationSpace, ScreeningTarget};

@@ -23,7 +23,7 @@ use crate::hyperplane::{Coefficients, Side};
 use ndarray::{ArrayView1, ArrayView2};
 use serde::{Deserialize, Serialize};
 
-pub use super::tournament::{nearest_active_centre, nearest_centre, tournament, tournament_among};
+pub use super::tournament::nearest_centre;
 
 /// Version of the model JSON layout; bumped on incompatible changes.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -117,7 +117,7 @@ pub struct PolytopeModel {
     /// Fitting settings.
     pub settings: ModelSettings,
     /// Outliers set apart: rows beyond their cluster's radius get the
-    /// outlier label ([`super::outliers`]).
+    /// outlier label ([`OutlierRule`](super::OutlierRule)).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outliers: Option<super::outliers::OutlierRule>,
     /// A union model's cluster of every piece (empty: every polytope is a
@@ -171,7 +171,7 @@ impl PolytopeModel {
 
     /// The polytopes after the first [`PolytopeModel::k`] (one per cluster,
     /// in id order): extensions that cover training rows no cluster's own
-    /// polytope held (see [`crate::mpc::finalize`]), checked after every
+    /// polytope held (see `crate::mpc::finalize`), checked after every
     /// cluster's own polytope.
     pub fn extensions(&self) -> &[Polytope] {
         &self.polytopes[self.k().min(self.polytopes.len())..]

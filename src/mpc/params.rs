@@ -548,7 +548,7 @@ impl MpcParams {
         if self.coefficients == Coefficients::General && self.backend == Backend::Enumerate {
             return Err(ParamsError::new(
                 "backend",
-                "general (real) coefficients need a MILP backend: use --backend highs",
+                "general (real) coefficients need a MILP backend: use `backend highs`",
             ));
         }
         if self.max_outer == 0 || self.max_inner == 0 {

@@ -11,7 +11,7 @@
 //!    to the top-j set, j = 2…p ([`greedy_ranking`]).
 //! 5. Cutoff (§4.3, MLP-Cutoff): add the top-ranked interactions one at a time
 //!    to a GAM of small nets until the validation error stops improving
-//!    ([`mlp_cutoff`]).
+//!    (`mlp_cutoff`).
 //!
 //! [`nid_screen`] runs steps 1–4 (and 5 on request) on a dataset;
 //! [`evaluate_synthetic`] reproduces the F1–F10 protocol of §5 (30k points
@@ -35,15 +35,9 @@ mod screen;
 mod strengths;
 
 pub use eval::{
-    evaluate_run, evaluate_synthetic, evaluate_synthetic_with_progress, EvalOptions,
-    FunctionReport, SyntheticSuiteReport,
+    evaluate_synthetic, evaluate_synthetic_with_progress, EvalOptions, FunctionReport,
+    SyntheticSuiteReport,
 };
 pub use params::{NidParams, ValidNidParams};
-pub use screen::{
-    ensemble_strengths, mlp_cutoff, nid_screen, select_l1, train_l1_grid, train_mlp_m,
-    train_mlp_m_tuned, CutoffReport,
-};
-pub use strengths::{
-    greedy_ranking, interaction_strengths, member_weights, pairwise_strengths, unit_influence,
-    NidStrengths,
-};
+pub use screen::{ensemble_strengths, nid_screen, select_l1, train_mlp_m_tuned};
+pub use strengths::{greedy_ranking, member_weights, pairwise_strengths, unit_influence};

@@ -47,5 +47,4 @@ mod sweep;
 mod tuning;
 
 pub use context::SearchInputs;
-pub use driver::{search, SearchResult};
-pub use tuning::UNCOVERED_WEIGHT;
+pub use driver::search;

@@ -1,14 +1,14 @@
 //! One method's protocol on one instance: k-means++ over every (k, seed),
-//! or MPC through [`crate::mpc::protocol`], the best run kept.
+//! or MPC through [`polyclust::mpc::protocol`], the best run kept.
 
 use super::method::{BenchRow, BenchSettings, Method};
 use super::paper::PaperResults;
-use crate::data::Dataset;
-use crate::mpc::{self, ExplanationSpace, MpcError};
-use crate::params::{check_k, ParamsError};
-use crate::protocol::{run_grid, ProtocolGrid};
-use crate::{kmeans, metrics};
 use ndarray::ArrayView2;
+use polyclust::data::Dataset;
+use polyclust::mpc::{self, ExplanationSpace, MpcError};
+use polyclust::params::{check_k, ParamsError};
+use polyclust::protocol::{run_grid, ProtocolGrid};
+use polyclust::{kmeans, metrics};
 use serde::Serialize;
 use std::ops::RangeInclusive;
 use std::time::Instant;
@@ -173,7 +173,7 @@ pub fn run_method(
         min_cluster_size: 1,
         meets_min_cluster_size: true,
     };
-    let floor = settings.mpc.min_cluster_size.rows(ds.n())?;
+    let floor = settings.mpc.get_min_cluster_size().rows(ds.n())?;
     row.min_cluster_size = floor;
     match method.preset() {
         None => {
@@ -181,8 +181,8 @@ pub fn run_method(
                 ds.x.view(),
                 settings.ks.clone(),
                 settings.restarts,
-                settings.mpc.seed,
-                settings.mpc.kmeans_restarts,
+                settings.mpc.get_seed(),
+                settings.mpc.get_kmeans_restarts(),
                 floor,
                 &|run| {
                     on_run(RunTick {
@@ -243,8 +243,8 @@ pub fn run_method(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::gaussian_blobs;
-    use crate::mpc::MpcParams;
+    use polyclust::data::gaussian_blobs;
+    use polyclust::mpc::MpcParams;
 
     #[test]
     fn kmeans_protocol_keeps_the_best_silhouette_in_fixed_order() {

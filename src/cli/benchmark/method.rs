@@ -1,7 +1,7 @@
 //! What the benchmark runs and reports: the methods, the settings shared by
 //! every run, and one row of the table.
 
-use crate::mpc::{MpcParams, Preset};
+use polyclust::mpc::{MpcParams, Preset};
 use serde::Serialize;
 use std::ops::RangeInclusive;
 
@@ -64,12 +64,13 @@ pub struct BenchSettings {
     /// that starts the MPC run with the same k and seed.
     pub mpc: MpcParams,
     /// Run the (k, seed) runs of an instance side by side (rayon) or one at a
-    /// time (see [`crate::mpc::protocol()`]).
+    /// time (see [`polyclust::mpc::protocol()`]).
     pub runs_in_parallel: bool,
 }
 
 impl BenchSettings {
     /// The paper's protocol: k = 2..10, `restarts` seeds, default MPC settings.
+    #[cfg(test)]
     pub fn paper(restarts: usize) -> Self {
         Self {
             ks: 2..=10,

@@ -7,13 +7,10 @@
 //! first run, so a row depends only on the data, the settings and the seeds.
 
 mod method;
-pub mod paper;
-pub mod report;
+mod paper;
+mod report;
 mod run;
 
-pub use method::{BenchRow, BenchSettings, Method};
-pub use paper::{PaperInstance, PaperResults, PaperSource};
-pub use report::{format_seconds, to_csv, to_markdown, CSV_HEADER};
-pub use run::{
-    kmeans_protocol, run_method, runs_per_method, KMeansProtocolResult, KMeansRun, RunTick,
-};
+pub(crate) use method::{BenchRow, BenchSettings, Method};
+pub(crate) use report::{format_seconds, to_csv, to_markdown};
+pub(crate) use run::{run_method, runs_per_method};
