@@ -512,7 +512,7 @@ pub(crate) fn explain_cmd(args: &ExplainArgs) -> Result<()> {
                 let (column, note) = explain::output_column(&model, &keep, args.column.as_deref())
                     .map_err(anyhow::Error::msg)?;
                 if let Some(note) = note {
-                    super::output::warn(&format!("note: {note}"));
+                    super::output::warn(&format!("note: {}", super::vocabulary::with_flags(&note)));
                 }
                 outln!(
                     "{}",

@@ -8,6 +8,7 @@ const FLAGS: &[(&str, &str)] = &[
     ("backend", "--backend"),
     ("categorical", "--categorical"),
     ("clusters", "--clusters"),
+    ("column", "--column"),
     ("dates", "--dates"),
     ("decimal", "--decimal"),
     ("delimiter", "--delimiter"),

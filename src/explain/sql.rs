@@ -323,11 +323,11 @@ pub fn output_column(
     };
     if let Some(name) = requested {
         if name.is_empty() {
-            return Err("--column needs a name".into());
+            return Err("`column` needs a name".into());
         }
         return match clash(name) {
             Some(t) => Err(format!(
-                "--column {name}: the rows already have a column '{t}' (engines do not tell names apart by case); choose another name"
+                "`column {name}`: the rows already have a column '{t}' (engines do not tell names apart by case); choose another name"
             )),
             None => Ok((name.to_string(), None)),
         };
@@ -340,7 +340,7 @@ pub fn output_column(
         .find(|n| clash(n).is_none())
         .expect("some cluster_N is free");
     let note = format!(
-        "the table has a column named cluster, so the cluster is output as {name} (--column sets the name)"
+        "the table has a column named cluster, so the cluster is output as {name} (`column` sets the name)"
     );
     Ok((name, Some(note)))
 }
