@@ -20,6 +20,7 @@ mod redundancy;
 mod rows;
 mod sample;
 pub(crate) mod search;
+mod settings;
 pub(crate) mod space;
 mod tournament;
 pub mod union;
