@@ -21,7 +21,7 @@
 //! that the output is not complete.
 //!
 //! Memory: O(chunk size × (in-flight chunks)) whatever the file's length.
-//! Speed depends on the machine; `README.md` gives the command that
+//! Speed depends on the machine; `docs/scale.md` gives the command that
 //! measures it.
 //!
 //! [`PolytopeModel::segments`]: crate::mpc::PolytopeModel::segments

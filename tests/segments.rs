@@ -300,7 +300,7 @@ fn labels_from_says_why_the_floor_does_not_apply() {
 }
 
 /// The paper's unconstrained protocol (the silhouette objective, merges
-/// allowed down to 2 clusters) gives the figures it gave before the floor
+/// allowed down to 2 clusters, both starts) gives the figures it gave before the floor
 /// existed (values of the commit that introduced the floor's default).
 #[test]
 fn one_row_floor_reproduces_the_unconstrained_results() {
@@ -334,6 +334,8 @@ fn one_row_floor_reproduces_the_unconstrained_results() {
             "silhouette",
             "--k-min",
             "2",
+            "--coarse-start",
+            "both",
         ];
         full.extend_from_slice(args);
         let v = json_stdout(&polyclust_with_instances(
