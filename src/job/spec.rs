@@ -86,7 +86,7 @@ pub struct ClusterSpec {
     pub interaction_method: ScreenMethod,
     /// Most polytopes per cluster: 1, one convex polytope per cluster; more
     /// lets a cluster be a union of pieces when the rows fall into groups
-    /// that do not touch ([`crate::mpc::union`]).
+    /// that do not touch (single linkage, docs/shapes.md).
     pub pieces: usize,
 }
 

@@ -23,7 +23,7 @@ pub(crate) mod search;
 mod settings;
 pub(crate) mod space;
 mod tournament;
-pub mod union;
+pub(crate) mod union;
 
 pub use error::MpcError;
 pub use fit::{explain_labels, fit, fit_with, FitOptions};

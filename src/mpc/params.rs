@@ -20,7 +20,7 @@ pub use super::settings::{MinClusterSize, Objective, Preset};
 /// matrix (50 MB in 16 bits) fits comfortably.
 pub const DEFAULT_SAMPLE_SIZE: usize = 5_000;
 
-/// Most pieces one cluster may have (`--pieces`, [`crate::mpc::union`]).
+/// Most pieces one cluster may have (the `pieces` setting).
 pub const MAX_PIECES: usize = 16;
 
 /// Settings of Multi-Polytope Clustering (Algorithms 1 and 2).

@@ -29,7 +29,7 @@
 //!    per cluster. This is the coordinate descent of §3.2 with a split move
 //!    on pieces and the objective "rows decided for their own cluster";
 //!    only the new pieces' pairs are solved again.
-//! 3. **One model** ([`crate::mpc::finalize`] on the pieces): hyperplanes
+//! 3. **One model** (the model-building `finalize` step on the pieces): hyperplanes
 //!    centred in their gaps, redundant half-spaces removed piece by piece
 //!    (§4.2), rows no piece holds covered by an extension of their piece
 //!    (fidelity 1), then every piece is labelled with its cluster
