@@ -5,6 +5,7 @@
 use super::args::{BenchPaperArgs, BenchScaleArgs, BenchSpeedArgs};
 use super::benchmark::{self, BenchRow, BenchSettings, Method};
 use super::output::outln;
+use super::peer_script;
 use super::progress::counter_bar;
 use super::safe_output::OutputDir;
 use anyhow::{bail, Context, Result};
@@ -305,54 +306,21 @@ fn peer_medians(
     datasets: &[Dataset],
     args: &BenchSpeedArgs,
 ) -> Result<serde_json::Value> {
-    let dir = tempfile_dir()?;
-    let mut instances = Vec::new();
-    for ds in datasets {
-        let path = dir.join(format!("{}.csv", ds.name));
-        let mut text = String::new();
-        for row in ds.x.rows() {
-            let cells: Vec<String> = row.iter().map(|v| format!("{v:?}")).collect();
-            text.push_str(&cells.join(","));
-            text.push('\n');
+    let dir = peer_script::temporary_dir("speed")?;
+    let result = (|| {
+        let mut instances = Vec::new();
+        for ds in datasets {
+            let path = peer_script::write_features(&dir, ds)?;
+            instances.push(json!({"name": ds.name, "csv": path}));
         }
-        // The command's own temporary directory: nothing of the user's there.
-        std::fs::write(&path, text.as_bytes())
-            .with_context(|| format!("cannot write {}", path.display()))?;
-        instances.push(json!({"name": ds.name, "csv": path}));
-    }
-    let request = json!({
-        "instances": instances, "k_lo": args.k_range.0, "k_hi": args.k_range.1, "seed": args.seed,
-        "repeats": args.repeats,
-    });
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/peers/speed.py");
-    let mut child = std::process::Command::new(python)
-        .arg(script)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .with_context(|| format!("cannot run the peers with {}", python.display()))?;
-    use std::io::Write as _;
-    child
-        .stdin
-        .take()
-        .context("the peers' input")?
-        .write_all(request.to_string().as_bytes())
-        .context("cannot send the instances to the peers")?;
-    let out = child
-        .wait_with_output()
-        .context("the peers did not finish")?;
+        let request = json!({
+            "instances": instances, "k_lo": args.k_range.0, "k_hi": args.k_range.1,
+            "seed": args.seed, "repeats": args.repeats,
+        });
+        peer_script::run(python, "speed.py", &request)
+    })();
     let _ = std::fs::remove_dir_all(&dir);
-    if !out.status.success() {
-        bail!("the peers' script {script} failed with {}", out.status);
-    }
-    serde_json::from_slice(&out.stdout).context("the peers' script printed no JSON object")
-}
-
-/// A fresh temporary directory for the peers' inputs.
-fn tempfile_dir() -> Result<std::path::PathBuf> {
-    let dir = std::env::temp_dir().join(format!("polyclust-speed-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    Ok(dir)
+    result
 }
 
 pub(crate) fn bench_speed(args: &BenchSpeedArgs) -> Result<()> {

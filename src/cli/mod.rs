@@ -9,6 +9,7 @@ mod commands;
 mod ibc;
 mod load;
 mod output;
+mod peer_script;
 mod plot;
 mod progress;
 mod reference;
