@@ -36,15 +36,7 @@ fn selected(args: &BenchReferenceArgs) -> Result<Vec<Dataset>> {
     super::safe_output::protect_input(&registry.dir);
     let named = !args.instances.is_empty();
     let names: Vec<String> = if named {
-        let mut names: Vec<String> = Vec::new();
-        for name in &args.instances {
-            let name = name.trim();
-            registry.info(name)?;
-            if !names.iter().any(|n| n == name) {
-                names.push(name.to_string());
-            }
-        }
-        names
+        super::bench::named_instances(&registry, &args.instances)?
     } else {
         registry.instances.iter().map(|i| i.name.clone()).collect()
     };
