@@ -81,7 +81,7 @@ fn selected(args: &BenchPaperArgs) -> Result<Vec<(Dataset, String)>> {
             .map(|i| i.name.clone())
             .collect()
     } else {
-        named_instances(&registry, &args.instances)?
+        super::instances::named(&registry, &args.instances)?
     };
     if names.is_empty() {
         bail!(
@@ -264,20 +264,6 @@ fn median_run(
         silhouette = result.best.silhouette;
     }
     Ok((polyclust::metrics::median(&fastest), silhouette))
-}
-
-/// The instances named on the command line, each once in the order given
-/// (spaces around a name ignored); an unknown name is refused.
-pub(super) fn named_instances(registry: &Registry, names: &[String]) -> Result<Vec<String>> {
-    let mut kept: Vec<String> = Vec::new();
-    for name in names {
-        let name = name.trim();
-        registry.info(name)?;
-        if !kept.iter().any(|n| n == name) {
-            kept.push(name.to_string());
-        }
-    }
-    Ok(kept)
 }
 
 /// Median seconds of one run of the default job (`polyclust cluster --k K

@@ -7,6 +7,7 @@ mod benchmark;
 mod cluster;
 mod commands;
 mod ibc;
+mod instances;
 mod load;
 mod output;
 mod peer_script;

@@ -36,7 +36,7 @@ fn selected(args: &BenchReferenceArgs) -> Result<Vec<Dataset>> {
     super::safe_output::protect_input(&registry.dir);
     let named = !args.instances.is_empty();
     let names: Vec<String> = if named {
-        super::bench::named_instances(&registry, &args.instances)?
+        super::instances::named(&registry, &args.instances)?
     } else {
         registry.instances.iter().map(|i| i.name.clone()).collect()
     };
