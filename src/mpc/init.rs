@@ -17,13 +17,13 @@
 
 use super::deadline::Deadline;
 use super::error::MpcError;
-use super::pair::{PairHyperplane, SolveStats};
+use super::pair::{solve_between, PairHyperplane, SolveStats};
 use super::params::ValidMpcParams;
 use super::progress::{Observer, Progress, RunStatus};
 use super::rows::centres;
 use super::tournament::SparsePlane;
 use crate::assign::{self, CardinalityBounds};
-use crate::hyperplane::{self, Hyperplane, HyperplaneProblem, SolveOutcome};
+use crate::hyperplane::{Hyperplane, SolveOutcome};
 use crate::kmeans;
 use crate::metrics::vector::{dispatch, Inline};
 use ndarray::{Array2, ArrayView2};
@@ -100,13 +100,13 @@ pub fn solve_pairs_reusing(
             if let Some(hyperplane) = reused(i, j) {
                 return Ok((PairHyperplane { i, j, hyperplane }, None));
             }
-            let problem = HyperplaneProblem::new(z.view(), &members[i], &members[j])
-                .map_err(|e| MpcError::Solve(e.into()))?;
-            let outcome = hyperplane::solve_validated(
-                &problem,
-                &params.hyperplane,
+            let outcome = solve_between(
+                z.view(),
+                &members[i],
+                &members[j],
+                params,
                 &options,
-                deadline.end(),
+                deadline,
             )?;
             Ok((
                 PairHyperplane {

@@ -1,6 +1,10 @@
 //! The pairwise hyperplanes of a run and the statistics of their solves.
 
-use crate::hyperplane::{Hyperplane, SolveOutcome};
+use super::deadline::Deadline;
+use super::error::MpcError;
+use super::params::ValidMpcParams;
+use crate::hyperplane::{self, Hyperplane, HyperplaneProblem, SolveOptions, SolveOutcome};
+use ndarray::ArrayView2;
 
 /// One separating hyperplane between clusters `i < j`; cluster `i` lies on
 /// the side `w·z + b ≥ 0`.
@@ -39,4 +43,24 @@ impl std::ops::AddAssign<&SolveStats> for SolveStats {
         self.optimal += other.optimal;
         self.seconds += other.seconds;
     }
+}
+
+/// Problem (1)–(12) between the rows `a` and `b` of the explanation-space
+/// rows `z`, in the run's setting and within `deadline`: the hyperplane
+/// that keeps `a` on its non-negative side, with its solve's figures.
+pub(crate) fn solve_between<'a>(
+    z: ArrayView2<'a, f64>,
+    a: &'a [usize],
+    b: &'a [usize],
+    params: &ValidMpcParams,
+    options: &SolveOptions,
+    deadline: &Deadline,
+) -> Result<SolveOutcome, MpcError> {
+    let problem = HyperplaneProblem::new(z, a, b).map_err(|e| MpcError::Solve(e.into()))?;
+    Ok(hyperplane::solve_validated(
+        &problem,
+        &params.hyperplane,
+        options,
+        deadline.end(),
+    )?)
 }

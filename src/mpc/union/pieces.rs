@@ -6,10 +6,10 @@
 
 use super::super::deadline::Deadline;
 use super::super::error::MpcError;
-use super::super::pair::{PairHyperplane, SolveStats};
+use super::super::pair::{solve_between, PairHyperplane, SolveStats};
 use super::super::params::ValidMpcParams;
 use super::super::tournament::tournament;
-use crate::hyperplane::{self, Hyperplane, HyperplaneProblem};
+use crate::hyperplane::Hyperplane;
 use crate::kmeans;
 use ndarray::{ArrayView2, Axis};
 use rayon::prelude::*;
@@ -78,13 +78,13 @@ pub fn refine(
         let outcomes: Vec<Result<_, MpcError>> = missing
             .par_iter()
             .map(|&(i, j)| {
-                let problem = HyperplaneProblem::new(z.view(), &pieces[i].rows, &pieces[j].rows)
-                    .map_err(|e| MpcError::Solve(e.into()))?;
-                let outcome = hyperplane::solve_validated(
-                    &problem,
-                    &params.hyperplane,
+                let outcome = solve_between(
+                    z.view(),
+                    &pieces[i].rows,
+                    &pieces[j].rows,
+                    params,
                     &options,
-                    deadline.end(),
+                    deadline,
                 )?;
                 Ok(((i, j), outcome))
             })
