@@ -181,18 +181,7 @@ impl<'m> RowRule<'m> {
             }
             z
         };
-        let holds = |&(h, side_i): &(usize, bool)| {
-            let (b, weights) = &self.hyperplanes[h];
-            let mut s = *b;
-            for &(j, w) in weights {
-                s += w * z[j];
-            }
-            if side_i {
-                s >= 0.0
-            } else {
-                s < 0.0
-            }
-        };
+        let holds = |&(h, side_i): &(usize, bool)| self.side_holds(h, side_i, z);
         let cluster = self
             .polytopes
             .iter()
@@ -212,26 +201,33 @@ impl<'m> RowRule<'m> {
 }
 
 impl RowRule<'_> {
+    /// Whether the row's explanation-space values `z` lie on the side of
+    /// hyperplane `h` its polytope asks for (`w·z + b ≥ 0` for the side of
+    /// the pair's first cluster, `< 0` for the other).
+    #[inline]
+    fn side_holds(&self, h: usize, side_i: bool, z: &[f64]) -> bool {
+        let (b, weights) = &self.hyperplanes[h];
+        let mut s = *b;
+        for &(j, w) in weights {
+            s += w * z[j];
+        }
+        if side_i {
+            s >= 0.0
+        } else {
+            s < 0.0
+        }
+    }
+
     /// [`RowRule::segment`] of a row with missing features.
     fn partial_segment(&self, x: &[f64], z: &mut [f64]) -> Option<usize> {
         let xv = ArrayView1::from(x);
         for (zj, f) in z.iter_mut().zip(&self.model.space.features) {
             *zj = f.value(xv);
         }
+        let z: &[f64] = z;
+        // A condition on a missing cell is not counted.
         let holds = |&(h, side_i): &(usize, bool)| {
-            if self.reads[h].iter().any(|&i| x[i].is_nan()) {
-                return true;
-            }
-            let (b, weights) = &self.hyperplanes[h];
-            let mut s = *b;
-            for &(j, w) in weights {
-                s += w * z[j];
-            }
-            if side_i {
-                s >= 0.0
-            } else {
-                s < 0.0
-            }
+            self.reads[h].iter().any(|&i| x[i].is_nan()) || self.side_holds(h, side_i, z)
         };
         let cluster = self
             .polytopes
